@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "KommunalCampus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "campus", targets: ["campus"]),
+        .library(name: "Assessment", targets: ["Assessment"]),
+        .library(name: "Certificates", targets: ["Certificates"]),
+        .library(name: "Verify", targets: ["Verify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHarfBuzz",
+            pkgConfig: "harfbuzz-subset",
+            providers: [.apt(["libharfbuzz-dev"])]
+        ),
+        .target(
+            name: "Assessment",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Certificates",
+            dependencies: ["Assessment", "COpenSSL", "CQREncode", "CHarfBuzz"]
+        ),
+        .target(
+            name: "Verify",
+            dependencies: ["Certificates", "COpenSSL"]
+        ),
+        .executableTarget(
+            name: "campus",
+            dependencies: [
+                "Assessment", "Certificates", "Verify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,291 @@
+import Foundation
+
+/// The source of the current time, injected so that deadlines can be tested and replayed.
+public protocol AssessmentClock: Sendable {
+    /// The current instant.
+    func now() -> Date
+}
+
+/// The system's wall clock.
+public struct SystemClock: AssessmentClock {
+    /// Creates the wall clock.
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+/// What an attempt counts for.
+public enum AttemptKind: String, Sendable, Codable, CaseIterable {
+    /// Practice: unlimited, feedback after every answer, never counts toward a certificate.
+    case selfTest = "self-test"
+    /// Weekly homework: counts toward the course score.
+    case homework
+    /// The final exam: counts; time and attempt limits apply.
+    case finalExam = "exam"
+
+    /// Whether the attempt counts toward a certificate.
+    public var counts: Bool { self != .selfTest }
+}
+
+/// A proctor's record that an attempt was supervised.
+public struct Proctoring: Sendable, Equatable, Codable {
+    /// The proctor's id.
+    public var proctorID: String
+    /// Whether the learner consented to online (webcam) proctoring.
+    public var learnerConsented: Bool
+
+    /// Creates a proctoring record.
+    public init(proctorID: String, learnerConsented: Bool) {
+        self.proctorID = proctorID
+        self.learnerConsented = learnerConsented
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case proctorID = "proctor"
+        case learnerConsented = "consent"
+    }
+}
+
+/// A proctor's decision that an attempt does not count.
+public struct Voiding: Sendable, Equatable, Codable {
+    /// The proctor's id.
+    public var proctorID: String
+    /// Why the attempt was voided.
+    public var reason: String
+
+    /// Creates a voiding record.
+    public init(proctorID: String, reason: String) {
+        self.proctorID = proctorID
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case proctorID = "by"
+        case reason
+    }
+}
+
+/// Feedback shown right after an answer in a self-test, or for every item after submission.
+public struct ItemFeedback: Sendable, Equatable {
+    /// The item answered.
+    public let itemID: String
+    /// Points earned.
+    public let score: ItemScore
+    /// Feedback for the chosen option(s) or true/false value.
+    public let responseFeedback: [String]
+    /// The item's general feedback.
+    public let generalFeedback: String?
+}
+
+/// One learner's attempt at a drawn set of items.
+///
+/// Answers can be saved and changed until submission; submission is final. A final exam's time limit
+/// is enforced against the injected clock: answers after the deadline are refused.
+public struct Attempt: Sendable {
+    /// Where the attempt stands.
+    public enum State: Sendable, Equatable {
+        /// Answers may be saved.
+        case inProgress
+        /// Submitted; answers are final.
+        case submitted(at: Date)
+        /// Voided by a proctor; it does not count.
+        case voided(Voiding)
+    }
+
+    /// Attempt id.
+    public let id: String
+    /// The learner taking it.
+    public let learnerID: String
+    /// What the attempt counts for.
+    public let kind: AttemptKind
+    /// The drawn items.
+    public let draw: ExamDraw
+    /// When it started.
+    public let startedAt: Date
+    /// When answers stop being accepted, if there is a time limit.
+    public let deadline: Date?
+    /// Current state.
+    public private(set) var state: State = .inProgress
+    /// Proctoring record, if the attempt was supervised.
+    public private(set) var proctoring: Proctoring?
+    /// Saved answers by item id.
+    public private(set) var answers: [String: Response] = [:]
+
+    private let scorers: [String: ItemScorer]
+
+    /// Starts an attempt at `draw` of `bank`.
+    ///
+    /// Prefer starting attempts through ``AttemptLedger``, which also
+    /// enforces the attempt limit.
+    public init(
+        id: String, learnerID: String, kind: AttemptKind, bank: Bank, draw: ExamDraw, timeLimit: Duration?,
+        startedAt: Date
+    ) throws(AssessmentError) {
+        guard draw.bankID == bank.id, draw.bankVersion == bank.version else {
+            throw AssessmentError(
+                .answerRefused,
+                "the draw is for bank '\(draw.bankID)' \(draw.bankVersion), not '\(bank.id)' \(bank.version)")
+        }
+        var scorers: [String: ItemScorer] = [:]
+        for drawn in draw.items {
+            guard let item = bank.item(withID: drawn.itemID) else {
+                throw AssessmentError(.answerRefused, "drawn item '\(drawn.itemID)' is not in bank '\(bank.id)'")
+            }
+            scorers[item.id] = ItemScorer(item: item)
+        }
+        self.id = id
+        self.learnerID = learnerID
+        self.kind = kind
+        self.draw = draw
+        self.startedAt = startedAt
+        self.deadline = timeLimit.map { startedAt.addingTimeInterval(Double($0.components.seconds)) }
+        self.scorers = scorers
+    }
+
+    /// Saves (or changes) the answer to `itemID` at time `now`.
+    ///
+    /// - Returns: immediate feedback for a self-test, `nil` otherwise (feedback waits for submission).
+    /// - Throws: ``AssessmentError`` `.deadlinePassed` after the deadline, `.answerRefused` when the
+    ///   attempt is no longer open, the item is not in it, or the response does not fit the item.
+    @discardableResult
+    public mutating func save(_ response: Response, for itemID: String, at now: Date) throws(AssessmentError)
+        -> ItemFeedback?
+    {
+        switch state {
+        case .inProgress: break
+        case .submitted: throw AssessmentError(.answerRefused, "attempt \(id) was already submitted; answers are final")
+        case .voided(let voiding):
+            throw AssessmentError(.answerRefused, "attempt \(id) was voided by \(voiding.proctorID): \(voiding.reason)")
+        }
+        if let deadline, now > deadline {
+            throw AssessmentError(
+                .deadlinePassed,
+                "the time limit of attempt \(id) ended at \(deadline.formatted(.iso8601)); the answer was not saved")
+        }
+        guard let scorer = scorers[itemID] else {
+            throw AssessmentError(.answerRefused, "item '\(itemID)' is not part of attempt \(id)")
+        }
+        guard response.fits(scorer.item.kind) else {
+            throw AssessmentError(
+                .answerRefused, "the answer does not fit item '\(itemID)', a \(scorer.item.kind.typeName) item")
+        }
+        answers[itemID] = response
+        return kind == .selfTest ? feedback(for: itemID) : nil
+    }
+
+    /// Submits the attempt; from now on its answers are final.
+    ///
+    /// Submitting after the deadline is allowed: it finalises the answers saved in time.
+    public mutating func submit(at now: Date) throws(AssessmentError) -> AttemptScore {
+        guard state == .inProgress else {
+            throw AssessmentError(.answerRefused, "attempt \(id) is not in progress; it cannot be submitted again")
+        }
+        state = .submitted(at: now)
+        return score
+    }
+
+    /// Records that a proctor supervised this attempt (homework or final exam only).
+    public mutating func markProctored(_ record: Proctoring) throws(AssessmentError) {
+        guard kind.counts else {
+            throw AssessmentError(.proctoring, "self-tests are not proctored; they never count toward a certificate")
+        }
+        guard !record.proctorID.isEmpty else { throw AssessmentError(.proctoring, "a proctor id is required") }
+        proctoring = record
+    }
+
+    /// Voids the attempt; it no longer counts. A reason is required.
+    public mutating func void(by proctorID: String, reason: String) throws(AssessmentError) {
+        guard !proctorID.isEmpty, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw AssessmentError(.proctoring, "voiding an attempt needs the proctor's id and a reason")
+        }
+        if case .voided = state { throw AssessmentError(.proctoring, "attempt \(id) is already voided") }
+        state = .voided(Voiding(proctorID: proctorID, reason: reason))
+    }
+
+    /// Points so far (all saved answers), maximum and per-item scores.
+    public var score: AttemptScore {
+        var items: [String: ItemScore] = [:]
+        var points = Rational.zero
+        var maximum = Rational.zero
+        for drawn in draw.items {
+            guard let scorer = scorers[drawn.itemID] else { continue }
+            let itemScore = scorer.score(answers[drawn.itemID])
+            items[drawn.itemID] = itemScore
+            points += itemScore.points
+            maximum += itemScore.maximum
+        }
+        return AttemptScore(points: points, maximum: maximum, items: items)
+    }
+
+    /// Feedback for one item given its saved answer.
+    public func feedback(for itemID: String) -> ItemFeedback? {
+        guard let scorer = scorers[itemID] else { return nil }
+        let response = answers[itemID]
+        var responseFeedback: [String] = []
+        switch (scorer.item.kind, response) {
+        case (.singleChoice(let options, _), .choice(let chosen)?):
+            responseFeedback = options.filter { $0.id == chosen }.compactMap(\.feedback)
+        case (.multipleResponse(let options, _), .choices(let ticked)?):
+            responseFeedback = options.filter { ticked.contains($0.id) }.compactMap(\.feedback)
+        case (.trueFalse(_, let ifTrue, let ifFalse), .truth(let given)?):
+            responseFeedback = [given ? ifTrue : ifFalse].compactMap { $0 }
+        default:
+            break
+        }
+        return ItemFeedback(
+            itemID: itemID, score: scorer.score(response), responseFeedback: responseFeedback,
+            generalFeedback: scorer.item.feedback)
+    }
+}
+
+/// An attempt's total.
+public struct AttemptScore: Sendable, Equatable {
+    /// Points earned.
+    public let points: Rational
+    /// Points available.
+    public let maximum: Rational
+    /// Per-item scores by item id.
+    public let items: [String: ItemScore]
+
+    /// Points as a percentage of the maximum.
+    public var percent: Rational { points.percent(of: maximum) }
+
+    /// Whether the attempt reaches `threshold` percent (exact comparison).
+    public func passes(threshold: Rational) -> Bool {
+        points * Rational(100) >= threshold * maximum
+    }
+}
+
+/// Starts attempts and enforces each learner's attempt limit per assessment.
+public struct AttemptLedger: Sendable {
+    private var started: [String: Int] = [:]
+
+    /// An empty ledger.
+    public init() {}
+
+    /// Attempts `learnerID` has started at `assessmentID`.
+    public func attemptsStarted(by learnerID: String, at assessmentID: String) -> Int {
+        started["\(learnerID)\u{0}\(assessmentID)", default: 0]
+    }
+
+    /// Starts a new attempt. Self-tests are unlimited; other attempts count against `attemptLimit`,
+    /// voided ones included.
+    ///
+    /// - Throws: ``AssessmentError`` `.attemptLimitReached` when the learner has no attempts left.
+    public mutating func start(
+        kind: AttemptKind, learnerID: String, assessmentID: String, bank: Bank, draw: ExamDraw,
+        timeLimit: Duration?, attemptLimit: Int?, clock: some AssessmentClock
+    ) throws(AssessmentError) -> Attempt {
+        let key = "\(learnerID)\u{0}\(assessmentID)"
+        let used = started[key, default: 0]
+        if kind.counts, let attemptLimit, used >= attemptLimit {
+            throw AssessmentError(
+                .attemptLimitReached,
+                "learner \(learnerID) has used all \(attemptLimit) attempt(s) at \(assessmentID)")
+        }
+        let attempt = try Attempt(
+            id: "\(assessmentID)-\(learnerID)-\(used + 1)", learnerID: learnerID, kind: kind, bank: bank, draw: draw,
+            timeLimit: kind == .selfTest ? nil : timeLimit, startedAt: clock.now())
+        started[key] = used + 1
+        return attempt
+    }
+}

@@ -1,0 +1,448 @@
+import Foundation
+internal import Yams
+
+/// Walks a composed YAML tree, building the bank and collecting every problem with its position.
+struct NodeReader {
+    let file: String
+    private(set) var problems: [BankProblem] = []
+    private(set) var itemCount = 0
+
+    init(file: String) {
+        self.file = file
+    }
+
+    static let bankKeys = ["id", "title", "language", "provider", "version", "items"]
+    static let commonItemKeys = ["id", "type", "topic", "difficulty", "points", "stem", "feedback"]
+    static let typeKeys: [ItemType: [String]] = [
+        .singleChoice: ["options", "answer"],
+        .multipleResponse: ["options", "answer"],
+        .trueFalse: ["answer", "feedbackTrue", "feedbackFalse"],
+        .numeric: ["answer", "tolerance", "relativeTolerance", "unit"],
+        .shortText: ["accepted", "pattern"],
+        .matching: ["premises", "responses", "answer"],
+        .ordering: ["elements", "answer"],
+    ]
+
+    // MARK: Reporting
+
+    private mutating func report(_ node: Node?, _ message: String) {
+        problems.append(
+            BankProblem(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message))
+    }
+
+    // MARK: Bank
+
+    mutating func readBank(_ root: Node) -> Bank? {
+        guard let fields = mapping(root, what: "a bank", allowed: Self.bankKeys) else { return nil }
+        let id = identifier(fields, "id", in: root, what: "bank")
+        let title = text(fields, "title", in: root, what: "bank")
+        let language = text(fields, "language", in: root, what: "bank")
+        let provider = text(fields, "provider", in: root, what: "bank")
+        let version = text(fields, "version", in: root, what: "bank")
+        if let language, let node = fields["language"],
+            language.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) == nil
+        {
+            report(node, "language '\(language)' is not a language tag such as 'de' or 'en'")
+        }
+        var items: [Item] = []
+        if let itemsNode = require(fields, "items", in: root, what: "bank") {
+            if let list = sequence(itemsNode, what: "'items'") {
+                itemCount = list.count
+                if list.isEmpty { report(itemsNode, "'items' is empty; a bank needs at least one item") }
+                if list.count > BankReader.maximumItems {
+                    report(itemsNode, "bank has \(list.count) items; at most \(BankReader.maximumItems) are allowed")
+                } else {
+                    var firstLine: [String: Int] = [:]
+                    for node in list {
+                        guard let item = readItem(node) else { continue }
+                        if let line = firstLine[item.id] {
+                            report(
+                                node.mapping?["id"] ?? node,
+                                "duplicate item id '\(item.id)' (first defined at line \(line))")
+                        } else {
+                            firstLine[item.id] = node.mark?.line ?? 0
+                            items.append(item)
+                        }
+                    }
+                }
+            }
+        }
+        guard let id, let title, let language, let provider, let version else { return nil }
+        return Bank(id: id, title: title, language: language, provider: provider, version: version, items: items)
+    }
+
+    // MARK: Items
+
+    private mutating func readItem(_ node: Node) -> Item? {
+        guard let map = node.mapping else {
+            report(node, "an item must be a mapping with id, type, topic, points, stem and its answer key")
+            return nil
+        }
+        var typeNode: Node? = nil
+        var type: ItemType? = nil
+        if let node = map["type"] {
+            typeNode = node
+            if let name = scalar(node, what: "'type'") {
+                type = ItemType(rawValue: name)
+                if type == nil {
+                    report(
+                        node,
+                        "unknown item type '\(name)' (expected one of \(ItemType.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
+                }
+            }
+        }
+        let allowed = Self.commonItemKeys + (type.flatMap { Self.typeKeys[$0] } ?? Self.typeKeys.values.flatMap { $0 })
+        guard let fields = mapping(node, what: "an item", allowed: allowed) else { return nil }
+        let id = identifier(fields, "id", in: node, what: "item")
+        let label = id.map { "item '\($0)'" } ?? "item"
+        if typeNode == nil { report(node, "\(label) has no 'type' (one of \(ItemType.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        let topic = identifier(fields, "topic", in: node, what: label)
+        var difficulty: Difficulty? = nil
+        if let difficultyNode = fields["difficulty"], let name = scalar(difficultyNode, what: "'difficulty'") {
+            difficulty = Difficulty(rawValue: name)
+            if difficulty == nil { report(difficultyNode, "difficulty '\(name)' is not one of easy, medium, hard") }
+        }
+        let points = readPoints(fields, in: node, label: label)
+        let stem = text(fields, "stem", in: node, what: label)
+        let feedback = optionalText(fields, "feedback")
+        guard let type, let kind = readKind(type, fields, in: node, label: label) else { return nil }
+        guard let id, let topic, let points, let stem else { return nil }
+        return Item(id: id, topic: topic, difficulty: difficulty, points: points, stem: stem, feedback: feedback, kind: kind)
+    }
+
+    private mutating func readPoints(_ fields: Fields, in node: Node, label: String) -> Rational? {
+        guard let pointsNode = require(fields, "points", in: node, what: label),
+            let spelled = scalar(pointsNode, what: "'points'")
+        else { return nil }
+        guard let points = Rational(decimal: spelled), !spelled.contains(",") else {
+            report(pointsNode, "points '\(spelled)' is not a number")
+            return nil
+        }
+        guard points > .zero else {
+            report(pointsNode, "points must be greater than 0 (found \(spelled))")
+            return nil
+        }
+        guard points <= Rational(1000), (points * Rational(10_000)).isInteger else {
+            report(pointsNode, "points must be at most 1000 with at most 4 decimal places (found \(spelled))")
+            return nil
+        }
+        return points
+    }
+
+    private mutating func readKind(_ type: ItemType, _ fields: Fields, in node: Node, label: String) -> ItemKind? {
+        switch type {
+        case .singleChoice:
+            guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
+                let answerNode = require(fields, "answer", in: node, what: label, hint: "the id of the correct option"),
+                let answer = scalar(answerNode, what: "'answer'")
+            else { return nil }
+            guard options.contains(where: { $0.id == answer }) else {
+                report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
+                return nil
+            }
+            return .singleChoice(options: options, correct: answer)
+
+        case .multipleResponse:
+            guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
+                let answerNode = require(fields, "answer", in: node, what: label, hint: "a list of the correct option ids"),
+                let answers = scalarList(answerNode, what: "'answer'")
+            else { return nil }
+            var correct = Set<String>()
+            var valid = true
+            for (answer, answerNode) in answers {
+                if !options.contains(where: { $0.id == answer }) {
+                    report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
+                    valid = false
+                } else if !correct.insert(answer).inserted {
+                    report(answerNode, "answer '\(answer)' is listed twice")
+                    valid = false
+                }
+            }
+            if answers.isEmpty {
+                report(answerNode, "'answer' is empty; at least one option must be correct")
+                valid = false
+            }
+            return valid ? .multipleResponse(options: options, correct: correct) : nil
+
+        case .trueFalse:
+            guard let answerNode = require(fields, "answer", in: node, what: label, hint: "true or false"),
+                let answer = scalar(answerNode, what: "'answer'")
+            else { return nil }
+            let value: Bool
+            switch answer.lowercased() {
+            case "true": value = true
+            case "false": value = false
+            default:
+                report(answerNode, "answer of a true-false item must be true or false (found '\(answer)')")
+                return nil
+            }
+            return .trueFalse(
+                correct: value, feedbackTrue: optionalText(fields, "feedbackTrue"),
+                feedbackFalse: optionalText(fields, "feedbackFalse"))
+
+        case .numeric:
+            guard let answerNode = require(fields, "answer", in: node, what: label, hint: "a number"),
+                let spelled = scalar(answerNode, what: "'answer'")
+            else { return nil }
+            guard let answer = Rational(decimal: spelled) else {
+                report(answerNode, "answer '\(spelled)' is not a number")
+                return nil
+            }
+            var tolerance = Tolerance.exact
+            if fields["tolerance"] != nil && fields["relativeTolerance"] != nil {
+                report(fields["relativeTolerance"], "give either 'tolerance' or 'relativeTolerance', not both")
+                return nil
+            }
+            for key in ["tolerance", "relativeTolerance"] {
+                guard let toleranceNode = fields[key], let spelled = scalar(toleranceNode, what: "'\(key)'") else {
+                    continue
+                }
+                guard let value = Rational(decimal: spelled) else {
+                    report(toleranceNode, "\(key) '\(spelled)' is not a number")
+                    return nil
+                }
+                guard value >= .zero else {
+                    report(toleranceNode, "\(key) must not be negative (found \(spelled))")
+                    return nil
+                }
+                tolerance = key == "tolerance" ? .absolute(value) : .relative(value)
+            }
+            return .numeric(correct: answer, tolerance: tolerance, unit: optionalText(fields, "unit"))
+
+        case .shortText:
+            var accepted: [String] = []
+            if let acceptedNode = fields["accepted"], let answers = scalarList(acceptedNode, what: "'accepted'") {
+                for (answer, answerNode) in answers {
+                    if answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                        report(answerNode, "an accepted answer is empty")
+                    } else {
+                        accepted.append(answer)
+                    }
+                }
+            }
+            var pattern: String? = nil
+            if let patternNode = fields["pattern"], let source = scalar(patternNode, what: "'pattern'") {
+                if source.isEmpty || source.count > 1000 || CompiledPattern(source) == nil {
+                    report(patternNode, "pattern '\(source)' is not a valid regular expression")
+                    return nil
+                }
+                pattern = source
+            }
+            if fields["accepted"] == nil && fields["pattern"] == nil {
+                report(node, "\(label) has neither 'accepted' answers nor a 'pattern'")
+                return nil
+            }
+            guard !accepted.isEmpty || pattern != nil else { return nil }
+            return .shortText(accepted: accepted, pattern: pattern)
+
+        case .matching:
+            guard let premises = choices(fields, "premises", in: node, label: label, minimum: 1, feedback: false),
+                let responses = choices(fields, "responses", in: node, label: label, minimum: 1, feedback: false),
+                let answerNode = require(fields, "answer", in: node, what: label, hint: "a map premise id → response id")
+            else { return nil }
+            guard let answerMap = answerNode.mapping else {
+                report(answerNode, "'answer' of a matching item must be a map from premise id to response id")
+                return nil
+            }
+            var correct: [String: String] = [:]
+            var valid = true
+            for (keyNode, valueNode) in answerMap {
+                guard let premise = scalar(keyNode, what: "a premise id"), let response = scalar(valueNode, what: "a response id")
+                else {
+                    valid = false
+                    continue
+                }
+                if !premises.contains(where: { $0.id == premise }) {
+                    report(keyNode, "premise '\(premise)' is not one of the premises \(list(premises))")
+                    valid = false
+                } else if !responses.contains(where: { $0.id == response }) {
+                    report(valueNode, "response '\(response)' is not one of the responses \(list(responses))")
+                    valid = false
+                } else {
+                    correct[premise] = response
+                }
+            }
+            for premise in premises where correct[premise.id] == nil && valid {
+                report(answerNode, "premise '\(premise.id)' has no response in 'answer'")
+                valid = false
+            }
+            return valid ? .matching(premises: premises, responses: responses, correct: correct) : nil
+
+        case .ordering:
+            guard let elements = choices(fields, "elements", in: node, label: label, minimum: 2, feedback: false),
+                let answerNode = require(fields, "answer", in: node, what: label, hint: "the element ids in the correct order"),
+                let answers = scalarList(answerNode, what: "'answer'")
+            else { return nil }
+            var seen = Set<String>()
+            var valid = true
+            for (answer, answerNode) in answers {
+                if !elements.contains(where: { $0.id == answer }) {
+                    report(answerNode, "answer '\(answer)' is not one of the elements \(list(elements))")
+                    valid = false
+                } else if !seen.insert(answer).inserted {
+                    report(answerNode, "element '\(answer)' appears twice in 'answer'")
+                    valid = false
+                }
+            }
+            let missing = elements.filter { !seen.contains($0.id) }.map(\.id)
+            if valid && !missing.isEmpty {
+                report(answerNode, "'answer' must list every element; missing \(missing.joined(separator: ", "))")
+                valid = false
+            }
+            return valid ? .ordering(elements: elements, correctOrder: answers.map(\.0)) : nil
+        }
+    }
+
+    // MARK: Choices
+
+    private mutating func choices(
+        _ fields: Fields, _ key: String, in node: Node, label: String, minimum: Int, feedback: Bool
+    ) -> [Choice]? {
+        guard let listNode = require(fields, key, in: node, what: label), let entries = sequence(listNode, what: "'\(key)'")
+        else { return nil }
+        guard entries.count >= minimum else {
+            report(listNode, "'\(key)' needs at least \(minimum) entries (found \(entries.count))")
+            return nil
+        }
+        guard entries.count <= BankReader.maximumChoices else {
+            report(listNode, "'\(key)' has \(entries.count) entries; at most \(BankReader.maximumChoices) are allowed")
+            return nil
+        }
+        var result: [Choice] = []
+        var valid = true
+        var firstLine: [String: Int] = [:]
+        let allowed = feedback ? ["id", "text", "feedback"] : ["id", "text"]
+        for entry in entries {
+            guard let entryFields = mapping(entry, what: "an entry of '\(key)'", allowed: allowed),
+                let id = identifier(entryFields, "id", in: entry, what: "entry of '\(key)'"),
+                let text = text(entryFields, "text", in: entry, what: "'\(id)'")
+            else {
+                valid = false
+                continue
+            }
+            if let line = firstLine[id] {
+                report(entryFields["id"], "duplicate id '\(id)' in '\(key)' (first defined at line \(line))")
+                valid = false
+                continue
+            }
+            firstLine[id] = entry.mark?.line ?? 0
+            result.append(Choice(id: id, text: text, feedback: optionalText(entryFields, "feedback")))
+        }
+        return valid ? result : nil
+    }
+
+    private func list(_ choices: [Choice]) -> String {
+        choices.map(\.id).joined(separator: ", ")
+    }
+
+    // MARK: Node helpers
+
+    typealias Fields = [String: Node]
+
+    /// The mapping's entries by key; reports a non-mapping and keys not in `allowed`.
+    private mutating func mapping(_ node: Node, what: String, allowed: [String]) -> Fields? {
+        guard let map = node.mapping else {
+            report(node, "expected \(what) as a mapping of keys to values")
+            return nil
+        }
+        var fields: Fields = [:]
+        for (keyNode, valueNode) in map {
+            guard let key = keyNode.scalar?.string else {
+                report(keyNode, "keys must be plain names")
+                continue
+            }
+            if case .alias = valueNode {
+                report(valueNode, "YAML aliases are not supported in bank files; write the value out")
+                continue
+            }
+            guard allowed.contains(key) else {
+                report(keyNode, "unknown key '\(key)' in \(what) (expected \(allowed.joined(separator: ", ")))")
+                continue
+            }
+            fields[key] = valueNode
+        }
+        return fields
+    }
+
+    private mutating func sequence(_ node: Node, what: String) -> [Node]? {
+        guard case .sequence(let entries) = node else {
+            report(node, "\(what) must be a list")
+            return nil
+        }
+        return Array(entries)
+    }
+
+    private mutating func scalar(_ node: Node, what: String) -> String? {
+        guard case .scalar(let value) = node else {
+            report(node, "\(what) must be a single value, not a list or mapping")
+            return nil
+        }
+        return value.string
+    }
+
+    private mutating func scalarList(_ node: Node, what: String) -> [(String, Node)]? {
+        guard let entries = sequence(node, what: what) else { return nil }
+        var values: [(String, Node)] = []
+        for entry in entries {
+            guard let value = scalar(entry, what: "an entry of \(what)") else { return nil }
+            values.append((value, entry))
+        }
+        return values
+    }
+
+    private mutating func require(
+        _ fields: Fields, _ key: String, in node: Node, what: String, hint: String? = nil
+    ) -> Node? {
+        if let value = fields[key] { return value }
+        report(node, "\(what) has no '\(key)'\(hint.map { " (\($0))" } ?? "")")
+        return nil
+    }
+
+    /// A required, non-empty text of bounded length.
+    private mutating func text(_ fields: Fields, _ key: String, in node: Node, what: String) -> String? {
+        guard let valueNode = require(fields, key, in: node, what: what),
+            let value = scalar(valueNode, what: "'\(key)'")
+        else { return nil }
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            report(valueNode, "\(key) is empty")
+            return nil
+        }
+        guard value.count <= BankReader.maximumTextLength else {
+            report(valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func optionalText(_ fields: Fields, _ key: String) -> String? {
+        guard let valueNode = fields[key], let value = scalar(valueNode, what: "'\(key)'") else { return nil }
+        guard value.count <= BankReader.maximumTextLength else {
+            report(valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
+            return nil
+        }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : value
+    }
+
+    /// A required id: letters, digits, `-`, `_`, `.`, at most 64 characters.
+    private mutating func identifier(_ fields: Fields, _ key: String, in node: Node, what: String) -> String? {
+        guard let valueNode = require(fields, key, in: node, what: what),
+            let value = scalar(valueNode, what: "'\(key)'")
+        else { return nil }
+        guard Self.isIdentifier(value) else {
+            report(
+                valueNode,
+                "\(key) '\(value)' must be 1 to 64 letters, digits, '-', '_' or '.'")
+            return nil
+        }
+        return value
+    }
+
+    static func isIdentifier(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.count <= 64
+            && value.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+            }
+    }
+}

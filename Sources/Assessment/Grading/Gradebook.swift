@@ -1,0 +1,264 @@
+import Foundation
+
+/// A course's gradebook as a JSON file: course rules and what each learner did.
+///
+/// The format is documented in the README, with an example in
+/// `question-banks/examples/gradebook.json`.
+public struct Gradebook: Sendable {
+    /// Course facts needed on certificates.
+    public struct Course: Sendable, Equatable {
+        /// Course id.
+        public var id: String
+        /// Course title.
+        public var title: String
+        /// Education provider.
+        public var provider: String
+        /// First day, `YYYY-MM-DD`.
+        public var start: String
+        /// Last day, `YYYY-MM-DD`.
+        public var end: String
+        /// Thresholds, ECTS and assessments.
+        public var rules: CourseRules
+    }
+
+    /// A learner entry, or the reason it could not be read; one bad learner stops nothing else.
+    public enum Entry: Sendable {
+        /// A readable learner.
+        case learner(LearnerRecord, birthDate: String?)
+        /// A learner entry with a problem; `label` names the learner as well as the file allows.
+        case invalid(label: String, problem: String)
+    }
+
+    /// The course.
+    public let course: Course
+    /// Learners in file order.
+    public let entries: [Entry]
+
+    /// Largest gradebook accepted, in bytes.
+    public static let maximumSize = 50_000_000
+
+    /// Parses a gradebook. Course-level problems throw; learner-level problems become
+    /// ``Entry/invalid(label:problem:)`` entries naming the learner and the field.
+    public static func parse(_ data: Data) throws(AssessmentError) -> Gradebook {
+        guard data.count <= maximumSize else {
+            throw AssessmentError(.gradebook, "gradebook is larger than \(maximumSize / 1_000_000) MB")
+        }
+        let file: GradebookFile
+        do {
+            file = try JSONDecoder().decode(GradebookFile.self, from: data)
+        } catch let error as DecodingError {
+            throw AssessmentError(.gradebook, "gradebook is malformed: \(Blueprint.describe(error))")
+        } catch {
+            throw AssessmentError(.gradebook, "gradebook is not valid JSON: \(error.localizedDescription)")
+        }
+        let course = try file.course.validated()
+        var seen = Set<String>()
+        let entries = file.learners.enumerated().map { index, entry -> Entry in
+            guard let learner = entry.learner else {
+                let id = entry.identity?.id.map { " '\($0)'" } ?? ""
+                let name = entry.identity?.name.map { " (\($0))" } ?? ""
+                return .invalid(
+                    label: "learner \(index + 1)\(id)\(name)",
+                    problem: Self.relative(entry.problem ?? "malformed", to: index))
+            }
+            let label = learner.label(index: index)
+            do throws(AssessmentError) {
+                let record = try learner.validated(rules: course.rules)
+                guard seen.insert(record.id).inserted else {
+                    return .invalid(label: label, problem: "learner id '\(record.id)' appears twice")
+                }
+                return .learner(record, birthDate: learner.birthDate)
+            } catch {
+                return .invalid(label: label, problem: error.reason)
+            }
+        }
+        return Gradebook(course: course, entries: entries)
+    }
+
+    /// Drops the `learners[N].` prefix from a decoding path, since the entry is named separately.
+    private static func relative(_ problem: String, to index: Int) -> String {
+        problem.replacingOccurrences(of: "at learners[\(index)]", with: "at ")
+            .replacingOccurrences(of: "at .", with: "at ")
+            .replacingOccurrences(of: "at  ", with: "")
+    }
+}
+
+// MARK: - File format
+
+private func percentage(_ value: Decimal, field: String) throws(AssessmentError) -> Rational {
+    guard let rational = Rational(decimal: value.description), rational >= .zero, rational <= Rational(100) else {
+        throw AssessmentError(.gradebook, "\(field) must be a percentage from 0 to 100 (found \(value))")
+    }
+    return rational
+}
+
+private func points(_ value: Decimal, field: String) throws(AssessmentError) -> Rational {
+    guard let rational = Rational(decimal: value.description), rational >= .zero,
+        rational <= Rational(1_000_000), (rational * Rational(10_000)).isInteger
+    else {
+        throw AssessmentError(
+            .gradebook, "\(field) must be a number from 0 to 1000000 with at most 4 decimals (found \(value))")
+    }
+    return rational
+}
+
+private func isDate(_ text: String) -> Bool {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+        let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+    else { return false }
+    var components = DateComponents()
+    (components.year, components.month, components.day) = (year, month, day)
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    return components.isValidDate(in: calendar)
+}
+
+private struct GradebookFile: Decodable {
+    var course: CourseFile
+    var learners: [LenientLearner]
+}
+
+/// A learner entry that decodes even when malformed, so that one bad entry stops nothing else.
+private struct LenientLearner: Decodable {
+    struct Identity: Decodable {
+        var id: String?
+        var name: String?
+    }
+    let learner: LearnerFile?
+    let identity: Identity?
+    let problem: String?
+
+    init(from decoder: any Decoder) throws {
+        do {
+            learner = try LearnerFile(from: decoder)
+            identity = nil
+            problem = nil
+        } catch let error as DecodingError {
+            learner = nil
+            identity = try? Identity(from: decoder)
+            problem = Blueprint.describe(error)
+        }
+    }
+}
+
+private struct CourseFile: Decodable {
+    struct ThresholdsFile: Decodable {
+        var attendance: Decimal?
+        var scored: Decimal?
+        var qualified: Decimal?
+    }
+    struct AssessmentFile: Decodable {
+        var id: String
+        var kind: String
+        var maxPoints: Decimal
+    }
+    var id: String
+    var title: String
+    var provider: String
+    var ects: Decimal?
+    var start: String
+    var end: String
+    var thresholds: ThresholdsFile?
+    var assessments: [AssessmentFile]
+
+    func validated() throws(AssessmentError) -> Gradebook.Course {
+        for (field, value) in [("course.id", id), ("course.title", title), ("course.provider", provider)]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw AssessmentError(.gradebook, "\(field) is empty")
+        }
+        for (field, value) in [("course.start", start), ("course.end", end)] where !isDate(value) {
+            throw AssessmentError(.gradebook, "\(field) '\(value)' is not a date YYYY-MM-DD")
+        }
+        guard start <= end else { throw AssessmentError(.gradebook, "course.start \(start) is after course.end \(end)") }
+        let defaults = Thresholds()
+        let scored = try thresholds?.scored.map { v throws(AssessmentError) in try percentage(v, field: "course.thresholds.scored") } ?? defaults.scored
+        let thresholds = Thresholds(
+            attendance: try thresholds?.attendance.map { v throws(AssessmentError) in
+                try percentage(v, field: "course.thresholds.attendance")
+            } ?? defaults.attendance,
+            scored: scored,
+            qualified: try thresholds?.qualified.map { v throws(AssessmentError) in
+                try percentage(v, field: "course.thresholds.qualified")
+            })
+        var ectsCredits: Rational? = nil
+        if let ects {
+            guard let value = Rational(decimal: ects.description), value > .zero, value <= Rational(60) else {
+                throw AssessmentError(.gradebook, "course.ects must be greater than 0 and at most 60 (found \(ects))")
+            }
+            ectsCredits = value
+        }
+        var seen = Set<String>()
+        var assessments: [CourseAssessment] = []
+        for (index, file) in self.assessments.enumerated() {
+            let field = "course.assessments[\(index)]"
+            guard !file.id.isEmpty, seen.insert(file.id).inserted else {
+                throw AssessmentError(.gradebook, "\(field).id '\(file.id)' is empty or appears twice")
+            }
+            guard let kind = AttemptKind(rawValue: file.kind), kind.counts else {
+                throw AssessmentError(.gradebook, "\(field).kind '\(file.kind)' must be 'homework' or 'exam'")
+            }
+            let maximum = try points(file.maxPoints, field: "\(field).maxPoints")
+            guard maximum > .zero else { throw AssessmentError(.gradebook, "\(field).maxPoints must be greater than 0") }
+            assessments.append(CourseAssessment(id: file.id, kind: kind, maxPoints: maximum))
+        }
+        guard assessments.count(where: { $0.kind == .finalExam }) <= 1 else {
+            throw AssessmentError(.gradebook, "course.assessments lists more than one final exam ('exam')")
+        }
+        return Gradebook.Course(
+            id: id, title: title, provider: provider, start: start, end: end,
+            rules: CourseRules(thresholds: thresholds, ects: ectsCredits, assessments: assessments))
+    }
+}
+
+private struct LearnerFile: Decodable {
+    struct AttemptFile: Decodable {
+        var assessment: String
+        var points: Decimal
+        var proctoring: Proctoring?
+        var voided: Voiding?
+    }
+    var id: String
+    var name: String
+    var birthDate: String?
+    var contentViewed: Decimal
+    var attempts: [AttemptFile]?
+
+    func label(index: Int) -> String {
+        let trimmedName = name.trimmingCharacters(in: .whitespaces)
+        return "learner \(index + 1) '\(id)'" + (trimmedName.isEmpty ? "" : " (\(trimmedName))")
+    }
+
+    func validated(rules: CourseRules) throws(AssessmentError) -> LearnerRecord {
+        guard !id.isEmpty else { throw AssessmentError(.gradebook, "id is empty") }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+            throw AssessmentError(.gradebook, "name is empty or longer than 200 characters")
+        }
+        if let birthDate, !isDate(birthDate) {
+            throw AssessmentError(.gradebook, "birthDate '\(birthDate)' is not a date YYYY-MM-DD")
+        }
+        let viewed = try percentage(contentViewed, field: "contentViewed")
+        var attempts: [RecordedAttempt] = []
+        for (index, file) in (self.attempts ?? []).enumerated() {
+            let field = "attempts[\(index)]"
+            guard let assessment = rules.assessments.first(where: { $0.id == file.assessment }) else {
+                throw AssessmentError(.gradebook, "\(field).assessment '\(file.assessment)' is not an assessment of the course")
+            }
+            let earned = try points(file.points, field: "\(field).points")
+            guard earned <= assessment.maxPoints else {
+                throw AssessmentError(
+                    .gradebook,
+                    "\(field).points \(file.points) exceed the maximum \(assessment.maxPoints.formatted()) of '\(assessment.id)'")
+            }
+            if let proctoring = file.proctoring, proctoring.proctorID.isEmpty {
+                throw AssessmentError(.gradebook, "\(field).proctoring.proctor is empty")
+            }
+            if let voided = file.voided, voided.proctorID.isEmpty || voided.reason.isEmpty {
+                throw AssessmentError(.gradebook, "\(field).voided needs 'by' (proctor id) and 'reason'")
+            }
+            attempts.append(
+                RecordedAttempt(assessmentID: assessment.id, points: earned, proctoring: file.proctoring, voiding: file.voided))
+        }
+        return LearnerRecord(id: id, name: name, contentViewed: viewed, attempts: attempts)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+/// An exact rational number, always in lowest terms with a positive denominator.
+///
+/// Points, partial credit and percentages are rationals so that thresholds never drift: 50 % of
+/// 37 points is reached with 18.5 and not with 18.49. Intermediate products are computed in 128 bits;
+/// the validator's limits (points <= 1000 with at most 4 decimals, at most 20 options per item) keep
+/// every reduced result far inside 64 bits.
+public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Numerator, carrying the sign.
+    public let numerator: Int64
+    /// Denominator, always > 0.
+    public let denominator: Int64
+
+    /// Zero.
+    public static let zero = Rational(0)
+    /// One.
+    public static let one = Rational(1)
+
+    /// The integer `value`.
+    public init(_ value: Int) {
+        numerator = Int64(value)
+        denominator = 1
+    }
+
+    /// `numerator / denominator`, reduced. `denominator` must not be zero.
+    public init(_ numerator: Int, _ denominator: Int) {
+        self.init(reducing: Int128(numerator), Int128(denominator))
+    }
+
+    init(reducing numerator: Int128, _ denominator: Int128) {
+        precondition(denominator != 0, "a rational number cannot have the denominator 0")
+        var n = numerator
+        var d = denominator
+        if d < 0 {
+            n = -n
+            d = -d
+        }
+        let divisor = Self.gcd(n.magnitude, d.magnitude)
+        if divisor > 1 {
+            n /= Int128(divisor)
+            d /= Int128(divisor)
+        }
+        self.numerator = Int64(n)
+        self.denominator = Int64(d)
+    }
+
+    private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
+    }
+
+    /// Parses a decimal such as `18.5`, `-3`, `0,25` (decimal comma) or `1e3`.
+    ///
+    /// Returns `nil` for anything else, including more than 12 fractional digits or values beyond ±10¹².
+    public init?(decimal text: some StringProtocol) {
+        var characters = Substring(text.trimmingCharacters(in: .whitespaces))
+        guard !characters.isEmpty, characters.count <= 40 else { return nil }
+        var negative = false
+        if characters.first == "-" || characters.first == "+" {
+            negative = characters.first == "-"
+            characters = characters.dropFirst()
+        }
+        var exponent = 0
+        if let marker = characters.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard let value = Int(characters[characters.index(after: marker)...]), abs(value) <= 12 else {
+                return nil
+            }
+            exponent = value
+            characters = characters[..<marker]
+        }
+        let parts = characters.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            .flatMap { $0.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false) }
+        guard (1...2).contains(parts.count) else { return nil }
+        let whole = parts[0]
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard !(whole.isEmpty && fraction.isEmpty), fraction.count <= 12,
+            (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
+        let digits = (whole + fraction).drop(while: { $0 == "0" })
+        guard digits.count <= 24, let mantissa = Int128(digits.isEmpty ? "0" : String(digits)) else { return nil }
+        let scale = exponent - fraction.count
+        var numerator = negative ? -mantissa : mantissa
+        var denominator: Int128 = 1
+        if scale >= 0 {
+            for _ in 0..<scale { numerator *= 10 }
+        } else {
+            for _ in 0..<(-scale) { denominator *= 10 }
+        }
+        guard (numerator / denominator).magnitude <= 1_000_000_000_000 else { return nil }
+        self.init(reducing: numerator, denominator)
+    }
+
+    public static func + (lhs: Rational, rhs: Rational) -> Rational {
+        if lhs.denominator == rhs.denominator {
+            return Rational(reducing: Int128(lhs.numerator) + Int128(rhs.numerator), Int128(lhs.denominator))
+        }
+        return Rational(
+            reducing: Int128(lhs.numerator) * Int128(rhs.denominator) + Int128(rhs.numerator)
+                * Int128(lhs.denominator),
+            Int128(lhs.denominator) * Int128(rhs.denominator))
+    }
+
+    public static func - (lhs: Rational, rhs: Rational) -> Rational {
+        lhs + Rational(reducing: -Int128(rhs.numerator), Int128(rhs.denominator))
+    }
+
+    public static func * (lhs: Rational, rhs: Rational) -> Rational {
+        Rational(
+            reducing: Int128(lhs.numerator) * Int128(rhs.numerator),
+            Int128(lhs.denominator) * Int128(rhs.denominator))
+    }
+
+    /// Division; `rhs` must not be zero.
+    public static func / (lhs: Rational, rhs: Rational) -> Rational {
+        Rational(
+            reducing: Int128(lhs.numerator) * Int128(rhs.denominator),
+            Int128(lhs.denominator) * Int128(rhs.numerator))
+    }
+
+    public static func += (lhs: inout Rational, rhs: Rational) { lhs = lhs + rhs }
+
+    public static func < (lhs: Rational, rhs: Rational) -> Bool {
+        Int128(lhs.numerator) * Int128(rhs.denominator) < Int128(rhs.numerator) * Int128(lhs.denominator)
+    }
+
+    /// The absolute value.
+    public var magnitude: Rational { numerator < 0 ? Rational(reducing: -Int128(numerator), Int128(denominator)) : self }
+
+    /// Whether the value is an integer.
+    public var isInteger: Bool { denominator == 1 }
+
+    /// Nearest `Double`, for display only; never compare thresholds with it.
+    public var doubleValue: Double { Double(numerator) / Double(denominator) }
+
+    /// Decimal text rounded half away from zero to at most `places` fractional digits, trailing zeros
+    /// dropped: `37/2` → `18.5`, `1/3` → `0.33`. Display only.
+    public func formatted(places: Int = 2) -> String {
+        var scale: Int128 = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int128(numerator.magnitude) * scale
+        let denominator = Int128(denominator)
+        var rounded = scaled / denominator
+        if (scaled % denominator) * 2 >= denominator { rounded += 1 }
+        let sign = numerator < 0 && rounded != 0 ? "-" : ""
+        let whole = rounded / scale
+        var fraction = String(rounded % scale)
+        if places > 0 {
+            fraction = String(repeating: "0", count: places - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+        }
+        return fraction.isEmpty || places == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+
+    public var description: String { denominator == 1 ? "\(numerator)" : "\(numerator)/\(denominator)" }
+}
+
+extension Rational {
+    /// `self` as a percentage of `maximum` (0 when `maximum` is 0).
+    public func percent(of maximum: Rational) -> Rational {
+        maximum == .zero ? .zero : self * Rational(100) / maximum
+    }
+}

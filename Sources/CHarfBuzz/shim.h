@@ -1,0 +1,7 @@
+#ifndef KOMMUNALCAMPUS_CHARFBUZZ_SHIM_H
+#define KOMMUNALCAMPUS_CHARFBUZZ_SHIM_H
+
+#include <hb.h>
+#include <hb-subset.h>
+
+#endif

@@ -1,0 +1,6 @@
+#ifndef KOMMUNALCAMPUS_CQRENCODE_SHIM_H
+#define KOMMUNALCAMPUS_CQRENCODE_SHIM_H
+
+#include <qrencode.h>
+
+#endif

@@ -1,0 +1,36 @@
+import Foundation
+internal import COpenSSL
+
+/// Message digests computed with OpenSSL.
+public enum Digest {
+    /// The SHA-256 digest of `bytes` (32 bytes).
+    public static func sha256<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let succeeded = Array(bytes).withUnsafeBytes { input in
+            output.withUnsafeMutableBufferPointer { out in
+                EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, EVP_sha256(), nil) == 1
+            }
+        }
+        // EVP_Digest with SHA-256 fails only when the library cannot allocate; that is not recoverable.
+        precondition(succeeded, "OpenSSL could not compute SHA-256")
+        return Array(output.prefix(Int(length)))
+    }
+
+    /// Lower-case hexadecimal spelling of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The OpenSSL version this process is linked against, e.g. `OpenSSL 3.0.19 1 Jul 2025`.
+    public static var openSSLVersion: String {
+        String(cString: OpenSSL_version(OPENSSL_VERSION))
+    }
+}
