@@ -9,6 +9,13 @@ public struct BankReadResult: Sendable {
     public let problems: [BankProblem]
     /// Number of items the file lists (valid or not).
     public let itemCount: Int
+
+    /// Creates a result.
+    public init(bank: Bank?, problems: [BankProblem], itemCount: Int) {
+        self.bank = problems.isEmpty ? bank : nil
+        self.problems = problems
+        self.itemCount = itemCount
+    }
 }
 
 /// Reads and validates question banks in the YAML format of `question-banks/README.md`.

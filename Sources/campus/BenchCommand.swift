@@ -1,0 +1,33 @@
+import ArgumentParser
+import Assessment
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput on one thread (build with -c release for real figures).",
+        subcommands: [Score.self]
+    )
+
+    struct Score: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score item responses of every type on one thread; ends with `score: X per second`.")
+
+        @Option(help: "Number of responses to score.")
+        var count = 5_000_000
+
+        func validate() throws {
+            guard count >= 1_000 else { throw ValidationError("--count must be at least 1000.") }
+        }
+
+        func run() {
+            let benchmark = ScoringBenchmark()
+            print("scoring \(count) responses over \(benchmark.itemCount) items of \(ItemType.allCases.count) types …")
+            _ = benchmark.run(count: min(count, 100_000))  // warm-up
+            let result = benchmark.run(count: count)
+            let perSecond = Double(count) / result.seconds
+            print("scored \(count) responses in \(String(format: "%.3f", result.seconds)) s (checksum \(result.checksum))")
+            print("score: \(Int(perSecond)) per second")
+        }
+    }
+}

@@ -1,0 +1,273 @@
+import ArgumentParser
+import Assessment
+import Foundation
+
+struct QuizCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quiz",
+        abstract: "Take a self-test in the terminal, with feedback after every answer.",
+        discussion: """
+            Answer choice items with letters (B, or A,C for several), true/false with j/n (or t/f), \
+            numbers with a decimal comma or point, matching with pairs like 1A 2C, ordering with the \
+            letters in order (C A B). An empty line skips an item; end of input (Ctrl-D) ends the test. \
+            Self-tests never count toward a certificate.
+            """
+    )
+
+    @Argument(help: "The question bank file.")
+    var bank: String
+
+    @Option(help: "Number of questions (default: all items of the bank).")
+    var count: Int?
+
+    @Option(help: "Seed text for the draw; the same seed gives the same questions in the same order.")
+    var seed: String?
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1.") }
+    }
+
+    func run() throws {
+        let bank = try loadBank(bank)
+        let seed = seed ?? String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let questions = min(count ?? bank.items.count, bank.items.count)
+        let draw: ExamDraw
+        var attempt: Attempt
+        do {
+            draw = try ExamDraw(bank: bank, blueprint: .random(count: questions), seed: seed)
+            attempt = try Attempt(
+                id: "quiz-\(seed)", learnerID: "terminal", kind: .selfTest, bank: bank, draw: draw, timeLimit: nil,
+                startedAt: Date())
+        } catch {
+            throw CLIError(error.reason)
+        }
+        var session = QuizSession(bank: bank, words: bank.language.hasPrefix("de") ? .german : .english)
+        session.run(draw: draw, attempt: &attempt, seed: seed)
+    }
+}
+
+/// The interactive loop; reads answers from standard input and prints feedback.
+struct QuizSession {
+    let bank: Bank
+    let words: QuizWords
+
+    mutating func run(draw: ExamDraw, attempt: inout Attempt, seed: String) {
+        print("\(bank.title) — \(words.selfTest), \(draw.items.count) \(words.questions) (\(words.seed) \(seed))")
+        print(words.instructions)
+        var ended = false
+        for (index, drawn) in draw.items.enumerated() {
+            guard let item = bank.item(withID: drawn.itemID) else { continue }
+            print("")
+            let pointsLabel = item.points == .one ? words.point : words.points
+            print("\(words.question) \(index + 1)/\(draw.items.count) · \(item.points.formatted()) \(pointsLabel)")
+            print(item.stem.trimmingCharacters(in: .whitespacesAndNewlines))
+            let prompt = AnswerPrompt(item: item, order: drawn.choiceOrder, words: words)
+            prompt.show()
+            var response: Response? = nil
+            while true {
+                print("\(words.answer): ", terminator: "")
+                guard let line = readLine() else {
+                    ended = true
+                    break
+                }
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { break }
+                if let parsed = prompt.parse(line) {
+                    response = parsed
+                    break
+                }
+                print(prompt.hint)
+            }
+            if ended {
+                print("")
+                break
+            }
+            guard let response else {
+                print(words.skipped)
+                continue
+            }
+            guard let feedback = try? attempt.save(response, for: item.id, at: Date()) else { continue }
+            report(feedback, item: item, prompt: prompt)
+        }
+        let score = attempt.score
+        print("")
+        print(
+            "\(words.result): \(score.points.formatted()) \(words.of) \(score.maximum.formatted()) \(words.points) "
+                + "(\(score.percent.formatted(places: 1)) %)")
+        print(words.doesNotCount)
+    }
+
+    private func report(_ feedback: ItemFeedback, item: Item, prompt: AnswerPrompt) {
+        let earned = "\(feedback.score.points.formatted())/\(feedback.score.maximum.formatted())"
+        switch feedback.score.verdict {
+        case .correct: print("✓ \(words.correct) (\(earned))")
+        case .partiallyCorrect: print("~ \(words.partlyCorrect) (\(earned))")
+        case .incorrect, .unanswered: print("✗ \(words.wrong) (\(earned))")
+        }
+        for text in feedback.responseFeedback { print("  \(text.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        if feedback.score.verdict != .correct { print("  \(words.solution): \(prompt.solution)") }
+        if let general = feedback.generalFeedback {
+            print("  \(general.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+}
+
+/// How one item is shown and how a typed answer is read.
+struct AnswerPrompt {
+    let item: Item
+    let order: [String]
+    let words: QuizWords
+
+    static let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    private func ordered(_ choices: [Choice]) -> [Choice] {
+        let byID = Dictionary(uniqueKeysWithValues: choices.map { ($0.id, $0) })
+        let shown = order.compactMap { byID[$0] }
+        return shown.count == choices.count ? shown : choices
+    }
+
+    func show() {
+        switch item.kind {
+        case .singleChoice(let options, _), .multipleResponse(let options, _):
+            for (index, option) in ordered(options).enumerated() { print("  \(Self.letters[index])) \(option.text)") }
+            if case .multipleResponse = item.kind { print("  (\(words.severalAnswers))") }
+        case .trueFalse:
+            print("  (\(words.trueFalseHint))")
+        case .numeric(_, _, let unit):
+            if let unit { print("  (\(words.unit): \(unit))") }
+        case .shortText:
+            break
+        case .matching(let premises, let responses, _):
+            for (index, premise) in premises.enumerated() { print("  \(index + 1). \(premise.text)") }
+            for (index, response) in ordered(responses).enumerated() { print("     \(Self.letters[index])) \(response.text)") }
+        case .ordering(let elements, _):
+            for (index, element) in ordered(elements).enumerated() { print("  \(Self.letters[index])) \(element.text)") }
+        }
+    }
+
+    var hint: String {
+        switch item.kind {
+        case .singleChoice: words.hintSingle
+        case .multipleResponse: words.hintMultiple
+        case .trueFalse: words.trueFalseHint
+        case .numeric: words.hintNumber
+        case .shortText: words.hintText
+        case .matching: words.hintMatching
+        case .ordering: words.hintOrdering
+        }
+    }
+
+    /// Letters typed by the learner, mapped to choice ids in display order.
+    private func ids(from line: String, among choices: [Choice]) -> [String]? {
+        let shown = ordered(choices)
+        var result: [String] = []
+        for character in line.uppercased() where !(character == "," || character == " " || character == ";") {
+            guard let index = Self.letters.firstIndex(of: character), index < shown.count else { return nil }
+            result.append(shown[index].id)
+        }
+        return result
+    }
+
+    func parse(_ line: String) -> Response? {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        switch item.kind {
+        case .singleChoice(let options, _):
+            guard let chosen = ids(from: text, among: options), chosen.count == 1 else { return nil }
+            return .choice(chosen[0])
+        case .multipleResponse(let options, _):
+            guard let chosen = ids(from: text, among: options), !chosen.isEmpty else { return nil }
+            return .choices(Set(chosen))
+        case .trueFalse:
+            switch text.lowercased() {
+            case "j", "ja", "w", "wahr", "richtig", "t", "true", "y", "yes": return .truth(true)
+            case "n", "nein", "f", "falsch", "false", "no": return .truth(false)
+            default: return nil
+            }
+        case .numeric:
+            return Rational(decimal: text).map { .number($0) }
+        case .shortText:
+            return .text(text)
+        case .matching(let premises, let responses, _):
+            let shown = ordered(responses)
+            var pairs: [String: String] = [:]
+            let tokens = text.uppercased().split(whereSeparator: { " ,;".contains($0) })
+            for token in tokens {
+                let cleaned = token.replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "-", with: "")
+                guard let letter = cleaned.last, let letterIndex = Self.letters.firstIndex(of: letter),
+                    letterIndex < shown.count, let number = Int(cleaned.dropLast()), (1...premises.count).contains(number)
+                else { return nil }
+                pairs[premises[number - 1].id] = shown[letterIndex].id
+            }
+            return pairs.isEmpty ? nil : .matches(pairs)
+        case .ordering(let elements, _):
+            guard let sequence = ids(from: text, among: elements), sequence.count == elements.count,
+                Set(sequence).count == elements.count
+            else { return nil }
+            return .order(sequence)
+        }
+    }
+
+    /// The key, spelled with the letters the learner saw.
+    var solution: String {
+        func letter(_ id: String, in choices: [Choice]) -> String {
+            guard let index = ordered(choices).firstIndex(where: { $0.id == id }) else { return id }
+            return String(Self.letters[index])
+        }
+        switch item.kind {
+        case .singleChoice(let options, let correct):
+            return letter(correct, in: options)
+        case .multipleResponse(let options, let correct):
+            return ordered(options).filter { correct.contains($0.id) }.map { letter($0.id, in: options) }
+                .joined(separator: ", ")
+        case .trueFalse(let correct, _, _):
+            return correct ? words.trueWord : words.falseWord
+        case .numeric(let correct, let tolerance, let unit):
+            var text = correct.formatted(places: 4)
+            switch tolerance {
+            case .exact: break
+            case .absolute(let value): if value > .zero { text += " ± \(value.formatted(places: 4))" }
+            case .relative(let value): if value > .zero { text += " ± \(value.percent(of: .one).formatted()) %" }
+            }
+            return unit.map { "\(text) \($0)" } ?? text
+        case .shortText(let accepted, let pattern):
+            return accepted.first ?? pattern ?? ""
+        case .matching(let premises, let responses, let correct):
+            return premises.enumerated().map { index, premise in
+                "\(index + 1)\(letter(correct[premise.id] ?? "", in: responses))"
+            }.joined(separator: " ")
+        case .ordering(let elements, let correctOrder):
+            return correctOrder.map { letter($0, in: elements) }.joined(separator: " ")
+        }
+    }
+}
+
+/// The quiz's words in the bank's language.
+struct QuizWords {
+    var selfTest, questions, seed, instructions, question, point, points, answer, skipped, result, of: String
+    var doesNotCount, correct, partlyCorrect, wrong, solution, severalAnswers, trueFalseHint, unit: String
+    var hintSingle, hintMultiple, hintNumber, hintText, hintMatching, hintOrdering, trueWord, falseWord: String
+
+    static let german = QuizWords(
+        selfTest: "Selbsttest", questions: "Fragen", seed: "Seed",
+        instructions: "Leere Eingabe überspringt eine Frage, Strg-D beendet den Test.",
+        question: "Frage", point: "Punkt", points: "Punkte", answer: "Antwort", skipped: "– übersprungen",
+        result: "Ergebnis", of: "von", doesNotCount: "Selbsttests zählen nicht für ein Zertifikat.",
+        correct: "Richtig", partlyCorrect: "Teilweise richtig", wrong: "Falsch", solution: "Lösung",
+        severalAnswers: "mehrere Antworten möglich, z. B. A,C", trueFalseHint: "j = wahr, n = falsch", unit: "Einheit",
+        hintSingle: "Bitte einen Buchstaben eingeben, z. B. B.",
+        hintMultiple: "Bitte Buchstaben eingeben, z. B. A,C.",
+        hintNumber: "Bitte eine Zahl eingeben, z. B. 4,5.", hintText: "Bitte eine Antwort eingeben.",
+        hintMatching: "Bitte Paare eingeben, z. B. 1A 2C.", hintOrdering: "Bitte alle Buchstaben in Reihenfolge eingeben, z. B. C A B.",
+        trueWord: "wahr", falseWord: "falsch")
+
+    static let english = QuizWords(
+        selfTest: "self-test", questions: "questions", seed: "seed",
+        instructions: "An empty line skips a question, Ctrl-D ends the test.",
+        question: "Question", point: "point", points: "points", answer: "Answer", skipped: "– skipped",
+        result: "Result", of: "of", doesNotCount: "Self-tests never count toward a certificate.",
+        correct: "Correct", partlyCorrect: "Partly correct", wrong: "Wrong", solution: "Solution",
+        severalAnswers: "several answers possible, e.g. A,C", trueFalseHint: "t = true, f = false", unit: "unit",
+        hintSingle: "Please type one letter, e.g. B.", hintMultiple: "Please type letters, e.g. A,C.",
+        hintNumber: "Please type a number, e.g. 4.5.", hintText: "Please type an answer.",
+        hintMatching: "Please type pairs, e.g. 1A 2C.", hintOrdering: "Please type all letters in order, e.g. C A B.",
+        trueWord: "true", falseWord: "false")
+}
