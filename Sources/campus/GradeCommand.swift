@@ -80,8 +80,12 @@ struct GradeCommand: ParsableCommand {
         if !invalid.isEmpty { throw ExitCode(1) }
     }
 
+    /// Rounded to 2 decimals for people; JSON carries 4.
     private static func show(_ value: Decimal) -> String {
-        "\(value)"
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, 2, .plain)
+        return "\(rounded)"
     }
 }
 

@@ -162,7 +162,10 @@ extension CourseRules {
         }
         if qualified {
             tiers.append(.qualified)
-            reasonsMet.append("score \(show(percent)) >= \(show(thresholds.qualified)), all counted work proctored with consent")
+            if thresholds.qualified != thresholds.scored {
+                reasonsMet.append("score \(show(percent)) >= \(show(thresholds.qualified))")
+            }
+            reasonsMet.append("every counted homework and the final exam proctored with consent")
         }
 
         switch tiers.last {

@@ -23,6 +23,11 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         denominator = 1
     }
 
+    private init(exactInteger value: Int64) {
+        numerator = value
+        denominator = 1
+    }
+
     /// `numerator / denominator`, reduced. `denominator` must not be zero.
     public init(_ numerator: Int, _ denominator: Int) {
         self.init(reducing: Int128(numerator), Int128(denominator))
@@ -30,6 +35,10 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     init(reducing numerator: Int128, _ denominator: Int128) {
         precondition(denominator != 0, "a rational number cannot have the denominator 0")
+        if let n = Int64(exactly: numerator), let d = Int64(exactly: denominator), n != .min, d != .min {
+            self.init(reducing64: n, d)
+            return
+        }
         var n = numerator
         var d = denominator
         if d < 0 {
@@ -45,10 +54,36 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.denominator = Int64(d)
     }
 
-    private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+    /// The fast path: both parts fit in 64 bits (and are not `Int64.min`).
+    private init(reducing64 numerator: Int64, _ denominator: Int64) {
+        var n = numerator
+        var d = denominator
+        if d < 0 {
+            n = -n
+            d = -d
+        }
+        let divisor = Self.gcd(n.magnitude, d.magnitude)
+        if divisor > 1 {
+            n /= Int64(divisor)
+            d /= Int64(divisor)
+        }
+        self.numerator = n
+        self.denominator = d
+    }
+
+    /// Binary GCD (Stein), cheaper than repeated division.
+    private static func gcd<T: UnsignedInteger & FixedWidthInteger>(_ a: T, _ b: T) -> T {
+        if a == 0 { return b }
+        if b == 0 { return a }
         var (a, b) = (a, b)
-        while b != 0 { (a, b) = (b, a % b) }
-        return a
+        let shift = (a | b).trailingZeroBitCount
+        a >>= a.trailingZeroBitCount
+        repeat {
+            b >>= b.trailingZeroBitCount
+            if a > b { swap(&a, &b) }
+            b -= a
+        } while b != 0
+        return a << shift
     }
 
     /// Parses a decimal such as `18.5`, `-3`, `0,25` (decimal comma) or `1e3`.
@@ -93,6 +128,8 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     public static func + (lhs: Rational, rhs: Rational) -> Rational {
+        if rhs.numerator == 0 { return lhs }
+        if lhs.numerator == 0 { return rhs }
         if lhs.denominator == rhs.denominator {
             return Rational(reducing: Int128(lhs.numerator) + Int128(rhs.numerator), Int128(lhs.denominator))
         }
@@ -107,7 +144,11 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     public static func * (lhs: Rational, rhs: Rational) -> Rational {
-        Rational(
+        if lhs.denominator == 1 && rhs.denominator == 1 {
+            let (product, overflow) = lhs.numerator.multipliedReportingOverflow(by: rhs.numerator)
+            if !overflow { return Rational(exactInteger: product) }
+        }
+        return Rational(
             reducing: Int128(lhs.numerator) * Int128(rhs.numerator),
             Int128(lhs.denominator) * Int128(rhs.denominator))
     }
@@ -122,7 +163,8 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     public static func += (lhs: inout Rational, rhs: Rational) { lhs = lhs + rhs }
 
     public static func < (lhs: Rational, rhs: Rational) -> Bool {
-        Int128(lhs.numerator) * Int128(rhs.denominator) < Int128(rhs.numerator) * Int128(lhs.denominator)
+        if lhs.denominator == rhs.denominator { return lhs.numerator < rhs.numerator }
+        return Int128(lhs.numerator) * Int128(rhs.denominator) < Int128(rhs.numerator) * Int128(lhs.denominator)
     }
 
     /// The absolute value.
