@@ -24,6 +24,9 @@ struct BenchCommand: ParsableCommand {
             let benchmark = ScoringBenchmark()
             print("scoring \(count) responses over \(benchmark.itemCount) items of \(ItemType.allCases.count) types …")
             _ = benchmark.run(count: min(count, 100_000))  // warm-up
+            for (type, perSecond) in benchmark.runPerType(count: max(count / 10, 1_000)) {
+                print("  \(type): \(Int(perSecond)) per second")
+            }
             let result = benchmark.run(count: count)
             let perSecond = Double(count) / result.seconds
             print("scored \(count) responses in \(String(format: "%.3f", result.seconds)) s (checksum \(result.checksum))")

@@ -2,6 +2,7 @@
 /// partly correct and wrong responses.
 public struct ScoringBenchmark: Sendable {
     private let cases: [(scorer: ItemScorer, response: Response)]
+    private let typeNames: [String]
 
     /// Number of distinct items in the workload.
     public let itemCount: Int
@@ -65,6 +66,24 @@ public struct ScoringBenchmark: Sendable {
         }
         self.cases = cases
         self.itemCount = items.count
+        self.typeNames = items.map { $0.0.kind.typeName }
+    }
+
+    /// Scores `count` responses of each item type separately.
+    ///
+    /// - Returns: the type name and its responses per second, in the order of ``ItemType``.
+    public func runPerType(count: Int) -> [(type: String, perSecond: Double)] {
+        typeNames.map { name in
+            let subset = ScoringBenchmark(cases: cases.filter { $0.scorer.item.kind.typeName == name }, typeNames: [name])
+            let result = subset.run(count: count)
+            return (name, Double(count) / result.seconds)
+        }
+    }
+
+    private init(cases: [(scorer: ItemScorer, response: Response)], typeNames: [String]) {
+        self.cases = cases
+        self.typeNames = typeNames
+        self.itemCount = typeNames.count
     }
 
     /// Scores `count` responses on the calling thread.

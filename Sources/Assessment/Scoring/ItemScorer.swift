@@ -12,17 +12,33 @@ public struct ItemScorer: Sendable {
     public let item: Item
     private let normalizedAccepted: Set<String>
     private let pattern: CompiledPattern?
+    /// Multiple response: option id → whether it is correct.
+    private let optionIsCorrect: [String: Bool]
+    /// Matching: premise ids and their keyed responses, in premise order.
+    private let premiseKey: [(premise: String, response: String)]
 
     /// Prepares scoring for `item`.
     public init(item: Item) {
         self.item = item
-        if case .shortText(let accepted, let pattern) = item.kind {
+        var normalizedAccepted = Set<String>()
+        var pattern: CompiledPattern? = nil
+        var optionIsCorrect: [String: Bool] = [:]
+        var premiseKey: [(String, String)] = []
+        switch item.kind {
+        case .shortText(let accepted, let source):
             normalizedAccepted = Set(accepted.map(ItemScorer.normalize))
-            self.pattern = pattern.flatMap(CompiledPattern.init)
-        } else {
-            normalizedAccepted = []
-            self.pattern = nil
+            pattern = source.flatMap(CompiledPattern.init)
+        case .multipleResponse(let options, let correct):
+            for option in options { optionIsCorrect[option.id] = correct.contains(option.id) }
+        case .matching(let premises, _, let correct):
+            premiseKey = premises.map { ($0.id, correct[$0.id] ?? "") }
+        default:
+            break
         }
+        self.normalizedAccepted = normalizedAccepted
+        self.pattern = pattern
+        self.optionIsCorrect = optionIsCorrect
+        self.premiseKey = premiseKey
     }
 
     /// Points earned by `response`; `nil` means unanswered. A response of the wrong shape scores 0.
@@ -43,8 +59,12 @@ public struct ItemScorer: Sendable {
             let wrongCount = options.count - correctCount
             var right = 0
             var wrong = 0
-            for option in options where ticked.contains(option.id) {
-                if correct.contains(option.id) { right += 1 } else { wrong += 1 }
+            for id in ticked {
+                switch optionIsCorrect[id] {
+                case true?: right += 1
+                case false?: wrong += 1
+                case nil: break
+                }
             }
             var earned = Rational(right, correctCount)
             if wrong > 0 { earned = earned - Rational(wrong, wrongCount) }
@@ -71,11 +91,9 @@ public struct ItemScorer: Sendable {
             }
             return .zero
 
-        case (.matching(let premises, _, let correct), .matches(let given)):
-            let right = premises.count { premise in
-                given[premise.id] != nil && given[premise.id] == correct[premise.id]
-            }
-            return Rational(right, premises.count) * points
+        case (.matching, .matches(let given)):
+            let right = premiseKey.count { key in given[key.premise] == key.response }
+            return Rational(right, premiseKey.count) * points
 
         case (.ordering(_, let correctOrder), .order(let given)):
             let right = zip(correctOrder, given).count { $0 == $1 }
@@ -88,7 +106,32 @@ public struct ItemScorer: Sendable {
 
     /// Trims, collapses runs of white space to one space and lower-cases.
     static func normalize(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let isSpace =
+                scalar.isASCII
+                ? (scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.value == 0x0B
+                    || scalar.value == 0x0C)
+                : scalar.properties.isWhitespace
+            if isSpace {
+                pendingSpace = !scalars.isEmpty
+                continue
+            }
+            if pendingSpace {
+                scalars.append(" ")
+                pendingSpace = false
+            }
+            if scalar.isASCII {
+                let value = scalar.value
+                scalars.append((0x41...0x5A).contains(value) ? Unicode.Scalar(value + 0x20)! : scalar)
+            } else if scalar.properties.changesWhenLowercased {
+                scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 }
 

@@ -36,7 +36,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     init(reducing numerator: Int128, _ denominator: Int128) {
         precondition(denominator != 0, "a rational number cannot have the denominator 0")
         if let n = Int64(exactly: numerator), let d = Int64(exactly: denominator), n != .min, d != .min {
-            self.init(reducing64: n, d)
+            (self.numerator, self.denominator) = Self.reduced(n, d)
             return
         }
         var n = numerator
@@ -55,20 +55,19 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The fast path: both parts fit in 64 bits (and are not `Int64.min`).
-    private init(reducing64 numerator: Int64, _ denominator: Int64) {
+    private static func reduced(_ numerator: Int64, _ denominator: Int64) -> (Int64, Int64) {
         var n = numerator
         var d = denominator
         if d < 0 {
             n = -n
             d = -d
         }
-        let divisor = Self.gcd(n.magnitude, d.magnitude)
+        let divisor = gcd(n.magnitude, d.magnitude)
         if divisor > 1 {
             n /= Int64(divisor)
             d /= Int64(divisor)
         }
-        self.numerator = n
-        self.denominator = d
+        return (n, d)
     }
 
     /// Binary GCD (Stein), cheaper than repeated division.
