@@ -59,7 +59,7 @@ public struct Gradebook: Sendable {
                 let name = entry.identity?.name.map { " (\($0))" } ?? ""
                 return .invalid(
                     label: "learner \(index + 1)\(id)\(name)",
-                    problem: Self.relative(entry.problem ?? "malformed", to: index))
+                    problem: entry.problem ?? "malformed")
             }
             let label = learner.label(index: index)
             do throws(AssessmentError) {
@@ -73,13 +73,6 @@ public struct Gradebook: Sendable {
             }
         }
         return Gradebook(course: course, entries: entries)
-    }
-
-    /// Drops the `learners[N].` prefix from a decoding path, since the entry is named separately.
-    private static func relative(_ problem: String, to index: Int) -> String {
-        problem.replacingOccurrences(of: "at learners[\(index)]", with: "at ")
-            .replacingOccurrences(of: "at .", with: "at ")
-            .replacingOccurrences(of: "at  ", with: "")
     }
 }
 
@@ -137,7 +130,7 @@ private struct LenientLearner: Decodable {
         } catch let error as DecodingError {
             learner = nil
             identity = try? Identity(from: decoder)
-            problem = Blueprint.describe(error)
+            problem = Blueprint.describe(error, droppingPrefix: "learners[\(decoder.codingPath.last?.intValue ?? 0)]")
         }
     }
 }
