@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
+        .testTarget(name: "CampusTests", dependencies: ["campus"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -59,7 +59,7 @@ struct QuizSession {
             guard let item = bank.item(withID: drawn.itemID) else { continue }
             print("")
             let pointsLabel = item.points == .one ? words.point : words.points
-            print("\(words.question) \(index + 1)/\(draw.items.count) · \(item.points.formatted()) \(pointsLabel)")
+            print("\(words.question) \(index + 1)/\(draw.items.count) · \(words.number(item.points)) \(pointsLabel)")
             print(item.stem.trimmingCharacters(in: .whitespacesAndNewlines))
             let prompt = AnswerPrompt(item: item, order: drawn.choiceOrder, words: words)
             prompt.show()
@@ -91,13 +91,13 @@ struct QuizSession {
         let score = attempt.score
         print("")
         print(
-            "\(words.result): \(score.points.formatted()) \(words.of) \(score.maximum.formatted()) \(words.points) "
-                + "(\(score.percent.formatted(places: 1)) %)")
+            "\(words.result): \(words.number(score.points)) \(words.of) \(words.number(score.maximum)) "
+                + "\(words.pointsTotal) (\(words.number(score.percent, places: 1)) %)")
         print(words.doesNotCount)
     }
 
     private func report(_ feedback: ItemFeedback, item: Item, prompt: AnswerPrompt) {
-        let earned = "\(feedback.score.points.formatted())/\(feedback.score.maximum.formatted())"
+        let earned = "\(words.number(feedback.score.points))/\(words.number(feedback.score.maximum))"
         switch feedback.score.verdict {
         case .correct: print("✓ \(words.correct) (\(earned))")
         case .partiallyCorrect: print("~ \(words.partlyCorrect) (\(earned))")
@@ -221,11 +221,11 @@ struct AnswerPrompt {
         case .trueFalse(let correct, _, _):
             return correct ? words.trueWord : words.falseWord
         case .numeric(let correct, let tolerance, let unit):
-            var text = correct.formatted(places: 4)
+            var text = words.number(correct, places: 4)
             switch tolerance {
             case .exact: break
-            case .absolute(let value): if value > .zero { text += " ± \(value.formatted(places: 4))" }
-            case .relative(let value): if value > .zero { text += " ± \(value.percent(of: .one).formatted()) %" }
+            case .absolute(let value): if value > .zero { text += " ± \(words.number(value, places: 4))" }
+            case .relative(let value): if value > .zero { text += " ± \(words.number(value.percent(of: .one))) %" }
             }
             return unit.map { "\(text) \($0)" } ?? text
         case .shortText(let accepted, let pattern):
@@ -245,6 +245,13 @@ struct QuizWords {
     var selfTest, questions, seed, instructions, question, point, points, answer, skipped, result, of: String
     var doesNotCount, correct, partlyCorrect, wrong, solution, severalAnswers, trueFalseHint, unit: String
     var hintSingle, hintMultiple, hintNumber, hintText, hintMatching, hintOrdering, trueWord, falseWord: String
+    var pointsTotal: String
+    var decimalSeparator: String
+
+    /// A rounded number in the language's spelling (German: decimal comma).
+    func number(_ value: Rational, places: Int = 2) -> String {
+        value.formatted(places: places).replacingOccurrences(of: ".", with: decimalSeparator)
+    }
 
     static let german = QuizWords(
         selfTest: "Selbsttest", questions: "Fragen", seed: "Seed",
@@ -257,7 +264,7 @@ struct QuizWords {
         hintMultiple: "Bitte Buchstaben eingeben, z. B. A,C.",
         hintNumber: "Bitte eine Zahl eingeben, z. B. 4,5.", hintText: "Bitte eine Antwort eingeben.",
         hintMatching: "Bitte Paare eingeben, z. B. 1A 2C.", hintOrdering: "Bitte alle Buchstaben in Reihenfolge eingeben, z. B. C A B.",
-        trueWord: "wahr", falseWord: "falsch")
+        trueWord: "wahr", falseWord: "falsch", pointsTotal: "Punkten", decimalSeparator: ",")
 
     static let english = QuizWords(
         selfTest: "self-test", questions: "questions", seed: "seed",
@@ -269,5 +276,5 @@ struct QuizWords {
         hintSingle: "Please type one letter, e.g. B.", hintMultiple: "Please type letters, e.g. A,C.",
         hintNumber: "Please type a number, e.g. 4.5.", hintText: "Please type an answer.",
         hintMatching: "Please type pairs, e.g. 1A 2C.", hintOrdering: "Please type all letters in order, e.g. C A B.",
-        trueWord: "true", falseWord: "false")
+        trueWord: "true", falseWord: "false", pointsTotal: "points", decimalSeparator: ".")
 }

@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+
+/// Runs the built `campus` executable as a user would.
+enum Campus {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `campus` binary built next to the test bundle.
+    static var executable: URL {
+        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
+            ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent().appendingPathComponent("campus")
+    }
+
+    static func run(_ arguments: [String], input: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repository
+        let out = Pipe()
+        let err = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("campus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}
+
+@Suite("campus command line")
+struct CampusCommandTests {
+    @Test("bank validate accepts the sample banks and ends with the summary line")
+    func validateSamples() throws {
+        let output = try Campus.run(["bank", "validate", "question-banks"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        let summary = try #require(output.lines.last)
+        #expect(summary.wholeMatch(of: /[4-9] banks, [0-9]+ items, 0 problems/) != nil, "\(summary)")
+    }
+
+    @Test("bank validate prints file:line:column for every problem and exits 1")
+    func validateProblems() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("kaputt.yaml")
+        try """
+        id: kaputt
+        title: Kaputt
+        language: de
+        provider: Test
+        version: 1
+        items:
+          - { id: q1, type: true-false, topic: t, points: 0, stem: A, answer: true }
+          - { id: q1, type: essay, topic: t, points: 1, stem: B }
+        """.write(to: bad, atomically: true, encoding: .utf8)
+        try Data("id: [unclosed\n".utf8).write(to: folder.appendingPathComponent("syntax.yml"))
+        try Data("not a bank".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        let output = try Campus.run(["bank", "validate", folder.path, "question-banks/datenschutz-dsgvo.yaml"])
+        #expect(output.status == 1)
+        let lines = output.lines
+        #expect(lines.contains("\(bad.path):7:51: error: points must be greater than 0 (found 0)"))
+        #expect(lines.contains { $0.hasPrefix("\(bad.path):8:21: error: unknown item type 'essay'") })
+        #expect(lines.contains { $0.hasPrefix(folder.appendingPathComponent("syntax.yml").path + ":") && $0.contains(": error: bad YAML") })
+        #expect(lines.last?.hasSuffix(" items, 3 problems") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("3 banks, ") == true, "txt files in folders are not banks")
+    }
+
+    @Test("bank validate refuses a 50 MB file with a clear error and a missing file by name")
+    func validateHugeAndMissing() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let huge = folder.appendingPathComponent("riesig.yaml")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: 50_000_000)
+        try handle.close()
+        let output = try Campus.run(["bank", "validate", huge.path, folder.appendingPathComponent("fehlt.yaml").path])
+        #expect(output.status == 1)
+        #expect(output.lines.contains("\(huge.path):1:1: error: file is 50000000 bytes; at most 5000000 bytes (5 MB) are accepted"))
+        #expect(output.lines.contains("\(folder.path)/fehlt.yaml:1:1: error: no such file"))
+        #expect(output.lines.last == "2 banks, 0 items, 2 problems")
+    }
+
+    @Test("exam draw replays with the same seed and differs with another")
+    func examDraw() throws {
+        let bank = "question-banks/ozg-onlinedienste.yaml"
+        let first = try Campus.run(["exam", "draw", bank, "--count", "8", "--seed", "proctor-42", "--json"])
+        let again = try Campus.run(["exam", "draw", bank, "--count", "8", "--seed", "proctor-42", "--json"])
+        let other = try Campus.run(["exam", "draw", bank, "--count", "8", "--seed", "proctor-43", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == again.stdout)
+        #expect(first.stdout != other.stdout)
+        struct Draw: Decodable {
+            struct Item: Decodable {
+                let id: String
+                let optionOrder: [String]
+            }
+            let bank: String
+            let bankVersion: String
+            let seed: String
+            let items: [Item]
+        }
+        let draw = try JSONDecoder().decode(Draw.self, from: Data(first.stdout.utf8))
+        #expect(draw.bank == "ozg-onlinedienste")
+        #expect(draw.seed == "proctor-42")
+        #expect(draw.items.count == 8)
+
+        let blueprint = try Campus.run([
+            "exam", "draw", bank, "--blueprint", "question-banks/examples/ozg-abschluss.blueprint.yaml", "--seed", "x",
+        ])
+        #expect(blueprint.status == 0, "\(blueprint.stderr)")
+        #expect(blueprint.lines.count == 13)
+
+        let tooMany = try Campus.run(["exam", "draw", bank, "--count", "999", "--seed", "x"])
+        #expect(tooMany.status != 0)
+        #expect(tooMany.stderr.contains("pool all topics has"))
+
+        let neither = try Campus.run(["exam", "draw", bank, "--seed", "x"])
+        #expect(neither.status != 0)
+        #expect(neither.stderr.contains("Give either --blueprint FILE or --count N."))
+    }
+
+    @Test("grade prints every learner's tier and why not the next one")
+    func grade() throws {
+        let human = try Campus.run(["grade", "question-banks/examples/gradebook.json"])
+        #expect(human.status == 0, "\(human.stderr)")
+        #expect(human.stdout.contains("l-0001  Jürgen Weißmüller: Qualifiziertes Zertifikat (qualified), 5 ECTS"))
+        #expect(human.stdout.contains("    not scored: score 46.5 % < 50 %"))
+        #expect(human.stdout.contains("final exam voided by p-11: unerlaubtes Hilfsmittel während der Prüfung"))
+
+        let json = try Campus.run(["grade", "question-banks/examples/gradebook.json", "--json"])
+        struct Report: Decodable {
+            struct Learner: Decodable {
+                let id: String
+                let tier: String?
+                let tiersMet: [String]
+                let percent: Double
+            }
+            let learners: [Learner]
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.stdout.utf8))
+        #expect(report.learners.map(\.tier) == ["qualified", "scored", "attendance", "scored", nil])
+        #expect(report.learners[2].percent == 46.5)
+        #expect(report.learners[1].tiersMet == ["attendance", "scored"])
+    }
+
+    @Test("quiz reads answers from the terminal and gives feedback and a final score")
+    func quiz() throws {
+        let bank = "question-banks/e-akte-schriftgut.yaml"
+        let draw = try Campus.run(["exam", "draw", bank, "--count", "3", "--seed", "quiz-seed", "--json"])
+        #expect(draw.status == 0)
+        // Skip every question: the score must be 0 and every question shown.
+        let output = try Campus.run(["quiz", bank, "--count", "3", "--seed", "quiz-seed"], input: "\n\n\n")
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("Frage 3/3"))
+        #expect(output.stdout.contains("Ergebnis: 0 von "))
+        #expect(output.stdout.contains("Selbsttests zählen nicht für ein Zertifikat."))
+        // End of input stops the test early with the score so far.
+        let early = try Campus.run(["quiz", bank, "--count", "3", "--seed", "quiz-seed"], input: "")
+        #expect(early.status == 0)
+        #expect(early.stdout.contains("Ergebnis: 0 von "))
+    }
+
+    @Test("quiz scores typed answers, re-asks on unreadable input and shows the feedback")
+    func quizAnswers() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bank = folder.appendingPathComponent("wahr.yaml")
+        var yaml = "id: wahr\ntitle: Wahr oder falsch\nlanguage: de\nprovider: Test\nversion: 1\nitems:\n"
+        for index in 1...3 {
+            yaml += "  - { id: q\(index), type: true-false, topic: t, points: 2, stem: Aussage \(index), answer: true, "
+            yaml += "feedbackTrue: Genau so., feedback: Erklärung \(index). }\n"
+        }
+        try yaml.write(to: bank, atomically: true, encoding: .utf8)
+        let output = try Campus.run(["quiz", bank.path, "--seed", "1"], input: "vielleicht\nj\nwahr\nn\n")
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("j = wahr, n = falsch"))
+        #expect(output.stdout.components(separatedBy: "✓ Richtig (2/2)").count == 3)
+        #expect(output.stdout.contains("✗ Falsch (0/2)"))
+        #expect(output.stdout.contains("Lösung: wahr"))
+        #expect(output.stdout.contains("Genau so."))
+        #expect(output.stdout.contains("Ergebnis: 4 von 6 Punkten (66,7 %)"))
+    }
+
+    @Test("bench score ends with the contract line")
+    func benchScore() throws {
+        let output = try Campus.run(["bench", "score", "--count", "20000"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let last = try #require(output.lines.last)
+        #expect(last.wholeMatch(of: /score: [0-9]+ per second/) != nil, "\(last)")
+    }
+}
