@@ -29,7 +29,9 @@ struct BenchCommand: ParsableCommand {
             }
             let result = benchmark.run(count: count)
             let perSecond = Double(count) / result.seconds
-            print("scored \(count) responses in \(String(format: "%.3f", result.seconds)) s (checksum \(result.checksum))")
+            print(
+                "scored \(count) responses in \(String(format: "%.3f", result.seconds)) s (checksum \(result.checksum))"
+            )
             print("score: \(Int(perSecond)) per second")
         }
     }

@@ -67,7 +67,8 @@ struct ExamCommand: ParsableCommand {
                     items: draw.items.map { DrawOutput.Item(id: $0.itemID, optionOrder: $0.choiceOrder) })
                 print(try JSONOutput.encode(output))
             } else {
-                print("\(bank.title) (\(draw.bankID) \(draw.bankVersion)), seed \(draw.seed): \(draw.items.count) items")
+                print(
+                    "\(bank.title) (\(draw.bankID) \(draw.bankVersion)), seed \(draw.seed): \(draw.items.count) items")
                 for (index, drawn) in draw.items.enumerated() {
                     let order = drawn.choiceOrder.isEmpty ? "" : "  order: \(drawn.choiceOrder.joined(separator: " "))"
                     print("\(String(index + 1).leftPadded(to: 3)). \(drawn.itemID)\(order)")

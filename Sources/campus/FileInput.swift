@@ -17,7 +17,8 @@ enum FileInput {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         guard size <= limit else {
             throw Failure(
-                description: "\(path): file is \(size) bytes; at most \(limit) bytes (\(limit / 1_000_000) MB) are accepted")
+                description:
+                    "\(path): file is \(size) bytes; at most \(limit) bytes (\(limit / 1_000_000) MB) are accepted")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw Failure(description: "\(path): cannot be read (permission denied?)")
@@ -43,7 +44,8 @@ enum FileInput {
             let data = try read(path, limit: BankReader.maximumFileSize)
             return BankReader.read(Array(data), file: path)
         } catch {
-            return BankReadResult.failure(file: path, message: error.description.replacingOccurrences(of: "\(path): ", with: ""))
+            return BankReadResult.failure(
+                file: path, message: error.description.replacingOccurrences(of: "\(path): ", with: ""))
         }
     }
 
@@ -74,6 +76,7 @@ enum FileInput {
 
 extension BankReadResult {
     static func failure(file: String, message: String) -> BankReadResult {
-        BankReadResult(bank: nil, problems: [BankProblem(file: file, line: 1, column: 1, message: message)], itemCount: 0)
+        BankReadResult(
+            bank: nil, problems: [BankProblem(file: file, line: 1, column: 1, message: message)], itemCount: 0)
     }
 }

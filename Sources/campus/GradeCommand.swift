@@ -51,7 +51,8 @@ struct GradeCommand: ParsableCommand {
                     id: book.course.id, title: book.course.title, provider: book.course.provider,
                     ects: rules.ects?.jsonNumber,
                     thresholds: [
-                        "attendance": rules.thresholds.attendance.jsonNumber, "scored": rules.thresholds.scored.jsonNumber,
+                        "attendance": rules.thresholds.attendance.jsonNumber,
+                        "scored": rules.thresholds.scored.jsonNumber,
                         "qualified": rules.thresholds.qualified.jsonNumber,
                     ]),
                 learners: graded, invalid: invalid)
@@ -63,16 +64,21 @@ struct GradeCommand: ParsableCommand {
                 var headline = "\(learner.id)  \(learner.name): "
                 headline += tier.map { "\($0.germanName) (\($0.rawValue))" } ?? "no tier"
                 if let ects = learner.ects { headline += ", \(Self.show(ects)) ECTS" }
-                headline += " — \(Self.show(learner.percent)) % (\(Self.show(learner.points))/\(Self.show(learner.maximum)) points)"
+                headline +=
+                    " — \(Self.show(learner.percent)) % (\(Self.show(learner.points))/\(Self.show(learner.maximum)) points)"
                 print(headline)
                 if !learner.reasonsMet.isEmpty { print("    met: \(learner.reasonsMet.joined(separator: "; "))") }
                 if !learner.reasonsNotNext.isEmpty {
-                    let next = tier.flatMap { current in Tier.allCases.first { $0 > current } } ?? (tier == nil ? .attendance : nil)
+                    let next =
+                        tier.flatMap { current in Tier.allCases.first { $0 > current } }
+                        ?? (tier == nil ? .attendance : nil)
                     print("    not \(next?.rawValue ?? "next"): \(learner.reasonsNotNext.joined(separator: "; "))")
                 }
             }
             for entry in invalid { print("\(entry.learner): error: \(entry.problem)") }
-            let counts = Tier.allCases.reversed().map { tier in "\(tier.rawValue) \(graded.count { $0.tier == tier.rawValue })" }
+            let counts = Tier.allCases.reversed().map { tier in
+                "\(tier.rawValue) \(graded.count { $0.tier == tier.rawValue })"
+            }
             print(
                 "\(graded.count + invalid.count) learners: \(counts.joined(separator: ", ")), "
                     + "no tier \(graded.count { $0.tier == nil }), invalid \(invalid.count)")

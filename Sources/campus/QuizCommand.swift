@@ -138,9 +138,13 @@ struct AnswerPrompt {
             break
         case .matching(let premises, let responses, _):
             for (index, premise) in premises.enumerated() { print("  \(index + 1). \(premise.text)") }
-            for (index, response) in ordered(responses).enumerated() { print("     \(Self.letters[index])) \(response.text)") }
+            for (index, response) in ordered(responses).enumerated() {
+                print("     \(Self.letters[index])) \(response.text)")
+            }
         case .ordering(let elements, _):
-            for (index, element) in ordered(elements).enumerated() { print("  \(Self.letters[index])) \(element.text)") }
+            for (index, element) in ordered(elements).enumerated() {
+                print("  \(Self.letters[index])) \(element.text)")
+            }
         }
     }
 
@@ -193,7 +197,8 @@ struct AnswerPrompt {
             for token in tokens {
                 let cleaned = token.replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "-", with: "")
                 guard let letter = cleaned.last, let letterIndex = Self.letters.firstIndex(of: letter),
-                    letterIndex < shown.count, let number = Int(cleaned.dropLast()), (1...premises.count).contains(number)
+                    letterIndex < shown.count, let number = Int(cleaned.dropLast()),
+                    (1...premises.count).contains(number)
                 else { return nil }
                 pairs[premises[number - 1].id] = shown[letterIndex].id
             }
@@ -263,7 +268,8 @@ struct QuizWords {
         hintSingle: "Bitte einen Buchstaben eingeben, z. B. B.",
         hintMultiple: "Bitte Buchstaben eingeben, z. B. A,C.",
         hintNumber: "Bitte eine Zahl eingeben, z. B. 4,5.", hintText: "Bitte eine Antwort eingeben.",
-        hintMatching: "Bitte Paare eingeben, z. B. 1A 2C.", hintOrdering: "Bitte alle Buchstaben in Reihenfolge eingeben, z. B. C A B.",
+        hintMatching: "Bitte Paare eingeben, z. B. 1A 2C.",
+        hintOrdering: "Bitte alle Buchstaben in Reihenfolge eingeben, z. B. C A B.",
         trueWord: "wahr", falseWord: "falsch", pointsTotal: "Punkten", decimalSeparator: ",")
 
     static let english = QuizWords(

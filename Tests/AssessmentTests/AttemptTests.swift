@@ -17,11 +17,15 @@ struct AttemptTests {
     let draw: ExamDraw
 
     init() throws {
-        let choices = [Choice(id: "a", text: "A", feedback: "A ist falsch."), Choice(id: "b", text: "B", feedback: "B stimmt.")]
+        let choices = [
+            Choice(id: "a", text: "A", feedback: "A ist falsch."), Choice(id: "b", text: "B", feedback: "B stimmt."),
+        ]
         bank = Bank(
             id: "attempt-bank", title: "T", language: "de", provider: "P", version: "1",
             items: [
-                Item(id: "q1", topic: "t", points: Rational(2), stem: "?", feedback: "Weil B.", kind: .singleChoice(options: choices, correct: "b")),
+                Item(
+                    id: "q1", topic: "t", points: Rational(2), stem: "?", feedback: "Weil B.",
+                    kind: .singleChoice(options: choices, correct: "b")),
                 Item(
                     id: "q2", topic: "t", points: Rational(1), stem: "?",
                     kind: .trueFalse(correct: true, feedbackTrue: "Genau.", feedbackFalse: "Doch.")),
@@ -46,7 +50,9 @@ struct AttemptTests {
                 kind: .selfTest, learnerID: "l1", assessmentID: "quiz", bank: bank, draw: draw, timeLimit: nil,
                 attemptLimit: 1, clock: SystemClock())
         }
-        #expect(throws: AssessmentError.self) { try attempt.markProctored(Proctoring(proctorID: "p", learnerConsented: true)) }
+        #expect(throws: AssessmentError.self) {
+            try attempt.markProctored(Proctoring(proctorID: "p", learnerConsented: true))
+        }
     }
 
     @Test("homework answers can change until submission; submission is final")
@@ -84,7 +90,8 @@ struct AttemptTests {
         let clock = ManualClock()
         var ledger = AttemptLedger()
         var exam = try ledger.start(
-            kind: .finalExam, learnerID: "l1", assessmentID: "final", bank: bank, draw: draw, timeLimit: .seconds(30 * 60),
+            kind: .finalExam, learnerID: "l1", assessmentID: "final", bank: bank, draw: draw,
+            timeLimit: .seconds(30 * 60),
             attemptLimit: 2, clock: clock)
         clock.advance(minutes: 29)
         try exam.save(.choice("b"), for: "q1", at: clock.now())

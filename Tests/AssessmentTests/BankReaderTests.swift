@@ -24,69 +24,75 @@ struct BankReaderTests {
     func validBank() throws {
         let result = readBank(
             validHeader + """
-              - id: q1
-                type: single-choice
-                topic: ozg
-                difficulty: easy
-                points: 1.5
-                stem: Wofür steht **OZG**?
-                feedback: Allgemein.
-                options:
-                  - { id: a, text: Onlinezugangsgesetz, feedback: Richtig. }
-                  - { id: b, text: Ordnungsgesetz }
-                answer: a
-              - id: q2
-                type: multiple-response
-                topic: ozg
-                points: 2
-                stem: Welche?
-                options: [{ id: a, text: A }, { id: b, text: B }, { id: c, text: C }]
-                answer: [a, c]
-              - id: q3
-                type: true-false
-                topic: dsgvo
-                points: 1
-                stem: Stimmt das?
-                answer: false
-                feedbackTrue: Nein.
-              - id: q4
-                type: numeric
-                topic: dsgvo
-                points: 1
-                stem: Wie viele Stunden?
-                answer: 72
-                relativeTolerance: 0.05
-                unit: Stunden
-              - id: q5
-                type: short-text
-                topic: akte
-                points: 1
-                stem: Grundsatz?
-                accepted: [Aktenmäßigkeit]
-                pattern: "aktenm(ä|ae)(ß|ss)igkeit"
-              - id: q6
-                type: matching
-                topic: akte
-                points: 2
-                stem: Zuordnen
-                premises: [{ id: p1, text: Eins }, { id: p2, text: Zwei }]
-                responses: [{ id: r1, text: One }, { id: r2, text: Two }, { id: r3, text: Three }]
-                answer: { p1: r1, p2: r2 }
-              - id: q7
-                type: ordering
-                topic: akte
-                points: 3
-                stem: Reihenfolge
-                elements: [{ id: e1, text: A }, { id: e2, text: B }, { id: e3, text: C }]
-                answer: [e2, e1, e3]
-            """)
+                  - id: q1
+                    type: single-choice
+                    topic: ozg
+                    difficulty: easy
+                    points: 1.5
+                    stem: Wofür steht **OZG**?
+                    feedback: Allgemein.
+                    options:
+                      - { id: a, text: Onlinezugangsgesetz, feedback: Richtig. }
+                      - { id: b, text: Ordnungsgesetz }
+                    answer: a
+                  - id: q2
+                    type: multiple-response
+                    topic: ozg
+                    points: 2
+                    stem: Welche?
+                    options: [{ id: a, text: A }, { id: b, text: B }, { id: c, text: C }]
+                    answer: [a, c]
+                  - id: q3
+                    type: true-false
+                    topic: dsgvo
+                    points: 1
+                    stem: Stimmt das?
+                    answer: false
+                    feedbackTrue: Nein.
+                  - id: q4
+                    type: numeric
+                    topic: dsgvo
+                    points: 1
+                    stem: Wie viele Stunden?
+                    answer: 72
+                    relativeTolerance: 0.05
+                    unit: Stunden
+                  - id: q5
+                    type: short-text
+                    topic: akte
+                    points: 1
+                    stem: Grundsatz?
+                    accepted: [Aktenmäßigkeit]
+                    pattern: "aktenm(ä|ae)(ß|ss)igkeit"
+                  - id: q6
+                    type: matching
+                    topic: akte
+                    points: 2
+                    stem: Zuordnen
+                    premises: [{ id: p1, text: Eins }, { id: p2, text: Zwei }]
+                    responses: [{ id: r1, text: One }, { id: r2, text: Two }, { id: r3, text: Three }]
+                    answer: { p1: r1, p2: r2 }
+                  - id: q7
+                    type: ordering
+                    topic: akte
+                    points: 3
+                    stem: Reihenfolge
+                    elements: [{ id: e1, text: A }, { id: e2, text: B }, { id: e3, text: C }]
+                    answer: [e2, e1, e3]
+                """)
         #expect(result.problems == [])
         let bank = try #require(result.bank)
         #expect(bank.items.map(\.kind.typeName) == ItemType.allCases.map(\.rawValue))
         #expect(bank.items[0].points == Rational(3, 2))
         #expect(bank.items[0].difficulty == .easy)
-        #expect(bank.items[3].kind == .numeric(correct: Rational(72), tolerance: .relative(Rational(1, 20)), unit: "Stunden"))
-        #expect(bank.items[6].kind == .ordering(elements: [Choice(id: "e1", text: "A"), Choice(id: "e2", text: "B"), Choice(id: "e3", text: "C")], correctOrder: ["e2", "e1", "e3"]))
+        #expect(
+            bank.items[3].kind
+                == .numeric(correct: Rational(72), tolerance: .relative(Rational(1, 20)), unit: "Stunden"))
+        #expect(
+            bank.items[6].kind
+                == .ordering(
+                    elements: [Choice(id: "e1", text: "A"), Choice(id: "e2", text: "B"), Choice(id: "e3", text: "C")],
+                    correctOrder: ["e2", "e1", "e3"]))
     }
 
     /// 1-based column of the first `token` in `line` (in characters; the lines here are ASCII).
@@ -166,7 +172,10 @@ struct BankReaderTests {
                 """)
         #expect(found == ["10:13: points must be greater than 0 (found 0)"])
         let negative = "  - { id: q1, type: true-false, topic: t, points: -2, stem: A, answer: true }"
-        #expect(problems(inLine: negative) == ["7:\(column(of: "-2", in: negative)): points must be greater than 0 (found -2)"])
+        #expect(
+            problems(inLine: negative) == [
+                "7:\(column(of: "-2", in: negative)): points must be greater than 0 (found -2)"
+            ])
         let words = "  - { id: q1, type: true-false, topic: t, points: viel, stem: A, answer: true }"
         #expect(problems(inLine: words) == ["7:\(column(of: "viel", in: words)): points 'viel' is not a number"])
     }
@@ -191,8 +200,11 @@ struct BankReaderTests {
     func negativeTolerance() {
         let negative = "  - { id: q1, type: numeric, topic: t, points: 1, stem: A, answer: 5, tolerance: -0.5 }"
         #expect(
-            problems(inLine: negative) == ["7:\(column(of: "-0.5", in: negative)): tolerance must not be negative (found -0.5)"])
-        let both = "  - { id: q1, type: numeric, topic: t, points: 1, stem: A, answer: 5, tolerance: 1, relativeTolerance: 0.1 }"
+            problems(inLine: negative) == [
+                "7:\(column(of: "-0.5", in: negative)): tolerance must not be negative (found -0.5)"
+            ])
+        let both =
+            "  - { id: q1, type: numeric, topic: t, points: 1, stem: A, answer: 5, tolerance: 1, relativeTolerance: 0.1 }"
         #expect(
             problems(inLine: both)
                 == ["7:\(column(of: "0.1", in: both)): give either 'tolerance' or 'relativeTolerance', not both"])
@@ -230,16 +242,22 @@ struct BankReaderTests {
         let matching =
             "  - { id: q1, type: matching, topic: t, points: 1, stem: A, premises: [{id: p1, text: P}, {id: p2, text: Q}], responses: [{id: r1, text: R}], answer: {p1: r1} }"
         #expect(
-            problems(inLine: matching) == ["7:\(column(of: "{p1: r1}", in: matching)): premise 'p2' has no response in 'answer'"])
+            problems(inLine: matching) == [
+                "7:\(column(of: "{p1: r1}", in: matching)): premise 'p2' has no response in 'answer'"
+            ])
         let ordering =
             "  - { id: q1, type: ordering, topic: t, points: 1, stem: A, elements: [{id: e1, text: P}, {id: e2, text: Q}], answer: [e1, e1] }"
         #expect(
-            problems(inLine: ordering) == ["7:\(column(of: "e1] }", in: ordering)): element 'e1' appears twice in 'answer'"])
+            problems(inLine: ordering) == [
+                "7:\(column(of: "e1] }", in: ordering)): element 'e1' appears twice in 'answer'"
+            ])
         let options =
             "  - { id: q1, type: single-choice, topic: t, points: 1, stem: A, options: [{id: a, text: P}, {id: a, text: Q}], answer: a }"
         #expect(
             problems(inLine: options)
-                == ["7:\(column(of: "a, text: Q", in: options)): duplicate id 'a' in 'options' (first defined at line 7)"])
+                == [
+                    "7:\(column(of: "a, text: Q", in: options)): duplicate id 'a' in 'options' (first defined at line 7)"
+                ])
     }
 
     @Test("short-text needs accepted answers or a valid pattern")
@@ -257,10 +275,10 @@ struct BankReaderTests {
     func severalProblems() {
         let result = readBank(
             validHeader + """
-              - { id: q1, type: true-false, topic: t, points: 0, stem: A, answer: true }
-              - { id: q2, type: numeric, topic: t, points: 1, stem: '', answer: 1 }
-              - { id: q3, type: single-choice, topic: t, points: 1, stem: A, options: [{id: a, text: A}, {id: b, text: B}], answer: c }
-            """)
+                  - { id: q1, type: true-false, topic: t, points: 0, stem: A, answer: true }
+                  - { id: q2, type: numeric, topic: t, points: 1, stem: '', answer: 1 }
+                  - { id: q3, type: single-choice, topic: t, points: 1, stem: A, options: [{id: a, text: A}, {id: b, text: B}], answer: c }
+                """)
         #expect(result.bank == nil)
         #expect(result.itemCount == 3)
         #expect(result.problems.map(\.line) == [7, 8, 9])
@@ -298,7 +316,10 @@ struct HostileBankTests {
     func invalidUTF8() {
         let bytes = Array("id: x\ntitle: ab".utf8) + [0xFF, 0xFE] + Array("\n".utf8)
         let result = BankReader.read(bytes, file: "latin1.yaml")
-        #expect(result.problems.map(\.description) == ["latin1.yaml:2:10: error: file is not valid UTF-8 (bad byte at offset 15)"])
+        #expect(
+            result.problems.map(\.description) == [
+                "latin1.yaml:2:10: error: file is not valid UTF-8 (bad byte at offset 15)"
+            ])
     }
 
     @Test("random mutations of a real bank never crash and always end in a bank or problems")

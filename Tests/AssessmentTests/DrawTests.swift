@@ -31,7 +31,9 @@ struct DrawTests {
         let small = Bank(
             id: "b", title: "B", language: "de", provider: "P", version: "1",
             items: (1...6).map {
-                Item(id: "i\($0)", topic: "t", points: .one, stem: "?", kind: .trueFalse(correct: true, feedbackTrue: nil, feedbackFalse: nil))
+                Item(
+                    id: "i\($0)", topic: "t", points: .one, stem: "?",
+                    kind: .trueFalse(correct: true, feedbackTrue: nil, feedbackFalse: nil))
             })
         let draw = try ExamDraw(bank: small, blueprint: .random(count: 6), seed: "fixed")
         #expect(draw.items.map(\.itemID) == ["i5", "i2", "i3", "i4", "i1", "i6"])
@@ -68,7 +70,8 @@ struct DrawTests {
         #expect(anyMoved)
 
         let fixed = try ExamDraw(
-            bank: bank, blueprint: Blueprint(pools: [.init(count: bank.items.count)], shuffleOptions: false), seed: "opt")
+            bank: bank, blueprint: Blueprint(pools: [.init(count: bank.items.count)], shuffleOptions: false),
+            seed: "opt")
         for drawn in fixed.items {
             let item = try #require(bank.item(withID: drawn.itemID))
             if case .ordering = item.kind { continue }
@@ -118,7 +121,10 @@ struct DrawTests {
         #expect(blueprint.attemptLimit == 2)
         #expect(blueprint.passThreshold == Rational(121, 2))
         #expect(blueprint.shuffleItems && blueprint.shuffleOptions)
-        for bad in ["pools: []", "pools: [{count: 0}]", "pools: [{count: 1}]\nattemptLimit: 0", "pools: [{count: 1}]\npassThreshold: 101", "nonsense: [", "pools: [{topic: x}]"] {
+        for bad in [
+            "pools: []", "pools: [{count: 0}]", "pools: [{count: 1}]\nattemptLimit: 0",
+            "pools: [{count: 1}]\npassThreshold: 101", "nonsense: [", "pools: [{topic: x}]",
+        ] {
             #expect(throws: AssessmentError.self, "\(bad)") { try Blueprint.parse(bad) }
         }
     }

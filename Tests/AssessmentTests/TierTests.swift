@@ -85,7 +85,8 @@ struct TierTests {
     @Test("proctoring without the learner's consent does not qualify")
     func proctoringWithoutConsent() {
         let noConsent = Proctoring(proctorID: "p-2", learnerConsented: false)
-        let result = rules.grade(learner([attempt("final", "15", noConsent), attempt("hw1", "8"), attempt("hw2", "9")]))
+        let result = rules.grade(
+            learner([attempt("final", "15", noConsent), attempt("hw1", "8"), attempt("hw2", "9")]))
         #expect(result.highest == .scored)
         #expect(result.reasonsNotNext == ["final exam proctored without the learner's consent"])
     }
@@ -99,7 +100,8 @@ struct TierTests {
     @Test("a voided exam counts no points and blocks the qualified tier")
     func voidedExam() {
         let voiding = Voiding(proctorID: "p-3", reason: "unerlaubtes Hilfsmittel")
-        let result = rules.grade(learner([attempt("final", "17", voided: voiding), attempt("hw1", "10"), attempt("hw2", "9")]))
+        let result = rules.grade(
+            learner([attempt("final", "17", voided: voiding), attempt("hw1", "10"), attempt("hw2", "9")]))
         #expect(result.points == Rational(19))
         #expect(result.highest == .scored)
         #expect(result.reasonsNotNext == ["final exam voided by p-3: unerlaubtes Hilfsmittel"])
@@ -113,7 +115,10 @@ struct TierTests {
     func retakeAfterVoid() {
         let voiding = Voiding(proctorID: "p-3", reason: "Abbruch")
         let result = rules.grade(
-            learner([attempt("final", "17", voided: voiding), attempt("final", "12"), attempt("hw1", "8"), attempt("hw2", "8")]))
+            learner([
+                attempt("final", "17", voided: voiding), attempt("final", "12"), attempt("hw1", "8"),
+                attempt("hw2", "8"),
+            ]))
         #expect(result.points == Rational(28))
         #expect(result.highest == .qualified)
     }

@@ -7,7 +7,9 @@ enum Campus {
         let status: Int32
         let stdout: String
         let stderr: String
-        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+        var lines: [String] {
+            stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+        }
     }
 
     static let repository = URL(fileURLWithPath: #filePath)
@@ -15,7 +17,8 @@ enum Campus {
 
     /// The `campus` binary built next to the test bundle.
     static var executable: URL {
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
+        let bundle =
+            Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
             ?? URL(fileURLWithPath: CommandLine.arguments[0])
         return bundle.deletingLastPathComponent().appendingPathComponent("campus")
     }
@@ -81,7 +84,10 @@ struct CampusCommandTests {
         let lines = output.lines
         #expect(lines.contains("\(bad.path):7:51: error: points must be greater than 0 (found 0)"))
         #expect(lines.contains { $0.hasPrefix("\(bad.path):8:21: error: unknown item type 'essay'") })
-        #expect(lines.contains { $0.hasPrefix(folder.appendingPathComponent("syntax.yml").path + ":") && $0.contains(": error: bad YAML") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix(folder.appendingPathComponent("syntax.yml").path + ":") && $0.contains(": error: bad YAML")
+            })
         #expect(lines.last?.hasSuffix(" items, 3 problems") == true, "\(lines)")
         #expect(lines.last?.hasPrefix("3 banks, ") == true, "txt files in folders are not banks")
     }
@@ -97,7 +103,9 @@ struct CampusCommandTests {
         try handle.close()
         let output = try Campus.run(["bank", "validate", huge.path, folder.appendingPathComponent("fehlt.yaml").path])
         #expect(output.status == 1)
-        #expect(output.lines.contains("\(huge.path):1:1: error: file is 50000000 bytes; at most 5000000 bytes (5 MB) are accepted"))
+        #expect(
+            output.lines.contains(
+                "\(huge.path):1:1: error: file is 50000000 bytes; at most 5000000 bytes (5 MB) are accepted"))
         #expect(output.lines.contains("\(folder.path)/fehlt.yaml:1:1: error: no such file"))
         #expect(output.lines.last == "2 banks, 0 items, 2 problems")
     }

@@ -45,7 +45,8 @@ public enum BankReader {
         let root: Node
         do {
             guard let parsed = try Yams.compose(yaml: text) else {
-                return failure(file, 1, 1, "file is empty; a bank needs id, title, language, provider, version and items")
+                return failure(
+                    file, 1, 1, "file is empty; a bank needs id, title, language, provider, version and items")
             }
             root = parsed
         } catch let error as YamlError {
@@ -79,7 +80,8 @@ public enum BankReader {
         case .duplicatedKeysInMapping(let duplicates, let context):
             return BankProblem(
                 file: file, line: context.mark.line, column: context.mark.column,
-                message: "bad YAML: duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping")
+                message:
+                    "bad YAML: duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping")
         case .reader(let problem, let offset, _, _):
             return BankProblem(
                 file: file, line: 1, column: 1,

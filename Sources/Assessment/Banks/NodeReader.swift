@@ -96,7 +96,9 @@ struct NodeReader {
         guard let fields = mapping(node, what: "an item", allowed: allowed) else { return nil }
         let id = identifier(fields, "id", in: node, what: "item")
         let label = id.map { "item '\($0)'" } ?? "item"
-        if typeNode == nil { report(node, "\(label) has no 'type' (one of \(ItemType.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        if typeNode == nil {
+            report(node, "\(label) has no 'type' (one of \(ItemType.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
         let topic = identifier(fields, "topic", in: node, what: label)
         var difficulty: Difficulty? = nil
         if let difficultyNode = fields["difficulty"], let name = scalar(difficultyNode, what: "'difficulty'") {
@@ -108,7 +110,8 @@ struct NodeReader {
         let feedback = optionalText(fields, "feedback")
         guard let type, let kind = readKind(type, fields, in: node, label: label) else { return nil }
         guard let id, let topic, let points, let stem else { return nil }
-        return Item(id: id, topic: topic, difficulty: difficulty, points: points, stem: stem, feedback: feedback, kind: kind)
+        return Item(
+            id: id, topic: topic, difficulty: difficulty, points: points, stem: stem, feedback: feedback, kind: kind)
     }
 
     private mutating func readPoints(_ fields: Fields, in node: Node, label: String) -> Rational? {
@@ -145,7 +148,8 @@ struct NodeReader {
 
         case .multipleResponse:
             guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
-                let answerNode = require(fields, "answer", in: node, what: label, hint: "a list of the correct option ids"),
+                let answerNode = require(
+                    fields, "answer", in: node, what: label, hint: "a list of the correct option ids"),
                 let answers = scalarList(answerNode, what: "'answer'")
             else { return nil }
             var correct = Set<String>()
@@ -239,7 +243,8 @@ struct NodeReader {
         case .matching:
             guard let premises = choices(fields, "premises", in: node, label: label, minimum: 1, feedback: false),
                 let responses = choices(fields, "responses", in: node, label: label, minimum: 1, feedback: false),
-                let answerNode = require(fields, "answer", in: node, what: label, hint: "a map premise id → response id")
+                let answerNode = require(
+                    fields, "answer", in: node, what: label, hint: "a map premise id → response id")
             else { return nil }
             guard let answerMap = answerNode.mapping else {
                 report(answerNode, "'answer' of a matching item must be a map from premise id to response id")
@@ -248,7 +253,8 @@ struct NodeReader {
             var correct: [String: String] = [:]
             var valid = true
             for (keyNode, valueNode) in answerMap {
-                guard let premise = scalar(keyNode, what: "a premise id"), let response = scalar(valueNode, what: "a response id")
+                guard let premise = scalar(keyNode, what: "a premise id"),
+                    let response = scalar(valueNode, what: "a response id")
                 else {
                     valid = false
                     continue
@@ -271,7 +277,8 @@ struct NodeReader {
 
         case .ordering:
             guard let elements = choices(fields, "elements", in: node, label: label, minimum: 2, feedback: false),
-                let answerNode = require(fields, "answer", in: node, what: label, hint: "the element ids in the correct order"),
+                let answerNode = require(
+                    fields, "answer", in: node, what: label, hint: "the element ids in the correct order"),
                 let answers = scalarList(answerNode, what: "'answer'")
             else { return nil }
             var seen = Set<String>()
@@ -299,7 +306,8 @@ struct NodeReader {
     private mutating func choices(
         _ fields: Fields, _ key: String, in node: Node, label: String, minimum: Int, feedback: Bool
     ) -> [Choice]? {
-        guard let listNode = require(fields, key, in: node, what: label), let entries = sequence(listNode, what: "'\(key)'")
+        guard let listNode = require(fields, key, in: node, what: label),
+            let entries = sequence(listNode, what: "'\(key)'")
         else { return nil }
         guard entries.count >= minimum else {
             report(listNode, "'\(key)' needs at least \(minimum) entries (found \(entries.count))")
@@ -409,7 +417,8 @@ struct NodeReader {
             return nil
         }
         guard value.count <= BankReader.maximumTextLength else {
-            report(valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
+            report(
+                valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
             return nil
         }
         return value
@@ -418,7 +427,8 @@ struct NodeReader {
     private mutating func optionalText(_ fields: Fields, _ key: String) -> String? {
         guard let valueNode = fields[key], let value = scalar(valueNode, what: "'\(key)'") else { return nil }
         guard value.count <= BankReader.maximumTextLength else {
-            report(valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
+            report(
+                valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
             return nil
         }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -442,7 +452,9 @@ struct NodeReader {
     static func isIdentifier(_ value: String) -> Bool {
         !value.isEmpty && value.utf8.count <= 64
             && value.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || "-_.".unicodeScalars.contains(scalar))
             }
     }
 }

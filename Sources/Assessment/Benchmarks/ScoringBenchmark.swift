@@ -14,14 +14,19 @@ public struct ScoringBenchmark: Sendable {
         }
         let items: [(Item, [Response])] = [
             (
-                Item(id: "sc", topic: "t", points: Rational(1), stem: "?", kind: .singleChoice(options: choices(4), correct: "o2")),
+                Item(
+                    id: "sc", topic: "t", points: Rational(1), stem: "?",
+                    kind: .singleChoice(options: choices(4), correct: "o2")),
                 [.choice("o2"), .choice("o1"), .choice("o4")]
             ),
             (
                 Item(
                     id: "mr", topic: "t", points: Rational(3), stem: "?",
                     kind: .multipleResponse(options: choices(6), correct: ["o1", "o3", "o5"])),
-                [.choices(["o1", "o3", "o5"]), .choices(["o1", "o2"]), .choices(["o1", "o2", "o3", "o4", "o5", "o6"])]
+                [
+                    .choices(["o1", "o3", "o5"]), .choices(["o1", "o2"]),
+                    .choices(["o1", "o2", "o3", "o4", "o5", "o6"]),
+                ]
             ),
             (
                 Item(
@@ -74,7 +79,8 @@ public struct ScoringBenchmark: Sendable {
     /// - Returns: the type name and its responses per second, in the order of ``ItemType``.
     public func runPerType(count: Int) -> [(type: String, perSecond: Double)] {
         typeNames.map { name in
-            let subset = ScoringBenchmark(cases: cases.filter { $0.scorer.item.kind.typeName == name }, typeNames: [name])
+            let subset = ScoringBenchmark(
+                cases: cases.filter { $0.scorer.item.kind.typeName == name }, typeNames: [name])
             let result = subset.run(count: count)
             return (name, Double(count) / result.seconds)
         }

@@ -89,7 +89,8 @@ public struct Blueprint: Sendable, Equatable {
         }
         guard !file.pools.isEmpty else { throw AssessmentError(.blueprint, "blueprint has no pools") }
         for (index, pool) in file.pools.enumerated() where pool.count < 1 || pool.count > 5_000 {
-            throw AssessmentError(.blueprint, "pool \(index + 1) must draw between 1 and 5000 items (found \(pool.count))")
+            throw AssessmentError(
+                .blueprint, "pool \(index + 1) must draw between 1 and 5000 items (found \(pool.count))")
         }
         if let minutes = file.timeLimitMinutes, minutes <= 0 {
             throw AssessmentError(.blueprint, "timeLimitMinutes must be greater than 0 (found \(minutes))")

@@ -173,7 +173,9 @@ extension CourseRules {
             reasonsNotNext.append("\(viewed) < \(show(thresholds.attendance))")
             reasonsNotNext.append("score \(show(percent)) < \(show(thresholds.scored))")
         case .attendance:
-            reasonsNotNext.append(maximum == .zero ? "the course has no scored assessments" : "score \(show(percent)) < \(show(thresholds.scored))")
+            reasonsNotNext.append(
+                maximum == .zero
+                    ? "the course has no scored assessments" : "score \(show(percent)) < \(show(thresholds.scored))")
         case .scored:
             if !reaches(thresholds.qualified) {
                 reasonsNotNext.append("score \(show(percent)) < \(show(thresholds.qualified))")

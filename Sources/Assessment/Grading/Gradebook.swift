@@ -163,9 +163,14 @@ private struct CourseFile: Decodable {
         for (field, value) in [("course.start", start), ("course.end", end)] where !isDate(value) {
             throw AssessmentError(.gradebook, "\(field) '\(value)' is not a date YYYY-MM-DD")
         }
-        guard start <= end else { throw AssessmentError(.gradebook, "course.start \(start) is after course.end \(end)") }
+        guard start <= end else {
+            throw AssessmentError(.gradebook, "course.start \(start) is after course.end \(end)")
+        }
         let defaults = Thresholds()
-        let scored = try thresholds?.scored.map { v throws(AssessmentError) in try percentage(v, field: "course.thresholds.scored") } ?? defaults.scored
+        let scored =
+            try thresholds?.scored.map { v throws(AssessmentError) in
+                try percentage(v, field: "course.thresholds.scored")
+            } ?? defaults.scored
         let thresholds = Thresholds(
             attendance: try thresholds?.attendance.map { v throws(AssessmentError) in
                 try percentage(v, field: "course.thresholds.attendance")
@@ -192,7 +197,9 @@ private struct CourseFile: Decodable {
                 throw AssessmentError(.gradebook, "\(field).kind '\(file.kind)' must be 'homework' or 'exam'")
             }
             let maximum = try points(file.maxPoints, field: "\(field).maxPoints")
-            guard maximum > .zero else { throw AssessmentError(.gradebook, "\(field).maxPoints must be greater than 0") }
+            guard maximum > .zero else {
+                throw AssessmentError(.gradebook, "\(field).maxPoints must be greater than 0")
+            }
             assessments.append(CourseAssessment(id: file.id, kind: kind, maxPoints: maximum))
         }
         guard assessments.count(where: { $0.kind == .finalExam }) <= 1 else {
@@ -235,13 +242,15 @@ private struct LearnerFile: Decodable {
         for (index, file) in (self.attempts ?? []).enumerated() {
             let field = "attempts[\(index)]"
             guard let assessment = rules.assessments.first(where: { $0.id == file.assessment }) else {
-                throw AssessmentError(.gradebook, "\(field).assessment '\(file.assessment)' is not an assessment of the course")
+                throw AssessmentError(
+                    .gradebook, "\(field).assessment '\(file.assessment)' is not an assessment of the course")
             }
             let earned = try points(file.points, field: "\(field).points")
             guard earned <= assessment.maxPoints else {
                 throw AssessmentError(
                     .gradebook,
-                    "\(field).points \(file.points) exceed the maximum \(assessment.maxPoints.formatted()) of '\(assessment.id)'")
+                    "\(field).points \(file.points) exceed the maximum \(assessment.maxPoints.formatted()) of '\(assessment.id)'"
+                )
             }
             if let proctoring = file.proctoring, proctoring.proctorID.isEmpty {
                 throw AssessmentError(.gradebook, "\(field).proctoring.proctor is empty")
@@ -250,7 +259,8 @@ private struct LearnerFile: Decodable {
                 throw AssessmentError(.gradebook, "\(field).voided needs 'by' (proctor id) and 'reason'")
             }
             attempts.append(
-                RecordedAttempt(assessmentID: assessment.id, points: earned, proctoring: file.proctoring, voiding: file.voided))
+                RecordedAttempt(
+                    assessmentID: assessment.id, points: earned, proctoring: file.proctoring, voiding: file.voided))
         }
         return LearnerRecord(id: id, name: name, contentViewed: viewed, attempts: attempts)
     }

@@ -167,7 +167,9 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The absolute value.
-    public var magnitude: Rational { numerator < 0 ? Rational(reducing: -Int128(numerator), Int128(denominator)) : self }
+    public var magnitude: Rational {
+        numerator < 0 ? Rational(reducing: -Int128(numerator), Int128(denominator)) : self
+    }
 
     /// Whether the value is an integer.
     public var isInteger: Bool { denominator == 1 }

@@ -96,7 +96,9 @@ public final class Font: @unchecked Sendable {
         guard let data = hb_blob_get_data(subsetBlob, &length), length > 0 else {
             throw CertificateError(.font, "hb-subset produced an empty font")
         }
-        return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+        return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
     }
 }
 
