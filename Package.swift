@@ -30,13 +30,18 @@ let package = Package(
             pkgConfig: "harfbuzz-subset",
             providers: [.apt(["libharfbuzz-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "Assessment",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Certificates",
-            dependencies: ["Assessment", "COpenSSL", "CQREncode", "CHarfBuzz"]
+            dependencies: ["Assessment", "COpenSSL", "CQREncode", "CHarfBuzz", "CZlib"]
         ),
         .target(
             name: "Verify",

@@ -3,5 +3,6 @@
 
 #include <hb.h>
 #include <hb-subset.h>
+#include <hb-ot.h>
 
 #endif

@@ -13,6 +13,12 @@ public struct CertificateError: Error, Sendable, Equatable, CustomStringConverti
         public static let font = Code(name: "font")
         /// A cryptographic operation failed.
         public static let crypto = Code(name: "crypto")
+        /// A certificate record is malformed or incomplete.
+        public static let record = Code(name: "record")
+        /// Keys or certificates could not be created, read or written.
+        public static let keys = Code(name: "keys")
+        /// The PDF could not be laid out or written.
+        public static let pdf = Code(name: "pdf")
     }
 
     /// The kind of failure.

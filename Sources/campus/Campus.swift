@@ -13,6 +13,9 @@ struct Campus: ParsableCommand {
               campus exam draw question-banks/ozg-onlinedienste.yaml --count 12 --seed 2026-11-23
               campus grade question-banks/examples/gradebook.json
             """,
-        subcommands: [BankCommand.self, QuizCommand.self, ExamCommand.self, GradeCommand.self, BenchCommand.self]
+        subcommands: [
+            BankCommand.self, QuizCommand.self, ExamCommand.self, GradeCommand.self, KeysCommand.self, IssueCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

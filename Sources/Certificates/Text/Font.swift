@@ -41,6 +41,41 @@ public final class Font: @unchecked Sendable {
         hb_blob_destroy(blob)
     }
 
+    /// The glyph the font's character map assigns to `scalar`, or `nil` when the font has none.
+    public func glyph(for scalar: Unicode.Scalar) -> UInt32? {
+        var glyph: hb_codepoint_t = 0
+        return hb_font_get_nominal_glyph(font, scalar.value, &glyph) != 0 ? glyph : nil
+    }
+
+    /// Horizontal advance of `glyph` in font units.
+    public func advance(of glyph: UInt32) -> Int {
+        Int(hb_font_get_glyph_h_advance(font, glyph))
+    }
+
+    /// Vertical metrics in font units, for a PDF font descriptor.
+    public var metrics: FontMetrics {
+        var extents = hb_font_extents_t()
+        hb_font_get_h_extents(font, &extents)
+        var capHeight: hb_position_t = 0
+        if hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &capHeight) == 0 {
+            capHeight = extents.ascender * 7 / 10
+        }
+        // Font bounding box from the 'head' table (xMin, yMin, xMax, yMax at byte 36, big-endian int16).
+        var box = (0, Int(extents.descender), unitsPerEm, Int(extents.ascender))
+        if let table = hb_face_reference_table(face, hb_tag_t(0x6865_6164)) {  // 'head'
+            defer { hb_blob_destroy(table) }
+            var length: UInt32 = 0
+            if let data = hb_blob_get_data(table, &length), length >= 44 {
+                let bytes = UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)
+                func int16(_ offset: Int) -> Int { Int(Int16(bitPattern: UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1]))) }
+                box = (int16(36), int16(38), int16(40), int16(42))
+            }
+        }
+        return FontMetrics(
+            ascender: Int(extents.ascender), descender: Int(extents.descender), capHeight: Int(capHeight),
+            boundingBox: [box.0, box.1, box.2, box.3])
+    }
+
     /// Number of glyphs in the font.
     public var glyphCount: Int { Int(hb_face_get_glyph_count(face)) }
 
@@ -100,6 +135,18 @@ public final class Font: @unchecked Sendable {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
         }
     }
+}
+
+/// Vertical metrics of a font in font units.
+public struct FontMetrics: Sendable, Equatable {
+    /// Typographic ascender (positive).
+    public let ascender: Int
+    /// Typographic descender (negative).
+    public let descender: Int
+    /// Height of capital letters.
+    public let capHeight: Int
+    /// xMin, yMin, xMax, yMax of all glyphs.
+    public let boundingBox: [Int]
 }
 
 /// One glyph placed by the shaper, in font units.

@@ -1,0 +1,234 @@
+import Assessment
+import Foundation
+
+/// A signed certificate: the PDF bytes and what its QR code holds.
+public struct IssuedCertificate: Sendable {
+    /// The record the PDF states and embeds.
+    public let record: CertificateRecord
+    /// The signed PDF.
+    public let pdf: [UInt8]
+    /// The compact signed token (JWS).
+    public let token: String
+    /// The URL in the QR code, `BASE/v/ID#TOKEN`.
+    public let verificationURL: String
+}
+
+/// Turns certificate records into signed PDF certificates with QR codes.
+///
+/// Create one per process and reuse it: fonts, their base subsets and the shaped static texts are
+/// prepared once; every certificate is still laid out, encoded and signed on its own.
+public final class CertificateIssuer: Sendable {
+    /// Where the DejaVu fonts of Debian's `fonts-dejavu-core` live.
+    public static let defaultFontDirectory = "/usr/share/fonts/truetype/dejavu"
+    /// Default base of verification URLs.
+    public static let defaultVerificationBase = "http://localhost:8080"
+
+    /// Bytes reserved for the CMS signature (hex doubles it in the file).
+    static let signatureCapacity = 8192
+
+    private let identity: SigningIdentity
+    private let verificationBase: String
+    private let layout: CertificateLayout
+
+    /// Prepares fonts and templates for signing with `identity`.
+    ///
+    /// - Parameter verificationBase: base of the URL in the QR code, e.g. `https://campus.example.de`.
+    public init(
+        identity: SigningIdentity, verificationBase: String = defaultVerificationBase,
+        fontDirectory: String = defaultFontDirectory
+    ) throws(CertificateError) {
+        // Latin-1, Latin Extended-A, Greek and Cyrillic letters, general punctuation: most names and
+        // titles are covered by one cached subset per font.
+        let repertoire: [ClosedRange<UInt32>] = [
+            0x20...0x7E, 0xA0...0x17F, 0x370...0x3FF, 0x400...0x45F, 0x2010...0x2027, 0x20AC...0x20AC,
+        ]
+        let texts = CertificateLayout.staticTexts()
+        let serif = try EmbeddedFont(
+            path: fontDirectory + "/DejaVuSerif.ttf", resourceName: "F1", baseName: "DejaVuSerif",
+            repertoire: repertoire, texts: texts)
+        let sans = try EmbeddedFont(
+            path: fontDirectory + "/DejaVuSans.ttf", resourceName: "F2", baseName: "DejaVuSans",
+            repertoire: repertoire, texts: texts)
+        self.identity = identity
+        self.verificationBase = verificationBase
+        self.layout = CertificateLayout(serif: serif, sans: sans)
+        for text in texts {
+            _ = serif.shape(text, cache: true)
+            _ = sans.shape(text, cache: true)
+        }
+    }
+
+    /// The name printed as issuer: the signing certificate's subject.
+    public var issuerName: String { identity.subjectName }
+
+    /// Lays out, signs and returns the certificate for `record` (its `issuer` is set from the signer).
+    public func issue(_ record: CertificateRecord, at date: Date = Date()) throws(CertificateError) -> IssuedCertificate {
+        var record = record
+        record.issuer = identity.subjectName
+        try record.validate()
+        let token = try CertificateToken.make(for: record, identity: identity)
+        let url = CertificateToken.verificationURL(base: verificationBase, id: record.id, token: token)
+        let qr = try QRCode(encoding: url, errorCorrection: .medium)
+        let canvas = layout.draw(record, qr: qr, url: url)
+        let pdf = try assemble(record: record, canvas: canvas, date: date)
+        return IssuedCertificate(record: record, pdf: pdf, token: token, verificationURL: url)
+    }
+
+    // MARK: - PDF assembly
+
+    private enum Object {
+        static let catalog = 1, pages = 2, page = 3, content = 4, info = 5, metadata = 6, embeddedFile = 7,
+            fileSpec = 8, signatureField = 9, signature = 10, firstFont = 11
+    }
+
+    private func assemble(record: CertificateRecord, canvas: Canvas, date: Date) throws(CertificateError) -> [UInt8] {
+        let words = Wording(language: record.language)
+        let canonical = record.canonicalJSON
+        let fonts = [layout.serif, layout.sans]
+        var file = PDFBuffer(capacity: 160 * 1024)
+        file.append("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n")
+
+        let title = "\(words.title(record.tier)) – \(record.holder.name)"
+        let pdfDate = PDFSyntax.date(date)
+        let language = record.language == .german ? "de-DE" : "en-GB"
+        file.object(
+            Object.catalog,
+            "<< /Type /Catalog /Pages \(Object.pages) 0 R /Metadata \(Object.metadata) 0 R /Lang (\(language))"
+                + " /AcroForm << /Fields [\(Object.signatureField) 0 R] /SigFlags 3 >>"
+                + " /Names << /EmbeddedFiles << /Names [(certificate.json) \(Object.fileSpec) 0 R] >> >>"
+                + " /AF [\(Object.fileSpec) 0 R] /ViewerPreferences << /DisplayDocTitle true >>"
+                + " /Extensions << /ESIC << /BaseVersion /1.7 /ExtensionLevel 1 >> >> >>")
+        file.object(Object.pages, "<< /Type /Pages /Kids [\(Object.page) 0 R] /Count 1 >>")
+        let fontResources = fonts.enumerated().map { index, font in
+            "/\(font.resourceName) \(Object.firstFont + index * 5) 0 R"
+        }.joined(separator: " ")
+        file.object(
+            Object.page,
+            "<< /Type /Page /Parent \(Object.pages) 0 R /MediaBox [0 0 \(PDFSyntax.number(CertificateLayout.pageWidth)) "
+                + "\(PDFSyntax.number(CertificateLayout.pageHeight))] /Resources << /Font << \(fontResources) >> >>"
+                + " /Contents \(Object.content) 0 R /Annots [\(Object.signatureField) 0 R] >>")
+        file.stream(Object.content, dictionary: "", data: canvas.content)
+        file.object(
+            Object.info,
+            "<< /Title \(PDFSyntax.textString(title)) /Author \(PDFSyntax.textString(record.issuer))"
+                + " /Subject \(PDFSyntax.textString(record.course.title)) /Creator (KommunalCampus)"
+                + " /Producer (KommunalCampus) /CreationDate (\(pdfDate)) /ModDate (\(pdfDate)) >>")
+        file.stream(
+            Object.metadata, dictionary: "/Type /Metadata /Subtype /XML",
+            data: xmp(title: title, author: record.issuer, subject: record.course.title, date: date))
+        file.stream(
+            Object.embeddedFile,
+            dictionary: "/Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size \(canonical.count)"
+                + " /ModDate (\(pdfDate)) >>",
+            data: canonical)
+        file.object(
+            Object.fileSpec,
+            "<< /Type /Filespec /F (certificate.json) /UF \(PDFSyntax.textString("certificate.json"))"
+                + " /Desc \(PDFSyntax.textString(record.language == .german ? "Zertifikatsdatensatz" : "Certificate record"))"
+                + " /AFRelationship /Data /EF << /F \(Object.embeddedFile) 0 R /UF \(Object.embeddedFile) 0 R >> >>")
+        file.object(
+            Object.signatureField,
+            "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signatur) /V \(Object.signature) 0 R /Rect [0 0 0 0]"
+                + " /F 132 /P \(Object.page) 0 R >>")
+
+        // The signature dictionary with fixed-width placeholders, patched once the file is complete.
+        file.beginObject(Object.signature)
+        file.append("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ")
+        let byteRangeOffset = file.count
+        let byteRangePlaceholder = "[0 0000000000 0000000000 0000000000]"
+        file.append(byteRangePlaceholder)
+        file.append(" /Contents ")
+        let contentsStart = file.count
+        file.append("<")
+        file.append([UInt8](repeating: UInt8(ascii: "0"), count: Self.signatureCapacity * 2))
+        file.append(">")
+        let contentsEnd = file.count
+        file.append(" /M (\(pdfDate)) /Name \(PDFSyntax.textString(record.issuer)) >>\nendobj\n")
+
+        for (index, font) in fonts.enumerated() {
+            try writeFont(font, usage: canvas.usage[font.resourceName] ?? GlyphUsage(), first: Object.firstFont + index * 5, into: &file)
+        }
+        let objectCount = Object.firstFont + fonts.count * 5 - 1
+        file.finish(
+            objectCount: objectCount, root: Object.catalog, info: Object.info,
+            documentID: Array(record.canonicalHash.prefix(16)))
+
+        // Patch the byte range, then sign exactly those bytes.
+        let length = file.count
+        let ranges = [0, contentsStart, contentsEnd, length - contentsEnd]
+        var byteRange = "[0 " + ranges.dropFirst().map { String($0) }.joined(separator: " ") + "]"
+        byteRange += String(repeating: " ", count: byteRangePlaceholder.count - byteRange.count)
+        file.patch(at: byteRangeOffset, with: Array(byteRange.utf8))
+        var signed = [UInt8]()
+        signed.reserveCapacity(length - (contentsEnd - contentsStart))
+        signed += file.bytes[0..<contentsStart]
+        signed += file.bytes[contentsEnd..<length]
+        let signature = try identity.signDetachedCMS(content: signed)
+        guard signature.count <= Self.signatureCapacity else {
+            throw CertificateError(
+                .pdf, "the signature (\(signature.count) bytes) does not fit the reserved \(Self.signatureCapacity) bytes")
+        }
+        file.patch(at: contentsStart + 1, with: Array(PDFSyntax.hex(signature).utf8))
+        return file.bytes
+    }
+
+    /// Type0 font, CIDFontType2 descendant, descriptor, subset program and ToUnicode map.
+    private func writeFont(_ font: EmbeddedFont, usage: GlyphUsage, first: Int, into file: inout PDFBuffer)
+        throws(CertificateError)
+    {
+        let program = try font.program(covering: usage.glyphs)
+        let name = "\(program.tag)+\(font.baseName)"
+        let (type0, cidFont, descriptor, fontFile, toUnicode) = (first, first + 1, first + 2, first + 3, first + 4)
+        file.object(
+            type0,
+            "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
+                + " /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>")
+        var widths = ""
+        for glyph in usage.glyphs.sorted() {
+            widths += "\(glyph) [\(PDFSyntax.number(font.pdfWidth(of: glyph)))] "
+        }
+        file.object(
+            cidFont,
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(name)"
+                + " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+                + " /FontDescriptor \(descriptor) 0 R /CIDToGIDMap /Identity /DW 1000 /W [\(widths)] >>")
+        let m = font.metrics
+        let scale = 1000 / Double(font.font.unitsPerEm)
+        let box = m.boundingBox.map { PDFSyntax.number(Double($0) * scale) }.joined(separator: " ")
+        file.object(
+            descriptor,
+            "<< /Type /FontDescriptor /FontName /\(name) /Flags 32 /FontBBox [\(box)] /ItalicAngle 0"
+                + " /Ascent \(PDFSyntax.number(Double(m.ascender) * scale))"
+                + " /Descent \(PDFSyntax.number(Double(m.descender) * scale))"
+                + " /CapHeight \(PDFSyntax.number(Double(m.capHeight) * scale)) /StemV 80 /FontFile2 \(fontFile) 0 R >>")
+        file.stream(
+            fontFile, dictionary: "/Filter /FlateDecode /Length1 \(program.length)", data: program.compressed)
+        file.stream(toUnicode, dictionary: "", data: usage.toUnicodeCMap())
+    }
+
+    private func xmp(title: String, author: String, subject: String, date: Date) -> [UInt8] {
+        let when = PDFSyntax.isoDate(date)
+        let text = """
+            <?xpacket begin="\u{FEFF}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+            <x:xmpmeta xmlns:x="adobe:ns:meta/">
+              <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+                <rdf:Description rdf:about=""
+                    xmlns:dc="http://purl.org/dc/elements/1.1/"
+                    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+                    xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+                  <dc:format>application/pdf</dc:format>
+                  <dc:title><rdf:Alt><rdf:li xml:lang="x-default">\(PDFSyntax.xml(title))</rdf:li></rdf:Alt></dc:title>
+                  <dc:creator><rdf:Seq><rdf:li>\(PDFSyntax.xml(author))</rdf:li></rdf:Seq></dc:creator>
+                  <dc:description><rdf:Alt><rdf:li xml:lang="x-default">\(PDFSyntax.xml(subject))</rdf:li></rdf:Alt></dc:description>
+                  <xmp:CreateDate>\(when)</xmp:CreateDate>
+                  <xmp:ModifyDate>\(when)</xmp:ModifyDate>
+                  <xmp:CreatorTool>KommunalCampus</xmp:CreatorTool>
+                  <pdf:Producer>KommunalCampus</pdf:Producer>
+                </rdf:Description>
+              </rdf:RDF>
+            </x:xmpmeta>
+            <?xpacket end="w"?>
+            """
+        return Array(text.utf8)
+    }
+}

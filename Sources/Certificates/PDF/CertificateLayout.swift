@@ -1,0 +1,295 @@
+import Assessment
+
+/// Lays out the three certificate designs on an A4 page.
+struct CertificateLayout {
+    static let pageWidth = 595.276
+    static let pageHeight = 841.89
+    static let centerX = pageWidth / 2
+    static let textWidth = 451.0
+
+    let serif: EmbeddedFont
+    let sans: EmbeddedFont
+
+    /// Colours of a tier's design.
+    struct Palette {
+        let primary: Color
+        let accent: Color
+    }
+
+    static func palette(_ tier: Tier) -> Palette {
+        switch tier {
+        case .attendance:
+            Palette(primary: Color(red: 0.13, green: 0.30, blue: 0.52), accent: Color(red: 0.62, green: 0.71, blue: 0.82))
+        case .scored:
+            Palette(primary: Color(red: 0.0, green: 0.40, blue: 0.38), accent: Color(red: 0.60, green: 0.78, blue: 0.75))
+        case .qualified:
+            Palette(primary: Color(red: 0.47, green: 0.08, blue: 0.15), accent: Color(red: 0.78, green: 0.62, blue: 0.25))
+        }
+    }
+
+    /// Every static text of both languages, shaped once and part of the cached base font subsets.
+    static func staticTexts() -> [String] {
+        var texts: [String] = []
+        for language in CertificateRecord.Language.allCases {
+            let words = Wording(language: language)
+            for tier in Tier.allCases {
+                texts.append(words.title(tier))
+                if let subtitle = words.subtitle(tier) { texts.append(subtitle) }
+            }
+            texts += [
+                words.certify, words.inCourse, words.scoreLabel, words.proctoring, words.issuerLabel, words.idLabel,
+                words.verifyLabel, words.signatureNote, words.ectsUnit, "KommunalCampus",
+            ]
+        }
+        return texts
+    }
+
+    /// Largest size (down to `minimum`) at which `text` fits `width`; the shaped text is returned too.
+    private func fit(_ text: String, font: EmbeddedFont, size: Double, minimum: Double, width: Double) -> (ShapedText, Double) {
+        let shaped = font.shape(text)
+        let natural = shaped.width(atSize: size)
+        guard natural > width else { return (shaped, size) }
+        return (shaped, max(minimum, size * width / natural))
+    }
+
+    /// Greedy word wrap into lines no wider than `width`; a single word wider than the line is kept
+    /// whole on its own line (the caller shrinks the size in that case).
+    private func wrap(_ text: String, font: EmbeddedFont, size: Double, width: Double, cache: Bool = false) -> [ShapedText] {
+        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var lines: [ShapedText] = []
+        var current = ""
+        for word in words {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if current.isEmpty || font.shape(candidate, cache: cache).width(atSize: size) <= width {
+                current = candidate
+            } else {
+                lines.append(font.shape(current, cache: cache))
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(font.shape(current, cache: cache)) }
+        return lines
+    }
+
+    /// Wraps `text` into lines of similar length (no short last line) no wider than `width`.
+    private func balancedWrap(_ text: String, font: EmbeddedFont, size: Double, width: Double) -> [ShapedText] {
+        let lines = wrap(text, font: font, size: size, width: width)
+        guard lines.count > 1 else { return lines }
+        let total = font.shape(text).width(atSize: size)
+        var target = total / Double(lines.count)
+        while target < width {
+            let balanced = wrap(text, font: font, size: size, width: target)
+            if balanced.count == lines.count { return balanced }
+            target += 8
+        }
+        return lines
+    }
+
+    /// Wraps `text` into at most `maxLines` lines, shrinking the size until it fits (never clipping).
+    private func wrapToFit(
+        _ text: String, font: EmbeddedFont, size: Double, minimum: Double, width: Double, maxLines: Int
+    ) -> ([ShapedText], Double) {
+        var size = size
+        while true {
+            let lines = wrap(text, font: font, size: size, width: width)
+            let widest = lines.map { $0.width(atSize: size) }.max() ?? 0
+            if (lines.count <= maxLines && widest <= width) || size <= minimum {
+                if widest > width {
+                    // A single very long word: shrink the whole block to fit the width.
+                    return (lines, size * width / widest)
+                }
+                return (lines, size)
+            }
+            size = max(minimum, size - 1)
+        }
+    }
+
+    /// Draws the certificate page for `record`, with the QR code for `url`.
+    func draw(_ record: CertificateRecord, qr: QRCode, url: String) -> Canvas {
+        let words = Wording(language: record.language)
+        let palette = Self.palette(record.tier)
+        var canvas = Canvas()
+        let cx = Self.centerX
+
+        drawFrame(&canvas, tier: record.tier, palette: palette)
+
+        // Header: provider and platform.
+        var y = 768.0
+        let (provider, providerSize) = fit(
+            record.course.provider, font: sans, size: 11, minimum: 7, width: Self.textWidth)
+        canvas.text(provider, font: sans, size: providerSize, x: cx, y: y, alignment: .center, color: Color(gray: 0.3))
+        y -= 15
+        canvas.text(
+            sans.shape("KommunalCampus", cache: true), font: sans, size: 8.5, x: cx, y: y, alignment: .center,
+            color: palette.primary)
+
+        // Title and subtitle.
+        y = 700
+        let (title, titleSize) = fit(words.title(record.tier), font: serif, size: 32, minimum: 18, width: Self.textWidth)
+        if record.tier == .scored {
+            canvas.fillColor(palette.primary)
+            canvas.fillRectangle(x: 44, y: y - 14, width: Self.pageWidth - 88, height: titleSize + 22)
+            canvas.text(title, font: serif, size: titleSize, x: cx, y: y, alignment: .center, color: .white)
+        } else {
+            canvas.text(title, font: serif, size: titleSize, x: cx, y: y, alignment: .center, color: palette.primary)
+        }
+        y -= 30
+        if let subtitle = words.subtitle(record.tier) {
+            canvas.text(
+                sans.shape(subtitle, cache: true), font: sans, size: 13, x: cx, y: y, alignment: .center,
+                color: palette.primary)
+            y -= 14
+        }
+        canvas.strokeColor(palette.accent)
+        canvas.lineWidth(0.8)
+        canvas.line(from: (cx - 90, y), to: (cx + 90, y))
+
+        // Holder.
+        y -= 44
+        canvas.text(sans.shape(words.certify, cache: true), font: sans, size: 12, x: cx, y: y, alignment: .center)
+        y -= 42
+        let (nameLines, nameSize) = wrapToFit(
+            record.holder.name, font: serif, size: 28, minimum: 12, width: Self.textWidth, maxLines: 1)
+        for line in nameLines {
+            canvas.text(line, font: serif, size: nameSize, x: cx, y: y, alignment: .center)
+            y -= nameSize * 1.2
+        }
+        y += nameSize * 1.2 - 10
+        canvas.strokeColor(palette.accent)
+        canvas.lineWidth(0.5)
+        canvas.line(from: (cx - 170, y), to: (cx + 170, y))
+        if let birthDate = record.holder.birthDate {
+            y -= 16
+            canvas.text(
+                sans.shape(words.born(birthDate)), font: sans, size: 10, x: cx, y: y, alignment: .center,
+                color: Color(gray: 0.3))
+        }
+
+        // Course.
+        y -= 30
+        canvas.text(sans.shape(words.inCourse, cache: true), font: sans, size: 12, x: cx, y: y, alignment: .center)
+        y -= 28
+        let (courseLines, courseSize) = wrapToFit(
+            record.course.title, font: serif, size: 19, minimum: 11, width: Self.textWidth, maxLines: 3)
+        for line in courseLines {
+            canvas.text(line, font: serif, size: courseSize, x: cx, y: y, alignment: .center, color: palette.primary)
+            y -= courseSize * 1.25
+        }
+        y -= 4
+        let (offered, offeredSize) = fit(
+            words.offeredBy(record.course.provider), font: sans, size: 11, minimum: 7, width: Self.textWidth)
+        canvas.text(offered, font: sans, size: offeredSize, x: cx, y: y, alignment: .center, color: Color(gray: 0.3))
+        y -= 20
+        let period = words.period(start: record.course.start, end: record.course.end, tier: record.tier)
+        for line in balancedWrap(period, font: sans, size: 12, width: Self.textWidth) {
+            canvas.text(line, font: sans, size: 12, x: cx, y: y, alignment: .center)
+            y -= 15
+        }
+
+        // Tier block.
+        if let score = record.score {
+            y -= 22
+            canvas.text(
+                sans.shape(words.scoreLabel, cache: true), font: sans, size: 9.5, x: cx, y: y, alignment: .center,
+                color: Color(gray: 0.35))
+            y -= 30
+            let percent = serif.shape(words.percent(score.percent))
+            let points = sans.shape(words.points(score.points, of: score.maximum))
+            if record.tier == .qualified, let ects = record.course.ects {
+                let seal = (x: cx + 170, y: y + 8)
+                canvas.fillColor(palette.accent)
+                canvas.circle(centerX: seal.x, centerY: seal.y, radius: 34, fill: true)
+                canvas.strokeColor(.white)
+                canvas.lineWidth(1.2)
+                canvas.circle(centerX: seal.x, centerY: seal.y, radius: 29, fill: false)
+                canvas.text(
+                    serif.shape(words.number(ects)), font: serif, size: 20, x: seal.x, y: seal.y - 1,
+                    alignment: .center, color: .white)
+                canvas.text(
+                    sans.shape(words.ectsUnit, cache: true), font: sans, size: 9, x: seal.x, y: seal.y - 14,
+                    alignment: .center, color: .white)
+            }
+            canvas.text(percent, font: serif, size: 26, x: cx, y: y, alignment: .center, color: palette.primary)
+            y -= 18
+            canvas.text(points, font: sans, size: 11, x: cx, y: y, alignment: .center)
+            if record.tier == .qualified, let ects = record.course.ects {
+                y -= 24
+                canvas.text(sans.shape(words.ects(ects)), font: sans, size: 11, x: cx, y: y, alignment: .center)
+                y -= 18
+                for line in wrap(words.proctoring, font: sans, size: 9.5, width: Self.textWidth - 40, cache: true) {
+                    canvas.text(line, font: sans, size: 9.5, x: cx, y: y, alignment: .center, color: Color(gray: 0.25))
+                    y -= 12
+                }
+            }
+        }
+
+        drawFooter(&canvas, record: record, words: words, palette: palette, qr: qr, url: url)
+        return canvas
+    }
+
+    private func drawFrame(_ canvas: inout Canvas, tier: Tier, palette: Palette) {
+        let w = Self.pageWidth
+        let h = Self.pageHeight
+        switch tier {
+        case .attendance:
+            canvas.strokeColor(palette.primary)
+            canvas.lineWidth(1.2)
+            canvas.strokeRectangle(x: 26, y: 26, width: w - 52, height: h - 52)
+            canvas.strokeColor(palette.accent)
+            canvas.lineWidth(0.5)
+            canvas.strokeRectangle(x: 31, y: 31, width: w - 62, height: h - 62)
+        case .scored:
+            canvas.fillColor(palette.accent)
+            canvas.fillRectangle(x: 26, y: 26, width: 8, height: h - 52)
+            canvas.strokeColor(palette.primary)
+            canvas.lineWidth(1.5)
+            canvas.strokeRectangle(x: 26, y: 26, width: w - 52, height: h - 52)
+        case .qualified:
+            canvas.strokeColor(palette.accent)
+            canvas.lineWidth(4)
+            canvas.strokeRectangle(x: 24, y: 24, width: w - 48, height: h - 48)
+            canvas.strokeColor(palette.primary)
+            canvas.lineWidth(0.8)
+            canvas.strokeRectangle(x: 32, y: 32, width: w - 64, height: h - 64)
+            canvas.fillColor(palette.primary)
+            for (x, y) in [(32.0, 32.0), (w - 32, 32.0), (32.0, h - 32), (w - 32, h - 32)] {
+                canvas.fillPolygon([(x, y + 7), (x + 7, y), (x, y - 7), (x - 7, y)])
+            }
+        }
+    }
+
+    private func drawFooter(
+        _ canvas: inout Canvas, record: CertificateRecord, words: Wording, palette: Palette, qr: QRCode, url: String
+    ) {
+        let qrSize = 150.0
+        let qrX = Self.pageWidth - 50 - qrSize
+        let qrY = 46.0
+        canvas.qrCode(qr, x: qrX, y: qrY, size: qrSize)
+        canvas.text(
+            sans.shape(words.verifyLabel, cache: true), font: sans, size: 8.5, x: qrX + qrSize / 2, y: qrY + qrSize + 4,
+            alignment: .center, color: Color(gray: 0.3))
+
+        let left = 64.0
+        let columnWidth = qrX - left - 20
+        var y = 196.0
+        canvas.text(sans.shape(words.issuedOn(record.issued)), font: sans, size: 10.5, x: left, y: y)
+        y -= 24
+        canvas.text(sans.shape(words.issuerLabel, cache: true), font: sans, size: 8, x: left, y: y, color: Color(gray: 0.4))
+        y -= 13
+        let (issuer, issuerSize) = fit(record.issuer, font: sans, size: 10.5, minimum: 6, width: columnWidth)
+        canvas.text(issuer, font: sans, size: issuerSize, x: left, y: y)
+        y -= 22
+        canvas.text(sans.shape(words.idLabel, cache: true), font: sans, size: 8, x: left, y: y, color: Color(gray: 0.4))
+        y -= 15
+        canvas.text(sans.shape(record.id), font: sans, size: 13, x: left, y: y, color: palette.primary)
+        y -= 14
+        let shownURL = String(url.prefix { $0 != "#" })
+        let (link, linkSize) = fit(shownURL, font: sans, size: 8, minimum: 5, width: columnWidth)
+        canvas.text(link, font: sans, size: linkSize, x: left, y: y, color: Color(gray: 0.3))
+        y -= 20
+        for line in wrap(words.signatureNote, font: sans, size: 7.5, width: columnWidth, cache: true) {
+            canvas.text(line, font: sans, size: 7.5, x: left, y: y, color: Color(gray: 0.4))
+            y -= 9.5
+        }
+    }
+}

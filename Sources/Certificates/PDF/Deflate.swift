@@ -1,0 +1,45 @@
+internal import CZlib
+
+/// zlib (RFC 1950) compression for PDF `/FlateDecode` streams.
+enum Deflate {
+    /// Compresses `bytes` at the default level.
+    static func compress(_ bytes: [UInt8], level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {
+        var capacity = compressBound(uLong(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(capacity))
+        let status = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                compress2(out.baseAddress, &capacity, input.baseAddress, uLong(input.count), level)
+            }
+        }
+        // compressBound guarantees room; zlib fails here only when out of memory.
+        precondition(status == Z_OK, "zlib could not compress a stream (status \(status))")
+        output.removeLast(output.count - Int(capacity))
+        return output
+    }
+
+    /// Decompresses a zlib stream, refusing output beyond `limit` bytes.
+    static func decompress(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
+        var stream = z_stream()
+        guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = bytes
+        return input.withUnsafeMutableBufferPointer { inputBuffer -> [UInt8]? in
+            stream.next_in = inputBuffer.baseAddress
+            stream.avail_in = uInt(inputBuffer.count)
+            while true {
+                let status = chunk.withUnsafeMutableBufferPointer { out -> Int32 in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = uInt(out.count)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                let produced = chunk.count - Int(stream.avail_out)
+                output.append(contentsOf: chunk[0..<produced])
+                if output.count > limit { return nil }
+                if status == Z_STREAM_END { return output }
+                if status != Z_OK || (produced == 0 && stream.avail_in == 0) { return nil }
+            }
+        }
+    }
+}

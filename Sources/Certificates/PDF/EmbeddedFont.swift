@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+
+/// A font prepared for embedding: loaded once, with a cached hb-subset program that covers a
+/// repertoire of characters (so most certificates reuse it) and further subsets on demand.
+final class EmbeddedFont: Sendable {
+    /// Resource name in the page (`F1`, `F2`).
+    let resourceName: String
+    /// PostScript base name, e.g. `DejaVuSans`.
+    let baseName: String
+    let font: Font
+    let metrics: FontMetrics
+    private let baseGlyphs: Set<UInt32>
+    private let baseProgram: FontProgram
+    private let extraPrograms = Mutex<[[UInt32]: FontProgram]>([:])
+    private let shapedCache = Mutex<[String: ShapedText]>([:])
+
+    /// A subset font program ready to be written as `/FontFile2`.
+    struct FontProgram: Sendable {
+        /// zlib-compressed TrueType bytes.
+        let compressed: [UInt8]
+        /// Uncompressed length (`/Length1`).
+        let length: Int
+        /// Six-letter subset tag derived from the glyph set.
+        let tag: String
+        /// Glyphs the program holds.
+        let glyphs: Set<UInt32>
+    }
+
+    /// Loads `path` and makes the base subset for the characters of `repertoire` and `texts`.
+    init(path: String, resourceName: String, baseName: String, repertoire: [ClosedRange<UInt32>], texts: [String])
+        throws(CertificateError)
+    {
+        let font = try Font(contentsOf: path)
+        var glyphs = Set<UInt32>()
+        for range in repertoire {
+            for value in range {
+                if let scalar = Unicode.Scalar(value), let glyph = font.glyph(for: scalar) { glyphs.insert(glyph) }
+            }
+        }
+        for text in texts { glyphs.formUnion(font.shape(text).glyphs.map(\.glyphID)) }
+        self.font = font
+        self.resourceName = resourceName
+        self.baseName = baseName
+        self.metrics = font.metrics
+        self.baseGlyphs = glyphs
+        self.baseProgram = try Self.program(font: font, glyphs: glyphs)
+    }
+
+    private static func program(font: Font, glyphs: Set<UInt32>) throws(CertificateError) -> FontProgram {
+        let bytes = try font.subset(keepingGlyphs: glyphs)
+        let digest = Digest.sha256(glyphs.sorted().flatMap { [UInt8($0 >> 8 & 0xFF), UInt8($0 & 0xFF)] })
+        let tag = String(decoding: digest.prefix(6).map { UInt8(ascii: "A") + $0 % 26 }, as: UTF8.self)
+        return FontProgram(compressed: Deflate.compress(bytes), length: bytes.count, tag: tag, glyphs: glyphs)
+    }
+
+    /// A program holding every glyph in `used`: the cached base subset when it suffices, otherwise a
+    /// subset of the base glyphs plus the extra ones (cached by the extra glyphs).
+    func program(covering used: Set<UInt32>) throws(CertificateError) -> FontProgram {
+        let extra = used.subtracting(baseGlyphs)
+        if extra.isEmpty { return baseProgram }
+        let key = extra.sorted()
+        if let cached = extraPrograms.withLock({ $0[key] }) { return cached }
+        let made = try Self.program(font: font, glyphs: baseGlyphs.union(extra))
+        extraPrograms.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[key] = made
+        }
+        return made
+    }
+
+    /// Shapes `text`; static texts should pass `cache: true` so they are shaped once per process.
+    func shape(_ text: String, cache: Bool = false) -> ShapedText {
+        if cache, let shaped = shapedCache.withLock({ $0[text] }) { return shaped }
+        let shaped = font.shape(text)
+        if cache { shapedCache.withLock { $0[text] = shaped } }
+        return shaped
+    }
+
+    /// Advance width of `glyph` in PDF glyph space (1000 units per em).
+    func pdfWidth(of glyph: UInt32) -> Double {
+        Double(font.advance(of: glyph)) * 1000 / Double(font.unitsPerEm)
+    }
+}
+
+/// Glyphs a document used from one font, with the text each glyph stands for (for `/ToUnicode`).
+struct GlyphUsage {
+    private(set) var text: [UInt32: String] = [:]
+
+    var glyphs: Set<UInt32> { Set(text.keys) }
+
+    /// Records the glyphs of `shaped`, mapping each glyph to the characters of its cluster.
+    mutating func record(_ shaped: ShapedText) {
+        let utf8 = Array(shaped.text.utf8)
+        let clusterStarts = Set(shaped.glyphs.map(\.cluster)).sorted()
+        for glyph in shaped.glyphs where text[glyph.glyphID] == nil {
+            let start = glyph.cluster
+            let end = clusterStarts.first { $0 > start } ?? utf8.count
+            guard start < end, end <= utf8.count else { continue }
+            // Glyphs sharing a cluster (a base and its marks): the first carries the text.
+            text[glyph.glyphID] = String(decoding: utf8[start..<end], as: UTF8.self)
+        }
+    }
+
+    /// The `/ToUnicode` CMap.
+    func toUnicodeCMap() -> [UInt8] {
+        var cmap = """
+            /CIDInit /ProcSet findresource begin
+            12 dict begin
+            begincmap
+            /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+            /CMapName /Adobe-Identity-UCS def
+            /CMapType 2 def
+            1 begincodespacerange
+            <0000> <FFFF>
+            endcodespacerange
+
+            """
+        let entries = text.sorted { $0.key < $1.key }
+        var index = 0
+        while index < entries.count {
+            let chunk = entries[index..<min(index + 100, entries.count)]
+            cmap += "\(chunk.count) beginbfchar\n"
+            for (glyph, characters) in chunk {
+                var units: [UInt8] = []
+                for unit in characters.utf16 { units += [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+                cmap += "<\(PDFSyntax.hex([UInt8(glyph >> 8 & 0xFF), UInt8(glyph & 0xFF)]))> <\(PDFSyntax.hex(units))>\n"
+            }
+            cmap += "endbfchar\n"
+            index += 100
+        }
+        cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+        return Array(cmap.utf8)
+    }
+}

@@ -1,0 +1,182 @@
+import Assessment
+import Foundation
+
+/// Everything a certificate states, and what its signatures bind.
+///
+/// The JSON input (`campus issue --record`) uses exactly these field names:
+/// `{"id","holder":{"name","birthDate"?},"course":{"title","provider","ects"?,"start","end"},
+/// "tier":"attendance|scored|qualified","score":{"points","max"}?,"issued":"YYYY-MM-DD","language":"de|en"}`.
+/// The issuer name is not part of the input: it comes from the signing certificate.
+public struct CertificateRecord: Sendable, Equatable {
+    /// Who the certificate is for.
+    public struct Holder: Sendable, Equatable {
+        /// Full name as printed.
+        public var name: String
+        /// Optional date of birth, `YYYY-MM-DD`.
+        public var birthDate: String?
+
+        /// Creates a holder.
+        public init(name: String, birthDate: String? = nil) {
+            self.name = name
+            self.birthDate = birthDate
+        }
+    }
+
+    /// The course the certificate is about.
+    public struct Course: Sendable, Equatable {
+        /// Course title.
+        public var title: String
+        /// Education provider.
+        public var provider: String
+        /// ECTS credits (qualified tier only).
+        public var ects: Rational?
+        /// First day, `YYYY-MM-DD`.
+        public var start: String
+        /// Last day, `YYYY-MM-DD`.
+        public var end: String
+
+        /// Creates a course.
+        public init(title: String, provider: String, ects: Rational? = nil, start: String, end: String) {
+            self.title = title
+            self.provider = provider
+            self.ects = ects
+            self.start = start
+            self.end = end
+        }
+    }
+
+    /// Points reached and available.
+    public struct Score: Sendable, Equatable {
+        /// Points reached.
+        public var points: Rational
+        /// Points available.
+        public var maximum: Rational
+
+        /// Creates a score.
+        public init(points: Rational, maximum: Rational) {
+            self.points = points
+            self.maximum = maximum
+        }
+
+        /// Points as a percentage of the maximum.
+        public var percent: Rational { points.percent(of: maximum) }
+    }
+
+    /// Language of the document.
+    public enum Language: String, Sendable, CaseIterable {
+        case german = "de"
+        case english = "en"
+    }
+
+    /// Certificate id, see ``CertificateID``.
+    public var id: String
+    /// The holder.
+    public var holder: Holder
+    /// The course.
+    public var course: Course
+    /// The tier certified.
+    public var tier: Tier
+    /// The score (scored and qualified tiers).
+    public var score: Score?
+    /// Issue date, `YYYY-MM-DD`.
+    public var issued: String
+    /// Document language.
+    public var language: Language
+    /// Issuer name, taken from the signing certificate.
+    public var issuer: String
+
+    /// Creates a record; call ``validate()`` before issuing it.
+    public init(
+        id: String, holder: Holder, course: Course, tier: Tier, score: Score?, issued: String,
+        language: Language = .german, issuer: String
+    ) {
+        self.id = id
+        self.holder = holder
+        self.course = course
+        self.tier = tier
+        self.score = score
+        self.issued = issued
+        self.language = language
+        self.issuer = issuer
+    }
+
+    /// Longest holder name, course title or provider accepted, in characters.
+    public static let maximumTextLength = 200
+
+    /// Checks the record; the error names the field and what is wrong.
+    public func validate() throws(CertificateError) {
+        func fail(_ field: String, _ message: String) -> CertificateError {
+            CertificateError(.record, "\(field): \(message)")
+        }
+        guard CertificateID.isValid(id) else {
+            throw fail("id", "'\(id)' is not a certificate id (KC- and 12 characters of 0-9, A-Z without I, L, O, U)")
+        }
+        for (field, value) in [
+            ("holder.name", holder.name), ("course.title", course.title), ("course.provider", course.provider),
+            ("issuer", issuer),
+        ] {
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw fail(field, "is empty") }
+            guard value.count <= Self.maximumTextLength else {
+                throw fail(field, "is longer than \(Self.maximumTextLength) characters")
+            }
+            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw fail(field, "contains control characters")
+            }
+        }
+        for (field, value) in [("course.start", course.start), ("course.end", course.end), ("issued", issued)]
+        where !DateText.isValid(value) {
+            throw fail(field, "'\(value)' is not a date YYYY-MM-DD")
+        }
+        if let birthDate = holder.birthDate, !DateText.isValid(birthDate) {
+            throw fail("holder.birthDate", "'\(birthDate)' is not a date YYYY-MM-DD")
+        }
+        guard course.start <= course.end else { throw fail("course.end", "is before course.start") }
+        switch tier {
+        case .attendance:
+            guard score == nil else { throw fail("score", "an attendance certificate carries no score") }
+        case .scored, .qualified:
+            guard let score else { throw fail("score", "a \(tier.rawValue) certificate needs points and max") }
+            guard score.maximum > .zero else { throw fail("score.max", "must be greater than 0") }
+            guard score.points >= .zero, score.points <= score.maximum else {
+                throw fail("score.points", "must be between 0 and score.max")
+            }
+        }
+        if tier == .qualified {
+            guard let ects = course.ects, ects > .zero else {
+                throw fail("course.ects", "a qualified certificate needs ECTS credits greater than 0")
+            }
+        } else if course.ects != nil {
+            throw fail("course.ects", "only a qualified certificate carries ECTS credits")
+        }
+    }
+}
+
+/// `YYYY-MM-DD` dates as text.
+enum DateText {
+    static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1900...2999).contains(year), (1...12).contains(month), day >= 1
+        else { return false }
+        let days = [31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= days[month - 1]
+    }
+
+    /// `14.03.1979` (German) or `14 March 1979` (English).
+    static func display(_ text: String, language: CertificateRecord.Language) -> String {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let month = Int(parts[1]), let day = Int(parts[2]) else { return text }
+        switch language {
+        case .german:
+            return "\(parts[2]).\(parts[1]).\(parts[0])"
+        case .english:
+            let months = [
+                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December",
+            ]
+            return "\(day) \(months[month - 1]) \(parts[0])"
+        }
+    }
+}

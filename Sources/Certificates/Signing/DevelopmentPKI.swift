@@ -1,0 +1,245 @@
+import Foundation
+internal import COpenSSL
+
+/// A development PKI: a self-signed root CA and an issuer certificate signed by it, for tests and
+/// `campus keys init`.
+///
+/// All keys are ECDSA P-256 and all certificates are signed with SHA-256. The issuer certificate is made for
+/// PDF signatures that pdfsig and pyHanko accept: key usage digitalSignature and nonRepudiation, no extended
+/// key usage. Printing the value (`print`, `dump`, string interpolation) never shows a private key.
+public struct DevelopmentPKI: Sendable {
+    /// The root certificate, PEM.
+    public let rootPEM: String
+    /// The issuer certificate PEM followed by the root certificate PEM (the chain).
+    public let issuerPEM: String
+    /// The issuer's private key, PKCS#8 PEM, unencrypted.
+    public let issuerKeyPEM: String
+    /// The root's private key, PKCS#8 PEM; kept to issue further issuers, never printed or exposed.
+    let rootKeyPEM: String
+    /// The organization named in both certificates.
+    let organization: String
+    /// The issuer certificate's common name.
+    let issuerName: String
+
+    /// Creates new ECDSA P-256 keys, a root CA and an issuer certificate signed by it.
+    ///
+    /// Root: CA:TRUE (critical), keyUsage keyCertSign and cRLSign (critical), subjectKeyIdentifier,
+    /// CN "`organization` Root CA (development)". Issuer: CA:FALSE, keyUsage digitalSignature and nonRepudiation
+    /// (critical), no extendedKeyUsage, subjectKeyIdentifier and authorityKeyIdentifier, CN `issuerName`,
+    /// O `organization`. Random 128-bit positive serial numbers.
+    ///
+    /// - Parameters:
+    ///   - issuerName: The issuer certificate's common name (at most 64 characters).
+    ///   - organization: The organization of both certificates (at most 64 characters).
+    ///   - notBefore: Start of both certificates' validity.
+    ///   - years: Length of both certificates' validity, in calendar years (UTC).
+    /// - Throws: ``CertificateError`` (`.crypto`) for empty or over-long names or `years` below 1.
+    public static func create(
+        issuerName: String,
+        organization: String,
+        notBefore: Date = Date(),
+        years: Int = 5
+    ) throws(CertificateError) -> DevelopmentPKI {
+        guard years >= 1 else {
+            throw CertificateError(.crypto, "a development PKI must be valid for at least one year, not \(years)")
+        }
+        let notAfter = try addingYears(years, to: notBefore)
+        return try make(
+            issuerName: issuerName, organization: organization,
+            root: notBefore...notAfter, issuer: notBefore...notAfter)
+    }
+
+    /// Same, but the issuer certificate's validity window is given explicitly (for tests that need an expired or
+    /// not yet valid issuer under a valid root).
+    ///
+    /// The root is valid from the earlier of `issuerNotBefore` and now until the later of `issuerNotAfter` and five
+    /// years from now, so it is valid today and covers the issuer's window.
+    ///
+    /// - Throws: ``CertificateError`` (`.crypto`) for empty or over-long names or when `issuerNotAfter` is not
+    ///   after `issuerNotBefore`.
+    public static func create(
+        issuerName: String,
+        organization: String,
+        issuerNotBefore: Date,
+        issuerNotAfter: Date
+    ) throws(CertificateError) -> DevelopmentPKI {
+        let now = Date()
+        let rootNotAfter = max(issuerNotAfter, try addingYears(5, to: now))
+        return try make(
+            issuerName: issuerName, organization: organization,
+            root: min(issuerNotBefore, now)...rootNotAfter,
+            issuer: try validity(from: issuerNotBefore, to: issuerNotAfter))
+    }
+
+    /// Another issuer certificate, with a new key, signed by this PKI's root; same organization and root.
+    ///
+    /// - Throws: ``CertificateError`` (`.crypto`) for an empty or over-long name or when `notAfter` is not after
+    ///   `notBefore`.
+    public func issueAnotherIssuer(issuerName: String, notBefore: Date, notAfter: Date) throws(CertificateError)
+        -> DevelopmentPKI
+    {
+        let rootKey = try OpenSSLKey(privateKeyPEM: Array(rootKeyPEM.utf8))
+        let root = try OpenSSLCertificate.all(fromPEM: Array(rootPEM.utf8), source: "the root certificate")[0]
+        return try Self.makeIssuer(
+            issuerName: issuerName, organization: organization, validity: try Self.validity(from: notBefore, to: notAfter),
+            root: root, rootKey: rootKey, rootKeyPEM: rootKeyPEM)
+    }
+
+    // MARK: - Making certificates
+
+    private static func make(
+        issuerName: String,
+        organization: String,
+        root rootValidity: ClosedRange<Date>,
+        issuer issuerValidity: ClosedRange<Date>
+    ) throws(CertificateError) -> DevelopmentPKI {
+        guard !organization.isEmpty else {
+            throw CertificateError(.crypto, "a development PKI needs an organization name")
+        }
+        let rootKey = try OpenSSLKey.generateP256()
+        let root = try makeCertificate(
+            subject: [(NID_organizationName, organization), (NID_commonName, "\(organization) Root CA (development)")],
+            key: rootKey, issuer: nil, issuerKey: rootKey, validity: rootValidity,
+            extensions: [
+                (NID_basic_constraints, "critical,CA:TRUE"),
+                (NID_key_usage, "critical,keyCertSign,cRLSign"),
+                (NID_subject_key_identifier, "hash"),
+            ])
+        return try makeIssuer(
+            issuerName: issuerName, organization: organization, validity: issuerValidity,
+            root: root, rootKey: rootKey, rootKeyPEM: try rootKey.pkcs8PEM())
+    }
+
+    private static func makeIssuer(
+        issuerName: String,
+        organization: String,
+        validity: ClosedRange<Date>,
+        root: OpenSSLCertificate,
+        rootKey: OpenSSLKey,
+        rootKeyPEM: String
+    ) throws(CertificateError) -> DevelopmentPKI {
+        guard !issuerName.isEmpty else {
+            throw CertificateError(.crypto, "an issuer certificate needs a name")
+        }
+        let issuerKey = try OpenSSLKey.generateP256()
+        let issuer = try makeCertificate(
+            subject: [(NID_organizationName, organization), (NID_commonName, issuerName)],
+            key: issuerKey, issuer: root, issuerKey: rootKey, validity: validity,
+            extensions: [
+                (NID_basic_constraints, "CA:FALSE"),
+                (NID_key_usage, "critical,digitalSignature,nonRepudiation"),
+                (NID_subject_key_identifier, "hash"),
+                (NID_authority_key_identifier, "keyid:always"),
+            ])
+        let rootPEM = try root.pem()
+        return DevelopmentPKI(
+            rootPEM: rootPEM, issuerPEM: try issuer.pem() + rootPEM, issuerKeyPEM: try issuerKey.pkcs8PEM(),
+            rootKeyPEM: rootKeyPEM, organization: organization, issuerName: issuerName)
+    }
+
+    /// A version 3 certificate for `key`, signed with SHA-256 by `issuerKey`; self-signed when `issuer` is `nil`.
+    ///
+    /// `extensions` are (NID, OpenSSL configuration value) pairs, added in order.
+    private static func makeCertificate(
+        subject: [(Int32, String)],
+        key: OpenSSLKey,
+        issuer: OpenSSLCertificate?,
+        issuerKey: OpenSSLKey,
+        validity: ClosedRange<Date>,
+        extensions: [(Int32, String)]
+    ) throws(CertificateError) -> OpenSSLCertificate {
+        OpenSSLErrorQueue.clear()
+        guard let created = X509_new() else { throw .openSSL("OpenSSL could not allocate a certificate") }
+        let certificate = OpenSSLCertificate(taking: created)
+        let x509 = certificate.pointer
+        guard X509_set_version(x509, Int(X509_VERSION_3)) == 1 else {
+            throw .openSSL("OpenSSL could not set the certificate version")
+        }
+        try setRandomSerial(of: x509)
+
+        guard let nameCreated = X509_NAME_new() else { throw .openSSL("OpenSSL could not allocate a name") }
+        let name = OpenSSLObject(nameCreated, release: X509_NAME_free)
+        for (nid, value) in subject {
+            let bytes = Array(value.utf8)
+            guard X509_NAME_add_entry_by_NID(name.pointer, nid, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0) == 1
+            else {
+                let field = String(cString: OBJ_nid2ln(nid))
+                throw .openSSL("“\(value)” cannot be a certificate's \(field) (at most 64 characters)")
+            }
+        }
+        let issuerName = issuer.map { X509_get_subject_name($0.pointer) } ?? name.pointer
+        guard X509_set_subject_name(x509, name.pointer) == 1, X509_set_issuer_name(x509, issuerName) == 1 else {
+            throw .openSSL("OpenSSL could not set the certificate's names")
+        }
+
+        guard ASN1_TIME_set(X509_getm_notBefore(x509), timeT(validity.lowerBound)) != nil,
+            ASN1_TIME_set(X509_getm_notAfter(x509), timeT(validity.upperBound)) != nil
+        else { throw .openSSL("OpenSSL could not set the certificate's validity") }
+        guard X509_set_pubkey(x509, key.pointer) == 1 else {
+            throw .openSSL("OpenSSL could not put the public key into the certificate")
+        }
+
+        var context = X509V3_CTX()
+        X509V3_set_ctx(&context, issuer?.pointer ?? x509, x509, nil, nil, 0)
+        for (nid, value) in extensions {
+            guard let extensionCreated = X509V3_EXT_nconf_nid(nil, &context, nid, value) else {
+                throw .openSSL("OpenSSL could not make the certificate extension \(String(cString: OBJ_nid2ln(nid)))")
+            }
+            let owned = OpenSSLObject(extensionCreated, release: X509_EXTENSION_free)
+            guard X509_add_ext(x509, owned.pointer, -1) == 1 else {
+                throw .openSSL("OpenSSL could not add the certificate extension \(String(cString: OBJ_nid2ln(nid)))")
+            }
+        }
+
+        guard X509_sign(x509, issuerKey.pointer, SHA256Algorithm.shared.pointer) > 0 else {
+            throw .openSSL("OpenSSL could not sign the certificate")
+        }
+        return certificate
+    }
+
+    /// Sets a random positive 128-bit serial number.
+    private static func setRandomSerial(of x509: OpaquePointer) throws(CertificateError) {
+        guard let created = BN_new() else { throw .openSSL("OpenSSL could not allocate a number") }
+        let serial = OpenSSLObject(created, release: BN_free)
+        guard BN_rand(serial.pointer, 128, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) == 1,
+            BN_to_ASN1_INTEGER(serial.pointer, X509_get_serialNumber(x509)) != nil
+        else { throw .openSSL("OpenSSL could not make a random serial number") }
+    }
+
+    // MARK: - Time
+
+    private static func timeT(_ date: Date) -> time_t {
+        time_t(date.timeIntervalSince1970.rounded(.down))
+    }
+
+    private static func validity(from notBefore: Date, to notAfter: Date) throws(CertificateError)
+        -> ClosedRange<Date>
+    {
+        guard notAfter > notBefore else {
+            throw CertificateError(
+                .crypto, "a certificate's validity must end after it starts (\(notBefore) is not before \(notAfter))")
+        }
+        return notBefore...notAfter
+    }
+
+    private static func addingYears(_ years: Int, to date: Date) throws(CertificateError) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let end = calendar.date(byAdding: .year, value: years, to: date) else {
+            throw CertificateError(.crypto, "\(years) years after \(date) is not a date a certificate can hold")
+        }
+        return end
+    }
+}
+
+extension DevelopmentPKI: CustomStringConvertible, CustomReflectable {
+    /// Names the PKI without any key: `DevelopmentPKI(issuer: "…", organization: "…")`.
+    public var description: String {
+        "DevelopmentPKI(issuer: \"\(issuerName)\", organization: \"\(organization)\")"
+    }
+
+    /// The certificates only, so that `dump` never shows a private key.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["rootPEM": rootPEM, "issuerPEM": issuerPEM], displayStyle: .struct)
+    }
+}

@@ -1,0 +1,92 @@
+import Assessment
+import Foundation
+
+/// The compact signed token carried in the QR code: a JWS in compact serialization, signed ES256.
+///
+/// Header `{"alg":"ES256","typ":"JWT"}`. Claims (canonical JSON, keys sorted):
+/// `id` certificate id, `name` holder name, `course` course title, `tier`, `score` (`"points/max"`,
+/// scored and qualified only), `ects` (qualified only), `issued` (`YYYY-MM-DD`), `kid` (base64url of the
+/// SHA-256 thumbprint of the issuer certificate DER) and `hash` (base64url of the SHA-256 of the
+/// record's canonical JSON). A verifier with the issuer certificate can check it with no network.
+public enum CertificateToken {
+    /// The claims of a token.
+    public struct Claims: Sendable, Equatable, Codable {
+        public var id: String
+        public var name: String
+        public var course: String
+        public var tier: String
+        public var score: String?
+        public var ects: String?
+        public var issued: String
+        public var kid: String
+        public var hash: String
+
+        /// Claims describing `record`, for the issuer whose certificate thumbprint is `keyThumbprint`.
+        public init(record: CertificateRecord, keyThumbprint: [UInt8]) {
+            id = record.id
+            name = record.holder.name
+            course = record.course.title
+            tier = record.tier.rawValue
+            score = record.score.map { "\($0.points.formatted(places: 4))/\($0.maximum.formatted(places: 4))" }
+            ects = record.tier == .qualified ? record.course.ects?.formatted(places: 4) : nil
+            issued = record.issued
+            kid = Base64URL.encode(keyThumbprint)
+            hash = Base64URL.encode(record.canonicalHash)
+        }
+
+        var canonicalJSON: [UInt8] {
+            var members: [(String, CanonicalJSON.Value)] = [
+                ("id", .string(id)), ("name", .string(name)), ("course", .string(course)), ("tier", .string(tier)),
+                ("issued", .string(issued)), ("kid", .string(kid)), ("hash", .string(hash)),
+            ]
+            if let score { members.append(("score", .string(score))) }
+            if let ects { members.append(("ects", .string(ects))) }
+            return CanonicalJSON.encode(.object(members))
+        }
+    }
+
+    static let header = Base64URL.encode(Array(#"{"alg":"ES256","typ":"JWT"}"#.utf8))
+
+    /// Signs the token for `record` with `identity` (an ECDSA P-256 key).
+    public static func make(for record: CertificateRecord, identity: SigningIdentity) throws(CertificateError) -> String {
+        let claims = Claims(record: record, keyThumbprint: identity.keyThumbprint)
+        let signingInput = header + "." + Base64URL.encode(claims.canonicalJSON)
+        let signature = try identity.signES256(Array(signingInput.utf8))
+        return signingInput + "." + Base64URL.encode(signature)
+    }
+
+    /// The URL the QR code holds: `BASE/v/ID#TOKEN` (the token in the fragment never reaches a server log).
+    public static func verificationURL(base: String, id: String, token: String) -> String {
+        var trimmed = base
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return "\(trimmed)/v/\(id)#\(token)"
+    }
+}
+
+/// Base64url without padding (RFC 4648 §5), as JWS uses it.
+public enum Base64URL {
+    /// Encodes bytes.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var text = Data(bytes).base64EncodedString()
+        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
+
+    /// Decodes text; `nil` for anything that is not base64url.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }), text.utf8.count % 4 != 1
+        else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+        return Data(base64Encoded: standard).map(Array.init)
+    }
+}
+
+extension SigningIdentity {
+    /// SHA-256 of the signer certificate's DER, the key id in tokens.
+    public var keyThumbprint: [UInt8] { Digest.sha256(certificateDER) }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Assessment
+import Certificates
+import Foundation
+
+struct IssueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "Issue signed PDF certificates with QR codes.",
+        discussion: """
+            One record:      campus issue --record RECORD.json --keys DIR --out FILE.pdf
+            A gradebook:     campus issue --gradebook GRADEBOOK.json --keys DIR --out-dir DIR
+
+            With a gradebook, every learner who earned a tier gets DIR/<learner id>.pdf at the highest tier \
+            earned, and DIR/issued.json lists what was issued. Learners without a tier are listed, not \
+            failed; a bad learner entry is reported and stops nothing else (exit status 1 at the end).
+            Keys: --keys DIR (issuer.key and issuer.pem from `campus keys init`), or --key FILE --chain FILE \
+            (PEM), or --pkcs12 FILE with the passphrase in the environment variable named by --passphrase-env.
+            """
+    )
+
+    @Option(help: "A certificate record (JSON, see README).")
+    var record: String?
+
+    @Option(help: "A gradebook (JSON, see README).")
+    var gradebook: String?
+
+    @Option(help: "Folder with issuer.key and issuer.pem.")
+    var keys: String?
+
+    @Option(help: "PEM private key of the issuer (with --chain).")
+    var key: String?
+
+    @Option(help: "PEM certificate chain: issuer certificate first.")
+    var chain: String?
+
+    @Option(help: "PKCS#12 file with the issuer key and chain.")
+    var pkcs12: String?
+
+    @Option(help: "Environment variable holding the PKCS#12 passphrase.")
+    var passphraseEnv = "CAMPUS_PKCS12_PASSPHRASE"
+
+    @Option(help: "Output PDF (with --record).")
+    var out: String?
+
+    @Option(help: "Output folder (with --gradebook).")
+    var outDir: String?
+
+    @Option(help: "Base of the verification URL in the QR code.")
+    var base = CertificateIssuer.defaultVerificationBase
+
+    @Option(help: "Issue date for gradebook certificates, YYYY-MM-DD (default: today).")
+    var issued: String?
+
+    @Option(help: "Language of gradebook certificates: de or en.")
+    var language = "de"
+
+    func validate() throws {
+        switch (record, gradebook) {
+        case (_?, nil):
+            guard out != nil else { throw ValidationError("--record needs --out FILE.pdf.") }
+        case (nil, _?):
+            guard outDir != nil else { throw ValidationError("--gradebook needs --out-dir DIR.") }
+        default:
+            throw ValidationError("Give either --record FILE or --gradebook FILE.")
+        }
+        guard CertificateRecord.Language(rawValue: language) != nil else {
+            throw ValidationError("--language must be de or en.")
+        }
+    }
+
+    func run() throws {
+        let identity = try KeyFiles.identity(
+            keys: keys, key: key, chain: chain, pkcs12: pkcs12, passphraseVariable: passphraseEnv)
+        let issuer = try CertificateIssuer(identity: identity, verificationBase: base)
+        if let record, let out {
+            let data = try FileInput.read(record, limit: CertificateRecord.maximumJSONSize)
+            let parsed: CertificateRecord
+            do {
+                parsed = try CertificateRecord.parse(json: Array(data), issuer: issuer.issuerName)
+            } catch {
+                throw CLIError("\(record): \(error.reason)")
+            }
+            let certificate = try issuer.issue(parsed)
+            try write(certificate.pdf, to: out)
+            print("\(parsed.id) \(parsed.tier.rawValue) → \(out)")
+            print("verify: \(certificate.verificationURL)")
+        } else if let gradebook, let outDir {
+            try issueGradebook(gradebook, into: outDir, issuer: issuer)
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        // Write to a temporary file first, so a failure never leaves half a PDF behind.
+        let temporary = path + ".partial"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
+            throw CLIError("\(path): cannot be written")
+        }
+        _ = try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    }
+
+    private func issueGradebook(_ path: String, into folder: String, issuer: CertificateIssuer) throws {
+        let data = try FileInput.read(path, limit: Gradebook.maximumSize)
+        let book: Gradebook
+        do {
+            book = try Gradebook.parse(data)
+        } catch {
+            throw CLIError("\(path): \(error.reason)")
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let language = CertificateRecord.Language(rawValue: language) ?? .german
+        let issueDate = issued ?? Self.today()
+        let rules = book.course.rules
+        var manifest: [IssuedEntry] = []
+        var counts: [Tier: Int] = [:]
+        var withoutTier = 0
+        var failed = 0
+        let total = book.entries.count
+        for (index, entry) in book.entries.enumerated() {
+            let progress = "[\(index + 1)/\(total)]"
+            switch entry {
+            case .invalid(let label, let problem):
+                failed += 1
+                printError("\(progress) \(label): error: \(problem)")
+            case .learner(let learner, let birthDate):
+                let result = rules.grade(learner)
+                guard let tier = result.highest else {
+                    withoutTier += 1
+                    printError("\(progress) \(learner.id) \(learner.name): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
+                    continue
+                }
+                let record = CertificateRecord(
+                    id: CertificateID.random(), holder: .init(name: learner.name, birthDate: birthDate),
+                    course: .init(
+                        title: book.course.title, provider: book.course.provider,
+                        ects: tier == .qualified ? rules.ects : nil, start: book.course.start, end: book.course.end),
+                    tier: tier,
+                    score: tier == .attendance ? nil : .init(points: result.points, maximum: result.maximum),
+                    issued: issueDate, language: language, issuer: issuer.issuerName)
+                do {
+                    let certificate = try issuer.issue(record)
+                    let file = (folder as NSString).appendingPathComponent("\(Self.fileName(learner.id)).pdf")
+                    try write(certificate.pdf, to: file)
+                    counts[tier, default: 0] += 1
+                    manifest.append(
+                        IssuedEntry(learner: learner.id, name: learner.name, id: record.id, tier: tier.rawValue, file: file))
+                    printError("\(progress) \(learner.id) \(learner.name): \(tier.rawValue) \(record.id) → \(file)")
+                } catch let error as CertificateError {
+                    failed += 1
+                    printError("\(progress) \(learner.id) \(learner.name): error: \(error.reason)")
+                }
+            }
+        }
+        let manifestPath = (folder as NSString).appendingPathComponent("issued.json")
+        try write(Array(try JSONOutput.encode(manifest).utf8), to: manifestPath)
+        let issuedCount = counts.values.reduce(0, +)
+        print(
+            "issued \(issuedCount) certificates (qualified \(counts[.qualified, default: 0]), scored "
+                + "\(counts[.scored, default: 0]), attendance \(counts[.attendance, default: 0])), no tier \(withoutTier), "
+                + "failed \(failed); list: \(manifestPath)")
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    struct IssuedEntry: Encodable {
+        let learner, name, id, tier, file: String
+    }
+
+    static func today() -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return String(format: "%04d-%02d-%02d", c.year ?? 1970, c.month ?? 1, c.day ?? 1)
+    }
+
+    /// A learner id made safe as a file name.
+    static func fileName(_ id: String) -> String {
+        let safe = id.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+                ? Character(scalar) : "_"
+        }
+        let name = String(safe).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        return name.isEmpty ? "learner" : String(name.prefix(80))
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
