@@ -104,8 +104,27 @@ struct CertificateLayout {
         }
     }
 
-    /// Draws the certificate page for `record`, with the QR code for `url`.
+    /// Lowest baseline the body may use; the footer (issue date, issuer, id, QR code) sits below.
+    static let bodyFloor = 226.0
+
+    /// Draws the certificate page for `record`, with the QR code for `url`. Long content first
+    /// tightens the gaps between blocks so that the body never runs into the footer.
     func draw(_ record: CertificateRecord, qr: QRCode, url: String) -> Canvas {
+        let (canvas, bottom, gaps) = drawPage(record, qr: qr, url: url, spacing: 1)
+        guard bottom < Self.bodyFloor, gaps > 0 else { return canvas }
+        let spacing = max(0.45, 1 - (Self.bodyFloor - bottom) / gaps)
+        return drawPage(record, qr: qr, url: url, spacing: spacing).canvas
+    }
+
+    private func drawPage(_ record: CertificateRecord, qr: QRCode, url: String, spacing: Double)
+        -> (canvas: Canvas, bottom: Double, gaps: Double)
+    {
+        var gaps = 0.0
+        /// A vertical gap between blocks: scaled by `spacing`, and summed so a second pass can fit.
+        func gap(_ points: Double) -> Double {
+            gaps += points
+            return points * spacing
+        }
         let words = Wording(language: record.language)
         let palette = Self.palette(record.tier)
         var canvas = Canvas()
@@ -133,23 +152,28 @@ struct CertificateLayout {
         } else {
             canvas.text(title, font: serif, size: titleSize, x: cx, y: y, alignment: .center, color: palette.primary)
         }
-        y -= 30
+        y -= gap(30)
         if let subtitle = words.subtitle(record.tier) {
             canvas.text(
                 sans.shape(subtitle, cache: true), font: sans, size: 13, x: cx, y: y, alignment: .center,
                 color: palette.primary)
-            y -= 14
+            y -= gap(14)
         }
         canvas.strokeColor(palette.accent)
         canvas.lineWidth(0.8)
         canvas.line(from: (cx - 90, y), to: (cx + 90, y))
 
         // Holder.
-        y -= 44
+        y -= gap(44)
         canvas.text(sans.shape(words.certify, cache: true), font: sans, size: 12, x: cx, y: y, alignment: .center)
-        y -= 42
-        let (nameLines, nameSize) = wrapToFit(
-            record.holder.name, font: serif, size: 28, minimum: 12, width: Self.textWidth, maxLines: 1)
+        y -= gap(42)
+        // One line down to 18 pt; longer names go onto two lines (down to 12 pt) rather than shrink further.
+        var (nameLines, nameSize) = wrapToFit(
+            record.holder.name, font: serif, size: 28, minimum: 18, width: Self.textWidth, maxLines: 1)
+        if nameLines.count > 1 {
+            (nameLines, nameSize) = wrapToFit(
+                record.holder.name, font: serif, size: 24, minimum: 12, width: Self.textWidth, maxLines: 2)
+        }
         for line in nameLines {
             canvas.text(line, font: serif, size: nameSize, x: cx, y: y, alignment: .center)
             y -= nameSize * 1.2
@@ -159,27 +183,27 @@ struct CertificateLayout {
         canvas.lineWidth(0.5)
         canvas.line(from: (cx - 170, y), to: (cx + 170, y))
         if let birthDate = record.holder.birthDate {
-            y -= 16
+            y -= gap(16)
             canvas.text(
                 sans.shape(words.born(birthDate)), font: sans, size: 10, x: cx, y: y, alignment: .center,
                 color: Color(gray: 0.3))
         }
 
         // Course.
-        y -= 30
+        y -= gap(30)
         canvas.text(sans.shape(words.inCourse, cache: true), font: sans, size: 12, x: cx, y: y, alignment: .center)
-        y -= 28
+        y -= gap(28)
         let (courseLines, courseSize) = wrapToFit(
             record.course.title, font: serif, size: 19, minimum: 11, width: Self.textWidth, maxLines: 3)
         for line in courseLines {
             canvas.text(line, font: serif, size: courseSize, x: cx, y: y, alignment: .center, color: palette.primary)
             y -= courseSize * 1.25
         }
-        y -= 4
+        y -= gap(4)
         let (offered, offeredSize) = fit(
             words.offeredBy(record.course.provider), font: sans, size: 11, minimum: 7, width: Self.textWidth)
         canvas.text(offered, font: sans, size: offeredSize, x: cx, y: y, alignment: .center, color: Color(gray: 0.3))
-        y -= 20
+        y -= gap(20)
         let period = words.period(start: record.course.start, end: record.course.end, tier: record.tier)
         for line in balancedWrap(period, font: sans, size: 12, width: Self.textWidth) {
             canvas.text(line, font: sans, size: 12, x: cx, y: y, alignment: .center)
@@ -188,15 +212,15 @@ struct CertificateLayout {
 
         // Tier block.
         if let score = record.score {
-            y -= 22
+            y -= gap(22)
             canvas.text(
                 sans.shape(words.scoreLabel, cache: true), font: sans, size: 9.5, x: cx, y: y, alignment: .center,
                 color: Color(gray: 0.35))
-            y -= 30
+            y -= gap(30)
             let percent = serif.shape(words.percent(score.percent))
             let points = sans.shape(words.points(score.points, of: score.maximum))
             if record.tier == .qualified, let ects = record.course.ects {
-                let seal = (x: cx + 170, y: y + 8)
+                let seal = (x: cx + 182, y: y - 8)
                 canvas.fillColor(palette.accent)
                 canvas.circle(centerX: seal.x, centerY: seal.y, radius: 34, fill: true)
                 canvas.strokeColor(.white)
@@ -213,9 +237,9 @@ struct CertificateLayout {
             y -= 18
             canvas.text(points, font: sans, size: 11, x: cx, y: y, alignment: .center)
             if record.tier == .qualified, let ects = record.course.ects {
-                y -= 24
+                y -= gap(24)
                 canvas.text(sans.shape(words.ects(ects)), font: sans, size: 11, x: cx, y: y, alignment: .center)
-                y -= 18
+                y -= gap(18)
                 for line in wrap(words.proctoring, font: sans, size: 9.5, width: Self.textWidth - 40, cache: true) {
                     canvas.text(line, font: sans, size: 9.5, x: cx, y: y, alignment: .center, color: Color(gray: 0.25))
                     y -= 12
@@ -224,7 +248,7 @@ struct CertificateLayout {
         }
 
         drawFooter(&canvas, record: record, words: words, palette: palette, qr: qr, url: url)
-        return canvas
+        return (canvas, y, gaps)
     }
 
     private func drawFrame(_ canvas: inout Canvas, tier: Tier, palette: Palette) {

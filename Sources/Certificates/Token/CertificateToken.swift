@@ -55,6 +55,44 @@ public enum CertificateToken {
         return signingInput + "." + Base64URL.encode(signature)
     }
 
+    /// Longest token accepted, in bytes.
+    public static let maximumLength = 4096
+
+    /// Why a token was refused.
+    public enum Problem: Error, Sendable, Equatable {
+        /// Not three base64url parts, oversized, or claims that are not the expected JSON.
+        case malformed(String)
+        /// The signature does not verify with the given certificate.
+        case badSignature
+    }
+
+    /// Splits a token into its claims and signing input, checking only its form.
+    public static func decode(_ token: String) -> Result<(claims: Claims, signingInput: [UInt8], signature: [UInt8]), Problem> {
+        guard token.utf8.count <= maximumLength else { return .failure(.malformed("token is longer than \(maximumLength) bytes")) }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return .failure(.malformed("a token has three parts separated by dots")) }
+        guard let headerBytes = Base64URL.decode(parts[0]),
+            let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
+            header["alg"] as? String == "ES256"
+        else { return .failure(.malformed("token header is not an ES256 JWS header")) }
+        guard let claimBytes = Base64URL.decode(parts[1]),
+            let claims = try? JSONDecoder().decode(Claims.self, from: Data(claimBytes))
+        else { return .failure(.malformed("token claims are not readable")) }
+        guard let signature = Base64URL.decode(parts[2]), signature.count == 64 else {
+            return .failure(.malformed("token signature is not a 64-byte ES256 signature"))
+        }
+        return .success((claims, Array("\(parts[0]).\(parts[1])".utf8), signature))
+    }
+
+    /// Verifies `token` with the issuer certificate (DER) and returns its claims.
+    public static func verify(_ token: String, issuerCertificateDER: [UInt8]) -> Result<Claims, Problem> {
+        decode(token).flatMap { decoded in
+            SignatureCheck.verifyES256(
+                signature: decoded.signature, message: decoded.signingInput, certificateDER: issuerCertificateDER)
+                ? .success(decoded.claims) : .failure(.badSignature)
+        }
+    }
+
     /// The URL the QR code holds: `BASE/v/ID#TOKEN` (the token in the fragment never reaches a server log).
     public static func verificationURL(base: String, id: String, token: String) -> String {
         var trimmed = base
