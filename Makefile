@@ -2,13 +2,14 @@
 #
 #   make run    installs missing Debian packages, builds `campus` (release) and runs it
 #               (default: a self-test; pass other arguments with ARGS="...")
-#   make test   installs missing Debian packages (libraries and the outside validators) and runs all tests
+#   make test   installs missing Debian packages and pyHanko (libraries and the outside validators)
+#               and runs all tests
 
 APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev fonts-dejavu-core \
                 zbar-tools poppler-utils qpdf libnss3-tools
 ARGS ?= quiz question-banks/datenschutz-dsgvo.yaml --count 10
 
-.PHONY: run test deps build bench
+.PHONY: run test deps test-deps build bench
 
 deps:
 	@missing=""; for package in $(APT_PACKAGES); do \
@@ -26,7 +27,14 @@ build: deps
 run: build
 	.build/release/campus $(ARGS)
 
-test: deps
+# pyHanko judges the PDF signatures in the tests (PyPI: pyhanko-cli brings the `pyhanko` command).
+test-deps: deps
+	@command -v pyhanko >/dev/null 2>&1 || { \
+	  echo "Installing pyHanko (pip: pyhanko-cli)"; \
+	  python3 -m pip install --quiet --disable-pip-version-check pyhanko-cli && \
+	  { command -v pyenv >/dev/null 2>&1 && pyenv rehash || true; }; }
+
+test: test-deps
 	swift test
 
 bench: build

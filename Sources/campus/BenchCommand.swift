@@ -1,12 +1,13 @@
 import ArgumentParser
 import Assessment
+import Certificates
 import Foundation
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on one thread (build with -c release for real figures).",
-        subcommands: [Score.self]
+        subcommands: [Score.self, Issue.self]
     )
 
     struct Score: ParsableCommand {
@@ -33,6 +34,29 @@ struct BenchCommand: ParsableCommand {
                 "scored \(count) responses in \(String(format: "%.3f", result.seconds)) s (checksum \(result.checksum))"
             )
             print("score: \(Int(perSecond)) per second")
+        }
+    }
+
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue signed certificate PDFs end to end on one thread; ends with `issue: X per second`.")
+
+        @Option(help: "Number of certificates to issue.")
+        var count = 5_000
+
+        func validate() throws {
+            guard count >= 10 else { throw ValidationError("--count must be at least 10.") }
+        }
+
+        func run() throws {
+            let benchmark = try IssueBenchmark()
+            print("issuing \(count) signed certificates (layout, font subset, QR, token, PAdES signature) …")
+            _ = try benchmark.run(count: min(count, 50))  // warm-up: caches fill
+            let result = try benchmark.run(count: count)
+            print(
+                "issued \(count) certificates in \(String(format: "%.3f", result.seconds)) s, "
+                    + "\(result.bytes / count) bytes each on average")
+            print("issue: \(Int(Double(count) / result.seconds)) per second")
         }
     }
 }

@@ -146,13 +146,16 @@ struct SigningTests {
         #expect(throws: (any Error).self) { try verify(contentAt: changedPath) }
     }
 
-    @Test("the CMS signature is PAdES B-B: SHA-256, content type, message digest, signing certificate v2, no signing time")
+    @Test(
+        "the CMS signature is PAdES B-B: SHA-256, content type, message digest, signing certificate v2, no signing time"
+    )
     func cmsAttributes() throws {
         let pki = try Self.makePKI()
         let signature = try Self.identity(of: pki).signDetachedCMS(content: Self.content)
         let scratch = try Scratch()
         let signaturePath = try scratch.write("sig.der", signature)
-        let printed = try ExternalTool.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", signaturePath])
+        let printed = try ExternalTool.run(
+            "openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", signaturePath])
 
         #expect(printed.contains("messageDigest"))
         #expect(printed.contains("contentType"))
@@ -181,7 +184,8 @@ struct SigningTests {
         var flipped = message
         flipped[7] ^= 0x01
         #expect(
-            !SignatureCheck.verifyES256(signature: signature, message: flipped, certificateDER: identity.certificateDER))
+            !SignatureCheck.verifyES256(signature: signature, message: flipped, certificateDER: identity.certificateDER)
+        )
 
         var damaged = signature
         damaged[40] ^= 0x80
@@ -300,7 +304,9 @@ struct SigningTests {
         let issuer = try scratch.write("issuer.pem", pki.issuerPEM)
 
         #expect(try ExternalTool.run("openssl", ["verify", "-CAfile", root, root]).contains("OK"), "the root is valid")
-        let error = #expect(throws: (any Error).self) { try ExternalTool.run("openssl", ["verify", "-CAfile", root, issuer]) }
+        let error = #expect(throws: (any Error).self) {
+            try ExternalTool.run("openssl", ["verify", "-CAfile", root, issuer])
+        }
         #expect(error.map { String(describing: $0).contains("certificate has expired") } == true)
 
         // Signing with it still works; judging the dates is the verifier's job.
@@ -342,7 +348,9 @@ struct SigningTests {
     func invalidParameters() throws {
         #expect(throws: CertificateError.self) { try DevelopmentPKI.create(issuerName: "", organization: "Stadt") }
         #expect(throws: CertificateError.self) { try DevelopmentPKI.create(issuerName: "A", organization: "") }
-        #expect(throws: CertificateError.self) { try DevelopmentPKI.create(issuerName: "A", organization: "B", years: 0) }
+        #expect(throws: CertificateError.self) {
+            try DevelopmentPKI.create(issuerName: "A", organization: "B", years: 0)
+        }
         let tooLong = String(repeating: "x", count: 65)
         #expect(throws: CertificateError.self) { try DevelopmentPKI.create(issuerName: tooLong, organization: "B") }
         let now = Date()
@@ -376,7 +384,8 @@ struct SigningTests {
                 "cms", "-verify", "-binary", "-inform", "DER", "-in", signaturePath, "-content", data,
                 "-CAfile", certificatePath, "-purpose", "any", "-out", "/dev/null",
             ])
-        let printed = try ExternalTool.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", signaturePath])
+        let printed = try ExternalTool.run(
+            "openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", signaturePath])
         #expect(!printed.contains("signingTime"))
 
         let error = #expect(throws: CertificateError.self) { try identity.signES256([1, 2, 3]) }
@@ -411,8 +420,7 @@ struct SigningTests {
         let elapsed = try clock.measure {
             for _ in 0..<rounds { _ = try identity.signDetachedCMS(content: Self.content) }
         }
-        let perSignature = elapsed / rounds
-        let microseconds = Double(perSignature.components.attoseconds) / 1e12 + Double(perSignature.components.seconds) * 1e6
+        let microseconds = elapsed / .microseconds(1) / Double(rounds)
         print("signDetachedCMS, ECDSA P-256, 100 KB: \(String(format: "%.1f", microseconds)) µs per signature")
     }
 

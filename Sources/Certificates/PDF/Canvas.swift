@@ -43,6 +43,16 @@ struct Canvas {
 
     private func n(_ value: Double) -> String { PDFSyntax.number(value) }
 
+    /// Appends a number (at most 3 decimals) followed by a space, without building strings.
+    private mutating func number(_ value: Double) {
+        PDFSyntax.appendNumber(value, to: &content)
+        content.append(0x20)
+    }
+
+    private mutating func bytes(_ text: StaticString) {
+        text.withUTF8Buffer { content.append(contentsOf: $0) }
+    }
+
     mutating func fillColor(_ color: Color) { emit("\(color.components) rg\n") }
     mutating func strokeColor(_ color: Color) { emit("\(color.components) RG\n") }
     mutating func lineWidth(_ width: Double) { emit("\(n(width)) w\n") }
@@ -92,42 +102,53 @@ struct Canvas {
         case .right: startX = x - width
         }
         let scale = 1000 / Double(shaped.unitsPerEm)
-        var operators = "BT\n\(color.components) rg\n/\(font.resourceName) \(n(size)) Tf\n"
+        bytes("BT\n")
+        number(color.red)
+        number(color.green)
+        number(color.blue)
+        bytes("rg\n/")
+        emit(font.resourceName)
+        content.append(0x20)
+        number(size)
+        bytes("Tf\n")
         let hasOffsets = shaped.glyphs.contains { $0.xOffset != 0 || $0.yOffset != 0 }
         if hasOffsets {
             // Marks positioned by the shaper: place every glyph on its own.
             var penX = startX
             for glyph in shaped.glyphs {
-                let glyphX = penX + Double(glyph.xOffset) * size / Double(shaped.unitsPerEm)
-                let glyphY = y + Double(glyph.yOffset) * size / Double(shaped.unitsPerEm)
-                operators += "1 0 0 1 \(n(glyphX)) \(n(glyphY)) Tm <\(Self.glyphHex(glyph.glyphID))> Tj\n"
+                bytes("1 0 0 1 ")
+                number(penX + Double(glyph.xOffset) * size / Double(shaped.unitsPerEm))
+                number(y + Double(glyph.yOffset) * size / Double(shaped.unitsPerEm))
+                bytes("Tm <")
+                appendGlyph(glyph.glyphID)
+                bytes("> Tj\n")
                 penX += Double(glyph.advance) * size / Double(shaped.unitsPerEm)
             }
         } else {
-            operators += "\(n(startX)) \(n(y)) Td\n["
-            var run = ""
+            number(startX)
+            number(y)
+            bytes("Td\n[<")
             for glyph in shaped.glyphs {
-                run += Self.glyphHex(glyph.glyphID)
+                appendGlyph(glyph.glyphID)
                 let adjustment = font.pdfWidth(of: glyph.glyphID) - Double(glyph.advance) * scale
                 if abs(adjustment) > 0.001 {
-                    operators += "<\(run)> \(n(adjustment)) "
-                    run = ""
+                    bytes("> ")
+                    number(adjustment)
+                    bytes("<")
                 }
             }
-            if !run.isEmpty { operators += "<\(run)>" }
-            operators += "] TJ\n"
+            bytes(">] TJ\n")
         }
-        operators += "ET\n"
-        emit(operators)
+        bytes("ET\n")
     }
 
-    private static let hexDigits: [Character] = Array("0123456789ABCDEF")
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    private static func glyphHex(_ glyph: UInt32) -> String {
-        String([
-            hexDigits[Int(glyph >> 12 & 15)], hexDigits[Int(glyph >> 8 & 15)], hexDigits[Int(glyph >> 4 & 15)],
-            hexDigits[Int(glyph & 15)],
-        ])
+    private mutating func appendGlyph(_ glyph: UInt32) {
+        content.append(Self.hexDigits[Int(glyph >> 12 & 15)])
+        content.append(Self.hexDigits[Int(glyph >> 8 & 15)])
+        content.append(Self.hexDigits[Int(glyph >> 4 & 15)])
+        content.append(Self.hexDigits[Int(glyph & 15)])
     }
 
     /// Draws a QR code as filled rectangles (one per horizontal run of dark modules) inside a white
@@ -138,7 +159,14 @@ struct Canvas {
         fillColor(.white)
         fillRectangle(x: x, y: y, width: size, height: size)
         fillColor(.black)
-        var path = ""
+        // Module coordinates (integers) under a transformation: short content, exact module edges.
+        bytes("q\n")
+        number(module)
+        bytes("0 0 ")
+        number(module)
+        number(x + Double(quietZone) * module)
+        number(y + Double(quietZone) * module)
+        bytes("cm\n")
         for row in 0..<code.size {
             var column = 0
             while column < code.size {
@@ -148,11 +176,14 @@ struct Canvas {
                 }
                 let start = column
                 while column < code.size && code.isDark(row: row, column: column) { column += 1 }
-                let left = x + Double(start + quietZone) * module
-                let top = y + size - Double(row + quietZone) * module
-                path += "\(n(left)) \(n(top - module)) \(n(Double(column - start) * module)) \(n(module)) re\n"
+                PDFSyntax.appendNumber(Double(start), to: &content)
+                content.append(0x20)
+                PDFSyntax.appendNumber(Double(code.size - 1 - row), to: &content)
+                content.append(0x20)
+                PDFSyntax.appendNumber(Double(column - start), to: &content)
+                bytes(" 1 re\n")
             }
         }
-        emit(path + "f\n")
+        bytes("f\nQ\n")
     }
 }

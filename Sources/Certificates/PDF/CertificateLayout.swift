@@ -52,56 +52,80 @@ struct CertificateLayout {
         return (shaped, max(minimum, size * width / natural))
     }
 
-    /// Greedy word wrap into lines no wider than `width`; a single word wider than the line is kept
-    /// whole on its own line (the caller shrinks the size in that case).
-    private func wrap(_ text: String, font: EmbeddedFont, size: Double, width: Double, cache: Bool = false) -> [ShapedText] {
-        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        var lines: [ShapedText] = []
-        var current = ""
-        for word in words {
-            let candidate = current.isEmpty ? word : current + " " + word
-            if current.isEmpty || font.shape(candidate, cache: cache).width(atSize: size) <= width {
-                current = candidate
-            } else {
-                lines.append(font.shape(current, cache: cache))
-                current = word
-            }
+    /// Words of a text with their widths at size 1, shaped once so that line breaking at any size
+    /// and width is arithmetic only.
+    private struct MeasuredWords {
+        let words: [String]
+        let widths: [Double]
+        let space: Double
+
+        init(_ text: String, font: EmbeddedFont, cache: Bool) {
+            words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            widths = words.map { font.shape($0, cache: cache).width(atSize: 1) }
+            space = font.shape(" ", cache: true).width(atSize: 1)
         }
-        if !current.isEmpty { lines.append(font.shape(current, cache: cache)) }
-        return lines
+
+        /// Greedy line breaks: a word wider than the line stays whole on its own line.
+        func lines(size: Double, width: Double) -> [String] {
+            var lines: [String] = []
+            var current: [String] = []
+            var currentWidth = 0.0
+            for (word, wordWidth) in zip(words, widths) {
+                let added = current.isEmpty ? wordWidth * size : currentWidth + (space + wordWidth) * size
+                if current.isEmpty || added <= width {
+                    current.append(word)
+                    currentWidth = added
+                } else {
+                    lines.append(current.joined(separator: " "))
+                    current = [word]
+                    currentWidth = wordWidth * size
+                }
+            }
+            if !current.isEmpty { lines.append(current.joined(separator: " ")) }
+            return lines
+        }
+
+        var totalWidth: Double { widths.reduce(0, +) + space * Double(max(0, words.count - 1)) }
+    }
+
+    /// Greedy word wrap into lines no wider than `width`.
+    private func wrap(_ text: String, font: EmbeddedFont, size: Double, width: Double, cache: Bool = false) -> [ShapedText] {
+        MeasuredWords(text, font: font, cache: cache).lines(size: size, width: width).map { font.shape($0, cache: cache) }
     }
 
     /// Wraps `text` into lines of similar length (no short last line) no wider than `width`.
     private func balancedWrap(_ text: String, font: EmbeddedFont, size: Double, width: Double) -> [ShapedText] {
-        let lines = wrap(text, font: font, size: size, width: width)
-        guard lines.count > 1 else { return lines }
-        let total = font.shape(text).width(atSize: size)
-        var target = total / Double(lines.count)
-        while target < width {
-            let balanced = wrap(text, font: font, size: size, width: target)
-            if balanced.count == lines.count { return balanced }
-            target += 8
+        let measured = MeasuredWords(text, font: font, cache: false)
+        var lines = measured.lines(size: size, width: width)
+        if lines.count > 1 {
+            var target = measured.totalWidth * size / Double(lines.count)
+            while target < width {
+                let balanced = measured.lines(size: size, width: target)
+                if balanced.count == lines.count {
+                    lines = balanced
+                    break
+                }
+                target += 8
+            }
         }
-        return lines
+        return lines.map { font.shape($0) }
     }
 
-    /// Wraps `text` into at most `maxLines` lines, shrinking the size until it fits (never clipping).
+    /// Wraps `text` into at most `maxLines` lines, shrinking the size until it fits (never clipping:
+    /// a single word wider than the line shrinks the whole block).
     private func wrapToFit(
         _ text: String, font: EmbeddedFont, size: Double, minimum: Double, width: Double, maxLines: Int
     ) -> ([ShapedText], Double) {
+        let measured = MeasuredWords(text, font: font, cache: false)
         var size = size
-        while true {
-            let lines = wrap(text, font: font, size: size, width: width)
-            let widest = lines.map { $0.width(atSize: size) }.max() ?? 0
-            if (lines.count <= maxLines && widest <= width) || size <= minimum {
-                if widest > width {
-                    // A single very long word: shrink the whole block to fit the width.
-                    return (lines, size * width / widest)
-                }
-                return (lines, size)
-            }
+        var lines = measured.lines(size: size, width: width)
+        while lines.count > maxLines && size > minimum {
             size = max(minimum, size - 1)
+            lines = measured.lines(size: size, width: width)
         }
+        let shaped = lines.map { font.shape($0) }
+        let widest = shaped.map { $0.width(atSize: size) }.max() ?? 0
+        return (shaped, widest > width ? size * width / widest : size)
     }
 
     /// Lowest baseline the body may use; the footer (issue date, issuer, id, QR code) sits below.

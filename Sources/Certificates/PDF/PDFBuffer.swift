@@ -115,6 +115,30 @@ enum PDFSyntax {
         return sign + String(whole) + "." + String(repeating: "0", count: digits - text.count) + text
     }
 
+    /// Appends `value` rounded to 3 decimals as ASCII digits, without allocating.
+    static func appendNumber(_ value: Double, to output: inout [UInt8]) {
+        var thousandths = Int((value * 1000).rounded())
+        if thousandths < 0 {
+            output.append(UInt8(ascii: "-"))
+            thousandths = -thousandths
+        }
+        appendInteger(thousandths / 1000, to: &output)
+        var fraction = thousandths % 1000
+        guard fraction != 0 else { return }
+        output.append(UInt8(ascii: "."))
+        var divisor = 100
+        while fraction != 0 {
+            output.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+            fraction %= divisor
+            divisor /= 10
+        }
+    }
+
+    private static func appendInteger(_ value: Int, to output: inout [UInt8]) {
+        if value >= 10 { appendInteger(value / 10, to: &output) }
+        output.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
     /// Escapes `text` for XML (XMP).
     static func xml(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -81,7 +81,8 @@ public struct DevelopmentPKI: Sendable {
         let rootKey = try OpenSSLKey(privateKeyPEM: Array(rootKeyPEM.utf8))
         let root = try OpenSSLCertificate.all(fromPEM: Array(rootPEM.utf8), source: "the root certificate")[0]
         return try Self.makeIssuer(
-            issuerName: issuerName, organization: organization, validity: try Self.validity(from: notBefore, to: notAfter),
+            issuerName: issuerName, organization: organization,
+            validity: try Self.validity(from: notBefore, to: notAfter),
             root: root, rootKey: rootKey, rootKeyPEM: rootKeyPEM)
     }
 
@@ -215,7 +216,8 @@ public struct DevelopmentPKI: Sendable {
     private static func validity(from notBefore: Date, to notAfter: Date) throws(CertificateError)
         -> ClosedRange<Date>
     {
-        guard notAfter > notBefore else {
+        // Certificates count whole seconds.
+        guard timeT(notAfter) > timeT(notBefore) else {
             throw CertificateError(
                 .crypto, "a certificate's validity must end after it starts (\(notBefore) is not before \(notAfter))")
         }

@@ -125,7 +125,9 @@ final class MemoryBIO {
         var data: UnsafeMutablePointer<CChar>? = nil
         let count = CCampus_BIO_get_mem_data(pointer, &data)
         guard count > 0, let data else { return [] }
-        return data.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
+        return data.withMemoryRebound(to: UInt8.self, capacity: count) {
+            Array(UnsafeBufferPointer(start: $0, count: count))
+        }
     }
 
     /// Everything written to the BIO, as text (PEM is ASCII).
@@ -137,16 +139,18 @@ func withReadOnlyBIO<Result>(
     over bytes: [UInt8],
     _ body: (OpaquePointer) throws(CertificateError) -> Result
 ) throws(CertificateError) -> Result {
-    let outcome: Swift.Result<Result, CertificateError> = bytes.withUnsafeBytes { buffer in
+    guard bytes.count <= Int32.max else {
+        throw CertificateError(.crypto, "\(bytes.count) bytes are more than OpenSSL's buffers take (2 GiB)")
+    }
+    return try bytes.withUnsafeBufferPointer { (buffer) throws(CertificateError) -> Result in
         // BIO_new_mem_buf needs a non-NULL pointer even for no bytes.
-        let base = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-        guard let bio = BIO_new_mem_buf(base, Int32(clamping: buffer.count)) else {
-            return .failure(.openSSL("OpenSSL could not wrap \(buffer.count) bytes in a buffer"))
+        let base = buffer.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!
+        guard let bio = BIO_new_mem_buf(base, Int32(buffer.count)) else {
+            throw .openSSL("OpenSSL could not wrap \(buffer.count) bytes in a buffer")
         }
         let owner = OpenSSLObject(bio) { BIO_free($0) }
-        return withExtendedLifetime(owner) { Swift.Result { () throws(CertificateError) in try body(bio) } }
+        return try withExtendedLifetime(owner) { () throws(CertificateError) in try body(bio) }
     }
-    return try outcome.get()
 }
 
 /// The DER encoding an OpenSSL `i2d_*` function produces, or `nil` when it fails.
@@ -332,7 +336,7 @@ final class OpenSSLCertificate {
         }
         // Reading ends with PEM_R_NO_START_LINE when no further block follows; any other error is damage.
         if !OpenSSLErrorQueue.isEmpty && !OpenSSLErrorQueue.lastIs(library: ERR_LIB_PEM, reason: PEM_R_NO_START_LINE) {
-            throw .openSSL("\(source) holds a damaged PEM certificate (certificate \(certificates.count + 1))")
+            throw .openSSL("certificate \(certificates.count + 1) of \(source) is damaged PEM")
         }
         OpenSSLErrorQueue.clear()
         guard !certificates.isEmpty else {

@@ -25,10 +25,11 @@ public final class SigningIdentity: @unchecked Sendable {
     /// The signer certificate's subject common name (fallback: the whole subject as one line).
     public let subjectName: String
 
+    /// Checks that `key` can sign and belongs to `signer`, and keeps all three for the life of the identity.
     init(key: OpenSSLKey, signer: OpenSSLCertificate, chain: [OpenSSLCertificate]) throws(CertificateError) {
         guard key.isRSA || EVP_PKEY_is_a(key.pointer, "EC") == 1 else {
             throw CertificateError(
-                .crypto, "the private key is a \(key.kindDescription); signing needs an ECDSA P-256 or an RSA key")
+                .crypto, "signing needs an ECDSA P-256 or an RSA private key, not an \(key.kindDescription)")
         }
         guard X509_check_private_key(signer.pointer, key.pointer) == 1 else {
             OpenSSLErrorQueue.clear()
@@ -89,10 +90,12 @@ public final class SigningIdentity: @unchecked Sendable {
             if OpenSSLErrorQueue.lastIs(library: ERR_LIB_PKCS12, reason: PKCS12_R_MAC_VERIFY_FAILURE) {
                 OpenSSLErrorQueue.clear()
                 throw CertificateError(
-                    .crypto, "the PKCS#12 passphrase is wrong (the file's integrity check failed); check the passphrase")
+                    .crypto, "the PKCS#12 passphrase is wrong (the file's integrity check failed); check the passphrase"
+                )
             }
             throw .openSSL(
-                "the PKCS#12 file could not be opened; if it uses legacy encryption, export it again with"
+                "the PKCS#12 file could not be opened: check the passphrase; if the file uses legacy encryption"
+                    + " (RC2), export it again with"
                     + " `openssl pkcs12 -export -certpbe AES-256-CBC -keypbe AES-256-CBC -macalg sha256`")
         }
         // Take ownership of everything PKCS12_parse handed out before checking what is missing.
@@ -149,7 +152,9 @@ public final class SigningIdentity: @unchecked Sendable {
             throw .openSSL("OpenSSL could not start a CMS signature")
         }
         let cms = OpenSSLObject(message, release: CMS_ContentInfo_free)
-        guard let signerInfo = CMS_add1_signer(cms.pointer, signer.pointer, key.pointer, SHA256Algorithm.shared.pointer, flags)
+        guard
+            let signerInfo = CMS_add1_signer(
+                cms.pointer, signer.pointer, key.pointer, SHA256Algorithm.shared.pointer, flags)
         else { throw .openSSL("OpenSSL could not add the signer to the CMS signature") }
         for certificate in chain {
             guard CMS_add1_cert(cms.pointer, certificate.pointer) == 1 else {
@@ -210,19 +215,22 @@ public final class SigningIdentity: @unchecked Sendable {
     public func signES256(_ message: [UInt8]) throws(CertificateError) -> [UInt8] {
         guard isP256 else {
             throw CertificateError(
-                .crypto, "ES256 needs an ECDSA P-256 key, but this identity's key is a \(key.kindDescription)")
+                .crypto, "ES256 needs an ECDSA P-256 key, not this identity's \(key.kindDescription)")
         }
         let der = try key.signSHA256(message)
         guard let signature = decodeDER(der, { d2i_ECDSA_SIG(nil, $0, $1) }, release: ECDSA_SIG_free) else {
             throw .openSSL("OpenSSL returned an ECDSA signature it cannot read back")
         }
         let owner = OpenSSLObject(signature, release: ECDSA_SIG_free)
-        var r: OpaquePointer? = nil
-        var s: OpaquePointer? = nil
-        ECDSA_SIG_get0(owner.pointer, &r, &s)
         var raw = [UInt8](repeating: 0, count: 64)
-        let written = raw.withUnsafeMutableBufferPointer { buffer in
-            (BN_bn2binpad(r, buffer.baseAddress, 32), BN_bn2binpad(s, buffer.baseAddress! + 32, 32))
+        // r and s belong to the ECDSA_SIG: keep it alive until both are copied.
+        let written = withExtendedLifetime(owner) {
+            var r: OpaquePointer? = nil
+            var s: OpaquePointer? = nil
+            ECDSA_SIG_get0(owner.pointer, &r, &s)
+            return raw.withUnsafeMutableBufferPointer { buffer in
+                (BN_bn2binpad(r, buffer.baseAddress, 32), BN_bn2binpad(s, buffer.baseAddress! + 32, 32))
+            }
         }
         guard written == (32, 32) else { throw .openSSL("OpenSSL returned an ECDSA signature out of range") }
         return raw

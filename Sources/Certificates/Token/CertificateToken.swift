@@ -3,22 +3,44 @@ import Foundation
 
 /// The compact signed token carried in the QR code: a JWS in compact serialization, signed ES256.
 ///
-/// Header `{"alg":"ES256","typ":"JWT"}`. Claims (canonical JSON, keys sorted):
-/// `id` certificate id, `name` holder name, `course` course title, `tier`, `score` (`"points/max"`,
-/// scored and qualified only), `ects` (qualified only), `issued` (`YYYY-MM-DD`), `kid` (base64url of the
-/// SHA-256 thumbprint of the issuer certificate DER) and `hash` (base64url of the SHA-256 of the
-/// record's canonical JSON). A verifier with the issuer certificate can check it with no network.
+/// Header `{"alg":"ES256"}`. Claims (canonical JSON, keys sorted; one-letter keys keep the QR code
+/// small): `id` certificate id, `n` holder name, `c` course title, `t` tier, `s` score
+/// (`"points/max"`, scored and qualified only), `e` ECTS credits (qualified only), `d` issue date
+/// (`YYYY-MM-DD`), `k` issuer key id (base64url of the SHA-256 thumbprint of the issuer certificate
+/// DER) and `h` (base64url of the SHA-256 of the record's canonical JSON). A verifier holding the
+/// issuer certificate checks it with no network.
 public enum CertificateToken {
     /// The claims of a token.
     public struct Claims: Sendable, Equatable, Codable {
+        enum CodingKeys: String, CodingKey {
+            case id
+            case name = "n"
+            case course = "c"
+            case tier = "t"
+            case score = "s"
+            case ects = "e"
+            case issued = "d"
+            case kid = "k"
+            case hash = "h"
+        }
+
+        /// Certificate id.
         public var id: String
+        /// Holder name.
         public var name: String
+        /// Course title.
         public var course: String
+        /// Tier raw value.
         public var tier: String
+        /// `points/max`.
         public var score: String?
+        /// ECTS credits.
         public var ects: String?
+        /// Issue date.
         public var issued: String
+        /// Base64url SHA-256 thumbprint of the issuer certificate.
         public var kid: String
+        /// Base64url SHA-256 of the canonical record.
         public var hash: String
 
         /// Claims describing `record`, for the issuer whose certificate thumbprint is `keyThumbprint`.
@@ -36,16 +58,16 @@ public enum CertificateToken {
 
         var canonicalJSON: [UInt8] {
             var members: [(String, CanonicalJSON.Value)] = [
-                ("id", .string(id)), ("name", .string(name)), ("course", .string(course)), ("tier", .string(tier)),
-                ("issued", .string(issued)), ("kid", .string(kid)), ("hash", .string(hash)),
+                ("id", .string(id)), ("n", .string(name)), ("c", .string(course)), ("t", .string(tier)),
+                ("d", .string(issued)), ("k", .string(kid)), ("h", .string(hash)),
             ]
-            if let score { members.append(("score", .string(score))) }
-            if let ects { members.append(("ects", .string(ects))) }
+            if let score { members.append(("s", .string(score))) }
+            if let ects { members.append(("e", .string(ects))) }
             return CanonicalJSON.encode(.object(members))
         }
     }
 
-    static let header = Base64URL.encode(Array(#"{"alg":"ES256","typ":"JWT"}"#.utf8))
+    static let header = Base64URL.encode(Array(#"{"alg":"ES256"}"#.utf8))
 
     /// Signs the token for `record` with `identity` (an ECDSA P-256 key).
     public static func make(for record: CertificateRecord, identity: SigningIdentity) throws(CertificateError) -> String {
@@ -105,10 +127,18 @@ public enum CertificateToken {
 public enum Base64URL {
     /// Encodes bytes.
     public static func encode(_ bytes: [UInt8]) -> String {
-        var text = Data(bytes).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
+        var encoded: [UInt8] = []
+        let standard = Data(bytes).base64EncodedData()
+        encoded.reserveCapacity(standard.count)
+        for byte in standard {
+            switch byte {
+            case UInt8(ascii: "+"): encoded.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): encoded.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): break
+            default: encoded.append(byte)
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
     }
 
     /// Decodes text; `nil` for anything that is not base64url.

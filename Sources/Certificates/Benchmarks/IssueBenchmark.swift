@@ -1,0 +1,50 @@
+import Assessment
+import Foundation
+
+/// End-to-end issuing throughput: layout, font subset, QR code, token, PAdES signature, bytes out.
+public struct IssueBenchmark: Sendable {
+    private let issuer: CertificateIssuer
+    private let records: [CertificateRecord]
+
+    /// Prepares a development PKI, an issuer and a rotation of records (all tiers, both languages,
+    /// hard names).
+    public init() throws(CertificateError) {
+        let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
+        let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+        issuer = try CertificateIssuer(identity: identity)
+        let names = [
+            "Jürgen Weißmüller", "Łukasz Żółć", "Đorđe Petrović", "Ayşe Yılmaz", "Ελένη Παπαδοπούλου",
+            "Maximiliane Charlotte Friederike von Hohenzollern-Sigmaringen-Weißenfels", "Anna Schmidt",
+        ]
+        var records: [CertificateRecord] = []
+        for (index, name) in names.enumerated() {
+            let tier = Tier.allCases[index % 3]
+            records.append(
+                CertificateRecord(
+                    id: CertificateID.random(), holder: .init(name: name, birthDate: index % 2 == 0 ? "1985-05-17" : nil),
+                    course: .init(
+                        title: "Datenschutz in der Kommunalverwaltung", provider: "Hochschule für öffentliche Verwaltung",
+                        ects: tier == .qualified ? Rational(5) : nil, start: "2026-09-01", end: "2026-11-30"),
+                    tier: tier,
+                    score: tier == .attendance ? nil : .init(points: Rational(117, 2), maximum: Rational(74)),
+                    issued: "2026-12-04", language: index % 2 == 0 ? .german : .english, issuer: ""))
+        }
+        self.records = records
+    }
+
+    /// Issues `count` certificates on the calling thread.
+    ///
+    /// - Returns: elapsed seconds and the total bytes produced.
+    public func run(count: Int) throws(CertificateError) -> (seconds: Double, bytes: Int) {
+        var bytes = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for index in 0..<count {
+            var record = records[index % records.count]
+            record.id = CertificateID.random()
+            bytes += try issuer.issue(record).pdf.count
+        }
+        let elapsed = clock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, bytes)
+    }
+}
