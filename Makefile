@@ -34,8 +34,10 @@ test-deps: deps
 	  python3 -m pip install --quiet --disable-pip-version-check pyhanko-cli && \
 	  { command -v pyenv >/dev/null 2>&1 && pyenv rehash || true; }; }
 
+PYTHON_SCRIPTS := $(shell python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null)
+
 test: test-deps
-	swift test
+	PATH="$(PYTHON_SCRIPTS):$$PATH" swift test
 
 bench: build
 	.build/release/campus bench score

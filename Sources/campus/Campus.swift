@@ -14,7 +14,8 @@ struct Campus: ParsableCommand {
               campus grade question-banks/examples/gradebook.json
             """,
         subcommands: [
-            BankCommand.self, QuizCommand.self, ExamCommand.self, GradeCommand.self, KeysCommand.self, IssueCommand.self,
+            BankCommand.self, QuizCommand.self, ExamCommand.self, GradeCommand.self, KeysCommand.self,
+            IssueCommand.self,
             BenchCommand.self,
         ]
     )

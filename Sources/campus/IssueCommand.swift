@@ -127,7 +127,9 @@ struct IssueCommand: ParsableCommand {
                 let result = rules.grade(learner)
                 guard let tier = result.highest else {
                     withoutTier += 1
-                    printError("\(progress) \(learner.id) \(learner.name): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
+                    printError(
+                        "\(progress) \(learner.id) \(learner.name): no tier (\(result.reasonsNotNext.joined(separator: "; ")))"
+                    )
                     continue
                 }
                 let record = CertificateRecord(
@@ -144,7 +146,8 @@ struct IssueCommand: ParsableCommand {
                     try write(certificate.pdf, to: file)
                     counts[tier, default: 0] += 1
                     manifest.append(
-                        IssuedEntry(learner: learner.id, name: learner.name, id: record.id, tier: tier.rawValue, file: file))
+                        IssuedEntry(
+                            learner: learner.id, name: learner.name, id: record.id, tier: tier.rawValue, file: file))
                     printError("\(progress) \(learner.id) \(learner.name): \(tier.rawValue) \(record.id) → \(file)")
                 } catch let error as CertificateError {
                     failed += 1
@@ -174,7 +177,9 @@ struct IssueCommand: ParsableCommand {
     /// A learner id made safe as a file name.
     static func fileName(_ id: String) -> String {
         let safe = id.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "-_.".unicodeScalars.contains(scalar))
                 ? Character(scalar) : "_"
         }
         let name = String(safe).trimmingCharacters(in: CharacterSet(charactersIn: "."))

@@ -60,8 +60,9 @@ enum KeyFiles {
     static func write(_ text: String, to url: URL, secret: Bool) throws {
         let path = url.path
         try? FileManager.default.removeItem(at: url)
-        guard FileManager.default.createFile(
-            atPath: path, contents: nil, attributes: [.posixPermissions: secret ? 0o600 : 0o644])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: nil, attributes: [.posixPermissions: secret ? 0o600 : 0o644])
         else {
             throw CLIError("\(path): cannot be created")
         }

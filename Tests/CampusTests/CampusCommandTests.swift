@@ -23,8 +23,11 @@ enum Campus {
         return bundle.deletingLastPathComponent().appendingPathComponent("campus")
     }
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> Output {
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = repository
@@ -217,5 +220,87 @@ struct CampusCommandTests {
         #expect(output.status == 0, "\(output.stderr)")
         let last = try #require(output.lines.last)
         #expect(last.wholeMatch(of: /score: [0-9]+ per second/) != nil, "\(last)")
+    }
+
+    @Test("keys init writes root.pem, issuer.pem and a private issuer.key, and never prints the key")
+    func keysInit() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = folder.appendingPathComponent("keys").path
+        let output = try Campus.run(["keys", "init", "--dir", keys])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(!output.stdout.contains("PRIVATE KEY") && !output.stderr.contains("PRIVATE KEY"))
+        for name in ["root.pem", "issuer.pem", "issuer.key"] {
+            #expect(FileManager.default.fileExists(atPath: "\(keys)/\(name)"))
+        }
+        let mode = try FileManager.default.attributesOfItem(atPath: "\(keys)/issuer.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let again = try Campus.run(["keys", "init", "--dir", keys])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("already exists; use --force"))
+    }
+
+    @Test("issue turns a gradebook into one PDF per learner with a tier, with progress and a summary")
+    func issueGradebook() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = folder.appendingPathComponent("keys").path
+        #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
+        let out = folder.appendingPathComponent("out").path
+        let output = try Campus.run([
+            "issue", "--gradebook", "question-banks/examples/gradebook.json", "--keys", keys, "--out-dir", out,
+            "--issued", "2026-12-04",
+        ])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("[5/5] l-0005 Ελένη Παπαδοπούλου: no tier"))
+        #expect(output.stderr.contains("[1/5] l-0001 Jürgen Weißmüller: qualified KC-"))
+        #expect(
+            output.lines.last?.hasPrefix(
+                "issued 4 certificates (qualified 1, scored 2, attendance 1), no tier 1, failed 0") == true)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(files == ["issued.json", "l-0001.pdf", "l-0002.pdf", "l-0003.pdf", "l-0004.pdf"])
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: "\(out)/l-0001.pdf"))
+        #expect(pdf.starts(with: Data("%PDF-1.7".utf8)))
+        struct Entry: Decodable {
+            let learner, id, tier: String
+        }
+        let manifest = try JSONDecoder().decode(
+            [Entry].self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/issued.json")))
+        #expect(manifest.map(\.tier) == ["qualified", "scored", "attendance", "scored"])
+    }
+
+    @Test("issue signs a record with keys from a PKCS#12 file whose passphrase is in the environment")
+    func issueRecordWithPKCS12() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = folder.appendingPathComponent("keys").path
+        #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
+        let p12 = folder.appendingPathComponent("issuer.p12").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "pkcs12", "-export", "-inkey", "\(keys)/issuer.key", "-in", "\(keys)/issuer.pem", "-passout", "pass:geheim",
+            "-certpbe", "AES-256-CBC", "-keypbe", "AES-256-CBC", "-macalg", "sha256", "-out", p12,
+        ]
+        try openssl.run()
+        openssl.waitUntilExit()
+        #expect(openssl.terminationStatus == 0)
+        let pdf = folder.appendingPathComponent("zertifikat.pdf").path
+        let arguments = [
+            "issue", "--record", "question-banks/examples/record-qualified.json", "--pkcs12", p12, "--out", pdf,
+        ]
+        let output = try Campus.run(arguments, environment: ["CAMPUS_PKCS12_PASSPHRASE": "geheim"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("KC-3F8K2M7Q9XPA qualified → \(pdf)"))
+        #expect(FileManager.default.fileExists(atPath: pdf))
+        let wrong = try Campus.run(arguments, environment: ["CAMPUS_PKCS12_PASSPHRASE": "falsch"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("passphrase is wrong"))
+        #expect(!wrong.stderr.contains("falsch"))
+        let missing = try Campus.run([
+            "issue", "--record", "question-banks/examples/record-scored.json", "--keys", keys,
+        ])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("--record needs --out FILE.pdf."))
     }
 }

@@ -33,7 +33,8 @@ struct IssuingFixture {
         let database = folder.appendingPathComponent("nss").path
         try FileManager.default.createDirectory(atPath: database, withIntermediateDirectories: true)
         _ = try ExternalTool.run("certutil", ["-N", "-d", "sql:\(database)", "--empty-password"])
-        _ = try ExternalTool.run("certutil", ["-A", "-d", "sql:\(database)", "-n", "root", "-t", "CT,C,C", "-i", rootFile.path])
+        _ = try ExternalTool.run(
+            "certutil", ["-A", "-d", "sql:\(database)", "-n", "root", "-t", "CT,C,C", "-i", rootFile.path])
         return "sql:\(database)"
     }
 
@@ -81,7 +82,8 @@ private func collapsed(_ text: String) -> String {
 
 @Suite("Certificate PDFs judged by outside tools")
 struct CertificatePDFTests {
-    @Test("every tier and language, with hard names, passes pdfsig, pyHanko, pdftotext, zbarimg and qpdf",
+    @Test(
+        "every tier and language, with hard names, passes pdfsig, pyHanko, pdftotext, zbarimg and qpdf",
         arguments: Sample.all)
     func crossCheck(sample: Sample) throws {
         let fixture = try IssuingFixture()
@@ -116,9 +118,13 @@ struct CertificatePDFTests {
         }
 
         // QR: rendered at 150 dpi, decoded by zbarimg, token verified with the issuer's public key.
-        _ = try ExternalTool.run("pdftoppm", ["-r", "150", "-png", "-singlefile", pdf.path, fixture.folder.appendingPathComponent("page").path])
-        let decoded = try ExternalTool.run("zbarimg", ["--quiet", "--raw", fixture.folder.appendingPathComponent("page.png").path])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try ExternalTool.run(
+            "pdftoppm",
+            ["-r", "150", "-png", "-singlefile", pdf.path, fixture.folder.appendingPathComponent("page").path])
+        let decoded = try ExternalTool.run(
+            "zbarimg", ["--quiet", "--raw", fixture.folder.appendingPathComponent("page.png").path]
+        )
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(decoded == certificate.verificationURL)
         #expect(decoded.hasPrefix("https://campus.example.de/v/\(record.id)#"))
         let token = String(decoded.split(separator: "#", maxSplits: 1).last ?? "")
@@ -151,7 +157,9 @@ struct CertificatePDFTests {
         #expect(!xMaxValues.isEmpty)
         #expect(xMaxValues.allSatisfy { $0 <= CertificateLayout.pageWidth - 30 })
         #expect(xMinValues.allSatisfy { $0 >= 30 })
-        #expect(collapsed(try ExternalTool.run("pdftotext", [pdf.path, "-"])).replacingOccurrences(of: " ", with: "").contains(name))
+        #expect(
+            collapsed(try ExternalTool.run("pdftotext", [pdf.path, "-"])).replacingOccurrences(of: " ", with: "")
+                .contains(name))
     }
 
     @Test("issuing refuses an invalid record with the field at fault")

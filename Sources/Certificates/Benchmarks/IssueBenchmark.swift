@@ -21,9 +21,11 @@ public struct IssueBenchmark: Sendable {
             let tier = Tier.allCases[index % 3]
             records.append(
                 CertificateRecord(
-                    id: CertificateID.random(), holder: .init(name: name, birthDate: index % 2 == 0 ? "1985-05-17" : nil),
+                    id: CertificateID.random(),
+                    holder: .init(name: name, birthDate: index % 2 == 0 ? "1985-05-17" : nil),
                     course: .init(
-                        title: "Datenschutz in der Kommunalverwaltung", provider: "Hochschule für öffentliche Verwaltung",
+                        title: "Datenschutz in der Kommunalverwaltung",
+                        provider: "Hochschule für öffentliche Verwaltung",
                         ects: tier == .qualified ? Rational(5) : nil, start: "2026-09-01", end: "2026-11-30"),
                     tier: tier,
                     score: tier == .attendance ? nil : .init(points: Rational(117, 2), maximum: Rational(74)),

@@ -62,7 +62,8 @@ public final class CertificateIssuer: Sendable {
     public var issuerName: String { identity.subjectName }
 
     /// Lays out, signs and returns the certificate for `record` (its `issuer` is set from the signer).
-    public func issue(_ record: CertificateRecord, at date: Date = Date()) throws(CertificateError) -> IssuedCertificate {
+    public func issue(_ record: CertificateRecord, at date: Date = Date()) throws(CertificateError) -> IssuedCertificate
+    {
         var record = record
         record.issuer = identity.subjectName
         try record.validate()
@@ -146,7 +147,9 @@ public final class CertificateIssuer: Sendable {
         file.append(" /M (\(pdfDate)) /Name \(PDFSyntax.textString(record.issuer)) >>\nendobj\n")
 
         for (index, font) in fonts.enumerated() {
-            try writeFont(font, usage: canvas.usage[font.resourceName] ?? GlyphUsage(), first: Object.firstFont + index * 5, into: &file)
+            try writeFont(
+                font, usage: canvas.usage[font.resourceName] ?? GlyphUsage(), first: Object.firstFont + index * 5,
+                into: &file)
         }
         let objectCount = Object.firstFont + fonts.count * 5 - 1
         file.finish(
@@ -166,7 +169,8 @@ public final class CertificateIssuer: Sendable {
         let signature = try identity.signDetachedCMS(content: signed)
         guard signature.count <= Self.signatureCapacity else {
             throw CertificateError(
-                .pdf, "the signature (\(signature.count) bytes) does not fit the reserved \(Self.signatureCapacity) bytes")
+                .pdf,
+                "the signature (\(signature.count) bytes) does not fit the reserved \(Self.signatureCapacity) bytes")
         }
         file.patch(at: contentsStart + 1, with: Array(PDFSyntax.hex(signature).utf8))
         return file.bytes
@@ -200,7 +204,8 @@ public final class CertificateIssuer: Sendable {
             "<< /Type /FontDescriptor /FontName /\(name) /Flags 32 /FontBBox [\(box)] /ItalicAngle 0"
                 + " /Ascent \(PDFSyntax.number(Double(m.ascender) * scale))"
                 + " /Descent \(PDFSyntax.number(Double(m.descender) * scale))"
-                + " /CapHeight \(PDFSyntax.number(Double(m.capHeight) * scale)) /StemV 80 /FontFile2 \(fontFile) 0 R >>")
+                + " /CapHeight \(PDFSyntax.number(Double(m.capHeight) * scale)) /StemV 80 /FontFile2 \(fontFile) 0 R >>"
+        )
         file.stream(
             fontFile, dictionary: "/Filter /FlateDecode /Length1 \(program.length)", data: program.compressed)
         file.stream(toUnicode, dictionary: "", data: usage.toUnicodeCMap())

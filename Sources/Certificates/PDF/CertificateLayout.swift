@@ -19,11 +19,14 @@ struct CertificateLayout {
     static func palette(_ tier: Tier) -> Palette {
         switch tier {
         case .attendance:
-            Palette(primary: Color(red: 0.13, green: 0.30, blue: 0.52), accent: Color(red: 0.62, green: 0.71, blue: 0.82))
+            Palette(
+                primary: Color(red: 0.13, green: 0.30, blue: 0.52), accent: Color(red: 0.62, green: 0.71, blue: 0.82))
         case .scored:
-            Palette(primary: Color(red: 0.0, green: 0.40, blue: 0.38), accent: Color(red: 0.60, green: 0.78, blue: 0.75))
+            Palette(
+                primary: Color(red: 0.0, green: 0.40, blue: 0.38), accent: Color(red: 0.60, green: 0.78, blue: 0.75))
         case .qualified:
-            Palette(primary: Color(red: 0.47, green: 0.08, blue: 0.15), accent: Color(red: 0.78, green: 0.62, blue: 0.25))
+            Palette(
+                primary: Color(red: 0.47, green: 0.08, blue: 0.15), accent: Color(red: 0.78, green: 0.62, blue: 0.25))
         }
     }
 
@@ -45,7 +48,9 @@ struct CertificateLayout {
     }
 
     /// Largest size (down to `minimum`) at which `text` fits `width`; the shaped text is returned too.
-    private func fit(_ text: String, font: EmbeddedFont, size: Double, minimum: Double, width: Double) -> (ShapedText, Double) {
+    private func fit(_ text: String, font: EmbeddedFont, size: Double, minimum: Double, width: Double) -> (
+        ShapedText, Double
+    ) {
         let shaped = font.shape(text)
         let natural = shaped.width(atSize: size)
         guard natural > width else { return (shaped, size) }
@@ -89,8 +94,12 @@ struct CertificateLayout {
     }
 
     /// Greedy word wrap into lines no wider than `width`.
-    private func wrap(_ text: String, font: EmbeddedFont, size: Double, width: Double, cache: Bool = false) -> [ShapedText] {
-        MeasuredWords(text, font: font, cache: cache).lines(size: size, width: width).map { font.shape($0, cache: cache) }
+    private func wrap(_ text: String, font: EmbeddedFont, size: Double, width: Double, cache: Bool = false)
+        -> [ShapedText]
+    {
+        MeasuredWords(text, font: font, cache: cache).lines(size: size, width: width).map {
+            font.shape($0, cache: cache)
+        }
     }
 
     /// Wraps `text` into lines of similar length (no short last line) no wider than `width`.
@@ -168,7 +177,8 @@ struct CertificateLayout {
 
         // Title and subtitle.
         y = 700
-        let (title, titleSize) = fit(words.title(record.tier), font: serif, size: 32, minimum: 18, width: Self.textWidth)
+        let (title, titleSize) = fit(
+            words.title(record.tier), font: serif, size: 32, minimum: 18, width: Self.textWidth)
         if record.tier == .scored {
             canvas.fillColor(palette.primary)
             canvas.fillRectangle(x: 44, y: y - 14, width: Self.pageWidth - 88, height: titleSize + 22)
@@ -322,7 +332,8 @@ struct CertificateLayout {
         var y = 196.0
         canvas.text(sans.shape(words.issuedOn(record.issued)), font: sans, size: 10.5, x: left, y: y)
         y -= 24
-        canvas.text(sans.shape(words.issuerLabel, cache: true), font: sans, size: 8, x: left, y: y, color: Color(gray: 0.4))
+        canvas.text(
+            sans.shape(words.issuerLabel, cache: true), font: sans, size: 8, x: left, y: y, color: Color(gray: 0.4))
         y -= 13
         let (issuer, issuerSize) = fit(record.issuer, font: sans, size: 10.5, minimum: 6, width: columnWidth)
         canvas.text(issuer, font: sans, size: issuerSize, x: left, y: y)

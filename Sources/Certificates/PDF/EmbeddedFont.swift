@@ -124,7 +124,8 @@ struct GlyphUsage {
             for (glyph, characters) in chunk {
                 var units: [UInt8] = []
                 for unit in characters.utf16 { units += [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
-                cmap += "<\(PDFSyntax.hex([UInt8(glyph >> 8 & 0xFF), UInt8(glyph & 0xFF)]))> <\(PDFSyntax.hex(units))>\n"
+                cmap +=
+                    "<\(PDFSyntax.hex([UInt8(glyph >> 8 & 0xFF), UInt8(glyph & 0xFF)]))> <\(PDFSyntax.hex(units))>\n"
             }
             cmap += "endbfchar\n"
             index += 100

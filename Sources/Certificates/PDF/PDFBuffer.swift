@@ -90,12 +90,14 @@ enum PDFSyntax {
     static func date(_ date: Date) -> String {
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        return "D:\(String(format: "%04d", c.year ?? 0))\(two(c.month))\(two(c.day))\(two(c.hour))\(two(c.minute))\(two(c.second))Z"
+        return
+            "D:\(String(format: "%04d", c.year ?? 0))\(two(c.month))\(two(c.day))\(two(c.hour))\(two(c.minute))\(two(c.second))Z"
     }
 
     /// ISO 8601 date-time in UTC, for XMP.
     static func isoDate(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
     }
 
     /// A number with at most 3 decimals, no exponent (hot path: no Foundation formatting).

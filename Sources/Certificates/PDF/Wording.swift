@@ -44,12 +44,14 @@ struct Wording: Sendable {
             let verb = tier == .attendance ? "teilgenommen hat." : "erfolgreich teilgenommen hat."
             return "im Zeitraum vom \(from) bis \(to) \(verb)"
         case .english:
-            return tier == .attendance ? "from \(from) to \(to)." : "from \(from) to \(to) and completed it successfully."
+            return tier == .attendance
+                ? "from \(from) to \(to)." : "from \(from) to \(to) and completed it successfully."
         }
     }
 
     var scoreLabel: String {
-        language == .german ? "Erreichte Punktzahl in Hausaufgaben und Abschlussprüfung" : "Score in homework and final exam"
+        language == .german
+            ? "Erreichte Punktzahl in Hausaufgaben und Abschlussprüfung" : "Score in homework and final exam"
     }
 
     func points(_ points: Rational, of maximum: Rational) -> String {

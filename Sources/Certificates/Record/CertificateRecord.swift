@@ -160,7 +160,10 @@ enum DateText {
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1900...2999).contains(year), (1...12).contains(month), day >= 1
         else { return false }
-        let days = [31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let days = [
+            31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+            31,
+        ]
         return day <= days[month - 1]
     }
 

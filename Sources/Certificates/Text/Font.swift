@@ -67,7 +67,9 @@ public final class Font: @unchecked Sendable {
             var length: UInt32 = 0
             if let data = hb_blob_get_data(table, &length), length >= 44 {
                 let bytes = UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self)
-                func int16(_ offset: Int) -> Int { Int(Int16(bitPattern: UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1]))) }
+                func int16(_ offset: Int) -> Int {
+                    Int(Int16(bitPattern: UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])))
+                }
                 box = (int16(36), int16(38), int16(40), int16(42))
             }
         }

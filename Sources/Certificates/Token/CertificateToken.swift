@@ -70,7 +70,8 @@ public enum CertificateToken {
     static let header = Base64URL.encode(Array(#"{"alg":"ES256"}"#.utf8))
 
     /// Signs the token for `record` with `identity` (an ECDSA P-256 key).
-    public static func make(for record: CertificateRecord, identity: SigningIdentity) throws(CertificateError) -> String {
+    public static func make(for record: CertificateRecord, identity: SigningIdentity) throws(CertificateError) -> String
+    {
         let claims = Claims(record: record, keyThumbprint: identity.keyThumbprint)
         let signingInput = header + "." + Base64URL.encode(claims.canonicalJSON)
         let signature = try identity.signES256(Array(signingInput.utf8))
@@ -89,8 +90,12 @@ public enum CertificateToken {
     }
 
     /// Splits a token into its claims and signing input, checking only its form.
-    public static func decode(_ token: String) -> Result<(claims: Claims, signingInput: [UInt8], signature: [UInt8]), Problem> {
-        guard token.utf8.count <= maximumLength else { return .failure(.malformed("token is longer than \(maximumLength) bytes")) }
+    public static func decode(_ token: String) -> Result<
+        (claims: Claims, signingInput: [UInt8], signature: [UInt8]), Problem
+    > {
+        guard token.utf8.count <= maximumLength else {
+            return .failure(.malformed("token is longer than \(maximumLength) bytes"))
+        }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return .failure(.malformed("a token has three parts separated by dots")) }
         guard let headerBytes = Base64URL.decode(parts[0]),
@@ -143,10 +148,11 @@ public enum Base64URL {
 
     /// Decodes text; `nil` for anything that is not base64url.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        }), text.utf8.count % 4 != 1
+        guard
+            text.utf8.allSatisfy({ byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }), text.utf8.count % 4 != 1
         else { return nil }
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
