@@ -11,11 +11,13 @@
 #include <openssl/bn.h>
 #include <openssl/cms.h>
 #include <openssl/ec.h>
+#include <openssl/ess.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
 /* What Swift cannot import from OpenSSL: function-like macros and the type-safe stack functions. */
@@ -43,6 +45,31 @@ static inline X509 *CCampus_sk_X509_value(const STACK_OF(X509) *stack, int index
 /// sk_X509_pop_free with X509_free: frees the stack and every certificate in it.
 static inline void CCampus_sk_X509_pop_free(STACK_OF(X509) *stack) {
     sk_X509_pop_free(stack, X509_free);
+}
+
+/// sk_X509_new_null: an empty STACK_OF(X509); it does not own what is pushed onto it.
+static inline STACK_OF(X509) *CCampus_sk_X509_new_null(void) {
+    return sk_X509_new_null();
+}
+
+/// sk_X509_push: appends `certificate` without taking a reference; returns the new count, 0 on failure.
+static inline int CCampus_sk_X509_push(STACK_OF(X509) *stack, X509 *certificate) {
+    return sk_X509_push(stack, certificate);
+}
+
+/// sk_X509_free: frees the stack only; the certificates in it are left alone.
+static inline void CCampus_sk_X509_free(STACK_OF(X509) *stack) {
+    sk_X509_free(stack);
+}
+
+/// sk_CMS_SignerInfo_num: number of SignerInfos of a SignedData (-1 for NULL).
+static inline int CCampus_sk_CMS_SignerInfo_num(const STACK_OF(CMS_SignerInfo) *stack) {
+    return sk_CMS_SignerInfo_num(stack);
+}
+
+/// sk_CMS_SignerInfo_value: the SignerInfo at `index`, still owned by the CMS structure.
+static inline CMS_SignerInfo *CCampus_sk_CMS_SignerInfo_value(const STACK_OF(CMS_SignerInfo) *stack, int index) {
+    return sk_CMS_SignerInfo_value(stack, index);
 }
 
 /// sk_ASN1_TYPE_new_null: an empty STACK_OF(ASN1_TYPE), the type i2d_ASN1_SET_ANY encodes.

@@ -2,12 +2,13 @@ import ArgumentParser
 import Assessment
 import Certificates
 import Foundation
+import Verify
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on one thread (build with -c release for real figures).",
-        subcommands: [Score.self, Issue.self]
+        subcommands: [Score.self, Issue.self, Verification.self]
     )
 
     struct Score: ParsableCommand {
@@ -57,6 +58,31 @@ struct BenchCommand: ParsableCommand {
                 "issued \(count) certificates in \(String(format: "%.3f", result.seconds)) s, "
                     + "\(result.bytes / count) bytes each on average")
             print("issue: \(Int(Double(count) / result.seconds)) per second")
+        }
+    }
+
+    struct Verification: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Verify a genuine certificate PDF and its QR token on one thread; ends with `verify: X per second`.")
+
+        @Option(help: "Number of verifications.")
+        var count = 5_000
+
+        func validate() throws {
+            guard count >= 10 else { throw ValidationError("--count must be at least 10.") }
+        }
+
+        func run() throws {
+            let benchmark = try VerifyBenchmark()
+            print("verifying a \(benchmark.documentSize)-byte certificate PDF with its QR token \(count) times …")
+            _ = benchmark.run(count: min(count, 50))
+            let result = benchmark.run(count: count)
+            guard result.valid == count else {
+                throw CLIError("only \(result.valid) of \(count) verifications were valid")
+            }
+            print("verified \(count) certificates in \(String(format: "%.3f", result.seconds)) s")
+            print("verify: \(Int(Double(count) / result.seconds)) per second")
         }
     }
 }

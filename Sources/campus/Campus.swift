@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Campus: ParsableCommand {
@@ -12,11 +13,27 @@ struct Campus: ParsableCommand {
               campus quiz question-banks/datenschutz-dsgvo.yaml --count 10
               campus exam draw question-banks/ozg-onlinedienste.yaml --count 12 --seed 2026-11-23
               campus grade question-banks/examples/gradebook.json
+              campus keys init --dir keys
+              campus issue --gradebook question-banks/examples/gradebook.json --keys keys --out-dir out
+              campus verify out/l-0001.pdf --trust keys/root.pem
             """,
         subcommands: [
             BankCommand.self, QuizCommand.self, ExamCommand.self, GradeCommand.self, KeysCommand.self,
-            IssueCommand.self,
-            BenchCommand.self,
+            IssueCommand.self, VerifyCommand.self, StatusCommand.self, BenchCommand.self,
         ]
     )
+
+    /// Runs the command; `campus verify` reports usage errors with exit status 2 (its documented contract).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if CommandLine.arguments.dropFirst().first == "verify", exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

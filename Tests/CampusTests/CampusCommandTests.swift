@@ -303,4 +303,59 @@ struct CampusCommandTests {
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("--record needs --out FILE.pdf."))
     }
+
+    @Test("verify says valid with the facts, invalid with the reason, and exits 0, 1 or 2")
+    func verify() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = folder.appendingPathComponent("keys").path
+        #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
+        let pdf = folder.appendingPathComponent("zertifikat.pdf").path
+        let issued = try Campus.run([
+            "issue", "--record", "question-banks/examples/record-scored.json", "--keys", keys, "--out", pdf,
+        ])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let url = try #require(issued.lines.first { $0.hasPrefix("verify: ") }).dropFirst("verify: ".count)
+
+        let valid = try Campus.run(["verify", pdf, "--trust", "\(keys)/root.pem", "--token", String(url)])
+        #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+        #expect(valid.lines.first == "verdict: valid")
+        #expect(valid.stdout.contains("holder:   Łukasz Żółć (born 1988-06-02)"))
+        #expect(valid.stdout.contains("id:       KC-7Q2M9X4D1HBW"))
+
+        let token = try Campus.run(["verify", "--token", String(url), "--trust", "\(keys)/issuer.pem", "--json"])
+        #expect(token.status == 0, "\(token.stdout)\(token.stderr)")
+        struct Report: Decodable {
+            let valid: Bool
+            let reasons: [String]
+        }
+        #expect(try JSONDecoder().decode(Report.self, from: Data(token.stdout.utf8)).valid)
+
+        // Revoke it: the verdict turns invalid with the reason.
+        let list = folder.appendingPathComponent("status.jws").path
+        let revoked = try Campus.run([
+            "status", "revoke", "--keys", keys, "--list", list, "--id", "KC-7Q2M9X4D1HBW", "--reason", "exam voided",
+            "--date", "2026-12-01",
+        ])
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        let invalid = try Campus.run(["verify", pdf, "--trust", "\(keys)/root.pem", "--status", list, "--json"])
+        #expect(invalid.status == 1)
+        let report = try JSONDecoder().decode(Report.self, from: Data(invalid.stdout.utf8))
+        #expect(!report.valid)
+        #expect(report.reasons == ["revoked on 2026-12-01: exam voided"])
+
+        // Another trust list: not trusted.
+        let otherKeys = folder.appendingPathComponent("other").path
+        #expect(try Campus.run(["keys", "init", "--dir", otherKeys]).status == 0)
+        let untrusted = try Campus.run(["verify", pdf, "--trust", otherKeys])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.lines.first?.hasPrefix("verdict: invalid — ") == true)
+        #expect(untrusted.stdout.contains("not on the trust list"))
+
+        // Usage errors and unreadable input: exit 2.
+        #expect(try Campus.run(["verify", pdf]).status == 2)
+        #expect(try Campus.run(["verify", "--trust", "\(keys)/root.pem"]).status == 2)
+        #expect(try Campus.run(["verify", folder.appendingPathComponent("fehlt.pdf").path, "--trust", "\(keys)/root.pem"]).status == 2)
+        #expect(try Campus.run(["verify", pdf, "--trust", "\(keys)/root.pem", "--bogus"]).status == 2)
+    }
 }

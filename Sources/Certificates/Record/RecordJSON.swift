@@ -70,6 +70,27 @@ extension CertificateRecord {
         return record
     }
 
+    /// Reads a record embedded in a certificate: the input format plus `issuer`, and it must be
+    /// byte for byte in canonical form (anything else was not written by an issuer).
+    public static func parse(canonical data: [UInt8]) throws(CertificateError) -> CertificateRecord {
+        guard data.count <= maximumJSONSize else {
+            throw CertificateError(.record, "record is larger than \(maximumJSONSize / 1024) KB")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
+            let issuer = object["issuer"] as? String
+        else { throw CertificateError(.record, "the embedded record is not a JSON object with an issuer") }
+        var withoutIssuer = object
+        withoutIssuer.removeValue(forKey: "issuer")
+        guard let input = try? JSONSerialization.data(withJSONObject: withoutIssuer) else {
+            throw CertificateError(.record, "the embedded record is not readable")
+        }
+        let record = try parse(json: Array(input), issuer: issuer)
+        guard record.canonicalJSON == data else {
+            throw CertificateError(.record, "the embedded record is not in canonical form")
+        }
+        return record
+    }
+
     private static func checkKeys(_ object: [String: Any], allowed: Set<String>, at prefix: String)
         throws(CertificateError)
     {
@@ -155,6 +176,7 @@ enum CanonicalJSON {
         case string(String)
         case number(Rational)
         case object([(String, Value)])
+        case array([Value])
     }
 
     static func encode(_ value: Value) -> [UInt8] {
@@ -180,6 +202,13 @@ enum CanonicalJSON {
                 write(member.1, into: &output)
             }
             output.append(UInt8(ascii: "}"))
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                write(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
         }
     }
 

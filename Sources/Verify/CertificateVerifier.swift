@@ -1,0 +1,277 @@
+import Assessment
+import Certificates
+import Foundation
+
+/// One check of a verification, with the sentence a person reads.
+public struct VerificationCheck: Sendable, Equatable, Codable {
+    /// Stable check name: `file`, `signature-field`, `byte-range`, `signature`, `trust`, `record`,
+    /// `token`, `status`.
+    public let name: String
+    /// Whether the check passed.
+    public let passed: Bool
+    /// What was found, or why it failed.
+    public let detail: String
+
+    init(_ name: String, _ passed: Bool, _ detail: String) {
+        self.name = name
+        self.passed = passed
+        self.detail = detail
+    }
+}
+
+/// The outcome of verifying a certificate PDF and/or its QR token.
+public struct CertificateVerdict: Sendable {
+    /// Every check made, in order.
+    public let checks: [VerificationCheck]
+    /// The certificate record (from the PDF), when it could be read.
+    public let record: CertificateRecord?
+    /// The token's claims, when a token was given and could be read.
+    public let claims: CertificateToken.Claims?
+    /// The verified signer (PDF signature or token issuer).
+    public let signer: VerifiedSigner?
+    /// The status entry of the certificate, if the status list has one.
+    public let status: StatusList.Entry?
+
+    /// Valid when at least one check ran and every check passed.
+    public var isValid: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
+    /// The checks that failed.
+    public var failures: [VerificationCheck] { checks.filter { !$0.passed } }
+}
+
+/// Verifies certificate PDFs and QR tokens offline against a trust list and, optionally, a status list.
+public final class CertificateVerifier: Sendable {
+    private let trust: TrustList
+    private let statusText: String?
+    private let maximumSize: Int
+
+    /// A verifier trusting `trust`; `status` is the signed status list text (see ``StatusList``).
+    public init(trust: TrustList, status: String? = nil, maximumSize: Int = 10_000_000) {
+        self.trust = trust
+        self.statusText = status
+        self.maximumSize = maximumSize
+    }
+
+    /// Accepted `/SubFilter` values.
+    public static let acceptedSubFilters: Set<String> = ["ETSI.CAdES.detached", "adbe.pkcs7.detached"]
+
+    /// Verifies a certificate PDF, and the QR token (URL or bare token) when one is given.
+    public func verify(pdf bytes: [UInt8], token: String? = nil, at time: Date = Date()) -> CertificateVerdict {
+        var checks: [VerificationCheck] = []
+        func done(record: CertificateRecord? = nil, claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil, status: StatusList.Entry? = nil) -> CertificateVerdict {
+            CertificateVerdict(checks: checks, record: record, claims: claims, signer: signer, status: status)
+        }
+
+        let document: SignedDocument
+        do {
+            document = try SignedDocument.read(bytes, maximumSize: maximumSize)
+        } catch let error as SignedDocument.Change {
+            guard case .tampered(let detail) = error else { return done() }
+            checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
+            checks.append(VerificationCheck("byte-range", false, "the document was changed after it was signed: \(detail)"))
+            return done()
+        } catch let error as PDFReadError {
+            checks.append(VerificationCheck("file", false, "not a readable certificate PDF: \(error.reason)"))
+            return done()
+        } catch {
+            checks.append(VerificationCheck("file", false, "not a readable certificate PDF"))
+            return done()
+        }
+        checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
+        guard Self.acceptedSubFilters.contains(document.subFilter) else {
+            checks.append(VerificationCheck("signature-field", false, "the signature type /\(document.subFilter) is not accepted"))
+            return done()
+        }
+        checks.append(VerificationCheck("signature-field", true, "one signature field, /\(document.subFilter)"))
+        checks.append(VerificationCheck("byte-range", true, "the signature covers the whole file except its own value"))
+
+        guard let cms = Self.trimmedDER(document.signatureContents) else {
+            checks.append(
+                VerificationCheck(
+                    "signature", false,
+                    "the signature value is not a DER CMS structure followed only by zero padding"))
+            return done()
+        }
+        let signer: VerifiedSigner
+        switch SignatureVerifier.verifyDetachedCMS(cms, content: document.signedContent, trust: trust, at: time) {
+        case .success(let verified):
+            signer = verified
+            checks.append(VerificationCheck("signature", true, "the signature matches the document"))
+            checks.append(
+                VerificationCheck("trust", true, "signed by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+        case .failure(let failure):
+            let name = [VerificationFailure.Code.documentChanged, .malformedSignature].contains(failure.code) ? "signature" : "trust"
+            if name == "trust" { checks.append(VerificationCheck("signature", true, "the signature matches the document")) }
+            checks.append(VerificationCheck(name, false, failure.reason))
+            return done()
+        }
+
+        var record: CertificateRecord? = nil
+        if let embedded = document.embeddedRecord {
+            do {
+                let parsed = try CertificateRecord.parse(canonical: embedded)
+                if parsed.issuer != signer.subjectName {
+                    checks.append(
+                        VerificationCheck(
+                            "record", false, "the record names issuer '\(parsed.issuer)' but the document is signed by '\(signer.subjectName)'"))
+                } else {
+                    checks.append(VerificationCheck("record", true, "the embedded record \(parsed.id) is intact"))
+                }
+                record = parsed
+            } catch {
+                checks.append(VerificationCheck("record", false, "the embedded certificate record is unreadable: \(error.reason)"))
+            }
+        } else {
+            checks.append(VerificationCheck("record", false, "the document has no embedded certificate record"))
+        }
+
+        var claims: CertificateToken.Claims? = nil
+        if let token {
+            let (tokenCheck, tokenClaims) = checkToken(token, signerCertificate: signer.certificateDER, record: record)
+            checks.append(tokenCheck)
+            claims = tokenClaims
+        }
+        let status = checkStatus(id: record?.id ?? claims?.id, signer: signer, checks: &checks)
+        return done(record: record, claims: claims, signer: signer, status: status)
+    }
+
+    /// Verifies a QR token (URL or bare token) on its own: signed by an issuer certificate on the
+    /// trust list that chains to a trusted root.
+    public func verify(token text: String, at time: Date = Date()) -> CertificateVerdict {
+        var checks: [VerificationCheck] = []
+        let (urlID, token) = Self.splitToken(text)
+        let decoded: (claims: CertificateToken.Claims, signingInput: [UInt8], signature: [UInt8])
+        switch CertificateToken.decode(token) {
+        case .success(let value): decoded = value
+        case .failure(let problem):
+            checks.append(VerificationCheck("token", false, Self.describe(problem)))
+            return CertificateVerdict(checks: checks, record: nil, claims: nil, signer: nil, status: nil)
+        }
+        guard let thumbprint = Base64URL.decode(decoded.claims.kid), thumbprint.count == 32,
+            let certificate = trust.certificate(withThumbprint: thumbprint)
+        else {
+            checks.append(VerificationCheck("trust", false, "the token is signed by a key that is not on the trust list"))
+            return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
+        }
+        let signer: VerifiedSigner
+        switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
+        case .success(let verified):
+            signer = verified
+            checks.append(VerificationCheck("trust", true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+        case .failure(let failure):
+            checks.append(VerificationCheck("trust", false, failure.reason))
+            return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
+        }
+        let (tokenCheck, claims) = checkToken(text, signerCertificate: certificate, record: nil)
+        checks.append(tokenCheck)
+        if let urlID, let claims, urlID != claims.id {
+            checks.append(VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"))
+        }
+        let status = checkStatus(id: claims?.id, signer: signer, checks: &checks)
+        return CertificateVerdict(checks: checks, record: nil, claims: claims, signer: signer, status: status)
+    }
+
+    // MARK: - Parts
+
+    /// `BASE/v/ID#TOKEN` → (ID, TOKEN); a bare token → (nil, token).
+    static func splitToken(_ text: String) -> (id: String?, token: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let hash = trimmed.firstIndex(of: "#") else { return (nil, trimmed) }
+        let path = trimmed[..<hash]
+        let id = path.range(of: "/v/", options: .backwards).map { String(path[$0.upperBound...]) }
+        return (id, String(trimmed[trimmed.index(after: hash)...]))
+    }
+
+    private static func describe(_ problem: CertificateToken.Problem) -> String {
+        switch problem {
+        case .malformed(let detail): "the QR token is malformed: \(detail)"
+        case .badSignature: "the QR token was changed or was not signed by the issuer"
+        }
+    }
+
+    private func checkToken(_ text: String, signerCertificate: [UInt8], record: CertificateRecord?)
+        -> (VerificationCheck, CertificateToken.Claims?)
+    {
+        let (urlID, token) = Self.splitToken(text)
+        let claims: CertificateToken.Claims
+        switch CertificateToken.verify(token, issuerCertificateDER: signerCertificate) {
+        case .success(let verified): claims = verified
+        case .failure(let problem):
+            if case .success(let decoded) = CertificateToken.decode(token), let record, decoded.claims.id != record.id {
+                return (VerificationCheck("token", false, "the QR token belongs to another certificate (\(decoded.claims.id), this document is \(record.id))"), decoded.claims)
+            }
+            if case .success(let decoded) = CertificateToken.decode(token),
+                decoded.claims.kid != Base64URL.encode(Digest.sha256(signerCertificate))
+            {
+                return (VerificationCheck("token", false, "the QR token was signed by another issuer key than the document"), decoded.claims)
+            }
+            return (VerificationCheck("token", false, Self.describe(problem)), nil)
+        }
+        guard CertificateID.isValid(claims.id), Tier(rawValue: claims.tier) != nil,
+            let hash = Base64URL.decode(claims.hash), hash.count == 32
+        else { return (VerificationCheck("token", false, "the QR token's claims are not well-formed"), claims) }
+        if let urlID, urlID != claims.id {
+            return (VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"), claims)
+        }
+        guard let record else { return (VerificationCheck("token", true, "the QR token for \(claims.id) is signed by the issuer"), claims) }
+        guard claims.id == record.id else {
+            return (VerificationCheck("token", false, "the QR token belongs to another certificate (\(claims.id), this document is \(record.id))"), claims)
+        }
+        let expected = CertificateToken.Claims(record: record, keyThumbprint: Digest.sha256(signerCertificate))
+        guard hash == record.canonicalHash, claims == expected else {
+            return (VerificationCheck("token", false, "the QR token and the document describe different certificates"), claims)
+        }
+        return (VerificationCheck("token", true, "the QR token matches the document"), claims)
+    }
+
+    private func checkStatus(id: String?, signer: VerifiedSigner, checks: inout [VerificationCheck]) -> StatusList.Entry? {
+        let issuerThumbprint = signer.thumbprint
+        guard let statusText else {
+            checks.append(VerificationCheck("status", true, "not checked: no status list given"))
+            return nil
+        }
+        let list: StatusList
+        // The list must be signed by the same issuer key as the certificate.
+        switch StatusList.read(signed: statusText, issuerCertificate: { $0 == issuerThumbprint ? signer.certificateDER : nil }) {
+        case .success(let read): list = read
+        case .failure(.badSignature):
+            checks.append(VerificationCheck("status", false, "the status list was changed or is not signed by the issuer"))
+            return nil
+        case .failure(.malformed(let detail)):
+            checks.append(VerificationCheck("status", false, "the status list is unusable: \(detail)"))
+            return nil
+        }
+        guard list.issuer == Base64URL.encode(issuerThumbprint) else {
+            checks.append(VerificationCheck("status", false, "the status list belongs to another issuer"))
+            return nil
+        }
+        guard let id, let entry = list.entry(for: id) else {
+            checks.append(VerificationCheck("status", true, "not revoked or superseded (status list of \(list.updated))"))
+            return nil
+        }
+        switch entry.status {
+        case .revoked:
+            checks.append(VerificationCheck("status", false, "revoked on \(entry.date): \(entry.reason)"))
+        case .superseded:
+            let by = entry.replacedBy.map { " by \($0)" } ?? ""
+            checks.append(VerificationCheck("status", false, "superseded on \(entry.date)\(by): \(entry.reason)"))
+        }
+        return entry
+    }
+
+    /// The DER CMS at the start of a zero-padded `/Contents` value.
+    static func trimmedDER(_ contents: [UInt8]) -> [UInt8]? {
+        guard let length = DERLength.of(contents), length <= contents.count,
+            contents[length...].allSatisfy({ $0 == 0 })
+        else { return nil }
+        return Array(contents[0..<length])
+    }
+}
+
+extension CertificateVerdict {
+    /// A verdict for input refused before any check (too large, say).
+    public static func refused(reason: String) -> CertificateVerdict {
+        CertificateVerdict(
+            checks: [VerificationCheck("file", false, "not a readable certificate PDF: \(reason)")], record: nil,
+            claims: nil, signer: nil, status: nil)
+    }
+}

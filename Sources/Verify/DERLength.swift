@@ -1,0 +1,23 @@
+internal import COpenSSL
+
+/// The length of the DER structure at the start of a buffer, read by OpenSSL's ASN.1 header parser.
+enum DERLength {
+    static func of(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let start = buffer.baseAddress else { return nil }
+            var cursor: UnsafePointer<UInt8>? = start
+            var length = 0
+            var tag: Int32 = 0
+            var tagClass: Int32 = 0
+            let result = ASN1_get_object(&cursor, &length, &tag, &tagClass, buffer.count)
+            // 0x80 flags an error; 0x21 (constructed, indefinite length) is not DER.
+            guard result & 0x80 == 0, result != 0x21, tag == 16, length >= 0 else {
+                ERR_clear_error()
+                return nil
+            }
+            guard let end = cursor else { return nil }
+            let header = start.distance(to: end)
+            return header + length
+        }
+    }
+}

@@ -1,0 +1,284 @@
+/// A PDF value as the hostile-input reader understands it.
+indirect enum PDFValue: Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case real(Double)
+    case name(String)
+    /// A string's bytes and where its source (with delimiters) lies in the file.
+    case string([UInt8], source: Range<Int>)
+    case array([PDFValue])
+    case dictionary([String: PDFValue])
+    case reference(Int, Int)
+    /// A stream: its dictionary and where its raw data lies in the file.
+    case stream([String: PDFValue], data: Range<Int>)
+
+    var integer: Int? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+
+    var name: String? {
+        if case .name(let value) = self { return value }
+        return nil
+    }
+
+    var dictionary: [String: PDFValue]? {
+        switch self {
+        case .dictionary(let value): value
+        case .stream(let value, _): value
+        default: nil
+        }
+    }
+
+    var array: [PDFValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+}
+
+/// Why the reader gave up on a file.
+struct PDFReadError: Error, Equatable {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+/// A bounded, non-recursive-beyond-a-limit tokenizer and parser over the bytes of a PDF.
+///
+/// Every offset is checked; nesting deeper than `maximumDepth` and strings or numbers beyond fixed
+/// sizes are errors, never crashes.
+struct PDFParser {
+    static let maximumDepth = 32
+    static let maximumStringLength = 1 << 20
+
+    let bytes: [UInt8]
+    var position: Int
+
+    init(bytes: [UInt8], position: Int) {
+        self.bytes = bytes
+        self.position = position
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C || byte == 0x00
+    }
+
+    static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["),
+            UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "/"), UInt8(ascii: "%"):
+            true
+        default: false
+        }
+    }
+
+    mutating func skipWhitespaceAndComments() {
+        while position < bytes.count {
+            let byte = bytes[position]
+            if Self.isWhitespace(byte) {
+                position += 1
+            } else if byte == UInt8(ascii: "%") {
+                while position < bytes.count && bytes[position] != 0x0A && bytes[position] != 0x0D { position += 1 }
+            } else {
+                return
+            }
+        }
+    }
+
+    /// Reads a bare keyword or number token (regular characters up to a delimiter or white space).
+    mutating func regularToken() -> ArraySlice<UInt8> {
+        let start = position
+        while position < bytes.count, !Self.isWhitespace(bytes[position]), !Self.isDelimiter(bytes[position]),
+            position - start < 64
+        {
+            position += 1
+        }
+        return bytes[start..<position]
+    }
+
+    mutating func expectKeyword(_ keyword: String) throws(PDFReadError) {
+        skipWhitespaceAndComments()
+        let token = regularToken()
+        guard token.elementsEqual(keyword.utf8) else {
+            throw PDFReadError("expected '\(keyword)' at byte \(position - token.count)")
+        }
+    }
+
+    mutating func parseInteger() throws(PDFReadError) -> Int {
+        skipWhitespaceAndComments()
+        let token = regularToken()
+        guard !token.isEmpty, token.count <= 18, token.allSatisfy({ (0x30...0x39).contains($0) }),
+            let value = Int(String(decoding: token, as: UTF8.self))
+        else { throw PDFReadError("expected a number at byte \(position - token.count)") }
+        return value
+    }
+
+    /// Parses one value; `N G R` references are recognised; streams are not (see `parseObject`).
+    mutating func parseValue(depth: Int = 0) throws(PDFReadError) -> PDFValue {
+        guard depth <= Self.maximumDepth else {
+            throw PDFReadError("objects are nested more than \(Self.maximumDepth) levels deep")
+        }
+        skipWhitespaceAndComments()
+        guard position < bytes.count else { throw PDFReadError("the file ends inside an object") }
+        let byte = bytes[position]
+        switch byte {
+        case UInt8(ascii: "/"):
+            position += 1
+            let token = regularToken()
+            return .name(String(decoding: token, as: UTF8.self))
+        case UInt8(ascii: "["):
+            position += 1
+            var elements: [PDFValue] = []
+            while true {
+                skipWhitespaceAndComments()
+                guard position < bytes.count else { throw PDFReadError("an array is not closed") }
+                if bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return .array(elements)
+                }
+                var element = try parseValue(depth: depth + 1)
+                if case .integer(let number) = element, let reference = tryReference(number) { element = reference }
+                elements.append(element)
+                guard elements.count <= 100_000 else { throw PDFReadError("an array is too long") }
+            }
+        case UInt8(ascii: "<"):
+            if position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "<") {
+                position += 2
+                var dictionary: [String: PDFValue] = [:]
+                while true {
+                    skipWhitespaceAndComments()
+                    guard position < bytes.count else { throw PDFReadError("a dictionary is not closed") }
+                    if bytes[position] == UInt8(ascii: ">") {
+                        guard position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: ">") else {
+                            throw PDFReadError("malformed dictionary end at byte \(position)")
+                        }
+                        position += 2
+                        return .dictionary(dictionary)
+                    }
+                    guard case .name(let key) = try parseValue(depth: depth + 1) else {
+                        throw PDFReadError("a dictionary key is not a name near byte \(position)")
+                    }
+                    var value = try parseValue(depth: depth + 1)
+                    // `N G R` inside a dictionary: the value parsed as an integer may start a reference.
+                    if case .integer(let number) = value, let reference = tryReference(number) { value = reference }
+                    guard dictionary.count <= 10_000 else { throw PDFReadError("a dictionary is too large") }
+                    dictionary[key] = value
+                }
+            }
+            return try parseHexString()
+        case UInt8(ascii: "("):
+            return try parseLiteralString()
+        default:
+            let start = position
+            let token = regularToken()
+            guard !token.isEmpty else { throw PDFReadError("unexpected byte \(byte) at \(start)") }
+            let text = String(decoding: token, as: UTF8.self)
+            switch text {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "null": return .null
+            default:
+                if let integer = Int(text) { return .integer(integer) }
+                if let real = Double(text), real.isFinite { return .real(real) }
+                throw PDFReadError("unexpected token '\(text.prefix(20))' at byte \(start)")
+            }
+        }
+    }
+
+    /// After an integer: if `G R` follows, consume it and return the reference.
+    private mutating func tryReference(_ number: Int) -> PDFValue? {
+        let saved = position
+        skipWhitespaceAndComments()
+        let generationToken = regularToken()
+        if let generation = Int(String(decoding: generationToken, as: UTF8.self)), !generationToken.isEmpty {
+            skipWhitespaceAndComments()
+            if position < bytes.count && bytes[position] == UInt8(ascii: "R") {
+                let after = position + 1
+                if after >= bytes.count || Self.isWhitespace(bytes[after]) || Self.isDelimiter(bytes[after]) {
+                    position = after
+                    return .reference(number, generation)
+                }
+            }
+        }
+        position = saved
+        return nil
+    }
+
+    private mutating func parseHexString() throws(PDFReadError) -> PDFValue {
+        let start = position
+        position += 1
+        var data: [UInt8] = []
+        var high: UInt8? = nil
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            if byte == UInt8(ascii: ">") {
+                if let high { data.append(high << 4) }
+                return .string(data, source: start..<position)
+            }
+            if Self.isWhitespace(byte) { continue }
+            guard let nibble = Self.hexValue(byte) else { throw PDFReadError("bad hex digit at byte \(position - 1)") }
+            if let pending = high {
+                data.append(pending << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+            guard data.count <= Self.maximumStringLength else { throw PDFReadError("a string is too long") }
+        }
+        throw PDFReadError("a hex string is not closed")
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    private mutating func parseLiteralString() throws(PDFReadError) -> PDFValue {
+        let start = position
+        position += 1
+        var data: [UInt8] = []
+        var nesting = 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\\"):
+                guard position < bytes.count else { break }
+                let escaped = bytes[position]
+                position += 1
+                switch escaped {
+                case UInt8(ascii: "n"): data.append(0x0A)
+                case UInt8(ascii: "r"): data.append(0x0D)
+                case UInt8(ascii: "t"): data.append(0x09)
+                case UInt8(ascii: "b"): data.append(0x08)
+                case UInt8(ascii: "f"): data.append(0x0C)
+                case 0x30...0x37:
+                    var value = Int(escaped - 0x30)
+                    for _ in 0..<2 where position < bytes.count && (0x30...0x37).contains(bytes[position]) {
+                        value = value * 8 + Int(bytes[position] - 0x30)
+                        position += 1
+                    }
+                    data.append(UInt8(truncatingIfNeeded: value))
+                case 0x0A, 0x0D: break
+                default: data.append(escaped)
+                }
+            case UInt8(ascii: "("):
+                nesting += 1
+                data.append(byte)
+            case UInt8(ascii: ")"):
+                nesting -= 1
+                if nesting == 0 { return .string(data, source: start..<position) }
+                data.append(byte)
+            default:
+                data.append(byte)
+            }
+            guard data.count <= Self.maximumStringLength else { throw PDFReadError("a string is too long") }
+        }
+        throw PDFReadError("a literal string is not closed")
+    }
+}

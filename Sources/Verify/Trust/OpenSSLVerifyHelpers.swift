@@ -1,0 +1,468 @@
+import Foundation
+internal import COpenSSL
+
+// The Swift side of the verifier's OpenSSL layer: every C pointer lives in a `final class` that frees it in
+// `deinit`, failures drain OpenSSL's error queue into a `VerificationFailure`, and bytes cross the boundary as
+// `[UInt8]`. Nothing here is public. (The signing layer's helpers are internal to `Certificates`; these are the
+// verifier's own.)
+
+// MARK: - Errors
+
+extension VerificationFailure {
+    /// A failure for an OpenSSL call that returned an error: `reason` first, then the reasons OpenSSL queued
+    /// (library and reason names only).
+    ///
+    /// Drains the thread's OpenSSL error queue, so that a later call does not report stale errors.
+    static func openSSL(_ code: Code, _ reason: String) -> VerificationFailure {
+        let details = VerifierErrorQueue.drain()
+        guard !details.isEmpty else { return VerificationFailure(code, reason) }
+        return VerificationFailure(code, "\(reason) (OpenSSL: \(details.joined(separator: "; ")))")
+    }
+}
+
+/// The thread-local error queue OpenSSL fills when a call fails.
+enum VerifierErrorQueue {
+    /// Removes every queued error and returns one "library: reason" line for each distinct one, oldest first.
+    static func drain() -> [String] {
+        var lines: [String] = []
+        while true {
+            let code = ERR_get_error()
+            if code == 0 { break }
+            let reason = ERR_reason_error_string(code).map { String(cString: $0) } ?? "reason \(ERR_GET_REASON(code))"
+            let line = ERR_lib_error_string(code).map { "\(String(cString: $0)): \(reason)" } ?? reason
+            if !lines.contains(line) { lines.append(line) }
+        }
+        return lines
+    }
+
+    /// Forgets every queued error (before a check, and after a failure that is expected and handled).
+    static func clear() {
+        ERR_clear_error()
+    }
+
+    /// Whether the most recent queued error is `reason` from library `library` (without removing it).
+    static func lastIs(library: Int32, reason: Int32) -> Bool {
+        let code = ERR_peek_last_error()
+        return code != 0 && ERR_GET_LIB(code) == library && ERR_GET_REASON(code) == reason
+    }
+
+    /// Whether the queue is empty.
+    static var isEmpty: Bool { ERR_peek_error() == 0 }
+}
+
+// MARK: - Ownership of C pointers
+
+/// Owns one OpenSSL object and frees it with the matching `*_free` function when the owner goes away.
+///
+/// For short-lived objects inside one function; certificates have their own class (``VerifierCertificate``).
+final class VerifierOwned<Pointer> {
+    /// The owned pointer; valid as long as this owner is alive.
+    let pointer: Pointer
+    private let release: (Pointer) -> Void
+
+    /// Takes ownership of `pointer`.
+    init(_ pointer: Pointer, release: @escaping (Pointer) -> Void) {
+        self.pointer = pointer
+        self.release = release
+    }
+
+    deinit {
+        release(pointer)
+    }
+}
+
+/// A `STACK_OF(X509)` that does not own its certificates: the caller keeps them alive while the stack lives.
+final class CertificateStack {
+    /// The owned stack (the certificates are not owned).
+    let pointer: OpaquePointer
+    /// The certificates pushed, kept alive as long as the stack.
+    private let certificates: [VerifierCertificate]
+
+    /// A stack of `certificates`, in order.
+    init(_ certificates: [VerifierCertificate]) throws(VerificationFailure) {
+        guard let stack = CCampus_sk_X509_new_null() else {
+            throw .openSSL(.malformedSignature, "OpenSSL could not allocate a certificate list")
+        }
+        pointer = stack
+        self.certificates = certificates
+        for certificate in certificates where CCampus_sk_X509_push(stack, certificate.pointer) <= 0 {
+            throw .openSSL(.malformedSignature, "OpenSSL could not collect \(certificates.count) certificates")
+        }
+    }
+
+    deinit {
+        CCampus_sk_X509_free(pointer)
+    }
+}
+
+// MARK: - Digest
+
+/// The SHA-256 message digest, fetched from OpenSSL's default provider once per process.
+///
+/// `EVP_sha256()` would make OpenSSL look the implementation up again (under a lock) on every use.
+final class VerifierSHA256: @unchecked Sendable {
+    // Sendable: a fetched EVP_MD is immutable and reference-counted by OpenSSL; it is shared read-only.
+    /// The fetched `EVP_MD`.
+    let pointer: OpaquePointer
+
+    /// The process-wide instance.
+    static let shared = VerifierSHA256()
+
+    private init() {
+        guard let fetched = EVP_MD_fetch(nil, "SHA256", nil) else {
+            // The default provider always offers SHA-256; without it nothing in this layer can work.
+            preconditionFailure("OpenSSL's default provider has no SHA-256: \(VerifierErrorQueue.drain())")
+        }
+        pointer = fetched
+    }
+
+    deinit {
+        EVP_MD_free(pointer)
+    }
+
+    /// The 32-byte SHA-256 digest of `bytes`, computed in place (the bytes are not copied).
+    func digest(_ bytes: [UInt8]) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        let succeeded = bytes.withUnsafeBytes { input in
+            output.withUnsafeMutableBufferPointer { out in
+                EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, pointer, nil) == 1
+            }
+        }
+        // EVP_Digest with a fetched SHA-256 fails only when the library cannot allocate; that is not recoverable.
+        precondition(succeeded && length == 32, "OpenSSL could not compute SHA-256")
+        return output
+    }
+}
+
+// MARK: - DER
+
+/// The DER encoding an OpenSSL `i2d_*` function produces, or `nil` when it fails.
+///
+/// `encode` is called twice, as the i2d convention wants: with `nil` for the length, then with a cursor into
+/// a buffer of that length.
+func verifierEncodeDER(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8]? {
+    let length = encode(nil)
+    guard length > 0 else { return nil }
+    var bytes = [UInt8](repeating: 0, count: Int(length))
+    let written = bytes.withUnsafeMutableBufferPointer { buffer in
+        var cursor = buffer.baseAddress
+        return encode(&cursor)
+    }
+    return written == length ? bytes : nil
+}
+
+/// The object an OpenSSL `d2i_*` function decodes from the start of `der`, and how many bytes it used; `nil`
+/// when decoding fails.
+///
+/// `decode` receives a cursor to the bytes and their count.
+func verifierDecodeDERPrefix<Object>(
+    _ der: UnsafeBufferPointer<UInt8>,
+    _ decode: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> Object?
+) -> (object: Object, used: Int)? {
+    guard let start = der.baseAddress, !der.isEmpty else { return nil }
+    var cursor: UnsafePointer<UInt8>? = start
+    guard let object = decode(&cursor, der.count), let end = cursor else { return nil }
+    return (object, end - start)
+}
+
+// MARK: - Certificates
+
+/// An X.509 certificate as an OpenSSL `X509`.
+final class VerifierCertificate: @unchecked Sendable {
+    // Sendable: only `pointer`, a `let`, is stored. A certificate is shared between threads only through the trust
+    // list's caches, which fill its extension cache first (``cacheExtensions()``); after that OpenSSL only reads an
+    // X509 during verification, and its reference count is atomic.
+    /// The owned `X509` (one reference).
+    let pointer: OpaquePointer
+
+    /// Takes ownership of `pointer`.
+    init(taking pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    /// Shares `pointer` with its current owner (OpenSSL counts the references).
+    convenience init(sharing pointer: OpaquePointer) {
+        X509_up_ref(pointer)
+        self.init(taking: pointer)
+    }
+
+    deinit {
+        X509_free(pointer)
+    }
+
+    /// Parses exactly one DER certificate; `nil` for anything else (trailing bytes included).
+    convenience init?(der: [UInt8]) {
+        let decoded = der.withUnsafeBufferPointer { buffer in
+            verifierDecodeDERPrefix(buffer) { d2i_X509(nil, $0, $1) }
+        }
+        guard let decoded else { return nil }
+        guard decoded.used == der.count else {
+            X509_free(decoded.object)
+            return nil
+        }
+        self.init(taking: decoded.object)
+    }
+
+    /// Every certificate in a PEM text, in order, read without copying the text.
+    ///
+    /// - Throws: ``VerificationFailure`` (`.trustList`) when a certificate block is damaged or there is none.
+    static func all(fromPEM pem: [UInt8], source: String) throws(VerificationFailure) -> [VerifierCertificate] {
+        guard pem.count <= Int32.max else {
+            throw VerificationFailure(.trustList, "\(source) is larger than 2 GiB; it cannot be a list of certificates")
+        }
+        VerifierErrorQueue.clear()
+        let result = pem.withUnsafeBufferPointer { buffer -> Result<[VerifierCertificate], VerificationFailure> in
+            // BIO_new_mem_buf needs a non-NULL pointer even for no bytes.
+            let base = buffer.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!
+            guard let created = BIO_new_mem_buf(base, Int32(buffer.count)) else {
+                return .failure(.openSSL(.trustList, "OpenSSL could not wrap \(source) in a buffer"))
+            }
+            let bio = VerifierOwned(created) { BIO_free($0) }
+            var certificates: [VerifierCertificate] = []
+            while let certificate = PEM_read_bio_X509(bio.pointer, nil, CCampus_pem_no_password, nil) {
+                certificates.append(VerifierCertificate(taking: certificate))
+            }
+            return .success(certificates)
+        }
+        let certificates = try result.get()
+        // Reading ends with PEM_R_NO_START_LINE when no further block follows; any other error is damage.
+        if !VerifierErrorQueue.isEmpty
+            && !VerifierErrorQueue.lastIs(library: ERR_LIB_PEM, reason: PEM_R_NO_START_LINE)
+        {
+            throw .openSSL(
+                .trustList,
+                "certificate \(certificates.count + 1) of \(source) is damaged PEM; replace the file with the"
+                    + " certificates as published")
+        }
+        VerifierErrorQueue.clear()
+        guard !certificates.isEmpty else {
+            throw VerificationFailure(
+                .trustList, "\(source) holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
+        }
+        return certificates
+    }
+
+    /// The DER encoding, or `nil` when OpenSSL cannot encode it (it can, for a certificate it parsed).
+    var der: [UInt8]? {
+        verifierEncodeDER { i2d_X509(pointer, $0) }
+    }
+
+    /// The subject's common name, or the whole subject on one line when it has none.
+    var subjectName: String {
+        Self.readableName(X509_get_subject_name(pointer))
+    }
+
+    /// The issuer's common name (as written in this certificate), or its whole name on one line.
+    var issuerName: String {
+        Self.readableName(X509_get_issuer_name(pointer))
+    }
+
+    /// The end of the validity period, or `nil` when the field cannot be read.
+    var notAfter: Date? {
+        X509_get0_notAfter(pointer).flatMap(Self.date(of:))
+    }
+
+    /// The start of the validity period, or `nil` when the field cannot be read.
+    var notBefore: Date? {
+        X509_get0_notBefore(pointer).flatMap(Self.date(of:))
+    }
+
+    /// The key usage bits (`KU_*`), or `nil` when the certificate has no key usage extension.
+    ///
+    /// A certificate whose extensions OpenSSL finds invalid reports no bits (an empty set), never `nil`.
+    var keyUsage: UInt32? {
+        let bits = X509_get_key_usage(pointer)
+        VerifierErrorQueue.clear()
+        return bits == UInt32.max ? nil : bits
+    }
+
+    /// Whether the certificate is self-signed (names and key identifiers match; the signature is not checked).
+    var isSelfSigned: Bool {
+        defer { VerifierErrorQueue.clear() }
+        return X509_self_signed(pointer, 0) == 1
+    }
+
+    /// Fills the certificate's extension cache, so that threads that verify with it only ever read it.
+    func cacheExtensions() {
+        _ = X509_check_purpose(pointer, -1, 0)
+        VerifierErrorQueue.clear()
+    }
+
+    private static func readableName(_ name: OpaquePointer?) -> String {
+        guard let name else { return "" }
+        let index = X509_NAME_get_index_by_NID(name, NID_commonName, -1)
+        if index >= 0, let entry = X509_NAME_get_entry(name, index), let data = X509_NAME_ENTRY_get_data(entry) {
+            var utf8: UnsafeMutablePointer<UInt8>? = nil
+            let length = ASN1_STRING_to_UTF8(&utf8, data)
+            if length >= 0, let utf8 {
+                defer { CCampus_OPENSSL_free(utf8) }
+                return String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)
+            }
+        }
+        VerifierErrorQueue.clear()
+        guard let created = BIO_new(BIO_s_mem()) else {
+            VerifierErrorQueue.clear()
+            return ""
+        }
+        let bio = VerifierOwned(created) { BIO_free($0) }
+        guard X509_NAME_print_ex(bio.pointer, name, 0, CCampus_XN_FLAG_ONELINE_UTF8()) >= 0 else {
+            VerifierErrorQueue.clear()
+            return ""
+        }
+        var data: UnsafeMutablePointer<CChar>? = nil
+        let count = CCampus_BIO_get_mem_data(bio.pointer, &data)
+        guard count > 0, let data else { return "" }
+        return data.withMemoryRebound(to: UInt8.self, capacity: count) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+        }
+    }
+
+    private static func date(of time: UnsafePointer<ASN1_TIME>) -> Date? {
+        var parts = tm()
+        guard ASN1_TIME_to_tm(time, &parts) == 1 else {
+            VerifierErrorQueue.clear()
+            return nil
+        }
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    }
+}
+
+// MARK: - The certificates of a CMS signature
+
+/// One DER element inside a byte array: its identifier octet and where its header and content lie.
+struct DERElement {
+    /// The identifier octet (class, constructed bit and a tag number below 31).
+    let tag: UInt8
+    /// Index of the identifier octet.
+    let start: Int
+    /// Index of the first content byte.
+    let contentStart: Int
+    /// Index after the last content byte.
+    let end: Int
+
+    /// The element starting at `index`, if it is a low-tag-number element with a definite length of at most
+    /// 16 MB that ends at or before `limit`; `nil` for anything else.
+    static func read(_ bytes: [UInt8], at index: Int, limit: Int) -> DERElement? {
+        guard index >= 0, limit <= bytes.count, limit - index >= 2 else { return nil }
+        let tag = bytes[index]
+        guard tag & 0x1F != 0x1F else { return nil }
+        var cursor = index + 1
+        let first = bytes[cursor]
+        cursor += 1
+        var length = Int(first)
+        if first >= 0x80 {
+            // 0x80 is BER's indefinite length; more than three length octets is more than a signature holds.
+            let octets = Int(first & 0x7F)
+            guard (1...3).contains(octets), limit - cursor >= octets else { return nil }
+            length = 0
+            for _ in 0..<octets {
+                length = length << 8 | Int(bytes[cursor])
+                cursor += 1
+            }
+        }
+        guard length <= limit - cursor else { return nil }
+        return DERElement(tag: tag, start: index, contentStart: cursor, end: cursor + length)
+    }
+
+    /// The DER header (identifier and length octets) of an element with `tag` and `length` content bytes.
+    static func header(tag: UInt8, length: Int) -> [UInt8] {
+        guard length >= 0x80 else { return [tag, UInt8(length)] }
+        var octets: [UInt8] = []
+        var rest = length
+        while rest > 0 {
+            octets.insert(UInt8(rest & 0xFF), at: 0)
+            rest >>= 8
+        }
+        return [tag, 0x80 | UInt8(octets.count)] + octets
+    }
+}
+
+/// A CMS ContentInfo with SignedData, split into the same structure without its `certificates` field and the DER
+/// of each certificate in that field.
+///
+/// Parsing a certificate is the most expensive part of reading a signature with OpenSSL 3.0 (it decodes the public
+/// key through its provider machinery), and every certificate PDF carries the same few certificates. Splitting
+/// them off lets the verifier parse each distinct certificate once and reuse it.
+struct SignedDataCertificates {
+    /// The ContentInfo without the `certificates` field, re-encoded with the new lengths.
+    let withoutCertificates: [UInt8]
+    /// The DER of every certificate in the field, in order.
+    let certificates: [[UInt8]]
+    /// How many bytes of the input the ContentInfo takes.
+    let used: Int
+
+    /// Splits `der`, or returns `nil` when it is not laid out as `SEQUENCE { OID, [0] { SEQUENCE { version,
+    /// digestAlgorithms, encapContentInfo, [0] certificates, … } } }` with only plain certificates in the field
+    /// (the caller then lets OpenSSL read the whole structure and report what is wrong).
+    static func split(_ der: [UInt8]) -> SignedDataCertificates? {
+        guard let outer = DERElement.read(der, at: 0, limit: der.count), outer.tag == 0x30,
+            let type = DERElement.read(der, at: outer.contentStart, limit: outer.end), type.tag == 0x06,
+            let explicit = DERElement.read(der, at: type.end, limit: outer.end), explicit.tag == 0xA0,
+            explicit.end == outer.end,
+            let signedData = DERElement.read(der, at: explicit.contentStart, limit: explicit.end),
+            signedData.tag == 0x30, signedData.end == explicit.end
+        else { return nil }
+
+        // version, digestAlgorithms, encapContentInfo, then [0] IMPLICIT SET OF CertificateChoices.
+        var cursor = signedData.contentStart
+        for _ in 0..<3 {
+            guard let element = DERElement.read(der, at: cursor, limit: signedData.end) else { return nil }
+            cursor = element.end
+        }
+        guard let field = DERElement.read(der, at: cursor, limit: signedData.end), field.tag == 0xA0 else {
+            return nil
+        }
+        // A second [0] after it would be read as the certificates field once this one is gone.
+        if let next = DERElement.read(der, at: field.end, limit: signedData.end), next.tag == 0xA0 { return nil }
+
+        var certificates: [[UInt8]] = []
+        cursor = field.contentStart
+        while cursor < field.end {
+            guard let element = DERElement.read(der, at: cursor, limit: field.end), element.tag == 0x30 else {
+                return nil
+            }
+            certificates.append(Array(der[element.start..<element.end]))
+            cursor = element.end
+        }
+
+        let signedDataLength = signedData.end - signedData.contentStart - (field.end - field.start)
+        let signedDataHeader = DERElement.header(tag: 0x30, length: signedDataLength)
+        let explicitLength = signedDataHeader.count + signedDataLength
+        let explicitHeader = DERElement.header(tag: 0xA0, length: explicitLength)
+        let outerLength = (type.end - type.start) + explicitHeader.count + explicitLength
+        var stripped = DERElement.header(tag: 0x30, length: outerLength)
+        stripped.reserveCapacity(stripped.count + outerLength)
+        stripped += der[type.start..<type.end]
+        stripped += explicitHeader
+        stripped += signedDataHeader
+        stripped += der[signedData.contentStart..<field.start]
+        stripped += der[field.end..<signedData.end]
+        return SignedDataCertificates(withoutCertificates: stripped, certificates: certificates, used: outer.end)
+    }
+}
+
+// MARK: - Time
+
+enum VerificationTime {
+    /// `date` in whole seconds since 1970 for OpenSSL, clamped to years OpenSSL can compare (0000–9999).
+    static func timeT(_ date: Date) -> time_t {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite else { return seconds < 0 ? -62_167_219_200 : 253_402_300_799 }
+        return time_t(min(max(seconds.rounded(.down), -62_167_219_200), 253_402_300_799))
+    }
+
+    /// The UTC calendar day of `date`, as `2026-01-31`.
+    static func day(_ date: Date) -> String {
+        var seconds = timeT(date)
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return "\(date)" }
+        return
+            "\(padded(Int(parts.tm_year) + 1900, 4))-\(padded(Int(parts.tm_mon) + 1, 2))-\(padded(Int(parts.tm_mday), 2))"
+    }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

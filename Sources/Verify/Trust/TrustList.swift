@@ -1,0 +1,305 @@
+import Foundation
+internal import COpenSSL
+internal import Synchronization
+
+/// Root (and optionally issuer) certificates a verifier trusts, parsed once and reused.
+///
+/// Parsing builds one OpenSSL certificate store that every verification with this list shares, so build a
+/// trust list once per process (or per change of the trust folder), not per document.
+///
+/// A chain is trusted when it ends in a self-signed root on the list; issuer and intermediate certificates on
+/// the list help to build chains but are not trust anchors on their own.
+///
+/// A trust list also remembers what verifications with it learn: the certificates that signatures carry, parsed
+/// once (OpenSSL 3.0 spends more time parsing a certificate than verifying a signature), and every signer whose
+/// chain verified, with the span in which that chain is valid. Both caches are keyed by exact certificate bytes
+/// and hold at most a few dozen entries.
+public final class TrustList: @unchecked Sendable {
+    // Sendable: every stored property is a `let` set in init; the two caches are behind mutexes. The X509_STORE
+    // is only read after init: OpenSSL lets threads share a store for verification once it is built (lookups take
+    // the store's lock), each verification uses its own X509_STORE_CTX, and every certificate that threads share
+    // (on the list or in a cache) has its extension cache filled first, so that verifying threads only read it.
+    /// The `X509_STORE` holding every certificate on the list.
+    private let store: VerifierOwned<OpaquePointer>
+    /// Index into `certificatesDER` by SHA-256 thumbprint.
+    private let indexByThumbprint: [[UInt8]: Int]
+    /// Certificates met in signatures (and the list's own), parsed once: DER → certificate.
+    private let certificateCache: Mutex<[[UInt8]: VerifierCertificate]>
+    /// Signers whose chain verified, with the time span in which every certificate of the chain is valid.
+    private let signerCache = Mutex<[SignerKey: CachedSigner]>([:])
+
+    /// DER of every certificate on the list, in the order of the PEM text, repeats left out.
+    public let certificatesDER: [[UInt8]]
+
+    /// Parses PEM text holding one or more certificates (a file's bytes; the CLI concatenates a folder's `*.pem`
+    /// files).
+    ///
+    /// Text around the `-----BEGIN CERTIFICATE-----` blocks and other PEM blocks are skipped; a certificate
+    /// listed twice counts once.
+    ///
+    /// - Throws: ``VerificationFailure`` with code ``VerificationFailure/Code/trustList`` when the text holds no
+    ///   certificate, a certificate block is damaged, or no certificate on it is a self-signed root (no chain
+    ///   could ever end on the list).
+    public init(pem: [UInt8]) throws(VerificationFailure) {
+        let parsed = try VerifierCertificate.all(fromPEM: pem, source: "the trust list")
+        var certificates: [VerifierCertificate] = []
+        var ders: [[UInt8]] = []
+        var index: [[UInt8]: Int] = [:]
+        for certificate in parsed {
+            guard let der = certificate.der else {
+                throw .openSSL(.trustList, "certificate \(ders.count + 1) of the trust list cannot be encoded as DER")
+            }
+            let thumbprint = VerifierSHA256.shared.digest(der)
+            guard index[thumbprint] == nil else { continue }
+            index[thumbprint] = ders.count
+            ders.append(der)
+            certificates.append(certificate)
+        }
+        guard certificates.contains(where: \.isSelfSigned) else {
+            let names = certificates.map { "“\($0.subjectName)”" }.joined(separator: ", ")
+            throw VerificationFailure(
+                .trustList,
+                "the trust list holds no root certificate (a self-signed one), only \(names); add the root"
+                    + " certificate the issuers' certificates lead to")
+        }
+
+        guard let created = X509_STORE_new() else {
+            throw .openSSL(.trustList, "OpenSSL could not allocate a certificate store")
+        }
+        let store = VerifierOwned(created) { X509_STORE_free($0) }
+        // Any purpose: OpenSSL's S/MIME purpose check would refuse issuer certificates without an e-mail EKU; the
+        // verifier checks key usage itself. Chains longer than a few certificates are not ours.
+        guard X509_STORE_set_purpose(store.pointer, X509_PURPOSE_ANY) == 1,
+            X509_STORE_set_depth(store.pointer, Self.maximumChainDepth) == 1
+        else { throw .openSSL(.trustList, "OpenSSL could not configure the certificate store") }
+        for (position, certificate) in certificates.enumerated() {
+            certificate.cacheExtensions()
+            guard X509_STORE_add_cert(store.pointer, certificate.pointer) == 1 else {
+                throw .openSSL(
+                    .trustList,
+                    "certificate \(position + 1) of the trust list (“\(certificate.subjectName)”) could"
+                        + " not be added to the certificate store")
+            }
+        }
+
+        self.store = store
+        certificatesDER = ders
+        indexByThumbprint = index
+        certificateCache = Mutex(Dictionary(uniqueKeysWithValues: zip(ders, certificates)))
+    }
+
+    /// The certificate (DER) whose SHA-256 thumbprint equals `thumbprint` (32 bytes), if on the list.
+    public func certificate(withThumbprint thumbprint: [UInt8]) -> [UInt8]? {
+        indexByThumbprint[thumbprint].map { certificatesDER[$0] }
+    }
+
+    /// Most intermediate certificates a chain may have between the signer and the root.
+    static let maximumChainDepth: Int32 = 8
+    /// Most entries each cache holds; a full cache is emptied (the certificates of real signatures are few).
+    static let cacheLimit = 64
+
+    // MARK: - Caches
+
+    /// The certificate `der` holds, parsed once per trust list; `nil` when it is not exactly one DER certificate.
+    func certificate(der: [UInt8]) -> VerifierCertificate? {
+        if let cached = certificateCache.withLock({ $0[der] }) { return cached }
+        guard let parsed = VerifierCertificate(der: der) else { return nil }
+        parsed.cacheExtensions()
+        certificateCache.withLock { cache in
+            if cache.count >= Self.cacheLimit + certificatesDER.count { cache.removeAll(keepingCapacity: true) }
+            cache[der] = parsed
+        }
+        return parsed
+    }
+
+    /// The exact certificates a chain was built from: the certificate checked and those that came with it.
+    private struct SignerKey: Hashable, Sendable {
+        let certificate: [UInt8]
+        let intermediates: [[UInt8]]
+    }
+
+    /// A verified signer and when its whole chain is valid (`validFrom` ≤ t < `validUntil`, as OpenSSL checks).
+    private struct CachedSigner: Sendable {
+        let signer: VerifiedSigner
+        let validFrom: time_t
+        let validUntil: time_t
+    }
+
+    // MARK: - Verification
+
+    /// The verified signer for `certificate`: its chain ends at a root on the list, every certificate of the chain
+    /// is valid at `time`, and its key usage allows signing.
+    ///
+    /// A success is remembered, keyed by the exact bytes of `certificate` and `intermediates`, so that the next
+    /// check of the same certificates only compares `time` with their validity; failures are never remembered.
+    ///
+    /// - Parameters:
+    ///   - der: The DER of `certificate`.
+    ///   - intermediates: More certificates that may help build the chain (a CMS's `certificates`); not trusted.
+    ///   - intermediatesDER: Their DER, in the same order.
+    ///   - role: What `certificate` is, for reasons: "signer certificate", "issuer certificate".
+    /// - Throws: ``VerificationFailure`` with `.untrusted`, `.certificateExpired`, `.certificateNotYetValid` or
+    ///   `.keyUsage`.
+    func verifiedSigner(
+        _ certificate: VerifierCertificate,
+        der: [UInt8],
+        intermediates: [VerifierCertificate],
+        intermediatesDER: [[UInt8]],
+        at time: Date,
+        role: String
+    ) throws(VerificationFailure) -> VerifiedSigner {
+        let key = SignerKey(certificate: der, intermediates: intermediatesDER)
+        let seconds = VerificationTime.timeT(time)
+        if let cached = signerCache.withLock({ $0[key] }), cached.validFrom <= seconds, seconds < cached.validUntil {
+            return cached.signer
+        }
+
+        let untrusted = try CertificateStack(intermediates)
+        let chain = try verifiedChain(of: certificate, intermediates: untrusted.pointer, at: time, role: role)
+        let signer = try Self.signer(certificate, der: der, chain: chain, role: role)
+        if let window = Self.validity(of: chain) {
+            signerCache.withLock { cache in
+                if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache[key] = CachedSigner(signer: signer, validFrom: window.from, validUntil: window.until)
+            }
+        }
+        return signer
+    }
+
+    /// When every certificate of `chain` is valid, in OpenSSL's seconds; `nil` when a date cannot be read.
+    private static func validity(of chain: [VerifierCertificate]) -> (from: time_t, until: time_t)? {
+        var from = time_t.min
+        var until = time_t.max
+        for certificate in chain {
+            guard let notBefore = certificate.notBefore, let notAfter = certificate.notAfter else { return nil }
+            from = max(from, VerificationTime.timeT(notBefore))
+            until = min(until, VerificationTime.timeT(notAfter))
+        }
+        return (from, until)
+    }
+
+    /// Checks the key usage of a certificate whose chain verified, and describes it.
+    private static func signer(
+        _ certificate: VerifierCertificate,
+        der: [UInt8],
+        chain: [VerifierCertificate],
+        role: String
+    ) throws(VerificationFailure) -> VerifiedSigner {
+        let name = certificate.subjectName
+        guard let usage = certificate.keyUsage else {
+            throw VerificationFailure(
+                .keyUsage,
+                "the \(role) “\(name)” may not sign documents: it has no key usage extension (it needs"
+                    + " digitalSignature or nonRepudiation)")
+        }
+        guard usage & UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION) != 0 else {
+            throw VerificationFailure(
+                .keyUsage,
+                "the \(role) “\(name)” may not sign documents: its key usage has neither digitalSignature nor"
+                    + " nonRepudiation")
+        }
+        guard let notAfter = certificate.notAfter, let root = chain.last else {
+            throw .openSSL(.untrusted, "the validity of the \(role) “\(name)” cannot be read")
+        }
+        return VerifiedSigner(
+            certificateDER: der, thumbprint: VerifierSHA256.shared.digest(der), subjectName: name,
+            notAfter: notAfter, rootSubjectName: root.subjectName)
+    }
+
+    /// Builds and verifies the chain from `certificate` to a root on the list at `time`.
+    ///
+    /// - Returns: The verified chain, `certificate` first and the trusted root last.
+    /// - Throws: ``VerificationFailure`` with `.untrusted`, `.certificateExpired` or `.certificateNotYetValid`.
+    private func verifiedChain(
+        of certificate: VerifierCertificate,
+        intermediates: OpaquePointer?,
+        at time: Date,
+        role: String
+    ) throws(VerificationFailure) -> [VerifierCertificate] {
+        guard let created = X509_STORE_CTX_new() else {
+            throw .openSSL(.untrusted, "OpenSSL could not allocate a certificate verification")
+        }
+        let context = VerifierOwned(created) { X509_STORE_CTX_free($0) }
+        guard X509_STORE_CTX_init(context.pointer, store.pointer, certificate.pointer, intermediates) == 1 else {
+            throw .openSSL(.untrusted, "OpenSSL could not start verifying the \(role)")
+        }
+        X509_STORE_CTX_set_time(context.pointer, 0, VerificationTime.timeT(time))
+
+        let verdict = X509_verify_cert(context.pointer)
+        let chain = Self.chain(of: context.pointer)
+        guard verdict == 1 else {
+            throw Self.failure(of: context.pointer, chain: chain, role: role, time: time)
+        }
+        VerifierErrorQueue.clear()
+        return chain
+    }
+
+    /// The chain OpenSSL built so far (complete after a successful verification), each certificate shared.
+    private static func chain(of context: OpaquePointer) -> [VerifierCertificate] {
+        guard let stack = X509_STORE_CTX_get0_chain(context) else { return [] }
+        var chain: [VerifierCertificate] = []
+        for index in 0..<max(0, CCampus_sk_X509_num(stack)) {
+            if let certificate = CCampus_sk_X509_value(stack, index) {
+                chain.append(VerifierCertificate(sharing: certificate))
+            }
+        }
+        return chain
+    }
+
+    /// The failure for a verification that did not succeed, named in words a person can act on.
+    private static func failure(
+        of context: OpaquePointer,
+        chain: [VerifierCertificate],
+        role: String,
+        time: Date
+    ) -> VerificationFailure {
+        let error = X509_STORE_CTX_get_error(context)
+        let depth = Int(X509_STORE_CTX_get_error_depth(context))
+        let current = X509_STORE_CTX_get_current_cert(context).map(VerifierCertificate.init(sharing:))
+        let openSSLReason = X509_verify_cert_error_string(Int(error)).map { String(cString: $0) } ?? "error \(error)"
+        let queued = VerifierErrorQueue.drain()
+        let details = queued.isEmpty ? openSSLReason : "\(openSSLReason); \(queued.joined(separator: "; "))"
+
+        // Which certificate failed: the one checked, a root, or one in between.
+        let subject: String
+        if let current {
+            let kind: String
+            if depth == 0 {
+                kind = "the \(role)"
+            } else if current.isSelfSigned {
+                kind = "the root certificate"
+            } else {
+                kind = "the intermediate certificate"
+            }
+            subject = "\(kind) “\(current.subjectName)”"
+        } else {
+            subject = "the \(role)"
+        }
+        let checked = "checked at \(VerificationTime.day(time))"
+
+        switch error {
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+            let end = current?.notAfter.map(VerificationTime.day) ?? "an unreadable date"
+            return VerificationFailure(.certificateExpired, "\(subject) expired on \(end) (\(checked))")
+        case X509_V_ERR_CERT_NOT_YET_VALID:
+            let start = current?.notBefore.map(VerificationTime.day) ?? "an unreadable date"
+            return VerificationFailure(
+                .certificateNotYetValid, "\(subject) is valid only from \(start) (\(checked))")
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+            let issuer = current.map { "“\($0.issuerName)”" } ?? "a certificate"
+            return VerificationFailure(
+                .untrusted,
+                "signed by a key that is not on the trust list: \(subject) was issued by \(issuer), which is not"
+                    + " on the trust list")
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_CERT_UNTRUSTED,
+            X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+            let top = chain.last.map { " ends at “\($0.subjectName)”, which" } ?? ""
+            return VerificationFailure(
+                .untrusted,
+                "signed by a key that is not on the trust list: the chain of the \(role)\(top) is not a root on the"
+                    + " trust list")
+        default:
+            return VerificationFailure(.untrusted, "\(subject) does not lead to a trusted root (OpenSSL: \(details))")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Assessment
+import Certificates
+import Foundation
+
+/// Verification throughput: one genuine certificate PDF (with its QR token) verified repeatedly.
+public struct VerifyBenchmark: Sendable {
+    private let verifier: CertificateVerifier
+    private let pdf: [UInt8]
+    private let token: String
+
+    /// Issues one genuine certificate with a development PKI and prepares a verifier trusting it.
+    public init() throws {
+        let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
+        let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+        let record = CertificateRecord(
+            id: CertificateID.random(), holder: .init(name: "Jürgen Weißmüller", birthDate: "1979-03-14"),
+            course: .init(
+                title: "Datenschutz in der Kommunalverwaltung", provider: "Hochschule für öffentliche Verwaltung",
+                ects: Rational(5), start: "2026-09-01", end: "2026-11-30"),
+            tier: .qualified, score: .init(points: Rational(117, 2), maximum: Rational(74)), issued: "2026-12-04",
+            issuer: "")
+        let certificate = try CertificateIssuer(identity: identity).issue(record)
+        pdf = certificate.pdf
+        token = certificate.verificationURL
+        verifier = CertificateVerifier(trust: try TrustList(pem: Array(pki.rootPEM.utf8)))
+    }
+
+    /// Size of the PDF verified.
+    public var documentSize: Int { pdf.count }
+
+    /// Verifies the PDF and its token `count` times on the calling thread.
+    ///
+    /// - Returns: elapsed seconds and how many verdicts were valid (all, unless something is wrong).
+    public func run(count: Int) -> (seconds: Double, valid: Int) {
+        var valid = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<count where verifier.verify(pdf: pdf, token: token).isValid {
+            valid += 1
+        }
+        let elapsed = clock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, valid)
+    }
+}

@@ -1,0 +1,204 @@
+import ArgumentParser
+import Certificates
+import Foundation
+import Verify
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a certificate PDF or QR token offline.",
+        discussion: """
+            campus verify FILE.pdf --trust ROOTS [--token TEXT] [--status FILE] [--json]
+            campus verify --token TEXT --trust ROOTS [--status FILE] [--json]
+
+            ROOTS is a PEM file or a folder of *.pem files with the trusted root certificates; to check \
+            a QR token on its own, the list must also hold the issuer certificates (the issuer.pem written \
+            by `campus keys init` holds issuer and root). TEXT is the QR code's URL or the bare token. \
+            FILE is a status list written by `campus status`.
+            Exit status: 0 valid, 1 invalid, 2 usage error or unreadable input.
+            """
+    )
+
+    @Argument(help: "The certificate PDF.")
+    var pdf: String?
+
+    @Option(help: "Trusted roots: a PEM file or a folder of PEM files.")
+    var trust: String?
+
+    @Option(help: "The QR code's content (URL or bare token).")
+    var token: String?
+
+    @Option(help: "A signed status list (revoked and superseded certificates).")
+    var status: String?
+
+    @Flag(help: "Print the verdict as JSON.")
+    var json = false
+
+    @Option(help: "Largest PDF read, in bytes.")
+    var maxSize = 10_000_000
+
+    func run() throws {
+        guard pdf != nil || token != nil else { usage("give a certificate PDF, --token TEXT, or both") }
+        guard let trust else { usage("--trust ROOTS is required (a PEM file or a folder of PEM files)") }
+        let trustList: TrustList
+        do {
+            trustList = try TrustList(pem: try Self.readTrust(trust))
+        } catch let failure as VerificationFailure {
+            unreadable("\(trust): \(failure.reason)")
+        } catch {
+            unreadable("\(error)")
+        }
+        var statusText: String? = nil
+        if let status {
+            do {
+                statusText = String(decoding: try FileInput.read(status, limit: StatusList.maximumSize), as: UTF8.self)
+            } catch {
+                unreadable("\(error)")
+            }
+        }
+        let verifier = CertificateVerifier(trust: trustList, status: statusText, maximumSize: maxSize)
+        let verdict: CertificateVerdict
+        if let pdf {
+            let bytes: Data
+            do {
+                bytes = try FileInput.read(pdf, limit: maxSize)
+            } catch {
+                if FileManager.default.fileExists(atPath: pdf) {
+                    // Present but refused (too large): that is a verdict, not a usage error.
+                    verdict = CertificateVerdict.refused(reason: error.description)
+                    try report(verdict)
+                    throw ExitCode(1)
+                }
+                unreadable("\(error)")
+            }
+            verdict = verifier.verify(pdf: Array(bytes), token: token)
+        } else {
+            verdict = verifier.verify(token: token ?? "")
+        }
+        try report(verdict)
+        if !verdict.isValid { throw ExitCode(1) }
+    }
+
+    private func usage(_ message: String) -> Never {
+        printError("error: \(message)\nUsage: campus verify FILE.pdf --trust ROOTS [--token TEXT] [--status FILE] [--json]")
+        Foundation.exit(2)
+    }
+
+    private func unreadable(_ message: String) -> Never {
+        printError("error: \(message)")
+        Foundation.exit(2)
+    }
+
+    /// The PEM bytes of a file, or of every `*.pem` file in a folder.
+    static func readTrust(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError("\(path): no such file or folder")
+        }
+        guard isDirectory.boolValue else { return Array(try FileInput.read(path, limit: 5_000_000)) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".pem") }.sorted()
+        var bytes: [UInt8] = []
+        for name in names.prefix(1000) {
+            bytes += Array(try FileInput.read((path as NSString).appendingPathComponent(name), limit: 5_000_000))
+            bytes.append(0x0A)
+        }
+        return bytes
+    }
+
+    private func report(_ verdict: CertificateVerdict) throws {
+        if json {
+            print(try JSONOutput.encode(VerdictOutput(verdict)))
+            return
+        }
+        if verdict.isValid {
+            print("verdict: valid")
+        } else {
+            print("verdict: invalid — \(verdict.failures.first?.detail ?? "no check could be made")")
+        }
+        let facts = VerdictOutput(verdict)
+        if let certificate = facts.certificate {
+            let born = certificate.birthDate.map { " (born \($0))" } ?? ""
+            print("holder:   \(certificate.holder)\(born)")
+            print("course:   \(certificate.course) — \(certificate.provider) (\(certificate.start) – \(certificate.end))")
+            print("tier:     \(certificate.tier)")
+            if let score = certificate.score {
+                print("score:    \(score.points) of \(score.max) points (\(score.percent) %)")
+            }
+            if let ects = certificate.ects { print("ECTS:     \(ects)") }
+            print("issued:   \(certificate.issued)")
+            print("issuer:   \(certificate.issuer)")
+            print("id:       \(certificate.id)")
+        } else if let token = facts.token {
+            print("holder:   \(token.name)")
+            print("course:   \(token.course)")
+            print("tier:     \(token.tier)")
+            if let score = token.score { print("score:    \(score)") }
+            if let ects = token.ects { print("ECTS:     \(ects)") }
+            print("issued:   \(token.issued)")
+            if let signer = facts.signer { print("issuer:   \(signer.name)") }
+            print("id:       \(token.id)")
+        }
+        if !verdict.failures.isEmpty {
+            print("failed checks:")
+            for failure in verdict.failures { print("  - \(failure.name): \(failure.detail)") }
+        }
+        let passed = verdict.checks.filter(\.passed).map(\.name)
+        if !passed.isEmpty { print("passed:   \(passed.joined(separator: ", "))") }
+    }
+}
+
+/// The stable JSON form of a verdict (documented in the README).
+struct VerdictOutput: Encodable {
+    struct Certificate: Encodable {
+        struct Score: Encodable {
+            let points, max, percent: String
+        }
+        let id, holder: String
+        let birthDate: String?
+        let course, provider, start, end, tier, tierName: String
+        let score: Score?
+        let ects: String?
+        let issued, issuer, language: String
+    }
+    struct Signer: Encodable {
+        let name, root, thumbprint: String
+    }
+    struct Status: Encodable {
+        let status, date, reason: String
+        let replacedBy: String?
+    }
+    let valid: Bool
+    let certificate: Certificate?
+    let token: CertificateToken.Claims?
+    let signer: Signer?
+    let status: Status?
+    let checks: [VerificationCheck]
+    let reasons: [String]
+
+    init(_ verdict: CertificateVerdict) {
+        valid = verdict.isValid
+        certificate = verdict.record.map { record in
+            Certificate(
+                id: record.id, holder: record.holder.name, birthDate: record.holder.birthDate, course: record.course.title,
+                provider: record.course.provider, start: record.course.start, end: record.course.end,
+                tier: record.tier.rawValue,
+                tierName: record.language == .german ? record.tier.germanName : record.tier.englishName,
+                score: record.score.map {
+                    Certificate.Score(
+                        points: $0.points.formatted(places: 4), max: $0.maximum.formatted(places: 4),
+                        percent: $0.percent.formatted(places: 2))
+                },
+                ects: record.course.ects?.formatted(places: 4), issued: record.issued, issuer: record.issuer,
+                language: record.language.rawValue)
+        }
+        token = verdict.claims
+        signer = verdict.signer.map {
+            Signer(name: $0.subjectName, root: $0.rootSubjectName, thumbprint: Digest.hex($0.thumbprint))
+        }
+        status = verdict.status.map {
+            Status(status: $0.status.rawValue, date: $0.date, reason: $0.reason, replacedBy: $0.replacedBy)
+        }
+        checks = verdict.checks
+        reasons = verdict.failures.map(\.detail)
+    }
+}
