@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .systemLibrary(
@@ -45,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "Verify",
-            dependencies: ["Certificates", "COpenSSL"]
+            dependencies: ["Certificates", "COpenSSL", .product(name: "SwiftASN1", package: "swift-asn1")]
         ),
         .executableTarget(
             name: "campus",

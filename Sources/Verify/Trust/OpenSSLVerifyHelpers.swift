@@ -1,4 +1,5 @@
 import Foundation
+internal import SwiftASN1
 internal import COpenSSL
 
 // The Swift side of the verifier's OpenSSL layer: every C pointer lives in a `final class` that frees it in
@@ -330,60 +331,13 @@ final class VerifierCertificate: @unchecked Sendable {
 
 // MARK: - The certificates of a CMS signature
 
-/// One DER element inside a byte array: its identifier octet and where its header and content lie.
-struct DERElement {
-    /// The identifier octet (class, constructed bit and a tag number below 31).
-    let tag: UInt8
-    /// Index of the identifier octet.
-    let start: Int
-    /// Index of the first content byte.
-    let contentStart: Int
-    /// Index after the last content byte.
-    let end: Int
-
-    /// The element starting at `index`, if it is a low-tag-number element with a definite length of at most
-    /// 16 MB that ends at or before `limit`; `nil` for anything else.
-    static func read(_ bytes: [UInt8], at index: Int, limit: Int) -> DERElement? {
-        guard index >= 0, limit <= bytes.count, limit - index >= 2 else { return nil }
-        let tag = bytes[index]
-        guard tag & 0x1F != 0x1F else { return nil }
-        var cursor = index + 1
-        let first = bytes[cursor]
-        cursor += 1
-        var length = Int(first)
-        if first >= 0x80 {
-            // 0x80 is BER's indefinite length; more than three length octets is more than a signature holds.
-            let octets = Int(first & 0x7F)
-            guard (1...3).contains(octets), limit - cursor >= octets else { return nil }
-            length = 0
-            for _ in 0..<octets {
-                length = length << 8 | Int(bytes[cursor])
-                cursor += 1
-            }
-        }
-        guard length <= limit - cursor else { return nil }
-        return DERElement(tag: tag, start: index, contentStart: cursor, end: cursor + length)
-    }
-
-    /// The DER header (identifier and length octets) of an element with `tag` and `length` content bytes.
-    static func header(tag: UInt8, length: Int) -> [UInt8] {
-        guard length >= 0x80 else { return [tag, UInt8(length)] }
-        var octets: [UInt8] = []
-        var rest = length
-        while rest > 0 {
-            octets.insert(UInt8(rest & 0xFF), at: 0)
-            rest >>= 8
-        }
-        return [tag, 0x80 | UInt8(octets.count)] + octets
-    }
-}
-
 /// A CMS ContentInfo with SignedData, split into the same structure without its `certificates` field and the DER
 /// of each certificate in that field.
 ///
 /// Parsing a certificate is the most expensive part of reading a signature with OpenSSL 3.0 (it decodes the public
 /// key through its provider machinery), and every certificate PDF carries the same few certificates. Splitting
-/// them off lets the verifier parse each distinct certificate once and reuse it.
+/// them off lets the verifier parse each distinct certificate once and reuse it. The DER is read and written by
+/// swift-asn1.
 struct SignedDataCertificates {
     /// The ContentInfo without the `certificates` field, re-encoded with the new lengths.
     let withoutCertificates: [UInt8]
@@ -392,53 +346,47 @@ struct SignedDataCertificates {
     /// How many bytes of the input the ContentInfo takes.
     let used: Int
 
+    private static let contextZero = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
+
     /// Splits `der`, or returns `nil` when it is not laid out as `SEQUENCE { OID, [0] { SEQUENCE { version,
     /// digestAlgorithms, encapContentInfo, [0] certificates, … } } }` with only plain certificates in the field
     /// (the caller then lets OpenSSL read the whole structure and report what is wrong).
     static func split(_ der: [UInt8]) -> SignedDataCertificates? {
-        guard let outer = DERElement.read(der, at: 0, limit: der.count), outer.tag == 0x30,
-            let type = DERElement.read(der, at: outer.contentStart, limit: outer.end), type.tag == 0x06,
-            let explicit = DERElement.read(der, at: type.end, limit: outer.end), explicit.tag == 0xA0,
-            explicit.end == outer.end,
-            let signedData = DERElement.read(der, at: explicit.contentStart, limit: explicit.end),
-            signedData.tag == 0x30, signedData.end == explicit.end
+        guard let used = DERLength.of(der), used <= der.count,
+            let root = try? DER.parse(der[0..<used]), root.identifier == .sequence,
+            case .constructed(let top) = root.content
         else { return nil }
-
+        let topNodes = Array(top)
+        guard topNodes.count == 2, topNodes[0].identifier == .objectIdentifier,
+            topNodes[1].identifier == contextZero, case .constructed(let explicit) = topNodes[1].content
+        else { return nil }
+        let explicitNodes = Array(explicit)
+        guard explicitNodes.count == 1, explicitNodes[0].identifier == .sequence,
+            case .constructed(let signedData) = explicitNodes[0].content
+        else { return nil }
         // version, digestAlgorithms, encapContentInfo, then [0] IMPLICIT SET OF CertificateChoices.
-        var cursor = signedData.contentStart
-        for _ in 0..<3 {
-            guard let element = DERElement.read(der, at: cursor, limit: signedData.end) else { return nil }
-            cursor = element.end
-        }
-        guard let field = DERElement.read(der, at: cursor, limit: signedData.end), field.tag == 0xA0 else {
-            return nil
-        }
-        // A second [0] after it would be read as the certificates field once this one is gone.
-        if let next = DERElement.read(der, at: field.end, limit: signedData.end), next.tag == 0xA0 { return nil }
-
+        let fields = Array(signedData)
+        guard fields.count >= 5, fields[3].identifier == contextZero, case .constructed(let field) = fields[3].content,
+            !fields[4...].contains(where: { $0.identifier == contextZero })
+        else { return nil }
         var certificates: [[UInt8]] = []
-        cursor = field.contentStart
-        while cursor < field.end {
-            guard let element = DERElement.read(der, at: cursor, limit: field.end), element.tag == 0x30 else {
-                return nil
-            }
-            certificates.append(Array(der[element.start..<element.end]))
-            cursor = element.end
+        for certificate in field {
+            guard certificate.identifier == .sequence else { return nil }
+            certificates.append(Array(certificate.encodedBytes))
         }
-
-        let signedDataLength = signedData.end - signedData.contentStart - (field.end - field.start)
-        let signedDataHeader = DERElement.header(tag: 0x30, length: signedDataLength)
-        let explicitLength = signedDataHeader.count + signedDataLength
-        let explicitHeader = DERElement.header(tag: 0xA0, length: explicitLength)
-        let outerLength = (type.end - type.start) + explicitHeader.count + explicitLength
-        var stripped = DERElement.header(tag: 0x30, length: outerLength)
-        stripped.reserveCapacity(stripped.count + outerLength)
-        stripped += der[type.start..<type.end]
-        stripped += explicitHeader
-        stripped += signedDataHeader
-        stripped += der[signedData.contentStart..<field.start]
-        stripped += der[field.end..<signedData.end]
-        return SignedDataCertificates(withoutCertificates: stripped, certificates: certificates, used: outer.end)
+        var serializer = DER.Serializer()
+        serializer.appendConstructedNode(identifier: .sequence) { outer in
+            outer.serializeRawBytes(topNodes[0].encodedBytes)
+            outer.appendConstructedNode(identifier: contextZero) { wrapper in
+                wrapper.appendConstructedNode(identifier: .sequence) { content in
+                    for (index, node) in fields.enumerated() where index != 3 {
+                        content.serializeRawBytes(node.encodedBytes)
+                    }
+                }
+            }
+        }
+        return SignedDataCertificates(
+            withoutCertificates: serializer.serializedBytes, certificates: certificates, used: used)
     }
 }
 
@@ -457,8 +405,10 @@ enum VerificationTime {
         var seconds = timeT(date)
         var parts = tm()
         guard gmtime_r(&seconds, &parts) != nil else { return "\(date)" }
-        return
-            "\(padded(Int(parts.tm_year) + 1900, 4))-\(padded(Int(parts.tm_mon) + 1, 2))-\(padded(Int(parts.tm_mday), 2))"
+        let year = padded(Int(parts.tm_year) + 1900, 4)
+        let month = padded(Int(parts.tm_mon) + 1, 2)
+        let day = padded(Int(parts.tm_mday), 2)
+        return "\(year)-\(month)-\(day)"
     }
 
     private static func padded(_ value: Int, _ width: Int) -> String {
