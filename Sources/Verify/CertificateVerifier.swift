@@ -1,6 +1,7 @@
 import Assessment
 import Certificates
 import Foundation
+internal import Synchronization
 
 /// One check of a verification, with the sentence a person reads.
 public struct VerificationCheck: Sendable, Equatable, Codable {
@@ -43,6 +44,18 @@ public final class CertificateVerifier: Sendable {
     private let trust: TrustList
     private let statusText: String?
     private let maximumSize: Int
+    /// Parsed token keys by issuer certificate thumbprint (a few issuers sign many certificates).
+    private let tokenKeys = Mutex<[[UInt8]: ES256PublicKey]>([:])
+
+    private func tokenKey(for certificate: [UInt8], thumbprint: [UInt8]) -> ES256PublicKey? {
+        if let key = tokenKeys.withLock({ $0[thumbprint] }) { return key }
+        guard let key = ES256PublicKey(certificateDER: certificate) else { return nil }
+        tokenKeys.withLock { keys in
+            if keys.count >= 64 { keys.removeAll() }
+            keys[thumbprint] = key
+        }
+        return key
+    }
 
     /// A verifier trusting `trust`; `status` is the signed status list text (see ``StatusList``).
     public init(trust: TrustList, status: String? = nil, maximumSize: Int = 10_000_000) {
@@ -126,7 +139,8 @@ public final class CertificateVerifier: Sendable {
 
         var claims: CertificateToken.Claims? = nil
         if let token {
-            let (tokenCheck, tokenClaims) = checkToken(token, signerCertificate: signer.certificateDER, record: record)
+            let (tokenCheck, tokenClaims) = checkToken(
+                token, signerCertificate: signer.certificateDER, thumbprint: signer.thumbprint, record: record)
             checks.append(tokenCheck)
             claims = tokenClaims
         }
@@ -161,7 +175,7 @@ public final class CertificateVerifier: Sendable {
             checks.append(VerificationCheck("trust", false, failure.reason))
             return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
         }
-        let (tokenCheck, claims) = checkToken(text, signerCertificate: certificate, record: nil)
+        let (tokenCheck, claims) = checkToken(text, signerCertificate: certificate, thumbprint: thumbprint, record: nil)
         checks.append(tokenCheck)
         if let urlID, let claims, urlID != claims.id {
             checks.append(VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"))
@@ -188,19 +202,22 @@ public final class CertificateVerifier: Sendable {
         }
     }
 
-    private func checkToken(_ text: String, signerCertificate: [UInt8], record: CertificateRecord?)
-        -> (VerificationCheck, CertificateToken.Claims?)
-    {
+    private func checkToken(
+        _ text: String, signerCertificate: [UInt8], thumbprint: [UInt8], record: CertificateRecord?
+    ) -> (VerificationCheck, CertificateToken.Claims?) {
         let (urlID, token) = Self.splitToken(text)
         let claims: CertificateToken.Claims
-        switch CertificateToken.verify(token, issuerCertificateDER: signerCertificate) {
+        guard let key = tokenKey(for: signerCertificate, thumbprint: thumbprint) else {
+            return (VerificationCheck("token", false, "the issuer key cannot check ES256 tokens (not P-256)"), nil)
+        }
+        switch CertificateToken.verify(token, issuerKey: key) {
         case .success(let verified): claims = verified
         case .failure(let problem):
             if case .success(let decoded) = CertificateToken.decode(token), let record, decoded.claims.id != record.id {
                 return (VerificationCheck("token", false, "the QR token belongs to another certificate (\(decoded.claims.id), this document is \(record.id))"), decoded.claims)
             }
             if case .success(let decoded) = CertificateToken.decode(token),
-                decoded.claims.kid != Base64URL.encode(Digest.sha256(signerCertificate))
+                decoded.claims.kid != Base64URL.encode(thumbprint)
             {
                 return (VerificationCheck("token", false, "the QR token was signed by another issuer key than the document"), decoded.claims)
             }
@@ -216,7 +233,7 @@ public final class CertificateVerifier: Sendable {
         guard claims.id == record.id else {
             return (VerificationCheck("token", false, "the QR token belongs to another certificate (\(claims.id), this document is \(record.id))"), claims)
         }
-        let expected = CertificateToken.Claims(record: record, keyThumbprint: Digest.sha256(signerCertificate))
+        let expected = CertificateToken.Claims(record: record, keyThumbprint: thumbprint)
         guard hash == record.canonicalHash, claims == expected else {
             return (VerificationCheck("token", false, "the QR token and the document describe different certificates"), claims)
         }

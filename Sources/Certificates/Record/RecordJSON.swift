@@ -39,6 +39,11 @@ extension CertificateRecord {
         } catch {
             throw CertificateError(.record, "record is not valid JSON")
         }
+        return try build(file, issuer: issuer)
+    }
+
+    /// A validated record from the decoded input format.
+    private static func build(_ file: RecordFile, issuer: String) throws(CertificateError) -> CertificateRecord {
         guard let tier = Tier(rawValue: file.tier) else {
             throw CertificateError(.record, "tier: '\(file.tier)' must be attendance, scored or qualified")
         }
@@ -76,15 +81,16 @@ extension CertificateRecord {
         guard data.count <= maximumJSONSize else {
             throw CertificateError(.record, "record is larger than \(maximumJSONSize / 1024) KB")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
-            let issuer = object["issuer"] as? String
-        else { throw CertificateError(.record, "the embedded record is not a JSON object with an issuer") }
-        var withoutIssuer = object
-        withoutIssuer.removeValue(forKey: "issuer")
-        guard let input = try? JSONSerialization.data(withJSONObject: withoutIssuer) else {
-            throw CertificateError(.record, "the embedded record is not readable")
+        let file: CanonicalRecordFile
+        do {
+            file = try JSONDecoder().decode(CanonicalRecordFile.self, from: Data(data))
+        } catch let error as DecodingError {
+            throw CertificateError(.record, describe(error))
+        } catch {
+            throw CertificateError(.record, "the embedded record is not valid JSON")
         }
-        let record = try parse(json: Array(input), issuer: issuer)
+        let record = try build(file.record, issuer: file.issuer)
+        // Byte-for-byte canonical: this also rules out unknown fields and any other spelling.
         guard record.canonicalJSON == data else {
             throw CertificateError(.record, "the embedded record is not in canonical form")
         }
@@ -143,6 +149,21 @@ extension CertificateRecord {
 
     /// SHA-256 of ``canonicalJSON`` (32 bytes).
     public var canonicalHash: [UInt8] { Digest.sha256(canonicalJSON) }
+}
+
+/// The canonical form: the input fields plus `issuer`.
+private struct CanonicalRecordFile: Decodable {
+    let record: RecordFile
+    let issuer: String
+
+    enum CodingKeys: String, CodingKey {
+        case issuer
+    }
+
+    init(from decoder: any Decoder) throws {
+        record = try RecordFile(from: decoder)
+        issuer = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .issuer)
+    }
 }
 
 private struct RecordFile: Decodable {
@@ -215,7 +236,10 @@ enum CanonicalJSON {
     private static func writeString(_ text: String, into output: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         output.append(UInt8(ascii: "\""))
-        for byte in text.precomposedStringWithCanonicalMapping.utf8 {
+        // Characters below U+0300 are never changed or composed by NFC: skip Foundation's normalisation then.
+        let normalized =
+            text.unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? text : text.precomposedStringWithCanonicalMapping
+        for byte in normalized.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 output += [UInt8(ascii: "\\"), byte]

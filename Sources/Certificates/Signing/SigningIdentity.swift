@@ -244,25 +244,12 @@ public enum SignatureCheck {
     /// Returns `false` for a wrong signature, a signature that is not 64 bytes, a certificate that cannot be
     /// parsed, or a certificate whose key is not ECDSA P-256. Certificate validity is not checked here.
     public static func verifyES256(signature: [UInt8], message: [UInt8], certificateDER: [UInt8]) -> Bool {
-        defer { OpenSSLErrorQueue.clear() }
-        guard signature.count == 64, let certificate = try? OpenSSLCertificate(der: certificateDER),
-            let publicKey = X509_get_pubkey(certificate.pointer)
-        else { return false }
-        let key = OpenSSLKey(taking: publicKey)
-        guard key.isP256, let der = derECDSASignature(raw: signature),
-            let context = EVP_MD_CTX_new()
-        else { return false }
-        let owner = OpenSSLObject(context, release: EVP_MD_CTX_free)
-        guard EVP_DigestVerifyInit(owner.pointer, nil, SHA256Algorithm.shared.pointer, nil, key.pointer) == 1 else {
-            return false
-        }
-        return message.withUnsafeBufferPointer { input in
-            EVP_DigestVerify(owner.pointer, der, der.count, input.baseAddress, input.count) == 1
-        }
+        guard let key = ES256PublicKey(certificateDER: certificateDER) else { return false }
+        return key.verify(signature: signature, message: message)
     }
 
     /// The DER ECDSA-Sig-Value for a raw 64-byte r‖s, encoded by OpenSSL.
-    private static func derECDSASignature(raw: [UInt8]) -> [UInt8]? {
+    static func derECDSASignature(raw: [UInt8]) -> [UInt8]? {
         guard let signature = ECDSA_SIG_new() else { return nil }
         let owner = OpenSSLObject(signature, release: ECDSA_SIG_free)
         let r = BN_bin2bn(raw, 32, nil)
@@ -290,5 +277,37 @@ public enum SignatureCheck {
             ders.append(try certificate.der())
         }
         return ders
+    }
+}
+
+/// The P-256 public key of a certificate, parsed once, for checking many ES256 signatures.
+public final class ES256PublicKey: @unchecked Sendable {
+    // Sendable: the key is only read after init; OpenSSL 3 allows concurrent verification with one EVP_PKEY.
+    private let key: OpenSSLKey
+
+    /// The key of a DER certificate, or `nil` when it is not a readable certificate with a P-256 key.
+    public init?(certificateDER: [UInt8]) {
+        defer { OpenSSLErrorQueue.clear() }
+        guard let certificate = try? OpenSSLCertificate(der: certificateDER),
+            let publicKey = X509_get_pubkey(certificate.pointer)
+        else { return nil }
+        let key = OpenSSLKey(taking: publicKey)
+        guard key.isP256 else { return nil }
+        self.key = key
+    }
+
+    /// Whether the raw 64-byte r‖s `signature` is a valid ES256 signature of `message`.
+    public func verify(signature: [UInt8], message: [UInt8]) -> Bool {
+        defer { OpenSSLErrorQueue.clear() }
+        guard signature.count == 64, let der = SignatureCheck.derECDSASignature(raw: signature),
+            let context = EVP_MD_CTX_new()
+        else { return false }
+        let owner = OpenSSLObject(context, release: EVP_MD_CTX_free)
+        guard EVP_DigestVerifyInit(owner.pointer, nil, SHA256Algorithm.shared.pointer, nil, key.pointer) == 1 else {
+            return false
+        }
+        return message.withUnsafeBufferPointer { input in
+            EVP_DigestVerify(owner.pointer, der, der.count, input.baseAddress, input.count) == 1
+        }
     }
 }
