@@ -70,7 +70,10 @@ public final class CertificateVerifier: Sendable {
     /// Verifies a certificate PDF, and the QR token (URL or bare token) when one is given.
     public func verify(pdf bytes: [UInt8], token: String? = nil, at time: Date = Date()) -> CertificateVerdict {
         var checks: [VerificationCheck] = []
-        func done(record: CertificateRecord? = nil, claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil, status: StatusList.Entry? = nil) -> CertificateVerdict {
+        func done(
+            record: CertificateRecord? = nil, claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil,
+            status: StatusList.Entry? = nil
+        ) -> CertificateVerdict {
             CertificateVerdict(checks: checks, record: record, claims: claims, signer: signer, status: status)
         }
 
@@ -80,7 +83,8 @@ public final class CertificateVerifier: Sendable {
         } catch let error as SignedDocument.Change {
             guard case .tampered(let detail) = error else { return done() }
             checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
-            checks.append(VerificationCheck("byte-range", false, "the document was changed after it was signed: \(detail)"))
+            checks.append(
+                VerificationCheck("byte-range", false, "the document was changed after it was signed: \(detail)"))
             return done()
         } catch let error as PDFReadError {
             checks.append(VerificationCheck("file", false, "not a readable certificate PDF: \(error.reason)"))
@@ -91,7 +95,9 @@ public final class CertificateVerifier: Sendable {
         }
         checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
         guard Self.acceptedSubFilters.contains(document.subFilter) else {
-            checks.append(VerificationCheck("signature-field", false, "the signature type /\(document.subFilter) is not accepted"))
+            checks.append(
+                VerificationCheck("signature-field", false, "the signature type /\(document.subFilter) is not accepted")
+            )
             return done()
         }
         checks.append(VerificationCheck("signature-field", true, "one signature field, /\(document.subFilter)"))
@@ -110,10 +116,15 @@ public final class CertificateVerifier: Sendable {
             signer = verified
             checks.append(VerificationCheck("signature", true, "the signature matches the document"))
             checks.append(
-                VerificationCheck("trust", true, "signed by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+                VerificationCheck(
+                    "trust", true, "signed by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
         case .failure(let failure):
-            let name = [VerificationFailure.Code.documentChanged, .malformedSignature].contains(failure.code) ? "signature" : "trust"
-            if name == "trust" { checks.append(VerificationCheck("signature", true, "the signature matches the document")) }
+            let name =
+                [VerificationFailure.Code.documentChanged, .malformedSignature].contains(failure.code)
+                ? "signature" : "trust"
+            if name == "trust" {
+                checks.append(VerificationCheck("signature", true, "the signature matches the document"))
+            }
             checks.append(VerificationCheck(name, false, failure.reason))
             return done()
         }
@@ -125,13 +136,17 @@ public final class CertificateVerifier: Sendable {
                 if parsed.issuer != signer.subjectName {
                     checks.append(
                         VerificationCheck(
-                            "record", false, "the record names issuer '\(parsed.issuer)' but the document is signed by '\(signer.subjectName)'"))
+                            "record", false,
+                            "the record names issuer '\(parsed.issuer)' but the document is signed by '\(signer.subjectName)'"
+                        ))
                 } else {
                     checks.append(VerificationCheck("record", true, "the embedded record \(parsed.id) is intact"))
                 }
                 record = parsed
             } catch {
-                checks.append(VerificationCheck("record", false, "the embedded certificate record is unreadable: \(error.reason)"))
+                checks.append(
+                    VerificationCheck("record", false, "the embedded certificate record is unreadable: \(error.reason)")
+                )
             }
         } else {
             checks.append(VerificationCheck("record", false, "the document has no embedded certificate record"))
@@ -163,14 +178,17 @@ public final class CertificateVerifier: Sendable {
         guard let thumbprint = Base64URL.decode(decoded.claims.kid), thumbprint.count == 32,
             let certificate = trust.certificate(withThumbprint: thumbprint)
         else {
-            checks.append(VerificationCheck("trust", false, "the token is signed by a key that is not on the trust list"))
+            checks.append(
+                VerificationCheck("trust", false, "the token is signed by a key that is not on the trust list"))
             return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
         }
         let signer: VerifiedSigner
         switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
         case .success(let verified):
             signer = verified
-            checks.append(VerificationCheck("trust", true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+            checks.append(
+                VerificationCheck(
+                    "trust", true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
         case .failure(let failure):
             checks.append(VerificationCheck("trust", false, failure.reason))
             return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
@@ -178,7 +196,8 @@ public final class CertificateVerifier: Sendable {
         let (tokenCheck, claims) = checkToken(text, signerCertificate: certificate, thumbprint: thumbprint, record: nil)
         checks.append(tokenCheck)
         if let urlID, let claims, urlID != claims.id {
-            checks.append(VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"))
+            checks.append(
+                VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"))
         }
         let status = checkStatus(id: claims?.id, signer: signer, checks: &checks)
         return CertificateVerdict(checks: checks, record: nil, claims: claims, signer: signer, status: status)
@@ -214,12 +233,21 @@ public final class CertificateVerifier: Sendable {
         case .success(let verified): claims = verified
         case .failure(let problem):
             if case .success(let decoded) = CertificateToken.decode(token), let record, decoded.claims.id != record.id {
-                return (VerificationCheck("token", false, "the QR token belongs to another certificate (\(decoded.claims.id), this document is \(record.id))"), decoded.claims)
+                return (
+                    VerificationCheck(
+                        "token", false,
+                        "the QR token belongs to another certificate (\(decoded.claims.id), this document is \(record.id))"
+                    ), decoded.claims
+                )
             }
             if case .success(let decoded) = CertificateToken.decode(token),
                 decoded.claims.kid != Base64URL.encode(thumbprint)
             {
-                return (VerificationCheck("token", false, "the QR token was signed by another issuer key than the document"), decoded.claims)
+                return (
+                    VerificationCheck(
+                        "token", false, "the QR token was signed by another issuer key than the document"),
+                    decoded.claims
+                )
             }
             return (VerificationCheck("token", false, Self.describe(problem)), nil)
         }
@@ -227,20 +255,34 @@ public final class CertificateVerifier: Sendable {
             let hash = Base64URL.decode(claims.hash), hash.count == 32
         else { return (VerificationCheck("token", false, "the QR token's claims are not well-formed"), claims) }
         if let urlID, urlID != claims.id {
-            return (VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"), claims)
+            return (
+                VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"),
+                claims
+            )
         }
-        guard let record else { return (VerificationCheck("token", true, "the QR token for \(claims.id) is signed by the issuer"), claims) }
+        guard let record else {
+            return (VerificationCheck("token", true, "the QR token for \(claims.id) is signed by the issuer"), claims)
+        }
         guard claims.id == record.id else {
-            return (VerificationCheck("token", false, "the QR token belongs to another certificate (\(claims.id), this document is \(record.id))"), claims)
+            return (
+                VerificationCheck(
+                    "token", false,
+                    "the QR token belongs to another certificate (\(claims.id), this document is \(record.id))"), claims
+            )
         }
         let expected = CertificateToken.Claims(record: record, keyThumbprint: thumbprint)
         guard hash == record.canonicalHash, claims == expected else {
-            return (VerificationCheck("token", false, "the QR token and the document describe different certificates"), claims)
+            return (
+                VerificationCheck("token", false, "the QR token and the document describe different certificates"),
+                claims
+            )
         }
         return (VerificationCheck("token", true, "the QR token matches the document"), claims)
     }
 
-    private func checkStatus(id: String?, signer: VerifiedSigner, checks: inout [VerificationCheck]) -> StatusList.Entry? {
+    private func checkStatus(id: String?, signer: VerifiedSigner, checks: inout [VerificationCheck]) -> StatusList
+        .Entry?
+    {
         let issuerThumbprint = signer.thumbprint
         guard let statusText else {
             checks.append(VerificationCheck("status", true, "not checked: no status list given"))
@@ -248,10 +290,13 @@ public final class CertificateVerifier: Sendable {
         }
         let list: StatusList
         // The list must be signed by the same issuer key as the certificate.
-        switch StatusList.read(signed: statusText, issuerCertificate: { $0 == issuerThumbprint ? signer.certificateDER : nil }) {
+        switch StatusList.read(
+            signed: statusText, issuerCertificate: { $0 == issuerThumbprint ? signer.certificateDER : nil })
+        {
         case .success(let read): list = read
         case .failure(.badSignature):
-            checks.append(VerificationCheck("status", false, "the status list was changed or is not signed by the issuer"))
+            checks.append(
+                VerificationCheck("status", false, "the status list was changed or is not signed by the issuer"))
             return nil
         case .failure(.malformed(let detail)):
             checks.append(VerificationCheck("status", false, "the status list is unusable: \(detail)"))
@@ -262,7 +307,8 @@ public final class CertificateVerifier: Sendable {
             return nil
         }
         guard let id, let entry = list.entry(for: id) else {
-            checks.append(VerificationCheck("status", true, "not revoked or superseded (status list of \(list.updated))"))
+            checks.append(
+                VerificationCheck("status", true, "not revoked or superseded (status list of \(list.updated))"))
             return nil
         }
         switch entry.status {

@@ -64,7 +64,8 @@ struct BenchCommand: ParsableCommand {
     struct Verification: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
-            abstract: "Verify a genuine certificate PDF and its QR token on one thread; ends with `verify: X per second`.")
+            abstract:
+                "Verify a genuine certificate PDF and its QR token on one thread; ends with `verify: X per second`.")
 
         @Option(help: "Number of verifications.")
         var count = 5_000

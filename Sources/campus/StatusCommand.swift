@@ -31,7 +31,9 @@ struct StatusCommand: ParsableCommand {
             var statusList = StatusList(issuerThumbprint: identity.keyThumbprint)
             if FileManager.default.fileExists(atPath: list) {
                 let text = String(decoding: try FileInput.read(list, limit: StatusList.maximumSize), as: UTF8.self)
-                switch StatusList.read(signed: text, issuerCertificate: { $0 == identity.keyThumbprint ? identity.certificateDER : nil }) {
+                switch StatusList.read(
+                    signed: text, issuerCertificate: { $0 == identity.keyThumbprint ? identity.certificateDER : nil })
+                {
                 case .success(let existing): statusList = existing
                 case .failure:
                     throw CLIError("\(list): not a status list signed by this issuer key; refusing to overwrite it")

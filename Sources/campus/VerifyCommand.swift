@@ -80,7 +80,8 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func usage(_ message: String) -> Never {
-        printError("error: \(message)\nUsage: campus verify FILE.pdf --trust ROOTS [--token TEXT] [--status FILE] [--json]")
+        printError(
+            "error: \(message)\nUsage: campus verify FILE.pdf --trust ROOTS [--token TEXT] [--status FILE] [--json]")
         Foundation.exit(2)
     }
 
@@ -119,7 +120,8 @@ struct VerifyCommand: ParsableCommand {
         if let certificate = facts.certificate {
             let born = certificate.birthDate.map { " (born \($0))" } ?? ""
             print("holder:   \(certificate.holder)\(born)")
-            print("course:   \(certificate.course) — \(certificate.provider) (\(certificate.start) – \(certificate.end))")
+            print(
+                "course:   \(certificate.course) — \(certificate.provider) (\(certificate.start) – \(certificate.end))")
             print("tier:     \(certificate.tier)")
             if let score = certificate.score {
                 print("score:    \(score.points) of \(score.max) points (\(score.percent) %)")
@@ -179,7 +181,8 @@ struct VerdictOutput: Encodable {
         valid = verdict.isValid
         certificate = verdict.record.map { record in
             Certificate(
-                id: record.id, holder: record.holder.name, birthDate: record.holder.birthDate, course: record.course.title,
+                id: record.id, holder: record.holder.name, birthDate: record.holder.birthDate,
+                course: record.course.title,
                 provider: record.course.provider, start: record.course.start, end: record.course.end,
                 tier: record.tier.rawValue,
                 tierName: record.language == .german ? record.tier.germanName : record.tier.englishName,

@@ -355,7 +355,9 @@ struct CampusCommandTests {
         // Usage errors and unreadable input: exit 2.
         #expect(try Campus.run(["verify", pdf]).status == 2)
         #expect(try Campus.run(["verify", "--trust", "\(keys)/root.pem"]).status == 2)
-        #expect(try Campus.run(["verify", folder.appendingPathComponent("fehlt.pdf").path, "--trust", "\(keys)/root.pem"]).status == 2)
+        #expect(
+            try Campus.run(["verify", folder.appendingPathComponent("fehlt.pdf").path, "--trust", "\(keys)/root.pem"])
+                .status == 2)
         #expect(try Campus.run(["verify", pdf, "--trust", "\(keys)/root.pem", "--bogus"]).status == 2)
     }
 }

@@ -138,7 +138,8 @@ enum Forgery {
             let digits = String(offset)
             table += "\(number) 1\n" + String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n \n"
         }
-        table += "trailer\n<< /Size \(size) /Root 1 0 R /Info 5 0 R /Prev \(original.startXRef) >>\nstartxref\n\(xref)\n%%EOF\n"
+        table +=
+            "trailer\n<< /Size \(size) /Root 1 0 R /Info 5 0 R /Prev \(original.startXRef) >>\nstartxref\n\(xref)\n%%EOF\n"
         return bytes + Array(table.utf8)
     }
 
@@ -217,10 +218,12 @@ struct RedTeamTests {
         let certificate = try fixture.genuine()
         var json = String(decoding: certificate.record.canonicalJSON, as: UTF8.self)
         json = json.replacingOccurrences(of: "Jürgen Weißmüller", with: "Jürgen Mustermann")
-        let stream = "<< /Type /EmbeddedFile /Subtype /application#2Fjson /Length \(json.utf8.count) >>\nstream\n\(json)\nendstream"
+        let stream =
+            "<< /Type /EmbeddedFile /Subtype /application#2Fjson /Length \(json.utf8.count) >>\nstream\n\(json)\nendstream"
         let bytes = Forgery.appendUpdate(to: certificate.pdf, objects: [(7, stream)], size: 21)
         let reasons = rejection(bytes)
-        #expect(reasons.contains { $0.contains("changed after it was signed") && $0.contains("appended") }, "\(reasons)")
+        #expect(
+            reasons.contains { $0.contains("changed after it was signed") && $0.contains("appended") }, "\(reasons)")
         try pyHankoSaysChanged(bytes)
     }
 
@@ -260,8 +263,10 @@ struct RedTeamTests {
 
     @Test("the whole document re-signed with a self-made key")
     func reSignedWithUnknownKey() throws {
-        let stranger = try DevelopmentPKI.create(issuerName: "Musterakademie Zertifikatsstelle", organization: "Fälscher")
-        let identity = try SigningIdentity(keyPEM: Array(stranger.issuerKeyPEM.utf8), chainPEM: Array(stranger.issuerPEM.utf8))
+        let stranger = try DevelopmentPKI.create(
+            issuerName: "Musterakademie Zertifikatsstelle", organization: "Fälscher")
+        let identity = try SigningIdentity(
+            keyPEM: Array(stranger.issuerKeyPEM.utf8), chainPEM: Array(stranger.issuerPEM.utf8))
         let forged = try CertificateIssuer(identity: identity).issue(fixture.record(.qualified))
         let reasons = rejection(forged.pdf)
         #expect(reasons.contains { $0.contains("not on the trust list") }, "\(reasons)")
@@ -272,7 +277,8 @@ struct RedTeamTests {
         let expired = try fixture.pki.issueAnotherIssuer(
             issuerName: "Alte Zertifikatsstelle", notBefore: Date(timeIntervalSinceNow: -86400 * 400),
             notAfter: Date(timeIntervalSinceNow: -86400 * 30))
-        let identity = try SigningIdentity(keyPEM: Array(expired.issuerKeyPEM.utf8), chainPEM: Array(expired.issuerPEM.utf8))
+        let identity = try SigningIdentity(
+            keyPEM: Array(expired.issuerKeyPEM.utf8), chainPEM: Array(expired.issuerPEM.utf8))
         let certificate = try CertificateIssuer(identity: identity).issue(fixture.record(.scored))
         let reasons = rejection(certificate.pdf)
         #expect(reasons.contains { $0.contains("expired") }, "\(reasons)")
@@ -289,7 +295,8 @@ struct RedTeamTests {
         let other = try fixture.genuine(.attendance)
         #expect(fixture.verifier(status: signed).verify(pdf: other.pdf).isValid)
         let parts = signed.split(separator: ".")
-        let tampered = "\(parts[0]).\(Base64URL.encode(Array("{\"entries\":[],\"issuer\":\"x\",\"updated\":\"y\"}".utf8))).\(parts[2])"
+        let tampered =
+            "\(parts[0]).\(Base64URL.encode(Array("{\"entries\":[],\"issuer\":\"x\",\"updated\":\"y\"}".utf8))).\(parts[2])"
         #expect(!fixture.verifier(status: tampered).verify(pdf: other.pdf).isValid)
     }
 
@@ -319,7 +326,10 @@ struct RedTeamTests {
     @Test("truncated, empty, non-PDF, 50 MB and deeply nested files are refused without a crash")
     func brokenFiles() throws {
         let genuine = try fixture.genuine().pdf
-        #expect(rejection(Array(genuine.prefix(genuine.count / 2))).contains { $0.contains("not a readable certificate PDF") })
+        #expect(
+            rejection(Array(genuine.prefix(genuine.count / 2))).contains {
+                $0.contains("not a readable certificate PDF")
+            })
         #expect(rejection([]).contains { $0.contains("the file is empty") })
         #expect(rejection(Array("Hallo, ich bin kein PDF.".utf8)).contains { $0.contains("not a PDF") })
         var huge = Array("%PDF-1.7\n".utf8)

@@ -89,7 +89,9 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     ///
     /// Returns `nil` for anything else, including more than 12 fractional digits or values beyond ±10¹².
     public init?(decimal text: some StringProtocol) {
-        var characters = Substring(text.trimmingCharacters(in: .whitespaces))
+        var characters = Substring(text)
+        while characters.first == " " || characters.first == "\t" { characters = characters.dropFirst() }
+        while characters.last == " " || characters.last == "\t" { characters = characters.dropLast() }
         guard !characters.isEmpty, characters.count <= 40 else { return nil }
         var negative = false
         if characters.first == "-" || characters.first == "+" {

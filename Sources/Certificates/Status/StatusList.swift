@@ -62,7 +62,9 @@ public struct StatusList: Sendable, Equatable {
         guard CertificateID.isValid(entry.id) else {
             throw CertificateError(.record, "'\(entry.id)' is not a certificate id")
         }
-        guard DateText.isValid(entry.date) else { throw CertificateError(.record, "'\(entry.date)' is not a date YYYY-MM-DD") }
+        guard DateText.isValid(entry.date) else {
+            throw CertificateError(.record, "'\(entry.date)' is not a date YYYY-MM-DD")
+        }
         guard !entry.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, entry.reason.count <= 500 else {
             throw CertificateError(.record, "a reason (1 to 500 characters) is required")
         }
@@ -111,9 +113,12 @@ public struct StatusList: Sendable, Equatable {
 
     /// Reads a signed list, verifying it with `issuerCertificate(thumbprint)` (DER), which returns
     /// the certificate for a key id or `nil` when it is unknown.
-    public static func read(signed text: String, issuerCertificate: ([UInt8]) -> [UInt8]?) -> Result<StatusList, Problem> {
+    public static func read(signed text: String, issuerCertificate: ([UInt8]) -> [UInt8]?) -> Result<
+        StatusList, Problem
+    > {
         guard text.utf8.count <= maximumSize else { return .failure(.malformed("the status list is larger than 5 MB")) }
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".", omittingEmptySubsequences: false)
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2]),
             let list = try? JSONDecoder().decode(StatusFile.self, from: Data(payload))
         else { return .failure(.malformed("the status list is not a signed JWS list")) }

@@ -206,27 +206,48 @@ struct PDFParser {
 
     private mutating func parseHexString() throws(PDFReadError) -> PDFValue {
         let start = position
-        position += 1
-        var data: [UInt8] = []
-        var high: UInt8? = nil
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: ">") {
-                if let high { data.append(high << 4) }
-                return .string(data, source: start..<position)
+        var index = position + 1
+        var close: Int? = nil
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: ">") {
+                close = index
+                break
             }
-            if Self.isWhitespace(byte) { continue }
-            guard let nibble = Self.hexValue(byte) else { throw PDFReadError("bad hex digit at byte \(position - 1)") }
-            if let pending = high {
-                data.append(pending << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
-            guard data.count <= Self.maximumStringLength else { throw PDFReadError("a string is too long") }
+            index += 1
         }
-        throw PDFReadError("a hex string is not closed")
+        guard let close else { throw PDFReadError("a hex string is not closed") }
+        guard (close - start) / 2 <= Self.maximumStringLength else { throw PDFReadError("a string is too long") }
+        var data = [UInt8](repeating: 0, count: (close - start) / 2 + 1)
+        var count = 0
+        var high: UInt8? = nil
+        var bad: Int? = nil
+        bytes.withUnsafeBufferPointer { input in
+            data.withUnsafeMutableBufferPointer { output in
+                for offset in (start + 1)..<close {
+                    let byte = input[offset]
+                    if Self.isWhitespace(byte) { continue }
+                    guard let nibble = Self.hexValue(byte) else {
+                        bad = offset
+                        return
+                    }
+                    if let pending = high {
+                        output[count] = pending << 4 | nibble
+                        count += 1
+                        high = nil
+                    } else {
+                        high = nibble
+                    }
+                }
+            }
+        }
+        if let bad { throw PDFReadError("bad hex digit at byte \(bad)") }
+        if let high {
+            data[count] = high << 4
+            count += 1
+        }
+        data.removeLast(data.count - count)
+        position = close + 1
+        return .string(data, source: start..<position)
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {

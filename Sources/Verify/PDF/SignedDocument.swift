@@ -52,7 +52,8 @@ struct SignedDocument {
         var parser = PDFParser(bytes: bytes, position: startxref + 9)
         let xrefOffset = try parser.parseInteger()
         while parser.position < bytes.count && PDFParser.isWhitespace(bytes[parser.position]) { parser.position += 1 }
-        guard parser.position + 5 <= bytes.count, bytes[parser.position..<(parser.position + 5)].elementsEqual("%%EOF".utf8)
+        guard parser.position + 5 <= bytes.count,
+            bytes[parser.position..<(parser.position + 5)].elementsEqual("%%EOF".utf8)
         else { throw PDFReadError("the file does not end with %%EOF (truncated?)") }
         guard xrefOffset > 0, xrefOffset < bytes.count else {
             throw PDFReadError("the cross-reference offset \(xrefOffset) lies outside the file")
@@ -65,7 +66,8 @@ struct SignedDocument {
 
         // Exactly one signature field.
         var signatureFields: [[String: PDFValue]] = []
-        if let acroForm = try catalog["AcroForm"].map({ value throws(PDFReadError) in try objects.resolve(value) })?.dictionary,
+        if let acroForm = try catalog["AcroForm"].map({ value throws(PDFReadError) in try objects.resolve(value) })?
+            .dictionary,
             let fields = try acroForm["Fields"].map({ value throws(PDFReadError) in try objects.resolve(value) })?.array
         {
             for field in fields.prefix(1000) {
@@ -77,12 +79,15 @@ struct SignedDocument {
         guard signatureFields.count == 1 else {
             throw PDFReadError(
                 signatureFields.isEmpty
-                    ? "the document has no signature field" : "the document has \(signatureFields.count) signature fields; a certificate has exactly one")
+                    ? "the document has no signature field"
+                    : "the document has \(signatureFields.count) signature fields; a certificate has exactly one")
         }
         guard let valueReference = signatureFields[0]["V"],
             let signature = try objects.resolve(valueReference).dictionary
         else { throw PDFReadError("the signature field holds no signature") }
-        guard let subFilter = signature["SubFilter"]?.name else { throw PDFReadError("the signature has no /SubFilter") }
+        guard let subFilter = signature["SubFilter"]?.name else {
+            throw PDFReadError("the signature has no /SubFilter")
+        }
         guard let rangeValues = signature["ByteRange"]?.array, rangeValues.count == 4 else {
             throw PDFReadError("the signature's /ByteRange is not four numbers")
         }
@@ -120,8 +125,11 @@ struct SignedDocument {
     private static func embeddedRecord(catalog: [String: PDFValue], objects: inout ObjectTable) throws(PDFReadError)
         -> [UInt8]?
     {
-        guard let names = try catalog["Names"].map({ value throws(PDFReadError) in try objects.resolve(value) })?.dictionary,
-            let files = try names["EmbeddedFiles"].map({ value throws(PDFReadError) in try objects.resolve(value) })?.dictionary,
+        guard
+            let names = try catalog["Names"].map({ value throws(PDFReadError) in try objects.resolve(value) })?
+                .dictionary,
+            let files = try names["EmbeddedFiles"].map({ value throws(PDFReadError) in try objects.resolve(value) })?
+                .dictionary,
             let entries = try files["Names"].map({ value throws(PDFReadError) in try objects.resolve(value) })?.array
         else { return nil }
         var index = 0
