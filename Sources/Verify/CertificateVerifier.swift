@@ -155,7 +155,8 @@ public final class CertificateVerifier: Sendable {
         var claims: CertificateToken.Claims? = nil
         if let token {
             let (tokenCheck, tokenClaims) = checkToken(
-                token, signerCertificate: signer.certificateDER, thumbprint: signer.thumbprint, record: record)
+                token, signerCertificate: signer.certificateDER, thumbprint: signer.thumbprint, record: record,
+                recordHash: document.embeddedRecord.map { Digest.sha256($0) })
             checks.append(tokenCheck)
             claims = tokenClaims
         }
@@ -193,7 +194,8 @@ public final class CertificateVerifier: Sendable {
             checks.append(VerificationCheck("trust", false, failure.reason))
             return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
         }
-        let (tokenCheck, claims) = checkToken(text, signerCertificate: certificate, thumbprint: thumbprint, record: nil)
+        let (tokenCheck, claims) = checkToken(
+            text, signerCertificate: certificate, thumbprint: thumbprint, record: nil, recordHash: nil)
         checks.append(tokenCheck)
         if let urlID, let claims, urlID != claims.id {
             checks.append(
@@ -207,11 +209,27 @@ public final class CertificateVerifier: Sendable {
 
     /// `BASE/v/ID#TOKEN` → (ID, TOKEN); a bare token → (nil, token).
     static func splitToken(_ text: String) -> (id: String?, token: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let hash = trimmed.firstIndex(of: "#") else { return (nil, trimmed) }
-        let path = trimmed[..<hash]
-        let id = path.range(of: "/v/", options: .backwards).map { String(path[$0.upperBound...]) }
-        return (id, String(trimmed[trimmed.index(after: hash)...]))
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { bytes.removeLast() }
+        let leading = bytes.prefix { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.count
+        bytes.removeFirst(leading)
+        guard let hash = bytes.firstIndex(of: UInt8(ascii: "#")) else {
+            return (nil, String(decoding: bytes, as: UTF8.self))
+        }
+        let path = bytes[..<hash]
+        var id: String? = nil
+        // The id follows the last "/v/" of the path.
+        var index = hash - 3
+        while index >= 0 {
+            if path[index] == UInt8(ascii: "/") && path[index + 1] == UInt8(ascii: "v")
+                && path[index + 2] == UInt8(ascii: "/")
+            {
+                id = String(decoding: path[(index + 3)...], as: UTF8.self)
+                break
+            }
+            index -= 1
+        }
+        return (id, String(decoding: bytes[(hash + 1)...], as: UTF8.self))
     }
 
     private static func describe(_ problem: CertificateToken.Problem) -> String {
@@ -222,7 +240,8 @@ public final class CertificateVerifier: Sendable {
     }
 
     private func checkToken(
-        _ text: String, signerCertificate: [UInt8], thumbprint: [UInt8], record: CertificateRecord?
+        _ text: String, signerCertificate: [UInt8], thumbprint: [UInt8], record: CertificateRecord?,
+        recordHash: [UInt8]?
     ) -> (VerificationCheck, CertificateToken.Claims?) {
         let (urlID, token) = Self.splitToken(text)
         let claims: CertificateToken.Claims
@@ -270,8 +289,9 @@ public final class CertificateVerifier: Sendable {
                     "the QR token belongs to another certificate (\(claims.id), this document is \(record.id))"), claims
             )
         }
-        let expected = CertificateToken.Claims(record: record, keyThumbprint: thumbprint)
-        guard hash == record.canonicalHash, claims == expected else {
+        let knownHash = recordHash ?? record.canonicalHash
+        let expected = CertificateToken.Claims(record: record, keyThumbprint: thumbprint, recordHash: knownHash)
+        guard hash == knownHash, claims == expected else {
             return (
                 VerificationCheck("token", false, "the QR token and the document describe different certificates"),
                 claims

@@ -120,7 +120,8 @@ public struct CertificateRecord: Sendable, Equatable {
             guard value.count <= Self.maximumTextLength else {
                 throw fail(field, "is longer than \(Self.maximumTextLength) characters")
             }
-            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            // Control characters (general category Cc): U+0000–U+001F and U+007F–U+009F.
+            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
                 throw fail(field, "contains control characters")
             }
         }

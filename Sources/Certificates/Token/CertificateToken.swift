@@ -43,8 +43,9 @@ public enum CertificateToken {
         /// Base64url SHA-256 of the canonical record.
         public var hash: String
 
-        /// Claims describing `record`, for the issuer whose certificate thumbprint is `keyThumbprint`.
-        public init(record: CertificateRecord, keyThumbprint: [UInt8]) {
+        /// Claims describing `record`, for the issuer whose certificate thumbprint is `keyThumbprint`;
+        /// `recordHash` may pass the SHA-256 of the record's canonical JSON when it is already known.
+        public init(record: CertificateRecord, keyThumbprint: [UInt8], recordHash: [UInt8]? = nil) {
             id = record.id
             name = record.holder.name
             course = record.course.title
@@ -53,7 +54,7 @@ public enum CertificateToken {
             ects = record.tier == .qualified ? record.course.ects?.formatted(places: 4) : nil
             issued = record.issued
             kid = Base64URL.encode(keyThumbprint)
-            hash = Base64URL.encode(record.canonicalHash)
+            hash = Base64URL.encode(recordHash ?? record.canonicalHash)
         }
 
         var canonicalJSON: [UInt8] {

@@ -217,13 +217,16 @@ struct PDFParser {
         }
         guard let close else { throw PDFReadError("a hex string is not closed") }
         guard (close - start) / 2 <= Self.maximumStringLength else { throw PDFReadError("a string is too long") }
+        // A signature value ends in a long run of '0' padding: count it instead of decoding it.
+        var zeros = close
+        while zeros > start + 1 && bytes[zeros - 1] == UInt8(ascii: "0") { zeros -= 1 }
         var data = [UInt8](repeating: 0, count: (close - start) / 2 + 1)
         var count = 0
         var high: UInt8? = nil
         var bad: Int? = nil
         bytes.withUnsafeBufferPointer { input in
             data.withUnsafeMutableBufferPointer { output in
-                for offset in (start + 1)..<close {
+                for offset in (start + 1)..<zeros {
                     let byte = input[offset]
                     if Self.isWhitespace(byte) { continue }
                     guard let nibble = Self.hexValue(byte) else {
@@ -241,6 +244,16 @@ struct PDFParser {
             }
         }
         if let bad { throw PDFReadError("bad hex digit at byte \(bad)") }
+        // The zeros continue the nibble stream: complete a pending byte, then whole zero bytes.
+        var padding = close - zeros
+        if let pending = high, padding > 0 {
+            data[count] = pending << 4
+            count += 1
+            high = nil
+            padding -= 1
+        }
+        count += padding / 2
+        if padding % 2 == 1 { high = 0 }
         if let high {
             data[count] = high << 4
             count += 1

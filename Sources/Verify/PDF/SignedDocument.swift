@@ -37,8 +37,8 @@ struct SignedDocument {
         guard bytes.starts(with: Array("%PDF-1.".utf8)) else { throw PDFReadError("the file is not a PDF") }
 
         // One revision only: a second cross-reference section or trailer means an appended update.
-        let revisions = occurrences(of: Array("\nstartxref".utf8), in: bytes)
-        let trailers = occurrences(of: Array("\ntrailer".utf8), in: bytes)
+        let revisions = occurrences(of: Array("\nstartxref".utf8), in: bytes, anchor: 6)
+        let trailers = occurrences(of: Array("\ntrailer".utf8), in: bytes, anchor: 5)
         guard revisions >= 1 else { throw PDFReadError("the file has no cross-reference table (truncated?)") }
         guard revisions == 1, trailers <= 1 else {
             throw Change.tampered(
@@ -150,23 +150,24 @@ struct SignedDocument {
         return nil
     }
 
-    /// Counts non-overlapping occurrences of `needle` (whose first byte is rare, e.g. a line feed).
-    static func occurrences(of needle: [UInt8], in bytes: [UInt8]) -> Int {
-        guard let first = needle.first, bytes.count >= needle.count else { return 0 }
+    /// Counts non-overlapping occurrences of `needle`, scanning with memchr for its byte at `anchor`
+    /// (pick one that is rare in PDFs, such as the `x` of `startxref`).
+    static func occurrences(of needle: [UInt8], in bytes: [UInt8], anchor: Int) -> Int {
+        guard needle.indices.contains(anchor), bytes.count >= needle.count else { return 0 }
         return bytes.withUnsafeBufferPointer { buffer -> Int in
             guard let base = buffer.baseAddress else { return 0 }
             var count = 0
-            var index = 0
-            let last = buffer.count - needle.count
-            while index <= last {
-                // memchr finds the next candidate first byte at memory speed.
-                guard let found = memchr(base + index, Int32(first), last - index + 1) else { break }
-                let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if memcmp(base + offset, needle, needle.count) == 0 {
+            var next = anchor  // earliest position the anchor byte of a new match can take
+            let lastAnchor = buffer.count - needle.count + anchor
+            while next <= lastAnchor {
+                guard let found = memchr(base + next, Int32(needle[anchor]), lastAnchor - next + 1) else { break }
+                let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let start = position - anchor
+                if memcmp(base + start, needle, needle.count) == 0 {
                     count += 1
-                    index = offset + needle.count
+                    next = start + needle.count + anchor
                 } else {
-                    index = offset + 1
+                    next = position + 1
                 }
             }
             return count
