@@ -56,8 +56,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"]),
         .testTarget(name: "CampusTests", dependencies: ["campus"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Certificates

@@ -1,35 +1,10 @@
 import Assessment
 import Certificates
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Verify
-
-/// Runs an outside judge (pdfsig, pyhanko); a missing tool fails the test.
-enum RedTeamTool {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs `tool` and returns standard output and error together, whatever the exit status.
-    static func output(_ tool: String, _ arguments: [String]) throws -> String {
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard
-            let path = searchPath.split(separator: ":").map({ "\($0)/\(tool)" })
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-        else { throw Failure(description: "\(tool) is not installed; run `make test`, which installs it") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-}
 
 /// Genuine certificates and the keys around them.
 final class RedTeamFixture: @unchecked Sendable {
@@ -80,12 +55,12 @@ final class RedTeamFixture: @unchecked Sendable {
         let database = folder.appendingPathComponent("nss").path
         if !FileManager.default.fileExists(atPath: database) {
             try FileManager.default.createDirectory(atPath: database, withIntermediateDirectories: true)
-            _ = try RedTeamTool.output("certutil", ["-N", "-d", "sql:\(database)", "--empty-password"])
-            _ = try RedTeamTool.output(
+            _ = try ExternalTool.output("certutil", ["-N", "-d", "sql:\(database)", "--empty-password"])
+            _ = try ExternalTool.output(
                 "certutil", ["-A", "-d", "sql:\(database)", "-n", "root", "-t", "CT,C,C", "-i", rootFile.path])
         }
-        let pdfsig = try RedTeamTool.output("pdfsig", ["-nssdir", "sql:\(database)", file.path])
-        let pyhanko = try RedTeamTool.output(
+        let pdfsig = try ExternalTool.output("pdfsig", ["-nssdir", "sql:\(database)", file.path])
+        let pyhanko = try ExternalTool.output(
             "pyhanko", ["sign", "validate", "--trust", rootFile.path, "--trust-replace", file.path])
         return (pdfsig, pyhanko)
     }

@@ -1,5 +1,6 @@
 import Certificates
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Verify
@@ -498,14 +499,14 @@ struct OpenSSLMadePKI {
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
         let keyOptions = key == "ec" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["-newkey", key]
 
-        _ = try VerifierExternalTool.run(
+        _ = try ExternalTool.run(
             "openssl",
             ["req", "-x509", "-new"] + keyOptions + [
                 "-nodes", "-keyout", path("root.key"), "-out", path("root.pem"), "-subj", "/CN=Wurzel aus dem Werkzeug",
                 "-days", "30", "-sha256", "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign",
             ])
-        _ = try VerifierExternalTool.run(
+        _ = try ExternalTool.run(
             "openssl",
             ["req", "-new"] + keyOptions + [
                 "-nodes", "-keyout", path("issuer.key"), "-out", path("issuer.csr"),
@@ -514,7 +515,7 @@ struct OpenSSLMadePKI {
         var extensions = "basicConstraints=CA:FALSE\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n"
         if let issuerKeyUsage { extensions += "keyUsage=\(issuerKeyUsage)\n" }
         try Data(extensions.utf8).write(to: URL(fileURLWithPath: path("issuer.cnf")))
-        _ = try VerifierExternalTool.run(
+        _ = try ExternalTool.run(
             "openssl",
             [
                 "x509", "-req", "-in", path("issuer.csr"), "-CA", path("root.pem"), "-CAkey", path("root.key"),
@@ -529,47 +530,5 @@ struct OpenSSLMadePKI {
 
     func identity() throws -> SigningIdentity {
         try SigningIdentity(keyPEM: Array(issuerKeyPEM.utf8), chainPEM: Array((issuerPEM + rootPEM).utf8))
-    }
-}
-
-/// Runs outside tools (`openssl`) from tests; the same logic as `ExternalTool` in CertificatesTests.
-enum VerifierExternalTool {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs `tool` with `arguments` and returns its standard output.
-    ///
-    /// A missing tool is an error (tests fail rather than skip); `make test` installs every tool the tests use.
-    static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        guard let path = locate(tool) else {
-            throw Failure(description: "\(tool) is not installed; run `make test`, which installs it")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(
-                description: "\(tool) exited with \(process.terminationStatus): "
-                    + String(decoding: errData, as: UTF8.self))
-        }
-        return String(decoding: outData, as: UTF8.self)
-    }
-
-    private static func locate(_ tool: String) -> String? {
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in searchPath.split(separator: ":") {
-            let candidate = "\(directory)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
     }
 }

@@ -20,9 +20,10 @@ extension CertificateError {
 }
 
 /// The thread-local error queue OpenSSL fills when a call fails.
-enum OpenSSLErrorQueue {
+/// Shared with the verifier (package access): the one place that drains OpenSSL's error queue.
+package enum OpenSSLErrorQueue {
     /// Removes every queued error and returns one "library: reason" line for each distinct one, oldest first.
-    static func drain() -> [String] {
+    package static func drain() -> [String] {
         var lines: [String] = []
         while true {
             let code = ERR_get_error()
@@ -35,18 +36,18 @@ enum OpenSSLErrorQueue {
     }
 
     /// Forgets every queued error (after a failure that is expected and handled, such as the end of a PEM file).
-    static func clear() {
+    package static func clear() {
         ERR_clear_error()
     }
 
     /// Whether the most recent queued error is `reason` from library `library` (without removing it).
-    static func lastIs(library: Int32, reason: Int32) -> Bool {
+    package static func lastIs(library: Int32, reason: Int32) -> Bool {
         let code = ERR_peek_last_error()
         return code != 0 && ERR_GET_LIB(code) == library && ERR_GET_REASON(code) == reason
     }
 
     /// Whether the queue is empty.
-    static var isEmpty: Bool { ERR_peek_error() == 0 }
+    package static var isEmpty: Bool { ERR_peek_error() == 0 }
 }
 
 // MARK: - Ownership of C pointers
@@ -55,13 +56,13 @@ enum OpenSSLErrorQueue {
 ///
 /// For short-lived objects inside one function. Objects with behaviour of their own have their own
 /// classes (``OpenSSLKey``, ``OpenSSLCertificate``, ``MemoryBIO``).
-final class OpenSSLObject<Pointer> {
+package final class OpenSSLObject<Pointer> {
     /// The owned pointer; valid as long as this owner is alive.
-    let pointer: Pointer
+    package let pointer: Pointer
     private let release: (Pointer) -> Void
 
     /// Takes ownership of `pointer`.
-    init(_ pointer: Pointer, release: @escaping (Pointer) -> Void) {
+    package init(_ pointer: Pointer, release: @escaping (Pointer) -> Void) {
         self.pointer = pointer
         self.release = release
     }

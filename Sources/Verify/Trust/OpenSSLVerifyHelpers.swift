@@ -1,11 +1,12 @@
 import Foundation
+import Certificates
 internal import SwiftASN1
 internal import COpenSSL
 
 // The Swift side of the verifier's OpenSSL layer: every C pointer lives in a `final class` that frees it in
 // `deinit`, failures drain OpenSSL's error queue into a `VerificationFailure`, and bytes cross the boundary as
-// `[UInt8]`. Nothing here is public. (The signing layer's helpers are internal to `Certificates`; these are the
-// verifier's own.)
+// `[UInt8]`. Nothing here is public. The error queue and the generic owner come from the signing layer in
+// `Certificates` (package access); what only verification needs is here.
 
 // MARK: - Errors
 
@@ -15,62 +16,13 @@ extension VerificationFailure {
     ///
     /// Drains the thread's OpenSSL error queue, so that a later call does not report stale errors.
     static func openSSL(_ code: Code, _ reason: String) -> VerificationFailure {
-        let details = VerifierErrorQueue.drain()
+        let details = OpenSSLErrorQueue.drain()
         guard !details.isEmpty else { return VerificationFailure(code, reason) }
         return VerificationFailure(code, "\(reason) (OpenSSL: \(details.joined(separator: "; ")))")
     }
 }
 
-/// The thread-local error queue OpenSSL fills when a call fails.
-enum VerifierErrorQueue {
-    /// Removes every queued error and returns one "library: reason" line for each distinct one, oldest first.
-    static func drain() -> [String] {
-        var lines: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            let reason = ERR_reason_error_string(code).map { String(cString: $0) } ?? "reason \(ERR_GET_REASON(code))"
-            let line = ERR_lib_error_string(code).map { "\(String(cString: $0)): \(reason)" } ?? reason
-            if !lines.contains(line) { lines.append(line) }
-        }
-        return lines
-    }
-
-    /// Forgets every queued error (before a check, and after a failure that is expected and handled).
-    static func clear() {
-        ERR_clear_error()
-    }
-
-    /// Whether the most recent queued error is `reason` from library `library` (without removing it).
-    static func lastIs(library: Int32, reason: Int32) -> Bool {
-        let code = ERR_peek_last_error()
-        return code != 0 && ERR_GET_LIB(code) == library && ERR_GET_REASON(code) == reason
-    }
-
-    /// Whether the queue is empty.
-    static var isEmpty: Bool { ERR_peek_error() == 0 }
-}
-
 // MARK: - Ownership of C pointers
-
-/// Owns one OpenSSL object and frees it with the matching `*_free` function when the owner goes away.
-///
-/// For short-lived objects inside one function; certificates have their own class (``VerifierCertificate``).
-final class VerifierOwned<Pointer> {
-    /// The owned pointer; valid as long as this owner is alive.
-    let pointer: Pointer
-    private let release: (Pointer) -> Void
-
-    /// Takes ownership of `pointer`.
-    init(_ pointer: Pointer, release: @escaping (Pointer) -> Void) {
-        self.pointer = pointer
-        self.release = release
-    }
-
-    deinit {
-        release(pointer)
-    }
-}
 
 /// A `STACK_OF(X509)` that does not own its certificates: the caller keeps them alive while the stack lives.
 final class CertificateStack {
@@ -112,7 +64,7 @@ final class VerifierSHA256: @unchecked Sendable {
     private init() {
         guard let fetched = EVP_MD_fetch(nil, "SHA256", nil) else {
             // The default provider always offers SHA-256; without it nothing in this layer can work.
-            preconditionFailure("OpenSSL's default provider has no SHA-256: \(VerifierErrorQueue.drain())")
+            preconditionFailure("OpenSSL's default provider has no SHA-256: \(OpenSSLErrorQueue.drain())")
         }
         pointer = fetched
     }
@@ -212,14 +164,14 @@ final class VerifierCertificate: @unchecked Sendable {
         guard pem.count <= Int32.max else {
             throw VerificationFailure(.trustList, "\(source) is larger than 2 GiB; it cannot be a list of certificates")
         }
-        VerifierErrorQueue.clear()
+        OpenSSLErrorQueue.clear()
         let result = pem.withUnsafeBufferPointer { buffer -> Result<[VerifierCertificate], VerificationFailure> in
             // BIO_new_mem_buf needs a non-NULL pointer even for no bytes.
             let base = buffer.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!
             guard let created = BIO_new_mem_buf(base, Int32(buffer.count)) else {
                 return .failure(.openSSL(.trustList, "OpenSSL could not wrap \(source) in a buffer"))
             }
-            let bio = VerifierOwned(created) { BIO_free($0) }
+            let bio = OpenSSLObject(created) { BIO_free($0) }
             var certificates: [VerifierCertificate] = []
             while let certificate = PEM_read_bio_X509(bio.pointer, nil, CCampus_pem_no_password, nil) {
                 certificates.append(VerifierCertificate(taking: certificate))
@@ -228,15 +180,15 @@ final class VerifierCertificate: @unchecked Sendable {
         }
         let certificates = try result.get()
         // Reading ends with PEM_R_NO_START_LINE when no further block follows; any other error is damage.
-        if !VerifierErrorQueue.isEmpty
-            && !VerifierErrorQueue.lastIs(library: ERR_LIB_PEM, reason: PEM_R_NO_START_LINE)
+        if !OpenSSLErrorQueue.isEmpty
+            && !OpenSSLErrorQueue.lastIs(library: ERR_LIB_PEM, reason: PEM_R_NO_START_LINE)
         {
             throw .openSSL(
                 .trustList,
                 "certificate \(certificates.count + 1) of \(source) is damaged PEM; replace the file with the"
                     + " certificates as published")
         }
-        VerifierErrorQueue.clear()
+        OpenSSLErrorQueue.clear()
         guard !certificates.isEmpty else {
             throw VerificationFailure(
                 .trustList, "\(source) holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
@@ -274,20 +226,20 @@ final class VerifierCertificate: @unchecked Sendable {
     /// A certificate whose extensions OpenSSL finds invalid reports no bits (an empty set), never `nil`.
     var keyUsage: UInt32? {
         let bits = X509_get_key_usage(pointer)
-        VerifierErrorQueue.clear()
+        OpenSSLErrorQueue.clear()
         return bits == UInt32.max ? nil : bits
     }
 
     /// Whether the certificate is self-signed (names and key identifiers match; the signature is not checked).
     var isSelfSigned: Bool {
-        defer { VerifierErrorQueue.clear() }
+        defer { OpenSSLErrorQueue.clear() }
         return X509_self_signed(pointer, 0) == 1
     }
 
     /// Fills the certificate's extension cache, so that threads that verify with it only ever read it.
     func cacheExtensions() {
         _ = X509_check_purpose(pointer, -1, 0)
-        VerifierErrorQueue.clear()
+        OpenSSLErrorQueue.clear()
     }
 
     private static func readableName(_ name: OpaquePointer?) -> String {
@@ -301,14 +253,14 @@ final class VerifierCertificate: @unchecked Sendable {
                 return String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)
             }
         }
-        VerifierErrorQueue.clear()
+        OpenSSLErrorQueue.clear()
         guard let created = BIO_new(BIO_s_mem()) else {
-            VerifierErrorQueue.clear()
+            OpenSSLErrorQueue.clear()
             return ""
         }
-        let bio = VerifierOwned(created) { BIO_free($0) }
+        let bio = OpenSSLObject(created) { BIO_free($0) }
         guard X509_NAME_print_ex(bio.pointer, name, 0, CCampus_XN_FLAG_ONELINE_UTF8()) >= 0 else {
-            VerifierErrorQueue.clear()
+            OpenSSLErrorQueue.clear()
             return ""
         }
         var data: UnsafeMutablePointer<CChar>? = nil
@@ -322,7 +274,7 @@ final class VerifierCertificate: @unchecked Sendable {
     private static func date(of time: UnsafePointer<ASN1_TIME>) -> Date? {
         var parts = tm()
         guard ASN1_TIME_to_tm(time, &parts) == 1 else {
-            VerifierErrorQueue.clear()
+            OpenSSLErrorQueue.clear()
             return nil
         }
         return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))

@@ -1,4 +1,5 @@
 import Foundation
+import Certificates
 internal import COpenSSL
 
 /// Why a signature or certificate check failed: a stable code and a sentence a person understands.
@@ -98,8 +99,8 @@ public enum SignatureVerifier {
         trust: TrustList,
         at time: Date
     ) -> Result<VerifiedSigner, VerificationFailure> {
-        VerifierErrorQueue.clear()
-        defer { VerifierErrorQueue.clear() }
+        OpenSSLErrorQueue.clear()
+        defer { OpenSSLErrorQueue.clear() }
         do throws(VerificationFailure) {
             let signature = try DetachedSignature(der: cms, trust: trust)
             try signature.verify(content: content)
@@ -126,8 +127,8 @@ public enum SignatureVerifier {
         trust: TrustList,
         at time: Date
     ) -> Result<VerifiedSigner, VerificationFailure> {
-        VerifierErrorQueue.clear()
-        defer { VerifierErrorQueue.clear() }
+        OpenSSLErrorQueue.clear()
+        defer { OpenSSLErrorQueue.clear() }
         do throws(VerificationFailure) {
             guard der.count <= maximumSignatureSize, let certificate = trust.certificate(der: der) else {
                 throw .openSSL(.malformedSignature, "the issuer certificate is not one DER X.509 certificate")
@@ -147,7 +148,7 @@ public enum SignatureVerifier {
 /// A parsed detached CMS SignedData with exactly one signer whose certificate it carries.
 final class DetachedSignature {
     /// The owned `CMS_ContentInfo` (without its certificates when they could be split off).
-    private let contentInfo: VerifierOwned<OpaquePointer>
+    private let contentInfo: OpenSSLObject<OpaquePointer>
     /// The one `CMS_SignerInfo`, owned by `contentInfo`.
     private let signerInfo: OpaquePointer
     /// The certificates of the CMS `certificates` field, in order.
@@ -190,7 +191,7 @@ final class DetachedSignature {
         guard let decoded else {
             throw .openSSL(.malformedSignature, "the signature is not a readable CMS structure")
         }
-        let contentInfo = VerifierOwned(decoded.object) { CMS_ContentInfo_free($0) }
+        let contentInfo = OpenSSLObject(decoded.object) { CMS_ContentInfo_free($0) }
         guard split == nil || decoded.used == parsed.count else {
             throw VerificationFailure(.malformedSignature, "the signature is not a readable CMS structure")
         }
@@ -289,7 +290,7 @@ final class DetachedSignature {
             return (certificates, split.certificates)
         }
         guard let created = CMS_get1_certs(contentInfo) else { return ([], []) }
-        let stack = VerifierOwned(created) { CCampus_sk_X509_pop_free($0) }
+        let stack = OpenSSLObject(created) { CCampus_sk_X509_pop_free($0) }
         var certificates: [VerifierCertificate] = []
         var ders: [[UInt8]] = []
         for index in 0..<max(0, CCampus_sk_X509_num(stack.pointer)) {
@@ -311,8 +312,8 @@ final class DetachedSignature {
     func verify(content: [UInt8]) throws(VerificationFailure) {
         let verdict = withExtendedLifetime(contentInfo) { CMS_SignerInfo_verify(signerInfo) }
         guard verdict == 1 else {
-            if VerifierErrorQueue.lastIs(library: ERR_LIB_CMS, reason: CMS_R_VERIFICATION_FAILURE) {
-                VerifierErrorQueue.clear()
+            if OpenSSLErrorQueue.lastIs(library: ERR_LIB_CMS, reason: CMS_R_VERIFICATION_FAILURE) {
+                OpenSSLErrorQueue.clear()
                 throw VerificationFailure(
                     .documentChanged,
                     "the document was changed after it was signed (the signature value does not match the"
@@ -383,7 +384,7 @@ final class DetachedSignature {
         name: String,
         decode: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> OpaquePointer?,
         release: @escaping (OpaquePointer) -> Void
-    ) throws(VerificationFailure) -> VerifierOwned<OpaquePointer>? {
+    ) throws(VerificationFailure) -> OpenSSLObject<OpaquePointer>? {
         guard CMS_signed_get_attr_by_NID(signerInfo, nid, -1) >= 0 else { return nil }
         guard let raw = CMS_signed_get0_data_by_OBJ(signerInfo, OBJ_nid2obj(nid), -3, V_ASN1_SEQUENCE) else {
             throw .openSSL(.malformedSignature, "the signature's \(name) attribute is not a single value")
@@ -393,7 +394,7 @@ final class DetachedSignature {
         guard let decoded else {
             throw .openSSL(.malformedSignature, "the signature's \(name) attribute cannot be read")
         }
-        let owner = VerifierOwned(decoded.object, release: release)
+        let owner = OpenSSLObject(decoded.object, release: release)
         guard decoded.used == der.count else {
             throw VerificationFailure(.malformedSignature, "the signature's \(name) attribute has trailing bytes")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Certificates
 internal import COpenSSL
 internal import Synchronization
 
@@ -20,7 +21,7 @@ public final class TrustList: @unchecked Sendable {
     // the store's lock), each verification uses its own X509_STORE_CTX, and every certificate that threads share
     // (on the list or in a cache) has its extension cache filled first, so that verifying threads only read it.
     /// The `X509_STORE` holding every certificate on the list.
-    private let store: VerifierOwned<OpaquePointer>
+    private let store: OpenSSLObject<OpaquePointer>
     /// Index into `certificatesDER` by SHA-256 thumbprint.
     private let indexByThumbprint: [[UInt8]: Int]
     /// Certificates met in signatures (and the list's own), parsed once: DER → certificate.
@@ -66,7 +67,7 @@ public final class TrustList: @unchecked Sendable {
         guard let created = X509_STORE_new() else {
             throw .openSSL(.trustList, "OpenSSL could not allocate a certificate store")
         }
-        let store = VerifierOwned(created) { X509_STORE_free($0) }
+        let store = OpenSSLObject(created) { X509_STORE_free($0) }
         // Any purpose: OpenSSL's S/MIME purpose check would refuse issuer certificates without an e-mail EKU; the
         // verifier checks key usage itself. Chains longer than a few certificates are not ours.
         guard X509_STORE_set_purpose(store.pointer, X509_PURPOSE_ANY) == 1,
@@ -219,7 +220,7 @@ public final class TrustList: @unchecked Sendable {
         guard let created = X509_STORE_CTX_new() else {
             throw .openSSL(.untrusted, "OpenSSL could not allocate a certificate verification")
         }
-        let context = VerifierOwned(created) { X509_STORE_CTX_free($0) }
+        let context = OpenSSLObject(created) { X509_STORE_CTX_free($0) }
         guard X509_STORE_CTX_init(context.pointer, store.pointer, certificate.pointer, intermediates) == 1 else {
             throw .openSSL(.untrusted, "OpenSSL could not start verifying the \(role)")
         }
@@ -230,7 +231,7 @@ public final class TrustList: @unchecked Sendable {
         guard verdict == 1 else {
             throw Self.failure(of: context.pointer, chain: chain, role: role, time: time)
         }
-        VerifierErrorQueue.clear()
+        OpenSSLErrorQueue.clear()
         return chain
     }
 
@@ -257,7 +258,7 @@ public final class TrustList: @unchecked Sendable {
         let depth = Int(X509_STORE_CTX_get_error_depth(context))
         let current = X509_STORE_CTX_get_current_cert(context).map(VerifierCertificate.init(sharing:))
         let openSSLReason = X509_verify_cert_error_string(Int(error)).map { String(cString: $0) } ?? "error \(error)"
-        let queued = VerifierErrorQueue.drain()
+        let queued = OpenSSLErrorQueue.drain()
         let details = queued.isEmpty ? openSSLReason : "\(openSSLReason); \(queued.joined(separator: "; "))"
 
         // Which certificate failed: the one checked, a root, or one in between.
