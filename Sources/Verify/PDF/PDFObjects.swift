@@ -106,10 +106,15 @@ struct PDFParser {
 
     mutating func parseInteger() throws(PDFReadError) -> Int {
         skipWhitespaceAndComments()
-        let token = regularToken()
-        guard !token.isEmpty, token.count <= 18, token.allSatisfy({ (0x30...0x39).contains($0) }),
-            let value = Int(String(decoding: token, as: UTF8.self))
-        else { throw PDFReadError("expected a number at byte \(position - token.count)") }
+        let start = position
+        var value = 0
+        while position < bytes.count, (0x30...0x39).contains(bytes[position]), position - start < 18 {
+            value = value * 10 + Int(bytes[position] - 0x30)
+            position += 1
+        }
+        guard position > start,
+            position >= bytes.count || Self.isWhitespace(bytes[position]) || Self.isDelimiter(bytes[position])
+        else { throw PDFReadError("expected a number at byte \(start)") }
         return value
     }
 
