@@ -122,10 +122,12 @@ struct CertificatePDFTests {
         _ = try ExternalTool.run(
             "pdftoppm",
             ["-r", "150", "-png", "-singlefile", pdf.path, fixture.folder.appendingPathComponent("page").path])
-        let decoded = try ExternalTool.run(
+        let symbols = try ExternalTool.run(
             "zbarimg", ["--quiet", "--raw", fixture.folder.appendingPathComponent("page.png").path]
         )
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+        .split(whereSeparator: \.isNewline).map(String.init)
+        #expect(symbols.count == 1, "zbarimg found \(symbols.count) symbols: \(symbols)")
+        let decoded = symbols.first ?? ""
         #expect(decoded == certificate.verificationURL)
         #expect(decoded.hasPrefix("https://campus.example.de/v/\(record.id)#"))
         let token = String(decoded.split(separator: "#", maxSplits: 1).last ?? "")
