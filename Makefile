@@ -41,3 +41,5 @@ test: test-deps
 
 bench: build
 	.build/release/campus bench score
+	.build/release/campus bench issue
+	.build/release/campus bench verify
