@@ -159,7 +159,7 @@ struct IssueCommand: ParsableCommand {
         try write(Array(try JSONOutput.encode(manifest).utf8), to: manifestPath)
         let issuedCount = counts.values.reduce(0, +)
         print(
-            "issued \(issuedCount) certificates (qualified \(counts[.qualified, default: 0]), scored "
+            "issued \(issuedCount) certificate\(issuedCount == 1 ? "" : "s") (qualified \(counts[.qualified, default: 0]), scored "
                 + "\(counts[.scored, default: 0]), attendance \(counts[.attendance, default: 0])), no tier \(withoutTier), "
                 + "failed \(failed); list: \(manifestPath)")
         if failed > 0 { throw ExitCode(1) }

@@ -59,16 +59,18 @@ struct VerifyCommand: ParsableCommand {
         let verifier = CertificateVerifier(trust: trustList, status: statusText, maximumSize: maxSize)
         let verdict: CertificateVerdict
         if let pdf {
+            // A file over the size limit is a verdict (refused), not a usage error; anything unreadable is.
+            let size = (try? FileManager.default.attributesOfItem(atPath: pdf)[.size] as? NSNumber)?.intValue ?? 0
+            if size > maxSize {
+                verdict = CertificateVerdict.refused(
+                    reason: "the file is \(size) bytes; at most \(maxSize) bytes are read (--max-size)")
+                try report(verdict)
+                throw ExitCode(1)
+            }
             let bytes: Data
             do {
                 bytes = try FileInput.read(pdf, limit: maxSize)
             } catch {
-                if FileManager.default.fileExists(atPath: pdf) {
-                    // Present but refused (too large): that is a verdict, not a usage error.
-                    verdict = CertificateVerdict.refused(reason: error.description)
-                    try report(verdict)
-                    throw ExitCode(1)
-                }
                 unreadable("\(error)")
             }
             verdict = verifier.verify(pdf: Array(bytes), token: token)
