@@ -3,18 +3,24 @@ internal import COpenSSL
 
 /// Message digests computed with OpenSSL.
 public enum Digest {
-    /// The SHA-256 digest of `bytes` (32 bytes).
+    /// The SHA-256 digest of `bytes` (32 bytes), hashed in place when the bytes are contiguous.
     public static func sha256<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        if let digest = bytes.withContiguousStorageIfAvailable({ sha256(UnsafeRawBufferPointer($0)) }) {
+            return digest
+        }
+        return Array(bytes).withUnsafeBytes { sha256($0) }
+    }
+
+    private static func sha256(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        let succeeded = Array(bytes).withUnsafeBytes { input in
-            output.withUnsafeMutableBufferPointer { out in
-                EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, EVP_sha256(), nil) == 1
-            }
+        let succeeded = output.withUnsafeMutableBufferPointer { out in
+            EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, SHA256Algorithm.shared.pointer, nil)
+                == 1
         }
         // EVP_Digest with SHA-256 fails only when the library cannot allocate; that is not recoverable.
-        precondition(succeeded, "OpenSSL could not compute SHA-256")
-        return Array(output.prefix(Int(length)))
+        precondition(succeeded && length == 32, "OpenSSL could not compute SHA-256")
+        return output
     }
 
     /// Lower-case hexadecimal spelling of `bytes`.

@@ -75,13 +75,13 @@ package final class OpenSSLObject<Pointer> {
 /// The SHA-256 message digest, fetched from OpenSSL's default provider once per process.
 ///
 /// `EVP_sha256()` would make OpenSSL look the implementation up again (under a lock) on every use.
-final class SHA256Algorithm: @unchecked Sendable {
+package final class SHA256Algorithm: @unchecked Sendable {
     // Sendable: a fetched EVP_MD is immutable and reference-counted by OpenSSL; it is shared read-only.
     /// The fetched `EVP_MD`.
-    let pointer: OpaquePointer
+    package let pointer: OpaquePointer
 
     /// The process-wide instance.
-    static let shared = SHA256Algorithm()
+    package static let shared = SHA256Algorithm()
 
     private init() {
         guard let fetched = EVP_MD_fetch(nil, "SHA256", nil) else {

@@ -48,46 +48,6 @@ final class CertificateStack {
     }
 }
 
-// MARK: - Digest
-
-/// The SHA-256 message digest, fetched from OpenSSL's default provider once per process.
-///
-/// `EVP_sha256()` would make OpenSSL look the implementation up again (under a lock) on every use.
-final class VerifierSHA256: @unchecked Sendable {
-    // Sendable: a fetched EVP_MD is immutable and reference-counted by OpenSSL; it is shared read-only.
-    /// The fetched `EVP_MD`.
-    let pointer: OpaquePointer
-
-    /// The process-wide instance.
-    static let shared = VerifierSHA256()
-
-    private init() {
-        guard let fetched = EVP_MD_fetch(nil, "SHA256", nil) else {
-            // The default provider always offers SHA-256; without it nothing in this layer can work.
-            preconditionFailure("OpenSSL's default provider has no SHA-256: \(OpenSSLErrorQueue.drain())")
-        }
-        pointer = fetched
-    }
-
-    deinit {
-        EVP_MD_free(pointer)
-    }
-
-    /// The 32-byte SHA-256 digest of `bytes`, computed in place (the bytes are not copied).
-    func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let succeeded = bytes.withUnsafeBytes { input in
-            output.withUnsafeMutableBufferPointer { out in
-                EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, pointer, nil) == 1
-            }
-        }
-        // EVP_Digest with a fetched SHA-256 fails only when the library cannot allocate; that is not recoverable.
-        precondition(succeeded && length == 32, "OpenSSL could not compute SHA-256")
-        return output
-    }
-}
-
 // MARK: - DER
 
 /// The DER encoding an OpenSSL `i2d_*` function produces, or `nil` when it fails.

@@ -333,7 +333,7 @@ final class DetachedSignature {
             throw .openSSL(
                 .malformedSignature, "the signature has no single 32-byte SHA-256 message-digest attribute")
         }
-        guard VerifierSHA256.shared.digest(content) == signedDigest else {
+        guard Digest.sha256(content) == signedDigest else {
             throw VerificationFailure(
                 .documentChanged,
                 "the document was changed after it was signed (its SHA-256 digest differs from the signed one)")

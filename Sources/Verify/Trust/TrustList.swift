@@ -50,7 +50,7 @@ public final class TrustList: @unchecked Sendable {
             guard let der = certificate.der else {
                 throw .openSSL(.trustList, "certificate \(ders.count + 1) of the trust list cannot be encoded as DER")
             }
-            let thumbprint = VerifierSHA256.shared.digest(der)
+            let thumbprint = Digest.sha256(der)
             guard index[thumbprint] == nil else { continue }
             index[thumbprint] = ders.count
             ders.append(der)
@@ -203,7 +203,7 @@ public final class TrustList: @unchecked Sendable {
             throw .openSSL(.untrusted, "the validity of the \(role) “\(name)” cannot be read")
         }
         return VerifiedSigner(
-            certificateDER: der, thumbprint: VerifierSHA256.shared.digest(der), subjectName: name,
+            certificateDER: der, thumbprint: Digest.sha256(der), subjectName: name,
             notAfter: notAfter, rootSubjectName: root.subjectName)
     }
 
