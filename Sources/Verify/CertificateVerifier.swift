@@ -111,7 +111,9 @@ public final class CertificateVerifier: Sendable {
             return done()
         }
         let signer: VerifiedSigner
-        switch SignatureVerifier.verifyDetachedCMS(cms, content: document.signedContent, trust: trust, at: time) {
+        switch SignatureVerifier.verifyDetachedCMS(
+            cms, contentParts: document.signedParts, trust: trust, at: time)
+        {
         case .success(let verified):
             signer = verified
             checks.append(VerificationCheck("signature", true, "the signature matches the document"))

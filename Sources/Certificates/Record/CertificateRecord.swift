@@ -115,9 +115,10 @@ public struct CertificateRecord: Sendable, Equatable {
             ("holder.name", holder.name), ("course.title", course.title), ("course.provider", course.provider),
             ("issuer", issuer),
         ] {
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw fail(field, "is empty") }
-            guard value.count <= Self.maximumTextLength else {
+            guard value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+                throw fail(field, "is empty")
+            }
+            guard value.utf8.count <= Self.maximumTextLength || value.count <= Self.maximumTextLength else {
                 throw fail(field, "is longer than \(Self.maximumTextLength) characters")
             }
             // Control characters (general category Cc): U+0000–U+001F and U+007F–U+009F.
@@ -156,15 +157,21 @@ public struct CertificateRecord: Sendable, Equatable {
 /// `YYYY-MM-DD` dates as text.
 enum DateText {
     static func isValid(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard (0x30...0x39).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             (1900...2999).contains(year), (1...12).contains(month), day >= 1
         else { return false }
-        let days = [
-            31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-            31,
-        ]
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         return day <= days[month - 1]
     }
 

@@ -11,6 +11,26 @@ public enum Digest {
         return Array(bytes).withUnsafeBytes { sha256($0) }
     }
 
+    /// The SHA-256 digest of `parts` hashed one after the other, as if joined (no copy is made).
+    public static func sha256(parts: [ArraySlice<UInt8>]) -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else { preconditionFailure("OpenSSL could not allocate a digest") }
+        defer { EVP_MD_CTX_free(context) }
+        var succeeded = EVP_DigestInit_ex(context, SHA256Algorithm.shared.pointer, nil) == 1
+        for part in parts where succeeded {
+            succeeded = part.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, $0.count) == 1 }
+        }
+        var output = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        if succeeded {
+            succeeded = output.withUnsafeMutableBufferPointer {
+                EVP_DigestFinal_ex(context, $0.baseAddress, &length) == 1
+            }
+        }
+        // Digesting fails only when the library cannot allocate; that is not recoverable.
+        precondition(succeeded && length == 32, "OpenSSL could not compute SHA-256")
+        return output
+    }
+
     private static func sha256(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0

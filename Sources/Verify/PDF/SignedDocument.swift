@@ -13,8 +13,8 @@ struct SignedDocument {
     let subFilter: String
     /// `/ByteRange` as written.
     let byteRange: [Int]
-    /// The bytes the signature covers (the byte ranges joined).
-    let signedContent: [UInt8]
+    /// The bytes the signature covers: the two byte ranges, as slices of the file (not copied).
+    let signedParts: [ArraySlice<UInt8>]
     /// The `/Contents` bytes (CMS, possibly zero-padded).
     let signatureContents: [UInt8]
     /// `/M` of the signature dictionary, if any.
@@ -108,16 +108,13 @@ struct SignedDocument {
                     ? "\(bytes.count - secondStart - secondLength) bytes were appended after the signed part"
                     : "the signed byte range reaches past the end of the file")
         }
-        var signedContent = [UInt8]()
-        signedContent.reserveCapacity(firstLength + secondLength)
-        signedContent += bytes[0..<firstLength]
-        signedContent += bytes[secondStart..<(secondStart + secondLength)]
+        let signedParts = [bytes[0..<firstLength], bytes[secondStart..<(secondStart + secondLength)]]
 
         let record = try embeddedRecord(catalog: catalog, objects: &objects)
         let signingTime: String? =
             if case .string(let time, _)? = signature["M"] { String(decoding: time, as: UTF8.self) } else { nil }
         return SignedDocument(
-            subFilter: subFilter, byteRange: byteRange, signedContent: signedContent, signatureContents: contents,
+            subFilter: subFilter, byteRange: byteRange, signedParts: signedParts, signatureContents: contents,
             signingTime: signingTime, embeddedRecord: record)
     }
 

@@ -99,6 +99,16 @@ public enum SignatureVerifier {
         trust: TrustList,
         at time: Date
     ) -> Result<VerifiedSigner, VerificationFailure> {
+        verifyDetachedCMS(cms, contentParts: [content[...]], trust: trust, at: time)
+    }
+
+    /// The same check with the signed content given as parts (a PDF's two byte ranges), hashed in place.
+    public static func verifyDetachedCMS(
+        _ cms: [UInt8],
+        contentParts content: [ArraySlice<UInt8>],
+        trust: TrustList,
+        at time: Date
+    ) -> Result<VerifiedSigner, VerificationFailure> {
         OpenSSLErrorQueue.clear()
         defer { OpenSSLErrorQueue.clear() }
         do throws(VerificationFailure) {
@@ -309,7 +319,7 @@ final class DetachedSignature {
     ///
     /// - Throws: ``VerificationFailure`` (`.documentChanged`) when either does not match, `.malformedSignature`
     ///   when the attributes break CMS's rules or the signature cannot be checked at all.
-    func verify(content: [UInt8]) throws(VerificationFailure) {
+    func verify(content: [ArraySlice<UInt8>]) throws(VerificationFailure) {
         let verdict = withExtendedLifetime(contentInfo) { CMS_SignerInfo_verify(signerInfo) }
         guard verdict == 1 else {
             if OpenSSLErrorQueue.lastIs(library: ERR_LIB_CMS, reason: CMS_R_VERIFICATION_FAILURE) {
@@ -333,7 +343,7 @@ final class DetachedSignature {
             throw .openSSL(
                 .malformedSignature, "the signature has no single 32-byte SHA-256 message-digest attribute")
         }
-        guard Digest.sha256(content) == signedDigest else {
+        guard Digest.sha256(parts: content) == signedDigest else {
             throw VerificationFailure(
                 .documentChanged,
                 "the document was changed after it was signed (its SHA-256 digest differs from the signed one)")
