@@ -60,7 +60,7 @@ struct QuizSession {
             print("")
             let pointsLabel = item.points == .one ? words.point : words.points
             print("\(words.question) \(index + 1)/\(draw.items.count) · \(words.number(item.points)) \(pointsLabel)")
-            print(item.stem.trimmingCharacters(in: .whitespacesAndNewlines))
+            print(Terminal.render(item.stem))
             let prompt = AnswerPrompt(item: item, order: drawn.choiceOrder, words: words)
             prompt.show()
             var response: Response? = nil
@@ -103,10 +103,10 @@ struct QuizSession {
         case .partiallyCorrect: print("~ \(words.partlyCorrect) (\(earned))")
         case .incorrect, .unanswered: print("✗ \(words.wrong) (\(earned))")
         }
-        for text in feedback.responseFeedback { print("  \(text.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        for text in feedback.responseFeedback { print("  \(Terminal.render(text))") }
         if feedback.score.verdict != .correct { print("  \(words.solution): \(prompt.solution)") }
         if let general = feedback.generalFeedback {
-            print("  \(general.trimmingCharacters(in: .whitespacesAndNewlines))")
+            print("  \(Terminal.render(general))")
         }
     }
 }
@@ -283,4 +283,18 @@ struct QuizWords {
         hintNumber: "Please type a number, e.g. 4.5.", hintText: "Please type an answer.",
         hintMatching: "Please type pairs, e.g. 1A 2C.", hintOrdering: "Please type all letters in order, e.g. C A B.",
         trueWord: "true", falseWord: "false", pointsTotal: "points", decimalSeparator: ".")
+}
+
+/// Markdown emphasis for the terminal: `**bold**` and `*italic*` become ANSI styles on a terminal and
+/// plain text otherwise.
+enum Terminal {
+    static let isInteractive = isatty(STDOUT_FILENO) == 1
+
+    static func render(_ markdown: String) -> String {
+        var text = markdown.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (boldOn, italicOn, off) = isInteractive ? ("\u{1B}[1m", "\u{1B}[3m", "\u{1B}[0m") : ("", "", "")
+        text = text.replacing(/\*\*([^*\n]+)\*\*/) { "\(boldOn)\($0.1)\(off)" }
+        text = text.replacing(/(^|[\s(])\*([^*\s][^*\n]*)\*/) { "\($0.1)\(italicOn)\($0.2)\(off)" }
+        return text
+    }
 }
