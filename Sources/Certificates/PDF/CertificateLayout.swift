@@ -41,7 +41,7 @@ struct CertificateLayout {
             }
             texts += [
                 words.certify, words.inCourse, words.scoreLabel, words.proctoring, words.issuerLabel, words.idLabel,
-                words.verifyLabel, words.signatureNote, words.ectsUnit, "KommunalCampus",
+                words.verifyLabel, words.signatureNote, words.ectsUnit, "KommunalCampus", "KC",
             ]
         }
         return texts
@@ -242,6 +242,22 @@ struct CertificateLayout {
         for line in balancedWrap(period, font: sans, size: 12, width: Self.textWidth) {
             canvas.text(line, font: sans, size: 12, x: cx, y: y, alignment: .center)
             y -= 15
+        }
+
+        // Attendance: a seal fills the space the score takes on the other designs.
+        if record.tier == .attendance, y - Self.bodyFloor > 150 {
+            let centerY = (y + Self.bodyFloor) / 2
+            canvas.strokeColor(palette.accent)
+            canvas.lineWidth(2)
+            canvas.circle(centerX: cx, centerY: centerY, radius: 46, fill: false)
+            canvas.lineWidth(0.6)
+            canvas.circle(centerX: cx, centerY: centerY, radius: 40, fill: false)
+            canvas.text(
+                serif.shape("KC", cache: true), font: serif, size: 26, x: cx, y: centerY - 4, alignment: .center,
+                color: palette.primary)
+            canvas.text(
+                sans.shape("KommunalCampus", cache: true), font: sans, size: 6.5, x: cx, y: centerY - 18,
+                alignment: .center, color: palette.primary)
         }
 
         // Tier block.
