@@ -176,11 +176,11 @@ struct Canvas {
                 }
                 let start = column
                 while column < code.size && code.isDark(row: row, column: column) { column += 1 }
-                PDFSyntax.appendNumber(Double(start), to: &content)
+                PDFSyntax.appendInteger(start, to: &content)
                 content.append(0x20)
-                PDFSyntax.appendNumber(Double(code.size - 1 - row), to: &content)
+                PDFSyntax.appendInteger(code.size - 1 - row, to: &content)
                 content.append(0x20)
-                PDFSyntax.appendNumber(Double(column - start), to: &content)
+                PDFSyntax.appendInteger(column - start, to: &content)
                 bytes(" 1 re\n")
             }
         }

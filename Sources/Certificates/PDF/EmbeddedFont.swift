@@ -92,10 +92,18 @@ struct GlyphUsage {
     /// Records the glyphs of `shaped`, mapping each glyph to the characters of its cluster.
     mutating func record(_ shaped: ShapedText) {
         let utf8 = Array(shaped.text.utf8)
-        let clusterStarts = Set(shaped.glyphs.map(\.cluster)).sorted()
+        // Cluster starts in text order (right-to-left runs list glyphs in descending clusters).
+        let starts = shaped.glyphs.map(\.cluster).sorted()
         for glyph in shaped.glyphs where text[glyph.glyphID] == nil {
             let start = glyph.cluster
-            let end = clusterStarts.first { $0 > start } ?? utf8.count
+            // The cluster ends where the next larger cluster starts (binary search).
+            var low = 0
+            var high = starts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if starts[middle] <= start { low = middle + 1 } else { high = middle }
+            }
+            let end = low < starts.count ? starts[low] : utf8.count
             guard start < end, end <= utf8.count else { continue }
             // Glyphs sharing a cluster (a base and its marks): the first carries the text.
             text[glyph.glyphID] = String(decoding: utf8[start..<end], as: UTF8.self)

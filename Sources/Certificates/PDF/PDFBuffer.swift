@@ -136,7 +136,8 @@ enum PDFSyntax {
         }
     }
 
-    private static func appendInteger(_ value: Int, to output: inout [UInt8]) {
+    /// Appends a non-negative integer as ASCII digits.
+    static func appendInteger(_ value: Int, to output: inout [UInt8]) {
         if value >= 10 { appendInteger(value / 10, to: &output) }
         output.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
