@@ -47,7 +47,7 @@ public struct Gradebook: Sendable {
         do {
             file = try JSONDecoder().decode(GradebookFile.self, from: data)
         } catch let error as DecodingError {
-            throw AssessmentError(.gradebook, "gradebook is malformed: \(Blueprint.describe(error))")
+            throw AssessmentError(.gradebook, "gradebook is malformed: \(DecodingProblem.describe(error))")
         } catch {
             throw AssessmentError(.gradebook, "gradebook is not valid JSON: \(error.localizedDescription)")
         }
@@ -95,17 +95,7 @@ private func points(_ value: Decimal, field: String) throws(AssessmentError) -> 
     return rational
 }
 
-private func isDate(_ text: String) -> Bool {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-        let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-    else { return false }
-    var components = DateComponents()
-    (components.year, components.month, components.day) = (year, month, day)
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    return components.isValidDate(in: calendar)
-}
+private func isDate(_ text: String) -> Bool { CalendarDate.isValid(text) }
 
 private struct GradebookFile: Decodable {
     var course: CourseFile
@@ -130,7 +120,8 @@ private struct LenientLearner: Decodable {
         } catch let error as DecodingError {
             learner = nil
             identity = try? Identity(from: decoder)
-            problem = Blueprint.describe(error, droppingPrefix: "learners[\(decoder.codingPath.last?.intValue ?? 0)]")
+            problem = DecodingProblem.describe(
+                error, droppingPrefix: "learners[\(decoder.codingPath.last?.intValue ?? 0)]")
         }
     }
 }

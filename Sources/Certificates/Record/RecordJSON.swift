@@ -35,7 +35,7 @@ extension CertificateRecord {
         do {
             file = try JSONDecoder().decode(RecordFile.self, from: Data(data))
         } catch let error as DecodingError {
-            throw CertificateError(.record, describe(error))
+            throw CertificateError(.record, DecodingProblem.describe(error))
         } catch {
             throw CertificateError(.record, "record is not valid JSON")
         }
@@ -85,7 +85,7 @@ extension CertificateRecord {
         do {
             file = try JSONDecoder().decode(CanonicalRecordFile.self, from: Data(data))
         } catch let error as DecodingError {
-            throw CertificateError(.record, describe(error))
+            throw CertificateError(.record, DecodingProblem.describe(error))
         } catch {
             throw CertificateError(.record, "the embedded record is not valid JSON")
         }
@@ -103,21 +103,6 @@ extension CertificateRecord {
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw CertificateError(
                 .record, "\(prefix)\(unknown): unknown field (expected \(allowed.sorted().joined(separator: ", ")))")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map(\.stringValue).joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
-        case .typeMismatch(let type, let context):
-            let expected = type == Decimal.self ? "a number" : type == String.self ? "text" : "an object"
-            return "\(path(context.codingPath)): expected \(expected)"
-        case .valueNotFound(_, let context): return "\(path(context.codingPath)): missing value"
-        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default: return "record is malformed"
         }
     }
 

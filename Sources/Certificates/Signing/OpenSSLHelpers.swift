@@ -158,7 +158,7 @@ func withReadOnlyBIO<Result>(
 ///
 /// `encode` is called twice, as the i2d convention wants: with `nil` for the length, then with a cursor into
 /// a buffer of that length.
-func encodeDER(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8]? {
+package func encodeDER(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8]? {
     let length = encode(nil)
     guard length > 0 else { return nil }
     var bytes = [UInt8](repeating: 0, count: Int(length))

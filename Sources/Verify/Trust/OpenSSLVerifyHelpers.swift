@@ -50,21 +50,6 @@ final class CertificateStack {
 
 // MARK: - DER
 
-/// The DER encoding an OpenSSL `i2d_*` function produces, or `nil` when it fails.
-///
-/// `encode` is called twice, as the i2d convention wants: with `nil` for the length, then with a cursor into
-/// a buffer of that length.
-func verifierEncodeDER(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8]? {
-    let length = encode(nil)
-    guard length > 0 else { return nil }
-    var bytes = [UInt8](repeating: 0, count: Int(length))
-    let written = bytes.withUnsafeMutableBufferPointer { buffer in
-        var cursor = buffer.baseAddress
-        return encode(&cursor)
-    }
-    return written == length ? bytes : nil
-}
-
 /// The object an OpenSSL `d2i_*` function decodes from the start of `der`, and how many bytes it used; `nil`
 /// when decoding fails.
 ///
@@ -158,7 +143,7 @@ final class VerifierCertificate: @unchecked Sendable {
 
     /// The DER encoding, or `nil` when OpenSSL cannot encode it (it can, for a certificate it parsed).
     var der: [UInt8]? {
-        verifierEncodeDER { i2d_X509(pointer, $0) }
+        encodeDER { i2d_X509(pointer, $0) }
     }
 
     /// The subject's common name, or the whole subject on one line when it has none.
