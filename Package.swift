@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -32,17 +33,20 @@ let package = Package(
             providers: [.apt(["libharfbuzz-dev"])]
         ),
         .systemLibrary(
-            name: "CZlib",
+            name: "CCampusZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "Assessment",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "Certificates",
-            dependencies: ["Assessment", "COpenSSL", "CQREncode", "CHarfBuzz", "CZlib"]
+            dependencies: ["Assessment", "COpenSSL", "CQREncode", "CHarfBuzz", "CCampusZlib"]
         ),
         .target(
             name: "Verify",

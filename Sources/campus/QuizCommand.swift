@@ -60,8 +60,8 @@ struct QuizSession {
             print("")
             let pointsLabel = item.points == .one ? words.point : words.points
             print("\(words.question) \(index + 1)/\(draw.items.count) · \(words.number(item.points)) \(pointsLabel)")
-            print(Terminal.render(item.stem))
             let prompt = AnswerPrompt(item: item, order: drawn.choiceOrder, words: words)
+            print(Terminal.render(prompt.displayedStem))
             prompt.show()
             var response: Response? = nil
             while true {
@@ -102,6 +102,9 @@ struct QuizSession {
         case .correct: print("✓ \(words.correct) (\(earned))")
         case .partiallyCorrect: print("~ \(words.partlyCorrect) (\(earned))")
         case .incorrect, .unanswered: print("✗ \(words.wrong) (\(earned))")
+        case .awaitingGrading:
+            print("… \(words.awaitingGrading)")
+            return
         }
         for text in feedback.responseFeedback { print("  \(Terminal.render(text))") }
         if feedback.score.verdict != .correct { print("  \(words.solution): \(prompt.solution)") }
@@ -125,14 +128,44 @@ struct AnswerPrompt {
         return shown.count == choices.count ? shown : choices
     }
 
+    /// Gap ids of a cloze item in stem order.
+    private var gapOrder: [Gap] {
+        guard case .cloze(let gaps) = item.kind else { return [] }
+        let byID = Dictionary(gaps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ClozeText.placeholders(in: item.stem).compactMap { byID[$0] }
+    }
+
+    /// The stem with cloze gaps shown as `[1]`, `[2]`, ...
+    var displayedStem: String {
+        var stem = item.stem
+        for (index, gap) in gapOrder.enumerated() {
+            stem = stem.replacingOccurrences(of: ClozeText.placeholder(gap.id), with: "[\(index + 1)]")
+        }
+        return stem
+    }
+
     func show() {
         switch item.kind {
+        case .cloze:
+            for (index, gap) in gapOrder.enumerated() {
+                switch gap.kind {
+                case .choice(let options, _):
+                    let listed = options.enumerated().map { "\(Self.letters[$0.offset])) \($0.element.text)" }
+                    print("  [\(index + 1)] \(listed.joined(separator: "   "))")
+                case .text: print("  [\(index + 1)] (\(words.gapText))")
+                case .numeric: print("  [\(index + 1)] (\(words.gapNumber))")
+                }
+            }
+            print("  (\(words.hintCloze))")
+        case .essay(let template, _):
+            if let template { print("  \(Terminal.render(template))") }
+            print("  (\(words.essayHint))")
         case .singleChoice(let options, _), .multipleResponse(let options, _):
             for (index, option) in ordered(options).enumerated() { print("  \(Self.letters[index])) \(option.text)") }
             if case .multipleResponse = item.kind { print("  (\(words.severalAnswers))") }
         case .trueFalse:
             print("  (\(words.trueFalseHint))")
-        case .numeric(_, _, let unit):
+        case .numeric(_, let unit):
             if let unit { print("  (\(words.unit): \(unit))") }
         case .shortText:
             break
@@ -157,6 +190,8 @@ struct AnswerPrompt {
         case .shortText: words.hintText
         case .matching: words.hintMatching
         case .ordering: words.hintOrdering
+        case .cloze: words.hintCloze
+        case .essay: words.essayHint
         }
     }
 
@@ -190,6 +225,26 @@ struct AnswerPrompt {
             return Rational(decimal: text).map { .number($0) }
         case .shortText:
             return .text(text)
+        case .essay:
+            return .essay(line)
+        case .cloze:
+            let parts = line.split(separator: ";", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            let gaps = gapOrder
+            guard parts.count == gaps.count else { return nil }
+            var given: [String: String] = [:]
+            for (gap, part) in zip(gaps, parts) {
+                if case .choice(let options, _) = gap.kind {
+                    guard part.count == 1, let index = Self.letters.firstIndex(of: Character(part.uppercased())),
+                        index < options.count
+                    else { return nil }
+                    given[gap.id] = options[index].id
+                } else {
+                    given[gap.id] = part
+                }
+            }
+            return .gaps(given)
         case .matching(let premises, let responses, _):
             let shown = ordered(responses)
             var pairs: [String: String] = [:]
@@ -225,16 +280,32 @@ struct AnswerPrompt {
                 .joined(separator: ", ")
         case .trueFalse(let correct, _, _):
             return correct ? words.trueWord : words.falseWord
-        case .numeric(let correct, let tolerance, let unit):
-            var text = words.number(correct, places: 4)
-            switch tolerance {
+        case .numeric(let answers, let unit):
+            guard let best = answers.max(by: { $0.credit < $1.credit }) else { return "" }
+            var text = words.number(best.value, places: 4)
+            switch best.tolerance {
             case .exact: break
             case .absolute(let value): if value > .zero { text += " ± \(words.number(value, places: 4))" }
             case .relative(let value): if value > .zero { text += " ± \(words.number(value.percent(of: .one))) %" }
             }
             return unit.map { "\(text) \($0)" } ?? text
-        case .shortText(let accepted, let pattern):
-            return accepted.first ?? pattern ?? ""
+        case .shortText(let answers, let pattern, _):
+            return answers.max(by: { $0.credit < $1.credit })?.text ?? pattern ?? ""
+        case .cloze:
+            return gapOrder.enumerated().map { index, gap in
+                let key: String
+                switch gap.kind {
+                case .choice(let options, let correct):
+                    key = options.firstIndex { $0.id == correct }.map { String(Self.letters[$0]) } ?? correct
+                case .text(let answers, _):
+                    key = answers.max(by: { $0.credit < $1.credit })?.text ?? ""
+                case .numeric(let answers):
+                    key = answers.max(by: { $0.credit < $1.credit }).map { words.number($0.value, places: 4) } ?? ""
+                }
+                return "[\(index + 1)] \(key)"
+            }.joined(separator: "; ")
+        case .essay(_, let graderInfo):
+            return graderInfo ?? ""
         case .matching(let premises, let responses, let correct):
             return premises.enumerated().map { index, premise in
                 "\(index + 1)\(letter(correct[premise.id] ?? "", in: responses))"
@@ -252,6 +323,7 @@ struct QuizWords {
     var hintSingle, hintMultiple, hintNumber, hintText, hintMatching, hintOrdering, trueWord, falseWord: String
     var pointsTotal: String
     var decimalSeparator: String
+    var hintCloze, gapText, gapNumber, essayHint, awaitingGrading: String
 
     /// A rounded number in the language's spelling (German: decimal comma).
     func number(_ value: Rational, places: Int = 2) -> String {
@@ -270,7 +342,10 @@ struct QuizWords {
         hintNumber: "Bitte eine Zahl eingeben, z. B. 4,5.", hintText: "Bitte eine Antwort eingeben.",
         hintMatching: "Bitte Paare eingeben, z. B. 1A 2C.",
         hintOrdering: "Bitte alle Buchstaben in Reihenfolge eingeben, z. B. C A B.",
-        trueWord: "wahr", falseWord: "falsch", pointsTotal: "Punkten", decimalSeparator: ",")
+        trueWord: "wahr", falseWord: "falsch", pointsTotal: "Punkten", decimalSeparator: ",",
+        hintCloze: "Antworten für alle Lücken durch ; getrennt, z. B. B; Akte; 4,5", gapText: "Text",
+        gapNumber: "Zahl", essayHint: "Freitext in einer Zeile; er wird von einer Person bewertet",
+        awaitingGrading: "Wird von einer Person bewertet; zählt erst danach.")
 
     static let english = QuizWords(
         selfTest: "self-test", questions: "questions", seed: "seed",
@@ -282,7 +357,10 @@ struct QuizWords {
         hintSingle: "Please type one letter, e.g. B.", hintMultiple: "Please type letters, e.g. A,C.",
         hintNumber: "Please type a number, e.g. 4.5.", hintText: "Please type an answer.",
         hintMatching: "Please type pairs, e.g. 1A 2C.", hintOrdering: "Please type all letters in order, e.g. C A B.",
-        trueWord: "true", falseWord: "false", pointsTotal: "points", decimalSeparator: ".")
+        trueWord: "true", falseWord: "false", pointsTotal: "points", decimalSeparator: ".",
+        hintCloze: "Answers for all gaps separated by ;, e.g. B; file; 4.5", gapText: "text", gapNumber: "number",
+        essayHint: "free text on one line; a person grades it",
+        awaitingGrading: "Awaiting grading by a person; it counts only then.")
 }
 
 /// Markdown emphasis for the terminal: `**bold**` and `*italic*` become ANSI styles on a terminal and

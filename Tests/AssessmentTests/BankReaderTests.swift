@@ -87,7 +87,8 @@ struct BankReaderTests {
         #expect(bank.items[0].difficulty == .easy)
         #expect(
             bank.items[3].kind
-                == .numeric(correct: Rational(72), tolerance: .relative(Rational(1, 20)), unit: "Stunden"))
+                == .numeric(
+                    answers: [NumericAnswer(Rational(72), tolerance: .relative(Rational(1, 20)))], unit: "Stunden"))
         #expect(
             bank.items[6].kind
                 == .ordering(

@@ -60,7 +60,8 @@ struct ScoringTests {
 
     @Test("numeric with absolute tolerance: the boundary is inside, just beyond is outside")
     func numericAbsolute() {
-        let kind = ItemKind.numeric(correct: Rational(72), tolerance: .absolute(Rational(1, 2)), unit: "h")
+        let kind = ItemKind.numeric(
+            answers: [NumericAnswer(Rational(72), tolerance: .absolute(Rational(1, 2)))], unit: "h")
         #expect(score(kind, .number(Rational(72))) == Rational(6))
         #expect(score(kind, .number(Rational(decimal: "72.5")!)) == Rational(6))
         #expect(score(kind, .number(Rational(decimal: "71,5")!)) == Rational(6))
@@ -70,7 +71,8 @@ struct ScoringTests {
 
     @Test("numeric with relative tolerance uses the size of the key, also for negative keys")
     func numericRelative() {
-        let kind = ItemKind.numeric(correct: Rational(-200), tolerance: .relative(Rational(5, 100)), unit: nil)
+        let kind = ItemKind.numeric(
+            answers: [NumericAnswer(Rational(-200), tolerance: .relative(Rational(5, 100)))], unit: nil)
         #expect(score(kind, .number(Rational(-210))) == Rational(6))
         #expect(score(kind, .number(Rational(-190))) == Rational(6))
         #expect(score(kind, .number(Rational(decimal: "-210.01")!)) == .zero)
@@ -79,14 +81,16 @@ struct ScoringTests {
 
     @Test("numeric without tolerance needs the exact value")
     func numericExact() {
-        let kind = ItemKind.numeric(correct: Rational(2017), tolerance: .exact, unit: nil)
+        let kind = ItemKind.numeric(answers: [NumericAnswer(Rational(2017), tolerance: .exact)], unit: nil)
         #expect(score(kind, .number(Rational(2017))) == Rational(6))
         #expect(score(kind, .number(Rational(decimal: "2017.0001")!)) == .zero)
     }
 
     @Test("short text ignores case and runs of white space")
     func shortTextAccepted() {
-        let kind = ItemKind.shortText(accepted: ["Grundsatz der  Aktenmäßigkeit", "Aktenmäßigkeit"], pattern: nil)
+        let kind = ItemKind.shortText(
+            answers: [TextAnswer("Grundsatz der  Aktenmäßigkeit"), TextAnswer("Aktenmäßigkeit")], pattern: nil,
+            caseSensitive: false)
         #expect(score(kind, .text("aktenmäßigkeit")) == Rational(6))
         #expect(score(kind, .text("  GRUNDSATZ der\tAktenmäßigkeit \n")) == Rational(6))
         #expect(score(kind, .text("Aktenmaessigkeit")) == .zero)
@@ -95,7 +99,8 @@ struct ScoringTests {
 
     @Test("short text pattern must match the whole answer, case-insensitively")
     func shortTextPattern() {
-        let kind = ItemKind.shortText(accepted: [], pattern: "(grundsatz der )?aktenm(ä|ae)(ß|ss)igkeit")
+        let kind = ItemKind.shortText(
+            answers: [], pattern: "(grundsatz der )?aktenm(ä|ae)(ß|ss)igkeit", caseSensitive: false)
         #expect(score(kind, .text("Aktenmaessigkeit")) == Rational(6))
         #expect(score(kind, .text(" Grundsatz der Aktenmäßigkeit ")) == Rational(6))
         #expect(score(kind, .text("keine Aktenmäßigkeit")) == .zero, "a partial match is not enough")

@@ -17,10 +17,16 @@ struct NodeReader {
         .singleChoice: ["options", "answer"],
         .multipleResponse: ["options", "answer"],
         .trueFalse: ["answer", "feedbackTrue", "feedbackFalse"],
-        .numeric: ["answer", "tolerance", "relativeTolerance", "unit"],
-        .shortText: ["accepted", "pattern"],
+        .numeric: ["answer", "tolerance", "relativeTolerance", "answers", "unit"],
+        .shortText: ["accepted", "pattern", "caseSensitive"],
         .matching: ["premises", "responses", "answer"],
         .ordering: ["elements", "answer"],
+        .cloze: ["gaps"],
+        .essay: ["responseTemplate", "graderInfo"],
+    ]
+    static let gapKeys = [
+        "id", "type", "weight", "options", "answer", "accepted", "caseSensitive", "tolerance", "relativeTolerance",
+        "answers",
     ]
 
     // MARK: Reporting
@@ -186,45 +192,11 @@ struct NodeReader {
                 feedbackFalse: optionalText(fields, "feedbackFalse"))
 
         case .numeric:
-            guard let answerNode = require(fields, "answer", in: node, what: label, hint: "a number"),
-                let spelled = scalar(answerNode, what: "'answer'")
-            else { return nil }
-            guard let answer = Rational(decimal: spelled) else {
-                report(answerNode, "answer '\(spelled)' is not a number")
-                return nil
-            }
-            var tolerance = Tolerance.exact
-            if fields["tolerance"] != nil && fields["relativeTolerance"] != nil {
-                report(fields["relativeTolerance"], "give either 'tolerance' or 'relativeTolerance', not both")
-                return nil
-            }
-            for key in ["tolerance", "relativeTolerance"] {
-                guard let toleranceNode = fields[key], let spelled = scalar(toleranceNode, what: "'\(key)'") else {
-                    continue
-                }
-                guard let value = Rational(decimal: spelled) else {
-                    report(toleranceNode, "\(key) '\(spelled)' is not a number")
-                    return nil
-                }
-                guard value >= .zero else {
-                    report(toleranceNode, "\(key) must not be negative (found \(spelled))")
-                    return nil
-                }
-                tolerance = key == "tolerance" ? .absolute(value) : .relative(value)
-            }
-            return .numeric(correct: answer, tolerance: tolerance, unit: optionalText(fields, "unit"))
+            guard let answers = numericAnswers(fields, in: node, label: label) else { return nil }
+            return .numeric(answers: answers, unit: optionalText(fields, "unit"))
 
         case .shortText:
-            var accepted: [String] = []
-            if let acceptedNode = fields["accepted"], let answers = scalarList(acceptedNode, what: "'accepted'") {
-                for (answer, answerNode) in answers {
-                    if answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                        report(answerNode, "an accepted answer is empty")
-                    } else {
-                        accepted.append(answer)
-                    }
-                }
-            }
+            let answers = fields["accepted"].flatMap { textAnswers($0) } ?? []
             var pattern: String? = nil
             if let patternNode = fields["pattern"], let source = scalar(patternNode, what: "'pattern'") {
                 if source.isEmpty || source.count > 1000 || CompiledPattern(source) == nil {
@@ -237,8 +209,9 @@ struct NodeReader {
                 report(node, "\(label) has neither 'accepted' answers nor a 'pattern'")
                 return nil
             }
-            guard !accepted.isEmpty || pattern != nil else { return nil }
-            return .shortText(accepted: accepted, pattern: pattern)
+            guard !answers.isEmpty || pattern != nil else { return nil }
+            guard let caseSensitive = flag(fields, "caseSensitive") else { return nil }
+            return .shortText(answers: answers, pattern: pattern, caseSensitive: caseSensitive)
 
         case .matching:
             guard let premises = choices(fields, "premises", in: node, label: label, minimum: 1, feedback: false),
@@ -298,6 +271,228 @@ struct NodeReader {
                 valid = false
             }
             return valid ? .ordering(elements: elements, correctOrder: answers.map(\.0)) : nil
+
+        case .cloze:
+            guard let gapsNode = require(fields, "gaps", in: node, what: label, hint: "the gaps {{id}} of the stem"),
+                let entries = sequence(gapsNode, what: "'gaps'")
+            else { return nil }
+            guard !entries.isEmpty, entries.count <= BankReader.maximumChoices * 5 else {
+                report(gapsNode, "'gaps' needs 1 to \(BankReader.maximumChoices * 5) entries (found \(entries.count))")
+                return nil
+            }
+            var gaps: [Gap] = []
+            var valid = true
+            for entry in entries {
+                guard let gap = readGap(entry) else {
+                    valid = false
+                    continue
+                }
+                if gaps.contains(where: { $0.id == gap.id }) {
+                    report(entry, "duplicate gap id '\(gap.id)'")
+                    valid = false
+                }
+                gaps.append(gap)
+            }
+            guard valid else { return nil }
+            if let stemNode = fields["stem"], let stem = stemNode.scalar?.string {
+                var seen: [String: Int] = [:]
+                for name in ClozeText.placeholders(in: stem) { seen[name, default: 0] += 1 }
+                for (name, count) in seen.sorted(by: { $0.key < $1.key }) {
+                    if !gaps.contains(where: { $0.id == name }) {
+                        report(stemNode, "the stem refers to gap '{{\(name)}}', which is not in 'gaps'")
+                        valid = false
+                    } else if count > 1 {
+                        report(stemNode, "gap '{{\(name)}}' appears \(count) times in the stem; each gap appears once")
+                        valid = false
+                    }
+                }
+                for gap in gaps where seen[gap.id] == nil {
+                    report(gapsNode, "gap '\(gap.id)' does not appear in the stem as {{\(gap.id)}}")
+                    valid = false
+                }
+            }
+            return valid ? .cloze(gaps: gaps) : nil
+
+        case .essay:
+            return .essay(
+                responseTemplate: optionalText(fields, "responseTemplate"),
+                graderInfo: optionalText(fields, "graderInfo"))
+        }
+    }
+
+    // MARK: Gaps and weighted answers
+
+    private mutating func readGap(_ node: Node) -> Gap? {
+        guard let fields = mapping(node, what: "a gap", allowed: Self.gapKeys),
+            let id = identifier(fields, "id", in: node, what: "gap")
+        else { return nil }
+        let label = "gap '\(id)'"
+        var weight = Rational.one
+        if let weightNode = fields["weight"], let spelled = scalar(weightNode, what: "'weight'") {
+            guard let value = Rational(exactText: spelled), value > .zero, value <= Rational(1000) else {
+                report(weightNode, "weight '\(spelled)' must be a number greater than 0 and at most 1000")
+                return nil
+            }
+            weight = value
+        }
+        guard let typeNode = require(fields, "type", in: node, what: label, hint: "choice, text or numeric"),
+            let type = scalar(typeNode, what: "'type'")
+        else { return nil }
+        let kind: GapKind
+        switch type {
+        case "choice":
+            guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
+                let answerNode = require(fields, "answer", in: node, what: label, hint: "the id of the correct option"),
+                let answer = scalar(answerNode, what: "'answer'")
+            else { return nil }
+            guard options.contains(where: { $0.id == answer }) else {
+                report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
+                return nil
+            }
+            kind = .choice(options: options, correct: answer)
+        case "text":
+            guard let acceptedNode = require(fields, "accepted", in: node, what: label, hint: "accepted answers"),
+                let answers = textAnswers(acceptedNode), let caseSensitive = flag(fields, "caseSensitive")
+            else { return nil }
+            guard !answers.isEmpty else {
+                report(acceptedNode, "'accepted' is empty")
+                return nil
+            }
+            kind = .text(answers: answers, caseSensitive: caseSensitive)
+        case "numeric":
+            guard let answers = numericAnswers(fields, in: node, label: label) else { return nil }
+            kind = .numeric(answers: answers)
+        default:
+            report(typeNode, "unknown gap type '\(type)' (expected choice, text or numeric)")
+            return nil
+        }
+        return Gap(id: id, weight: weight, kind: kind)
+    }
+
+    /// `answer` with an optional tolerance, or `answers`: a list of `value`, tolerance, `credit`, `feedback`.
+    private mutating func numericAnswers(_ fields: Fields, in node: Node, label: String) -> [NumericAnswer]? {
+        if let listNode = fields["answers"] {
+            if fields["answer"] != nil {
+                report(fields["answer"], "give either 'answer' or 'answers', not both")
+                return nil
+            }
+            guard let entries = sequence(listNode, what: "'answers'") else { return nil }
+            guard !entries.isEmpty, entries.count <= BankReader.maximumChoices else {
+                report(listNode, "'answers' needs 1 to \(BankReader.maximumChoices) entries (found \(entries.count))")
+                return nil
+            }
+            var answers: [NumericAnswer] = []
+            for entry in entries {
+                guard
+                    let entryFields = mapping(
+                        entry, what: "an entry of 'answers'",
+                        allowed: ["value", "tolerance", "relativeTolerance", "credit", "feedback"]),
+                    let valueNode = require(entryFields, "value", in: entry, what: "an entry of 'answers'"),
+                    let value = number(valueNode, what: "value"),
+                    let tolerance = tolerance(entryFields),
+                    let credit = credit(entryFields, "credit")
+                else { return nil }
+                answers.append(
+                    NumericAnswer(
+                        value, tolerance: tolerance, credit: credit ?? .one,
+                        feedback: optionalText(entryFields, "feedback")))
+            }
+            return answers
+        }
+        guard let answerNode = require(fields, "answer", in: node, what: label, hint: "a number"),
+            let answer = number(answerNode, what: "answer"), let tolerance = tolerance(fields)
+        else { return nil }
+        return [NumericAnswer(answer, tolerance: tolerance)]
+    }
+
+    private mutating func number(_ node: Node, what: String) -> Rational? {
+        guard let spelled = scalar(node, what: "'\(what)'") else { return nil }
+        guard let value = Rational(exactText: spelled) else {
+            report(node, "\(what) '\(spelled)' is not a number")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func tolerance(_ fields: Fields) -> Tolerance? {
+        var tolerance = Tolerance.exact
+        if fields["tolerance"] != nil && fields["relativeTolerance"] != nil {
+            report(fields["relativeTolerance"], "give either 'tolerance' or 'relativeTolerance', not both")
+            return nil
+        }
+        for key in ["tolerance", "relativeTolerance"] {
+            guard let toleranceNode = fields[key], let spelled = scalar(toleranceNode, what: "'\(key)'") else {
+                continue
+            }
+            guard let value = Rational(exactText: spelled) else {
+                report(toleranceNode, "\(key) '\(spelled)' is not a number")
+                return nil
+            }
+            guard value >= .zero else {
+                report(toleranceNode, "\(key) must not be negative (found \(spelled))")
+                return nil
+            }
+            tolerance = key == "tolerance" ? .absolute(value) : .relative(value)
+        }
+        return tolerance
+    }
+
+    /// Accepted answers: each a text, or a mapping with `text`, `credit`, `feedback`, `wildcard`.
+    private mutating func textAnswers(_ node: Node) -> [TextAnswer]? {
+        guard let entries = sequence(node, what: "'accepted'") else { return nil }
+        var answers: [TextAnswer] = []
+        var valid = true
+        for entry in entries {
+            if case .scalar(let value) = entry {
+                if value.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    report(entry, "an accepted answer is empty")
+                    valid = false
+                } else {
+                    answers.append(TextAnswer(value.string))
+                }
+                continue
+            }
+            guard
+                let entryFields = mapping(
+                    entry, what: "an accepted answer", allowed: ["text", "credit", "feedback", "wildcard"]),
+                let text = text(entryFields, "text", in: entry, what: "an accepted answer"),
+                let credit = credit(entryFields, "credit"),
+                let wildcard = flag(entryFields, "wildcard")
+            else {
+                valid = false
+                continue
+            }
+            answers.append(
+                TextAnswer(
+                    text, credit: credit ?? .one, feedback: optionalText(entryFields, "feedback"), wildcard: wildcard))
+        }
+        return valid ? answers : nil
+    }
+
+    /// An optional credit: `.some(nil)` when absent, `nil` after reporting a bad value.
+    private mutating func credit(_ fields: Fields, _ key: String) -> Rational?? {
+        guard let creditNode = fields[key] else { return .some(nil) }
+        guard let spelled = scalar(creditNode, what: "'\(key)'") else { return nil }
+        guard let value = Rational(exactText: spelled), value.magnitude <= Rational(1000) else {
+            report(
+                creditNode, "\(key) '\(spelled)' must be a number or fraction between -1000 and 1000 (1 = full points)")
+            return nil
+        }
+        return .some(value)
+    }
+
+    private func optionalCredit(_ value: Rational??) -> Rational? { value ?? nil }
+
+    /// An optional `true`/`false` (default false); `nil` after reporting a bad value.
+    private mutating func flag(_ fields: Fields, _ key: String) -> Bool? {
+        guard let flagNode = fields[key] else { return false }
+        guard let spelled = scalar(flagNode, what: "'\(key)'") else { return nil }
+        switch spelled.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            report(flagNode, "\(key) must be true or false (found '\(spelled)')")
+            return nil
         }
     }
 
@@ -320,7 +515,7 @@ struct NodeReader {
         var result: [Choice] = []
         var valid = true
         var firstLine: [String: Int] = [:]
-        let allowed = feedback ? ["id", "text", "feedback"] : ["id", "text"]
+        let allowed = feedback ? ["id", "text", "feedback", "credit", "uncheckedCredit"] : ["id", "text"]
         for entry in entries {
             guard let entryFields = mapping(entry, what: "an entry of '\(key)'", allowed: allowed),
                 let id = identifier(entryFields, "id", in: entry, what: "entry of '\(key)'"),
@@ -335,7 +530,17 @@ struct NodeReader {
                 continue
             }
             firstLine[id] = entry.mark?.line ?? 0
-            result.append(Choice(id: id, text: text, feedback: optionalText(entryFields, "feedback")))
+            guard let optionCredit = credit(entryFields, "credit"),
+                let uncheckedCredit = credit(entryFields, "uncheckedCredit")
+            else {
+                valid = false
+                continue
+            }
+            result.append(
+                Choice(
+                    id: id, text: text, feedback: optionalText(entryFields, "feedback"),
+                    credit: optionalCredit(optionCredit),
+                    uncheckedCredit: optionalCredit(uncheckedCredit)))
         }
         return valid ? result : nil
     }

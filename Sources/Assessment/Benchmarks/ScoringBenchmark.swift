@@ -37,13 +37,17 @@ public struct ScoringBenchmark: Sendable {
             (
                 Item(
                     id: "nu", topic: "t", points: Rational(2), stem: "?",
-                    kind: .numeric(correct: Rational(45, 10), tolerance: .relative(Rational(1, 20)), unit: nil)),
+                    kind: .numeric(
+                        answers: [NumericAnswer(Rational(45, 10), tolerance: .relative(Rational(1, 20)))], unit: nil)),
                 [.number(Rational(44, 10)), .number(Rational(5)), .number(Rational(45, 10))]
             ),
             (
                 Item(
                     id: "st", topic: "t", points: Rational(1), stem: "?",
-                    kind: .shortText(accepted: ["Aktenmäßigkeit", "Grundsatz der Aktenmäßigkeit"], pattern: nil)),
+                    kind: .shortText(
+                        answers: [TextAnswer("Aktenmäßigkeit"), TextAnswer("Grundsatz der Aktenmäßigkeit")],
+                        pattern: nil,
+                        caseSensitive: false)),
                 [.text("aktenmäßigkeit"), .text("  Grundsatz  der Aktenmäßigkeit "), .text("Schriftlichkeit")]
             ),
             (

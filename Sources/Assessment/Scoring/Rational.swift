@@ -207,3 +207,40 @@ extension Rational {
         maximum == .zero ? .zero : self * Rational(100) / maximum
     }
 }
+
+extension Rational {
+    /// The exact decimal text (`37/2` → `18.5`) when the value has a finite decimal expansion, otherwise
+    /// the fraction `numerator/denominator` (`1/3`). `Rational(exactText:)` reads either back.
+    public var exactText: String {
+        var remainingDenominator = denominator
+        var twos = 0
+        var fives = 0
+        while remainingDenominator % 2 == 0 {
+            remainingDenominator /= 2
+            twos += 1
+        }
+        while remainingDenominator % 5 == 0 {
+            remainingDenominator /= 5
+            fives += 1
+        }
+        guard remainingDenominator == 1, max(twos, fives) <= 18 else { return description }
+        let places = max(twos, fives)
+        guard places > 0 else { return "\(numerator)" }
+        return formatted(places: places)
+    }
+
+    /// Reads a decimal (`0.5`, `-12.25`, `1e-3`) or a fraction (`1/3`, `-2/7`); `nil` for anything else.
+    public init?(exactText text: some StringProtocol) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let slash = trimmed.firstIndex(of: "/") {
+            guard let numerator = Int(trimmed[..<slash]),
+                let denominator = Int(trimmed[trimmed.index(after: slash)...]),
+                denominator > 0, abs(numerator) < 1 << 53, denominator < 1 << 53
+            else { return nil }
+            self.init(numerator, denominator)
+        } else {
+            guard let value = Rational(decimal: trimmed) else { return nil }
+            self = value
+        }
+    }
+}

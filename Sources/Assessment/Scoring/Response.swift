@@ -14,12 +14,17 @@ public enum Response: Sendable, Hashable {
     case matches([String: String])
     /// Element ids in the learner's order, for an ordering item.
     case order([String])
+    /// Gap id → what was put in the gap (option id, text or number as typed), for a cloze item.
+    case gaps([String: String])
+    /// The free text of an essay.
+    case essay(String)
 
     /// Whether this response has the shape `kind` expects.
     public func fits(_ kind: ItemKind) -> Bool {
         switch (self, kind) {
         case (.choice, .singleChoice), (.choices, .multipleResponse), (.truth, .trueFalse),
-            (.number, .numeric), (.text, .shortText), (.matches, .matching), (.order, .ordering):
+            (.number, .numeric), (.text, .shortText), (.matches, .matching), (.order, .ordering),
+            (.gaps, .cloze), (.essay, .essay):
             true
         default:
             false
@@ -37,6 +42,8 @@ public enum Verdict: String, Sendable, Codable {
     case incorrect
     /// No answer given.
     case unanswered
+    /// An essay waiting for a person to set its points.
+    case awaitingGrading = "awaiting-grading"
 }
 
 /// Points earned on one item.
@@ -58,5 +65,11 @@ public struct ItemScore: Sendable, Equatable {
         points = .zero
         self.maximum = maximum
         verdict = .unanswered
+    }
+
+    init(awaitingGradingWithMaximum maximum: Rational) {
+        points = .zero
+        self.maximum = maximum
+        verdict = .awaitingGrading
     }
 }

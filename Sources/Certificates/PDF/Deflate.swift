@@ -1,4 +1,4 @@
-internal import CZlib
+internal import CCampusZlib
 
 /// zlib (RFC 1950) compression for PDF `/FlateDecode` streams.
 enum Deflate {

@@ -1,0 +1,241 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// An element of a parsed XML document, with the line and column where its start tag was read.
+///
+/// Built by ``XMLTree/parse(_:)``; the importers walk it instead of handling parser callbacks.
+public final class MarkupElement: @unchecked Sendable {
+    // Immutable once `XMLTree.parse` returns; only the builder mutates it.
+
+    /// The tag name as written, including any prefix (`qti:choiceInteraction`).
+    public let name: String
+    /// Attributes by name as written.
+    public let attributes: [String: String]
+    /// Line of the start tag (1-based).
+    public let line: Int
+    /// Column of the start tag (1-based, approximate: where the parser reported it).
+    public let column: Int
+    /// Child nodes in document order.
+    public fileprivate(set) var children: [MarkupNode] = []
+
+    init(name: String, attributes: [String: String], line: Int, column: Int) {
+        self.name = name
+        self.attributes = attributes
+        self.line = line
+        self.column = column
+    }
+
+    /// The name without a namespace prefix.
+    public var localName: String {
+        guard let colon = name.lastIndex(of: ":") else { return name }
+        return String(name[name.index(after: colon)...])
+    }
+
+    /// Child elements.
+    public var elements: [MarkupElement] {
+        children.compactMap { if case .element(let element) = $0 { element } else { nil } }
+    }
+
+    /// Child elements whose local name is `localName`.
+    public func elements(_ localName: String) -> [MarkupElement] {
+        elements.filter { $0.localName == localName }
+    }
+
+    /// The first child element named `localName`.
+    public func element(_ localName: String) -> MarkupElement? {
+        elements.first { $0.localName == localName }
+    }
+
+    /// All descendant elements (depth first) whose local name is `localName`.
+    public func descendants(_ localName: String) -> [MarkupElement] {
+        var found: [MarkupElement] = []
+        var stack = Array(elements.reversed())
+        while let next = stack.popLast() {
+            if next.localName == localName { found.append(next) }
+            stack.append(contentsOf: next.elements.reversed())
+        }
+        return found
+    }
+
+    /// The concatenated text of this element and its descendants (CDATA included), entities decoded.
+    public var text: String {
+        var result = ""
+        appendText(to: &result)
+        return result
+    }
+
+    private func appendText(to result: inout String) {
+        for child in children {
+            switch child {
+            case .text(let text): result += text
+            case .element(let element): element.appendText(to: &result)
+            }
+        }
+    }
+
+    /// The text of the first child named `localName`, if present.
+    public func childText(_ localName: String) -> String? {
+        element(localName)?.text
+    }
+
+    /// The inner markup re-serialised (tags, attributes and escaped text), for HTML bodies such as QTI's
+    /// `itemBody` whose content is XHTML.
+    public var innerXML: String {
+        var result = ""
+        for child in children { child.serialize(into: &result) }
+        return result
+    }
+
+    /// Where this element starts in `file`.
+    public func location(in file: String) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
+    }
+}
+
+/// A child of an element: a nested element or a run of text.
+public enum MarkupNode: Sendable {
+    /// A nested element.
+    case element(MarkupElement)
+    /// Character data (text and CDATA), entities decoded.
+    case text(String)
+
+    func serialize(into result: inout String) {
+        switch self {
+        case .text(let text):
+            result += XMLTree.escape(text)
+        case .element(let element):
+            result += "<\(element.name)"
+            for (name, value) in element.attributes.sorted(by: { $0.key < $1.key }) {
+                result += " \(name)=\"\(XMLTree.escape(value, attribute: true))\""
+            }
+            if element.children.isEmpty {
+                result += "/>"
+            } else {
+                result += ">"
+                for child in element.children { child.serialize(into: &result) }
+                result += "</\(element.name)>"
+            }
+        }
+    }
+}
+
+/// Parses XML safely for import: bounded size and depth, no DTD loading, no entity declarations.
+public enum XMLTree {
+    /// Deepest element nesting accepted.
+    public static let maximumDepth = 256
+
+    /// Parses `source` into its root element.
+    ///
+    /// Documents that declare entities (`<!ENTITY`) are refused outright: real question exports never
+    /// need them and they are the vehicle of entity-expansion and external-entity attacks.
+    ///
+    /// - Throws: ``ImportFailure`` with the parser's line and column.
+    public static func parse(_ source: ImportSource) throws(ImportFailure) -> MarkupElement {
+        guard source.data.count <= ImportSource.maximumSize else {
+            throw ImportFailure(
+                file: source.name, line: 1,
+                "the file is \(source.data.count) bytes; at most \(ImportSource.maximumSize) bytes are read")
+        }
+        if let offset = source.data.firstRange(of: Data("<!ENTITY".utf8))?.lowerBound {
+            let line = source.data[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw ImportFailure(
+                file: source.name, line: line, "the document declares XML entities, which are not accepted")
+        }
+        let builder = TreeBuilder(maximumDepth: maximumDepth)
+        let parser = XMLParser(data: source.data)
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        parser.delegate = builder
+        let parsed = parser.parse()
+        if let tooDeep = builder.tooDeepAt {
+            throw ImportFailure(
+                file: source.name, line: tooDeep.line, column: tooDeep.column,
+                "elements are nested more than \(maximumDepth) deep")
+        }
+        guard parsed, let root = builder.root else {
+            let error = parser.parserError as NSError?
+            var message = error?.localizedDescription ?? "the file is not well-formed XML"
+            if message.isEmpty || message.hasPrefix("The operation could not be completed") {
+                message = "the file is not well-formed XML"
+            }
+            throw ImportFailure(
+                file: source.name, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1),
+                "not well-formed XML: \(message)")
+        }
+        return root
+    }
+
+    /// `text` with `&`, `<`, `>` (and `"` in attributes) escaped.
+    public static func escape(_ text: String, attribute: Bool = false) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"" where attribute: result += "&quot;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    let maximumDepth: Int
+    var root: MarkupElement?
+    var stack: [MarkupElement] = []
+    var pendingText = ""
+    var tooDeepAt: (line: Int, column: Int)?
+
+    init(maximumDepth: Int) {
+        self.maximumDepth = maximumDepth
+    }
+
+    private func flushText() {
+        guard !pendingText.isEmpty, let top = stack.last else {
+            pendingText = ""
+            return
+        }
+        top.children.append(.text(pendingText))
+        pendingText = ""
+    }
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        flushText()
+        if stack.count >= maximumDepth {
+            tooDeepAt = (parser.lineNumber, parser.columnNumber)
+            parser.abortParsing()
+            return
+        }
+        let element = MarkupElement(
+            name: elementName, attributes: attributes, line: max(parser.lineNumber, 1),
+            column: max(parser.columnNumber, 1))
+        if let parent = stack.last {
+            parent.children.append(.element(element))
+        } else if root == nil {
+            root = element
+        }
+        stack.append(element)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        flushText()
+        _ = stack.popLast()
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        pendingText += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        pendingText += String(decoding: CDATABlock, as: UTF8.self)
+    }
+}
