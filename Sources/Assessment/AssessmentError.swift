@@ -17,6 +17,10 @@ public struct AssessmentError: Error, Sendable, Equatable, CustomStringConvertib
         public static let proctoring = Code(name: "proctoring")
         /// A gradebook is malformed.
         public static let gradebook = Code(name: "gradebook")
+        /// A bank cannot be written or does not satisfy the bank format.
+        public static let invalidBank = Code(name: "invalidBank")
+        /// An essay's points cannot be set (not an essay, not answered, or out of range).
+        public static let grading = Code(name: "grading")
     }
 
     /// The kind of failure.

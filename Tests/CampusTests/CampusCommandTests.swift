@@ -78,7 +78,7 @@ struct CampusCommandTests {
         version: 1
         items:
           - { id: q1, type: true-false, topic: t, points: 0, stem: A, answer: true }
-          - { id: q1, type: essay, topic: t, points: 1, stem: B }
+          - { id: q1, type: hotspot, topic: t, points: 1, stem: B }
         """.write(to: bad, atomically: true, encoding: .utf8)
         try Data("id: [unclosed\n".utf8).write(to: folder.appendingPathComponent("syntax.yml"))
         try Data("not a bank".utf8).write(to: folder.appendingPathComponent("notes.txt"))
@@ -86,7 +86,7 @@ struct CampusCommandTests {
         #expect(output.status == 1)
         let lines = output.lines
         #expect(lines.contains("\(bad.path):7:51: error: points must be greater than 0 (found 0)"))
-        #expect(lines.contains { $0.hasPrefix("\(bad.path):8:21: error: unknown item type 'essay'") })
+        #expect(lines.contains { $0.hasPrefix("\(bad.path):8:21: error: unknown item type 'hotspot'") })
         #expect(
             lines.contains {
                 $0.hasPrefix(folder.appendingPathComponent("syntax.yml").path + ":") && $0.contains(": error: bad YAML")

@@ -281,6 +281,7 @@ struct NodeReader {
                 return nil
             }
             var gaps: [Gap] = []
+            var gapNodes: [String: Node] = [:]
             var valid = true
             for entry in entries {
                 guard let gap = readGap(entry) else {
@@ -292,6 +293,7 @@ struct NodeReader {
                     valid = false
                 }
                 gaps.append(gap)
+                gapNodes[gap.id] = entry
             }
             guard valid else { return nil }
             if let stemNode = fields["stem"], let stem = stemNode.scalar?.string {
@@ -307,7 +309,7 @@ struct NodeReader {
                     }
                 }
                 for gap in gaps where seen[gap.id] == nil {
-                    report(gapsNode, "gap '\(gap.id)' does not appear in the stem as {{\(gap.id)}}")
+                    report(gapNodes[gap.id] ?? gapsNode, "gap '\(gap.id)' does not appear in the stem as {{\(gap.id)}}")
                     valid = false
                 }
             }
