@@ -40,7 +40,8 @@ struct GradeCommand: ParsableCommand {
                         tiersMet: result.tiersMet.map(\.rawValue), points: result.points.jsonNumber,
                         maximum: result.maximum.jsonNumber, percent: result.percent.jsonNumber,
                         contentViewed: learner.contentViewed.jsonNumber, ects: result.ects?.jsonNumber,
-                        reasonsMet: result.reasonsMet, reasonsNotNext: result.reasonsNotNext))
+                        reasonsMet: result.reasonsMet, reasonsNotNext: result.reasonsNotNext,
+                        awaitingGrading: result.awaitingGrading))
             case .invalid(let label, let problem):
                 invalid.append(GradeOutput.Invalid(learner: label, problem: problem))
             }
@@ -62,6 +63,10 @@ struct GradeCommand: ParsableCommand {
             for learner in graded {
                 let tier = learner.tier.flatMap(Tier.init(rawValue:))
                 var headline = "\(learner.id)  \(learner.name): "
+                if !learner.awaitingGrading.isEmpty {
+                    print(headline + "awaiting grading — \(learner.awaitingGrading.joined(separator: "; "))")
+                    continue
+                }
                 headline += tier.map { "\($0.germanName) (\($0.rawValue))" } ?? "no tier"
                 if let ects = learner.ects { headline += ", \(Self.show(ects)) ECTS" }
                 headline +=
@@ -76,12 +81,14 @@ struct GradeCommand: ParsableCommand {
                 }
             }
             for entry in invalid { print("\(entry.learner): error: \(entry.problem)") }
+            let pending = graded.count { !$0.awaitingGrading.isEmpty }
             let counts = Tier.allCases.reversed().map { tier in
                 "\(tier.rawValue) \(graded.count { $0.tier == tier.rawValue })"
             }
             print(
                 "\(graded.count + invalid.count) learners: \(counts.joined(separator: ", ")), "
-                    + "no tier \(graded.count { $0.tier == nil }), invalid \(invalid.count)")
+                    + "no tier \(graded.count { $0.tier == nil && $0.awaitingGrading.isEmpty }), "
+                    + (pending > 0 ? "awaiting grading \(pending), " : "") + "invalid \(invalid.count)")
         }
         if !invalid.isEmpty { throw ExitCode(1) }
     }
@@ -108,6 +115,7 @@ struct GradeOutput: Encodable {
         let points, maximum, percent, contentViewed: Decimal
         let ects: Decimal?
         let reasonsMet, reasonsNotNext: [String]
+        let awaitingGrading: [String]
     }
     struct Invalid: Encodable {
         let learner, problem: String

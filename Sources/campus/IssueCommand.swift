@@ -115,6 +115,7 @@ struct IssueCommand: ParsableCommand {
         var manifest: [IssuedEntry] = []
         var counts: [Tier: Int] = [:]
         var withoutTier = 0
+        var awaitingGrading = 0
         var failed = 0
         let total = book.entries.count
         for (index, entry) in book.entries.enumerated() {
@@ -125,6 +126,13 @@ struct IssueCommand: ParsableCommand {
                 printError("\(progress) \(label): error: \(problem)")
             case .learner(let learner, let birthDate):
                 let result = rules.grade(learner)
+                guard result.isFinal else {
+                    awaitingGrading += 1
+                    printError(
+                        "\(progress) \(learner.id) \(learner.name): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))"
+                    )
+                    continue
+                }
                 guard let tier = result.highest else {
                     withoutTier += 1
                     printError(
@@ -161,6 +169,7 @@ struct IssueCommand: ParsableCommand {
         print(
             "issued \(issuedCount) certificate\(issuedCount == 1 ? "" : "s") (qualified \(counts[.qualified, default: 0]), scored "
                 + "\(counts[.scored, default: 0]), attendance \(counts[.attendance, default: 0])), no tier \(withoutTier), "
+                + (awaitingGrading > 0 ? "awaiting grading \(awaitingGrading), " : "")
                 + "failed \(failed); list: \(manifestPath)")
         if failed > 0 { throw ExitCode(1) }
     }

@@ -69,8 +69,8 @@ struct AttemptTests {
         #expect(score.points == Rational(2))
         #expect(score.maximum == Rational(3))
         #expect(score.percent == Rational(200, 3))
-        #expect(score.passes(threshold: Rational(66)))
-        #expect(!score.passes(threshold: Rational(67)))
+        #expect(score.passes(threshold: Rational(66)) == true)
+        #expect(score.passes(threshold: Rational(67)) == false)
         #expect(throws: AssessmentError.self) { try attempt.save(.truth(true), for: "q2", at: clock.now()) }
         #expect(throws: AssessmentError.self) { try attempt.submit(at: clock.now()) }
         #expect(attempt.score.points == Rational(2))
@@ -137,5 +137,44 @@ struct AttemptTests {
         #expect(exam.state == .voided(Voiding(proctorID: "p-7", reason: "Fremde Person im Raum")))
         #expect(throws: AssessmentError.self) { try exam.save(.choice("b"), for: "q1", at: Date()) }
         #expect(throws: AssessmentError.self) { try exam.submit(at: Date()) }
+    }
+}
+
+@Suite("Essays in attempts")
+struct EssayAttemptTests {
+    @Test("an exam with an essay is not final until a grader sets its points")
+    func essayAwaitsGrading() throws {
+        let bank = Bank(
+            id: "essay-bank", title: "T", language: "de", provider: "P", version: "1",
+            items: [
+                Item(
+                    id: "mc", topic: "t", points: Rational(2), stem: "?",
+                    kind: .trueFalse(correct: true, feedbackTrue: nil, feedbackFalse: nil)),
+                Item(
+                    id: "essay", topic: "t", points: Rational(8), stem: "Begründen Sie.",
+                    kind: .essay(responseTemplate: nil, graderInfo: "Zwei Gründe")),
+            ])
+        let draw = try ExamDraw(bank: bank, blueprint: .random(count: 2), seed: "s")
+        let clock = ManualClock()
+        var attempt = try Attempt(
+            id: "a1", learnerID: "l1", kind: .finalExam, bank: bank, draw: draw, timeLimit: nil, startedAt: clock.now())
+        try attempt.save(.truth(true), for: "mc", at: clock.now())
+        try attempt.save(.essay("Weil es schneller geht und weniger Papier braucht."), for: "essay", at: clock.now())
+        #expect(throws: AssessmentError.self) { try attempt.grade(itemID: "essay", points: Rational(5), by: "g1") }
+        let submitted = try attempt.submit(at: clock.now())
+        #expect(submitted.awaitingGrading == ["essay"])
+        #expect(!submitted.isFinal)
+        #expect(submitted.points == Rational(2))
+        #expect(submitted.passes(threshold: Rational(50)) == nil)
+        #expect(throws: AssessmentError.self) { try attempt.grade(itemID: "essay", points: Rational(9), by: "g1") }
+        #expect(throws: AssessmentError.self) { try attempt.grade(itemID: "mc", points: Rational(1), by: "g1") }
+        #expect(throws: AssessmentError.self) { try attempt.grade(itemID: "essay", points: Rational(1, 3), by: "g1") }
+        try attempt.grade(itemID: "essay", points: Rational(7, 2), by: "g1")
+        let graded = attempt.score
+        #expect(graded.isFinal)
+        #expect(graded.points == Rational(11, 2))
+        #expect(graded.items["essay"]?.verdict == .partiallyCorrect)
+        #expect(graded.passes(threshold: Rational(55)) == true)
+        #expect(graded.passes(threshold: Rational(56)) == false)
     }
 }

@@ -424,7 +424,8 @@ struct ClozeReaderTests {
     @Test("numeric items take either answer or answers")
     func numericAnswers() {
         #expect(
-            problems("  - { id: q1, type: numeric, topic: t, points: 1, stem: A, answer: 1, answers: [{ value: 2 }] }\n")
+            problems(
+                "  - { id: q1, type: numeric, topic: t, points: 1, stem: A, answer: 1, answers: [{ value: 2 }] }\n")
                 == ["7:68: give either 'answer' or 'answers', not both"])
     }
 }

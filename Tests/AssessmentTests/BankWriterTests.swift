@@ -47,7 +47,9 @@ struct BankWriterTests {
                     Gap(
                         id: "g1", weight: Rational(5, 2),
                         kind: .choice(
-                            options: [Choice(id: "x", text: "true"), Choice(id: "y", text: "1", credit: Rational(1, 2))],
+                            options: [
+                                Choice(id: "x", text: "true"), Choice(id: "y", text: "1", credit: Rational(1, 2)),
+                            ],
                             correct: "x")),
                     Gap(
                         id: "g2",
@@ -61,12 +63,17 @@ struct BankWriterTests {
                         ])),
                 ])))
         items.append(
-            Item(id: "essay", topic: "t", points: Rational(10), stem: "Schreiben Sie.", kind: .essay(responseTemplate: "- Punkt 1\n- Punkt 2", graderInfo: nil)))
+            Item(
+                id: "essay", topic: "t", points: Rational(10), stem: "Schreiben Sie.",
+                kind: .essay(responseTemplate: "- Punkt 1\n- Punkt 2", graderInfo: nil)))
         items.append(
             Item(
                 id: "numbers", topic: "t", points: Rational(1), stem: "Zahl?",
                 kind: .numeric(
-                    answers: [NumericAnswer(Rational(3)), NumericAnswer(Rational(3), tolerance: .absolute(.one), credit: Rational(1, 2))],
+                    answers: [
+                        NumericAnswer(Rational(3)),
+                        NumericAnswer(Rational(3), tolerance: .absolute(.one), credit: Rational(1, 2)),
+                    ],
                     unit: "km")))
         items.append(
             Item(
@@ -77,7 +84,9 @@ struct BankWriterTests {
                         Choice(id: "b", text: "B", credit: Rational(1, 2), uncheckedCredit: Rational(-1, 4)),
                         Choice(id: "c", text: "C", credit: Rational(-1), uncheckedCredit: Rational(1, 4)),
                     ], correct: ["b", "a"])))
-        let bank = Bank(id: "tricky", title: "Titel: mit Doppelpunkt", language: "de", provider: "yes", version: "1.0", items: items)
+        let bank = Bank(
+            id: "tricky", title: "Titel: mit Doppelpunkt", language: "de", provider: "yes", version: "1.0", items: items
+        )
         let written = try BankWriter.yaml(bank)
         let reread = BankReader.read(Array(written.utf8), file: "written.yaml")
         #expect(reread.problems == [])

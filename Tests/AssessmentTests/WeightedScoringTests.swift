@@ -87,9 +87,11 @@ struct WeightedScoringTests {
                 ])),
         ])
         let stem = "A {{g1}} B {{g2}} C {{g3}}"
-        #expect(score(kind, points: Rational(8), stem: stem, .gaps(["g1": "x", "g2": "akte", "g3": "10"])) == Rational(8))
+        #expect(
+            score(kind, points: Rational(8), stem: stem, .gaps(["g1": "x", "g2": "akte", "g3": "10"])) == Rational(8))
         #expect(score(kind, points: Rational(8), stem: stem, .gaps(["g1": "x"])) == Rational(4))
-        #expect(score(kind, points: Rational(8), stem: stem, .gaps(["g1": "y", "g2": "Akte", "g3": "5,0"])) == Rational(3))
+        #expect(
+            score(kind, points: Rational(8), stem: stem, .gaps(["g1": "y", "g2": "Akte", "g3": "5,0"])) == Rational(3))
         #expect(score(kind, points: Rational(8), stem: stem, .gaps(["g3": "zehn"])) == .zero)
         #expect(score(kind, points: Rational(8), stem: stem, .text("x")) == .zero)
     }
@@ -107,7 +109,9 @@ struct WeightedScoringTests {
 
     @Test("exact text of rationals reads back to the same value")
     func exactText() {
-        for value in [Rational(1, 3), Rational(-37, 2), Rational(3333333, 10_000_000), .zero, Rational(-5), Rational(1, 1024)] {
+        for value in [
+            Rational(1, 3), Rational(-37, 2), Rational(3333333, 10_000_000), .zero, Rational(-5), Rational(1, 1024),
+        ] {
             #expect(Rational(exactText: value.exactText) == value, "\(value)")
         }
         #expect(Rational(1, 3).exactText == "1/3")

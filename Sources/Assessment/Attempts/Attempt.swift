@@ -109,6 +109,8 @@ public struct Attempt: Sendable {
     public private(set) var proctoring: Proctoring?
     /// Saved answers by item id.
     public private(set) var answers: [String: Response] = [:]
+    /// Points a grader set for essay items, by item id.
+    public private(set) var gradedPoints: [String: EssayGrade] = [:]
 
     private let scorers: [String: ItemScorer]
 
@@ -201,19 +203,47 @@ public struct Attempt: Sendable {
         state = .voided(Voiding(proctorID: proctorID, reason: reason))
     }
 
-    /// Points so far (all saved answers), maximum and per-item scores.
+    /// Sets the points of an answered essay after submission; a grader may correct them later.
+    ///
+    /// - Throws: ``AssessmentError`` `.grading` when the attempt is not submitted, the item is not an
+    ///   answered essay of it, or the points are outside 0...the item's points or have more than 4 decimals.
+    public mutating func grade(itemID: String, points: Rational, by graderID: String) throws(AssessmentError) {
+        guard case .submitted = state else {
+            throw AssessmentError(.grading, "attempt \(id) must be submitted (and not voided) before essays are graded")
+        }
+        guard let scorer = scorers[itemID], case .essay = scorer.item.kind else {
+            throw AssessmentError(.grading, "item '\(itemID)' is not an essay of attempt \(id)")
+        }
+        guard scorer.score(answers[itemID]).verdict != .unanswered else {
+            throw AssessmentError(.grading, "essay '\(itemID)' was not answered; it scores 0 without grading")
+        }
+        guard points >= .zero, points <= scorer.item.points, (points * Rational(10_000)).isInteger else {
+            throw AssessmentError(
+                .grading,
+                "points for essay '\(itemID)' must be between 0 and \(scorer.item.points.formatted(places: 4)) with at most 4 decimals"
+            )
+        }
+        guard !graderID.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AssessmentError(.grading, "grading needs the grader's id")
+        }
+        gradedPoints[itemID] = EssayGrade(points: points, graderID: graderID)
+    }
+
+    /// Points so far (all saved answers and graded essays), maximum and per-item scores.
     public var score: AttemptScore {
         var items: [String: ItemScore] = [:]
         var points = Rational.zero
         var maximum = Rational.zero
+        var awaiting: [String] = []
         for drawn in draw.items {
             guard let scorer = scorers[drawn.itemID] else { continue }
-            let itemScore = scorer.score(answers[drawn.itemID])
+            let itemScore = scorer.score(answers[drawn.itemID], gradedPoints: gradedPoints[drawn.itemID]?.points)
             items[drawn.itemID] = itemScore
             points += itemScore.points
             maximum += itemScore.maximum
+            if itemScore.verdict == .awaitingGrading { awaiting.append(drawn.itemID) }
         }
-        return AttemptScore(points: points, maximum: maximum, items: items)
+        return AttemptScore(points: points, maximum: maximum, items: items, awaitingGrading: awaiting)
     }
 
     /// Feedback for one item given its saved answer.
@@ -232,7 +262,8 @@ public struct Attempt: Sendable {
             break
         }
         return ItemFeedback(
-            itemID: itemID, score: scorer.score(response), responseFeedback: responseFeedback,
+            itemID: itemID, score: scorer.score(response, gradedPoints: gradedPoints[itemID]?.points),
+            responseFeedback: responseFeedback,
             generalFeedback: scorer.item.feedback)
     }
 }
@@ -245,14 +276,36 @@ public struct AttemptScore: Sendable, Equatable {
     public let maximum: Rational
     /// Per-item scores by item id.
     public let items: [String: ItemScore]
+    /// Answered essays still waiting for a grader, in draw order. While any wait, `points` is not final.
+    public let awaitingGrading: [String]
+
+    /// Creates a total.
+    public init(points: Rational, maximum: Rational, items: [String: ItemScore], awaitingGrading: [String] = []) {
+        self.points = points
+        self.maximum = maximum
+        self.items = items
+        self.awaitingGrading = awaitingGrading
+    }
+
+    /// Whether every item is scored (no essay awaits grading).
+    public var isFinal: Bool { awaitingGrading.isEmpty }
 
     /// Points as a percentage of the maximum.
     public var percent: Rational { points.percent(of: maximum) }
 
-    /// Whether the attempt reaches `threshold` percent (exact comparison).
-    public func passes(threshold: Rational) -> Bool {
-        points * Rational(100) >= threshold * maximum
+    /// Whether the attempt reaches `threshold` percent (exact comparison); `nil` while essays await grading.
+    public func passes(threshold: Rational) -> Bool? {
+        guard isFinal else { return nil }
+        return points * Rational(100) >= threshold * maximum
     }
+}
+
+/// Points a grader set for one essay.
+public struct EssayGrade: Sendable, Equatable {
+    /// Points given.
+    public var points: Rational
+    /// Who graded it.
+    public var graderID: String
 }
 
 /// Starts attempts and enforces each learner's attempt limit per assessment.

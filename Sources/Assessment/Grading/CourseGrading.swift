@@ -25,13 +25,19 @@ public struct RecordedAttempt: Sendable, Equatable {
     public var proctoring: Proctoring?
     /// Voiding record, if a proctor voided it.
     public var voiding: Voiding?
+    /// Whether essays of the attempt still wait for a grader (`points` then holds the automatic part only).
+    public var awaitingGrading: Bool
 
     /// Creates a recorded attempt.
-    public init(assessmentID: String, points: Rational, proctoring: Proctoring? = nil, voiding: Voiding? = nil) {
+    public init(
+        assessmentID: String, points: Rational, proctoring: Proctoring? = nil, voiding: Voiding? = nil,
+        awaitingGrading: Bool = false
+    ) {
         self.assessmentID = assessmentID
         self.points = points
         self.proctoring = proctoring
         self.voiding = voiding
+        self.awaitingGrading = awaitingGrading
     }
 }
 
@@ -91,6 +97,12 @@ public struct TierResult: Sendable, Equatable {
     public let reasonsMet: [String]
     /// Why the next tier up was not reached; empty for the qualified tier.
     public let reasonsNotNext: [String]
+    /// Attempts whose essays still wait for a grader. While this is not empty nothing is decided:
+    /// `tiersMet` is empty and no certificate may be issued.
+    public let awaitingGrading: [String]
+
+    /// Whether the decision is final (no essay awaits grading).
+    public var isFinal: Bool { awaitingGrading.isEmpty }
 
     /// The highest tier met, or `nil` when none was.
     public var highest: Tier? { tiersMet.last }
@@ -107,8 +119,17 @@ extension CourseRules {
     /// 3. qualified: points >= qualified threshold, and every counted homework attempt and the final
     ///    exam were proctored with the learner's consent.
     ///
-    /// Per assessment the best non-voided attempt counts; a missing attempt counts 0 points.
+    /// Per assessment the best non-voided attempt counts; a missing attempt counts 0 points. While any
+    /// non-voided attempt awaits the grading of essays, no tier is decided (``TierResult/awaitingGrading``).
     public func grade(_ learner: LearnerRecord) -> TierResult {
+        let pending = assessments.flatMap { assessment in
+            learner.attempts.filter { $0.assessmentID == assessment.id && $0.voiding == nil && $0.awaitingGrading }
+                .map { _ in
+                    assessment.kind == .finalExam
+                        ? "final exam awaits the grading of essays"
+                        : "homework \(assessment.id) awaits the grading of essays"
+                }
+        }
         var points = Rational.zero
         var proctoringGaps: [String] = []
         let exam = assessments.first { $0.kind == .finalExam }
@@ -184,8 +205,13 @@ extension CourseRules {
         case .qualified:
             break
         }
+        if !pending.isEmpty {
+            return TierResult(
+                tiersMet: [], points: points, maximum: maximum, ects: nil, reasonsMet: [],
+                reasonsNotNext: pending, awaitingGrading: pending)
+        }
         return TierResult(
             tiersMet: tiers, points: points, maximum: maximum, ects: qualified ? ects : nil, reasonsMet: reasonsMet,
-            reasonsNotNext: reasonsNotNext)
+            reasonsNotNext: reasonsNotNext, awaitingGrading: [])
     }
 }

@@ -208,6 +208,7 @@ private struct LearnerFile: Decodable {
         var points: Decimal
         var proctoring: Proctoring?
         var voided: Voiding?
+        var awaitingGrading: Bool?
     }
     var id: String
     var name: String
@@ -251,7 +252,8 @@ private struct LearnerFile: Decodable {
             }
             attempts.append(
                 RecordedAttempt(
-                    assessmentID: assessment.id, points: earned, proctoring: file.proctoring, voiding: file.voided))
+                    assessmentID: assessment.id, points: earned, proctoring: file.proctoring, voiding: file.voided,
+                    awaitingGrading: file.awaitingGrading ?? false))
         }
         return LearnerRecord(id: id, name: name, contentViewed: viewed, attempts: attempts)
     }
