@@ -93,6 +93,7 @@ struct QuizSession {
         print(
             "\(words.result): \(words.number(score.points)) \(words.of) \(words.number(score.maximum)) "
                 + "\(words.pointsTotal) (\(words.number(score.percent, places: 1)) %)")
+        if !score.awaitingGrading.isEmpty { print(words.awaitingGrading) }
         print(words.doesNotCount)
     }
 

@@ -5,6 +5,8 @@ internal import ZIPFoundation
 /// escape its folder: entry count, per-entry and total uncompressed size, compression ratio, and
 /// entry paths (no absolute paths, no `..`).
 public struct ZipPackage: Sendable {
+    /// Largest archive file read, in bytes.
+    public static let maximumArchiveSize = 100_000_000
     /// Most entries read from one archive.
     public static let maximumEntries = 5_000
     /// Most uncompressed bytes in all entries together.
@@ -28,6 +30,9 @@ public struct ZipPackage: Sendable {
     public init(name: String, data: Data) throws(ImportFailure) {
         self.name = name
         func failure(_ message: String) -> ImportFailure { ImportFailure(file: name, line: 1, message) }
+        guard data.count <= Self.maximumArchiveSize else {
+            throw failure("the archive is \(data.count) bytes; at most \(Self.maximumArchiveSize) bytes are read")
+        }
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
