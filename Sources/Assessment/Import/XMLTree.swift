@@ -139,7 +139,9 @@ public enum XMLTree {
                 file: source.name, line: 1,
                 "the file is \(source.data.count) bytes; at most \(ImportSource.maximumSize) bytes are read")
         }
-        if let offset = source.data.firstRange(of: Data("<!ENTITY".utf8))?.lowerBound {
+        // Invalid UTF-8 is refused before the parser sees it (libxml2 behind XMLParser is not robust to it).
+        _ = try source.text()
+        if let offset = entityDeclarationOffset(in: source.data) {
             let line = source.data[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw ImportFailure(
                 file: source.name, line: line, "the document declares XML entities, which are not accepted")
@@ -155,17 +157,68 @@ public enum XMLTree {
                 file: source.name, line: tooDeep.line, column: tooDeep.column,
                 "elements are nested more than \(maximumDepth) deep")
         }
-        guard parsed, let root = builder.root else {
-            let error = parser.parserError as NSError?
-            var message = error?.localizedDescription ?? "the file is not well-formed XML"
-            if message.isEmpty || message.hasPrefix("The operation could not be completed") {
-                message = "the file is not well-formed XML"
-            }
+        if let problem = builder.structureProblem {
             throw ImportFailure(
-                file: source.name, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1),
-                "not well-formed XML: \(message)")
+                file: source.name, line: problem.line, column: problem.column, "not well-formed XML: \(problem.message)"
+            )
+        }
+        guard parsed, let root = builder.root, builder.stack.isEmpty else {
+            let position = builder.firstErrorAt ?? (max(parser.lineNumber, 1), max(parser.columnNumber, 1))
+            let code = (parser.parserError as NSError?)?.code
+            let detail = code.map { " (parser error \($0))" } ?? ""
+            let message =
+                builder.root == nil
+                ? "the file has no root element" : "an element is not closed or a tag is malformed\(detail)"
+            throw ImportFailure(
+                file: source.name, line: position.line, column: position.column, "not well-formed XML: \(message)")
+        }
+        if !root.children.isEmpty, let problem = trailingContentProblem(source.data, rootName: root.name) {
+            throw ImportFailure(file: source.name, line: problem.line, "not well-formed XML: \(problem.message)")
         }
         return root
+    }
+
+    /// XMLParser on Linux stops quietly after the root element; content after it must still be refused.
+    private static func trailingContentProblem(_ data: Data, rootName: String) -> (line: Int, message: String)? {
+        var text = Substring(String(decoding: data, as: UTF8.self))
+        while true {
+            while let last = text.last, last.isWhitespace { text = text.dropLast() }
+            if text.hasSuffix("-->"), let start = text.range(of: "<!--", options: .backwards) {
+                text = text[..<start.lowerBound]
+            } else if text.hasSuffix("?>"), let start = text.range(of: "<?", options: .backwards) {
+                text = text[..<start.lowerBound]
+            } else {
+                break
+            }
+        }
+        guard let lastOpen = text.lastIndex(of: "<") else { return nil }
+        let closing = text[lastOpen...].filter { !$0.isWhitespace }
+        if closing == "</\(rootName)>" { return nil }
+        let line = text[..<lastOpen].reduce(1) { $0 + ($1 == "\n" ? 1 : 0) }
+        return (line, "the document does not end with the root element's end tag </\(rootName)>")
+    }
+
+    /// Offset of the first `<!ENTITY` in `data`, scanning the bytes once.
+    static func entityDeclarationOffset(in data: Data) -> Int? {
+        let marker = Array("<!ENTITY".utf8)
+        return data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int? in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            guard bytes.count >= marker.count else { return nil }
+            var index = 0
+            let last = bytes.count - marker.count
+            while index <= last {
+                if bytes[index] == 0x3C, bytes[index + 1] == 0x21 {
+                    var matches = true
+                    for offset in 2..<marker.count where bytes[index + offset] != marker[offset] {
+                        matches = false
+                        break
+                    }
+                    if matches { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
     }
 
     /// `text` with `&`, `<`, `>` (and `"` in attributes) escaped.
@@ -191,6 +244,8 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var stack: [MarkupElement] = []
     var pendingText = ""
     var tooDeepAt: (line: Int, column: Int)?
+    var firstErrorAt: (line: Int, column: Int)?
+    var structureProblem: (line: Int, column: Int, message: String)?
 
     init(maximumDepth: Int) {
         self.maximumDepth = maximumDepth
@@ -222,6 +277,12 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
             parent.children.append(.element(element))
         } else if root == nil {
             root = element
+        } else {
+            structureProblem = (
+                element.line, element.column, "a second root element <\(elementName)> follows the document's root"
+            )
+            parser.abortParsing()
+            return
         }
         stack.append(element)
     }
@@ -229,6 +290,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
         flushText()
         _ = stack.popLast()
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        if firstErrorAt == nil { firstErrorAt = (max(parser.lineNumber, 1), max(parser.columnNumber, 1)) }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -63,10 +63,13 @@ public struct ZipPackage: Sendable {
             var content = Data()
             let limit = min(UInt64(ImportSource.maximumSize), UInt64(Self.maximumTotalSize) - total)
             do {
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                let checksum = try archive.extract(entry, skipCRC32: false) { chunk in
                     guard UInt64(content.count + chunk.count) <= limit else { throw ZipLimitExceeded() }
                     content.append(chunk)
                 }
+                guard checksum == entry.checksum else { throw ZipChecksumMismatch() }
+            } catch is ZipChecksumMismatch {
+                throw failure("entry '\(path)' is damaged (its CRC-32 checksum does not match)")
             } catch is ZipLimitExceeded {
                 throw failure("entry '\(path)' holds more data than it declares or than the limits allow")
             } catch {
@@ -107,6 +110,7 @@ public struct ZipPackage: Sendable {
 }
 
 private struct ZipLimitExceeded: Error {}
+private struct ZipChecksumMismatch: Error {}
 
 /// Writing a zip archive in memory failed.
 public struct ZipWriteFailed: Error, CustomStringConvertible {

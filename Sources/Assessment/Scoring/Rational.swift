@@ -50,8 +50,47 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
             n /= Int128(divisor)
             d /= Int128(divisor)
         }
-        self.numerator = Int64(n)
-        self.denominator = Int64(d)
+        if let exactNumerator = Int64(exactly: n), let exactDenominator = Int64(exactly: d), exactNumerator != .min {
+            self.numerator = exactNumerator
+            self.denominator = exactDenominator
+        } else {
+            (self.numerator, self.denominator) = Self.approximated(n, d)
+        }
+    }
+
+    /// The value nearest to `n/d` (d > 0) with the denominator 10¹², or the saturated whole part when even that
+    /// does not fit. Only reached by values whose lowest terms need more than 64 bits, which the bank
+    /// validator's limits keep real banks away from; it keeps hostile input from crashing the process.
+    private static func approximated(_ n: Int128, _ d: Int128) -> (Int64, Int64) {
+        let scale: Int128 = 1_000_000_000_000
+        let whole = n / d
+        let remainder = n % d
+        if whole.magnitude < 9_000_000 {
+            let fraction = Int128((Double(remainder) / Double(d) * Double(scale)).rounded())
+            let scaled = whole * scale + fraction
+            let divisor = gcd(scaled.magnitude, scale.magnitude)
+            return (Int64(scaled / Int128(divisor)), Int64(scale / Int128(divisor)))
+        }
+        return (Int64(clamping: whole), 1)
+    }
+
+    /// `n/d` reduced, or `nil` when the lowest terms do not fit in 64 bits.
+    static func exactly(_ n: Int128, _ d: Int128) -> Rational? {
+        guard d != 0 else { return nil }
+        var n = n
+        var d = d
+        if d < 0 {
+            n = -n
+            d = -d
+        }
+        let divisor = gcd(n.magnitude, d.magnitude)
+        if divisor > 1 {
+            n /= Int128(divisor)
+            d /= Int128(divisor)
+        }
+        guard let exactNumerator = Int64(exactly: n), let exactDenominator = Int64(exactly: d), exactNumerator != .min
+        else { return nil }
+        return Rational(reducing: Int128(exactNumerator), Int128(exactDenominator))
     }
 
     /// The fast path: both parts fit in 64 bits (and are not `Int64.min`).
@@ -124,8 +163,10 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         } else {
             for _ in 0..<(-scale) { denominator *= 10 }
         }
-        guard (numerator / denominator).magnitude <= 1_000_000_000_000 else { return nil }
-        self.init(reducing: numerator, denominator)
+        guard (numerator / denominator).magnitude <= 1_000_000_000_000,
+            let exact = Rational.exactly(numerator, denominator)
+        else { return nil }
+        self = exact
     }
 
     public static func + (lhs: Rational, rhs: Rational) -> Rational {
@@ -223,7 +264,7 @@ extension Rational {
             remainingDenominator /= 5
             fives += 1
         }
-        guard remainingDenominator == 1, max(twos, fives) <= 18 else { return description }
+        guard remainingDenominator == 1, max(twos, fives) <= 12 else { return description }
         let places = max(twos, fives)
         guard places > 0 else { return "\(numerator)" }
         return formatted(places: places)
@@ -235,7 +276,7 @@ extension Rational {
         if let slash = trimmed.firstIndex(of: "/") {
             guard let numerator = Int(trimmed[..<slash]),
                 let denominator = Int(trimmed[trimmed.index(after: slash)...]),
-                denominator > 0, abs(numerator) < 1 << 53, denominator < 1 << 53
+                denominator > 0, numerator.magnitude < 1 << 53, denominator < 1 << 53
             else { return nil }
             self.init(numerator, denominator)
         } else {
