@@ -26,7 +26,7 @@ public enum ILIASImporter: QuestionImporter {
     static func questions(
         in source: ImportSource, extraWarnings: [String: [String]]
     ) throws(ImportFailure) -> [ImportedQuestion] {
-        let root = try XMLTree.parse(source)
+        let root = try parseDocument(source)
         guard root.localName == "questestinterop" else {
             throw ImportFailure(
                 root.location(in: source.name),
@@ -65,6 +65,45 @@ public enum ILIASImporter: QuestionImporter {
             results.append(ImportedQuestion(location: element.location(in: source.name), label: label, status: status))
         }
         return results
+    }
+
+    /// `source` parsed after checking that it is UTF-8 (as ILIAS writes it) and that it is complete.
+    ///
+    /// FoundationXML's parser traps on some invalid UTF-8 (in element names), so the bytes are validated before it
+    /// sees them; and it accepts documents whose elements are never closed, so a file that does not end with its
+    /// root's end tag (a cut-off export) is refused here.
+    static func parseDocument(_ source: ImportSource) throws(ImportFailure) -> MarkupElement {
+        guard source.data.count <= ImportSource.maximumSize else { return try XMLTree.parse(source) }
+        _ = try source.text()
+        let root = try XMLTree.parse(source)
+        try checkComplete(source, root: root)
+        return root
+    }
+
+    private static func checkComplete(_ source: ImportSource, root: MarkupElement) throws(ImportFailure) {
+        var bytes = source.data[...]
+        for _ in 0..<100 {
+            while let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 {
+                bytes = bytes.dropLast()
+            }
+            guard bytes.suffix(3).elementsEqual("-->".utf8),
+                let comment = bytes.lastRange(of: Data("<!--".utf8))
+            else { break }
+            bytes = bytes[..<comment.lowerBound]
+        }
+        if bytes.suffix(root.name.utf8.count + 3).elementsEqual("</\(root.name)>".utf8) { return }
+        if root.children.isEmpty, bytes.suffix(2).elementsEqual("/>".utf8),
+            let open = bytes.lastIndex(of: UInt8(ascii: "<")),
+            bytes[open...].starts(with: "<\(root.name)".utf8)
+        {
+            return
+        }
+        let line = bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let lineStart = bytes.lastIndex(of: 0x0A).map { bytes.index(after: $0) } ?? bytes.startIndex
+        let column = String(decoding: bytes[lineStart...], as: UTF8.self).count + 1
+        throw ImportFailure(
+            file: source.name, line: line, column: column,
+            "the file ends before </\(root.name)>; it is incomplete (cut off?) or damaged")
     }
 
     /// The `item`s of the document in order, including those inside `assessment`/`section` (ILIAS test exports).

@@ -95,34 +95,40 @@ struct ILIASItemReader {
     init(item: MarkupElement) {
         self.item = item
         var metadata: [String: String] = [:]
+        var conditions: [ILIASCondition] = []
+        var feedbacks: [(ident: String, element: MarkupElement)] = []
         var fieldCount = 0
-        for block in item.elements("itemmetadata") {
-            for qtimetadata in block.elements("qtimetadata") {
-                for field in qtimetadata.elements("qtimetadatafield") {
+        var conditionCount = 0
+        for part in item.elements {
+            switch part.localName {
+            case "itemmetadata":
+                for field in part.elements.lazy.filter({ $0.localName == "qtimetadata" }).flatMap(\.elements) {
                     fieldCount += 1
-                    guard fieldCount <= Self.maximumParts else { break }
+                    guard fieldCount <= Self.maximumParts, field.localName == "qtimetadatafield" else { continue }
                     guard let label = field.childText("fieldlabel")?.trimmingCharacters(in: .whitespacesAndNewlines),
                         !label.isEmpty, metadata[label] == nil
                     else { continue }
                     metadata[label] = field.childText("fieldentry") ?? ""
                 }
+            case "resprocessing":
+                for condition in part.elements where condition.localName == "respcondition" {
+                    conditionCount += 1
+                    guard conditionCount <= Self.maximumParts else { break }
+                    conditions.append(Self.condition(condition))
+                }
+            case "itemfeedback":
+                feedbacks.append((part.attributes["ident"] ?? "", part))
+            default:
+                break
             }
         }
         self.metadata = metadata
-        var conditions: [ILIASCondition] = []
-        var count = 0
-        for processing in item.elements("resprocessing") {
-            for condition in processing.elements("respcondition") {
-                count += 1
-                guard count <= Self.maximumParts else { break }
-                conditions.append(Self.condition(condition))
-            }
-        }
         self.conditions = conditions
-        let feedbacks = item.elements("itemfeedback")
-        feedbackElements = feedbacks.prefix(Self.maximumParts).map { ($0.attributes["ident"] ?? "", $0) }
+        feedbackElements = Array(feedbacks.prefix(Self.maximumParts))
         referencedFeedback = Set(conditions.flatMap(\.feedbackRefs))
-        tooLarge = count > Self.maximumParts || fieldCount > Self.maximumParts || feedbacks.count > Self.maximumParts
+        tooLarge =
+            conditionCount > Self.maximumParts || fieldCount > Self.maximumParts
+            || feedbacks.count > Self.maximumParts
     }
 
     private static func condition(_ element: MarkupElement) -> ILIASCondition {
@@ -207,7 +213,7 @@ struct ILIASItemReader {
         if let general = try generalFeedback() {
             converted.feedback = [converted.feedback, general].compactMap { $0 }.joined(separator: "\n\n")
         }
-        noteLeftOutParts()
+        noteLeftOutParts(presentation)
         return converted
     }
 
@@ -240,13 +246,19 @@ struct ILIASItemReader {
         }
     }
 
-    /// Hints and suggested solutions are not part of a bank item; say so.
-    private mutating func noteLeftOutParts() {
+    /// Hints and suggested solutions (materials of the responses, as ILIAS writes them) are not part of a bank
+    /// item; say so.
+    private mutating func noteLeftOutParts(_ presentation: MarkupElement) {
         let hints = item.elements("solutionhint").count
         if hints > 0 { warnings.append(hints == 1 ? "1 hint not kept" : "\(hints) hints not kept") }
-        for text in item.descendants("mattext") where text.attributes["label"] == "suggested_solution" {
-            let link = text.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            warnings.append("suggested solution \(link.prefix(80)) not kept")
+        for entry in flow(presentation) {
+            guard case .response(let response) = entry else { continue }
+            for material in response.elements("material") {
+                for text in material.elements("mattext") where text.attributes["label"] == "suggested_solution" {
+                    let link = text.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    warnings.append("suggested solution \(link.prefix(80)) not kept")
+                }
+            }
         }
     }
 

@@ -50,7 +50,7 @@ public struct ILIASPackage {
 
     /// The pool title and, per question ident, warnings about content its page holds besides the question.
     static func readPool(_ source: ImportSource) throws(ImportFailure) -> (String?, [String: [String]]) {
-        let root = try XMLTree.parse(source)
+        let root = try ILIASImporter.parseDocument(source)
         guard root.localName == "ContentObject" else {
             throw ImportFailure(
                 root.location(in: source.name),
