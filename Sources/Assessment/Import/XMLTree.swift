@@ -165,10 +165,10 @@ public enum XMLTree {
         guard parsed, let root = builder.root, builder.stack.isEmpty else {
             let position = builder.firstErrorAt ?? (max(parser.lineNumber, 1), max(parser.columnNumber, 1))
             let code = (parser.parserError as NSError?)?.code
-            let detail = code.map { " (parser error \($0))" } ?? ""
             let message =
-                builder.root == nil
-                ? "the file has no root element" : "an element is not closed or a tag is malformed\(detail)"
+                code.flatMap { parserMessages[$0] }
+                ?? (builder.root == nil
+                    ? "the file has no root element" : "an element is not closed or a tag is malformed")
             throw ImportFailure(
                 file: source.name, line: position.line, column: position.column, "not well-formed XML: \(message)")
         }
@@ -220,6 +220,18 @@ public enum XMLTree {
             return nil
         }
     }
+
+    /// Plain words for the libxml2 error codes that real broken exports produce.
+    static let parserMessages: [Int: String] = [
+        4: "the document is empty", 5: "the document ends before its elements are closed",
+        9: "a character that XML does not allow", 23: "an entity reference lacks its ';'",
+        26: "an undeclared entity is used (HTML entities such as &nbsp; need a CDATA section)",
+        38: "'<' inside an attribute value", 39: "an attribute value is not quoted",
+        40: "an attribute value is not closed", 41: "an attribute has no value", 42: "an attribute appears twice",
+        45: "a comment is not closed", 63: "a CDATA section is not closed", 65: "a space is required here",
+        68: "a name is required here", 73: "'>' is missing", 76: "an end tag does not match its start tag",
+        77: "an element is not closed",
+    ]
 
     /// `text` with `&`, `<`, `>` (and `"` in attributes) escaped.
     public static func escape(_ text: String, attribute: Bool = false) -> String {

@@ -141,10 +141,9 @@ struct ZipPackageTests {
         #expect(
             readFailure(Data(deflated))
                 == ImportFailure(file: "pool.zip", line: 1, "entry 'a.xml' is damaged and cannot be read"))
-        withKnownIssue("ZipPackage does not compare the CRC-32 that ZIPFoundation's extract returns") {
-            #expect(
-                readFailure(RawZip.archive([("a.xml", Array("<a/>".utf8))], badCRC: true))
-                    == ImportFailure(file: "pool.zip", line: 1, "entry 'a.xml' is damaged and cannot be read"))
-        }
+        #expect(
+            readFailure(RawZip.archive([("a.xml", Array("<a/>".utf8))], badCRC: true))
+                == ImportFailure(
+                    file: "pool.zip", line: 1, "entry 'a.xml' is damaged (its CRC-32 checksum does not match)"))
     }
 }
