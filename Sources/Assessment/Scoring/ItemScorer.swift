@@ -224,7 +224,9 @@ struct CompiledPattern: @unchecked Sendable {
         var escaped = false
         for character in ItemScorer.normalize(wildcard, caseSensitive: true) {
             if escaped {
-                source += NSRegularExpression.escapedPattern(for: String(character))
+                // `\*` is a literal star; a backslash before anything else stays a backslash (as in Moodle).
+                let literal = character == "*" ? "*" : "\\\(character)"
+                source += NSRegularExpression.escapedPattern(for: literal)
                 escaped = false
             } else if character == "\\" {
                 escaped = true
