@@ -16,11 +16,20 @@ public enum MoodleXMLImporter: QuestionImporter {
 
     public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         try requireText(source)
-        let root = try XMLTree.parse(source)
+        let root: MarkupElement
+        do {
+            root = try XMLTree.parse(source)
+        } catch {
+            // XMLTree has refused entities and oversized files before parsing; a parse error is reported where
+            // the parser met it rather than where it stopped.
+            if error.message.hasPrefix("not well-formed XML") { try requireWellFormed(source) }
+            throw error
+        }
         try requireWellFormed(source)
+        var startTags = MoodleStartTags(source.data)
         guard root.localName == "quiz" else {
             throw ImportFailure(
-                root.location(in: source.name),
+                startTags.location(of: root, in: source.name),
                 "the root element is <\(root.name)>, not <quiz>; this is not a Moodle XML question file")
         }
         var topic = "imported"
@@ -53,7 +62,8 @@ public enum MoodleXMLImporter: QuestionImporter {
                 status = .skipped(reason: error.reason)
             }
             results.append(
-                ImportedQuestion(location: element.location(in: source.name), label: label, status: status))
+                ImportedQuestion(
+                    location: startTags.location(of: element, in: source.name), label: label, status: status))
         }
         return results
     }
@@ -118,7 +128,9 @@ public enum MoodleXMLImporter: QuestionImporter {
         let plain = MoodleQuestion.format(of: text, default: "html") == "html" ? HTMLText.markdown(from: raw).0 : raw
         let words = collapsed(plain)
         guard !words.isEmpty else { return "question \(number)" }
-        return words.count > 40 ? String(words.prefix(40)) + "…" : words
+        guard words.count > 40 else { return words }
+        return String(words.prefix(40)).trimmingCharacters(in: .whitespaces) + "…"
+
     }
 
     static func collapsed(_ text: String) -> String {
