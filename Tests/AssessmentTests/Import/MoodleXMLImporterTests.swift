@@ -557,7 +557,7 @@ struct MoodleXMLImporterTests {
                     reason:
                         "default grade 1.00001 cannot be kept (points must be greater than 0 and at most 1000, with at most 4 decimal places)"
                 ),
-                .skipped(reason: "answer fraction 'viel' is not a number"),
+                .skipped(reason: "answer fraction 'viel' is not a number (line 35)"),
                 .skipped(reason: "the question text is empty"),
             ])
     }
@@ -841,7 +841,10 @@ struct MoodleXMLImporterTests {
                     reason: "gap 1 is a MRH gap (several answers can be ticked), which cloze items do not support"),
                 .skipped(reason: "gap 1 has no answer worth 100 % (Moodle refuses such a cloze question)"),
                 .skipped(reason: "the cloze text has no gaps such as {1:SHORTANSWER:=answer}"),
-                .skipped(reason: "the gaps could not be placed in the text (it contains {{ or }} of its own)"),
+                .skipped(
+                    reason:
+                        "the gaps could not be placed in the text (it contains {{ or }} of its own, or a gap lies in an HTML comment, script or style)"
+                ),
                 .skipped(reason: "gap 1 has weight 0"),
                 .skipped(reason: "answer 'drei' in gap 1 is not a number"),
                 .skipped(reason: "gap 1 is a drop-down with fewer than 2 answers"),
@@ -1136,8 +1139,8 @@ struct MoodleXMLImporterTests {
             """)
         #expect(
             try importing(xml).map(\.status) == [
-                .skipped(reason: "answer '123456789012.123456789012' is not a number"),
-                .skipped(reason: "answer fraction '0.000000000000000001' is not a number"),
+                .skipped(reason: "answer '123456789012.123456789012' is not a number (line 6)"),
+                .skipped(reason: "answer fraction '0.000000000000000001' is not a number (line 11)"),
             ])
     }
 
@@ -1209,5 +1212,192 @@ extension MoodleXMLImporterTests {
         #expect(questions.count == 3_000)
         #expect(questions.last?.location.column == 6 + 2_999 * question.unicodeScalars.count + 1)
         #expect(elapsed < .seconds(5))
+    }
+}
+
+extension MoodleXMLImporterTests {
+    @Test func settingsWithoutAPlaceInTheBankAreNamed() throws {
+        let xml = MoodleFixtures.quiz(
+            """
+              <question type="multichoice">
+                <name><text>Einstellungen</text></name>
+                <questiontext format="html"><text>Wer wählt den Bürgermeister?</text></questiontext>
+                <image>alt/wahl.gif</image>
+                <image_base64>R0lGODlh</image_base64>
+                <penalty>0.3333333</penalty>
+                <hidden>1</hidden>
+                <idnumber>KR-17</idnumber>
+                <shuffleanswers>true</shuffleanswers>
+                <answer fraction="100"><text>Die Bürger</text></answer>
+                <answer fraction="0"><text>Der Rat</text></answer>
+                <hint format="html"><text>Direktwahl?</text></hint>
+                <hint format="html"><text>Urwahl!</text></hint>
+                <tags><tag><text>Wahlen</text></tag><tag><text>GemO</text></tag></tags>
+                <coursetags><tag><text>Kurs 3</text></tag></coursetags>
+              </question>
+
+            """)
+        let question = try #require(try importing(xml).first)
+        #expect(question.item != nil)
+        #expect(
+            question.warnings == [
+                "penalty 0.3333333 for retries not kept (attempts are scored once)",
+                "2 hints for retries dropped",
+                "tags Wahlen, GemO, Kurs 3 not kept",
+                "the question is hidden in Moodle; imported as a normal item",
+                "Moodle ID number KR-17 not kept",
+                "image alt/wahl.gif not embedded",
+            ])
+    }
+
+    @Test func essayWithoutTextOptionalAttachmentsAndWordLimit() throws {
+        let xml = MoodleFixtures.quiz(
+            """
+              <question type="essay">
+                <name><text>Nur Dateien</text></name>
+                <questiontext format="html"><text>Laden Sie Ihren Entwurf hoch.</text></questiontext>
+                <penalty>0</penalty>
+                <responseformat>noinline</responseformat>
+                <minwordlimit>50</minwordlimit>
+                <attachments>-1</attachments>
+                <attachmentsrequired>0</attachmentsrequired>
+                <graderinfo format="html"><text></text></graderinfo>
+                <responsetemplate format="html"><text></text></responsetemplate>
+              </question>
+
+            """)
+        let question = try #require(try importing(xml).first)
+        #expect(question.item?.kind == .essay(responseTemplate: nil, graderInfo: nil))
+        #expect(
+            question.warnings == [
+                "Moodle takes attachments only, no text; here the learner answers in text",
+                "optional attachments not supported (the learner answers in text)",
+                "minimum of 50 words not kept",
+            ])
+    }
+
+    @Test func numericalUnitsOnTheLeftInstructionsAndOldAnswers() throws {
+        let xml = MoodleFixtures.quiz(
+            """
+              <question type="numerical">
+                <name><text>Einheiten</text></name>
+                <questiontext format="html"><text>Wie hoch ist die Umlage?</text></questiontext>
+                <penalty>0</penalty>
+                <answer fraction="100">1500<tolerance>10</tolerance></answer>
+                <answer fraction="0"><text></text><feedback><text>Leer</text></feedback></answer>
+                <units>
+                  <unit><multiplier>0.001</multiplier><unit_name>T€</unit_name></unit>
+                  <unit><multiplier>1</multiplier><unit_name>€</unit_name></unit>
+                </units>
+                <unitgradingtype>0</unitgradingtype>
+                <unitsleft>1</unitsleft>
+                <instructions format="html"><text>Ohne Tausenderpunkt.</text></instructions>
+              </question>
+              <question type="numerical">
+                <name><text>Toleranz</text></name>
+                <questiontext><text>Zahl?</text></questiontext>
+                <answer fraction="100"><text>3</text><tolerance>-1</tolerance></answer>
+              </question>
+
+            """)
+        let questions = try importing(xml)
+        let first = try #require(questions.first)
+        #expect(
+            first.item?.kind
+                == .numeric(
+                    answers: [NumericAnswer(Rational(1500), tolerance: .absolute(Rational(10)), credit: .one)],
+                    unit: "€"))
+        #expect(
+            first.warnings == [
+                "answer 2 has no text; dropped",
+                "unit T€ (multiplier 0.001) not kept",
+                "the unit stands left of the number in Moodle; here it follows the number",
+                "unit instructions dropped",
+            ])
+        #expect(questions.last?.status == .skipped(reason: "tolerance -1 is negative (line 20)"))
+    }
+
+    @Test func gapSelectThatShufflesOrCannotBeKept() throws {
+        let xml = MoodleFixtures.quiz(
+            """
+              <question type="gapselect">
+                <name><text>Gemischt</text></name>
+                <questiontext format="html"><text>[[2]] oder [[1]]</text></questiontext>
+                <penalty>0</penalty>
+                <shuffleanswers>1</shuffleanswers>
+                <selectoption><text>Kreis</text><group>1</group></selectoption>
+                <selectoption><text>Land</text><group>1</group></selectoption>
+              </question>
+              <question type="gapselect">
+                <name><text>Einzeln</text></name>
+                <questiontext format="html"><text>Nur [[1]]</text></questiontext>
+                <selectoption><text>Kreis</text><group>1</group></selectoption>
+                <selectoption><text>Land</text><group>2</group></selectoption>
+              </question>
+              <question type="gapselect">
+                <name><text>Fehlt</text></name>
+                <questiontext format="html"><text>[[3]]</text></questiontext>
+                <selectoption><text>Kreis</text><group>1</group></selectoption>
+              </question>
+
+            """)
+        let questions = try importing(xml)
+        #expect(questions.first?.item?.stem == "{{g1}} oder {{g2}}")
+        #expect(questions.first?.warnings == ["choices are shown in a fixed order here (Moodle shuffles them)"])
+        #expect(
+            questions.dropFirst().map(\.status) == [
+                .skipped(reason: "the question has 1 answers in gap g1; a bank item needs 2 to 20"),
+                .skipped(reason: "gap [[3]] refers to a choice that does not exist"),
+            ])
+    }
+
+    @Test func orderingGradedAllOrNothing() throws {
+        let xml = MoodleFixtures.quiz(
+            """
+              <question type="ordering">
+                <name><text>Alles oder nichts</text></name>
+                <questiontext><text>Reihenfolge?</text></questiontext>
+                <penalty>0</penalty>
+                <selecttype>EXACT</selecttype>
+                <gradingtype>ALL_OR_NOTHING</gradingtype>
+                <answer><text>Erstens</text></answer>
+                <answer><text>Zweitens</text></answer>
+              </question>
+              <question type="ordering">
+                <name><text>Zu wenig</text></name>
+                <questiontext><text>Reihenfolge?</text></questiontext>
+                <answer><text>Nur eins</text></answer>
+                <answer><text> </text></answer>
+              </question>
+
+            """)
+        let questions = try importing(xml)
+        #expect(
+            questions.first?.warnings == [
+                "ordering grading ALL_OR_NOTHING not kept; scored here by absolute position (a share of the points for each item in its right place)"
+            ])
+        #expect(questions.last?.status == .skipped(reason: "an ordering question needs at least 2 items (found 1)"))
+    }
+
+    @Test func matchingThatCannotBeKept() throws {
+        let xml = MoodleFixtures.quiz(
+            """
+              <question type="matching">
+                <name><text>Ohne Antwort</text></name>
+                <questiontext><text>Zuordnen</text></questiontext>
+                <subquestion><text>Rat</text><answer><text></text></answer></subquestion>
+              </question>
+              <question type="matching">
+                <name><text>Nur Ablenker</text></name>
+                <questiontext><text>Zuordnen</text></questiontext>
+                <subquestion><text></text><answer><text>Ablenker</text></answer></subquestion>
+              </question>
+
+            """)
+        #expect(
+            try importing(xml).map(\.status) == [
+                .skipped(reason: "subquestion 1 has no matching answer"),
+                .skipped(reason: "the matching question has no subquestions"),
+            ])
     }
 }

@@ -83,7 +83,7 @@ enum MoodleChoiceTypes {
             }
             let spelled = answer.attributes["fraction"]
             guard let fraction = MoodleGrades.fraction(percent: spelled) else {
-                throw MoodleSkip("answer fraction '\(spelled ?? "")' is not a number")
+                throw MoodleSkip("answer fraction '\(spelled ?? "")' is not a number (line \(answer.line))")
             }
             fractions.append((name, fraction))
             let feedback = question.optionalMarkdown(of: answer.element("feedback"))

@@ -217,7 +217,9 @@ enum MoodleCloze {
     /// Each gap appears exactly once as `{{id}}` in the converted text, and nothing else looks like a gap.
     static func checkPlaceholders(_ stem: String, gaps: [Gap]) throws(MoodleSkip) {
         guard ClozeText.placeholders(in: stem) == gaps.map(\.id) else {
-            throw MoodleSkip("the gaps could not be placed in the text (it contains {{ or }} of its own)")
+            throw MoodleSkip(
+                "the gaps could not be placed in the text (it contains {{ or }} of its own, or a gap lies in an HTML "
+                    + "comment, script or style)")
         }
     }
 
@@ -296,7 +298,9 @@ enum MoodleCloze {
                 guard let value = parts.first.flatMap({ MoodleNumber.decimal($0) }) else {
                     throw MoodleSkip("answer '\(spelled)' in \(place) is not a number")
                 }
-                let tolerance = try MoodleTextTypes.tolerance(parts.count == 2 ? String(parts[1]) : "")
+                let tolerance = try MoodleTextTypes.tolerance(
+                    parts.count == 2 ? String(parts[1]) : "",
+                    line: question.element.element("questiontext")?.line ?? question.element.line)
                 answers.append(
                     NumericAnswer(value, tolerance: tolerance, credit: alternative.fraction, feedback: feedback))
             }

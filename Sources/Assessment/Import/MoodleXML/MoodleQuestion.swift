@@ -108,13 +108,11 @@ struct MoodleQuestion {
 
     /// `<defaultgrade>` as the item's points; 1 (Moodle's default mark) when absent.
     func points() throws(MoodleSkip) -> Rational {
-        guard let spelled = value("defaultgrade"), !spelled.isEmpty else { return .one }
-        return try Self.points(spelled)
-    }
-
-    static func points(_ spelled: String) throws(MoodleSkip) -> Rational {
+        guard let element = element.element("defaultgrade") else { return .one }
+        let spelled = Self.rawText(element)
+        guard !spelled.isEmpty else { return .one }
         guard let points = MoodleNumber.decimal(spelled) else {
-            throw MoodleSkip("default grade '\(spelled)' is not a number")
+            throw MoodleSkip("default grade '\(spelled)' is not a number (line \(element.line))")
         }
         guard points > .zero, points <= Rational(1000), (points * Rational(10_000)).isInteger else {
             throw MoodleSkip(
@@ -128,10 +126,10 @@ struct MoodleQuestion {
     mutating func fraction(of answer: MarkupElement) throws(MoodleSkip) -> Rational {
         let spelled = answer.attributes["fraction"]
         guard let fraction = MoodleGrades.fraction(percent: spelled) else {
-            throw MoodleSkip("answer fraction '\(spelled ?? "")' is not a number")
+            throw MoodleSkip("answer fraction '\(spelled ?? "")' is not a number (line \(answer.line))")
         }
         guard fraction.magnitude <= Rational(1000) else {
-            throw MoodleSkip("answer fraction \(spelled ?? "") is out of range")
+            throw MoodleSkip("answer fraction \(spelled ?? "") is out of range (line \(answer.line))")
         }
         if !MoodleGrades.isStandard(fraction) {
             warn("fraction \(MoodleNumber.text(fraction)) is not one of Moodle's grade values; kept as is")

@@ -39,7 +39,7 @@ enum MoodleTextTypes {
             // Old files give the fraction (not a percentage) as an element.
             if let spelled = answer.element("fraction").map({ MoodleQuestion.rawText($0) }), !spelled.isEmpty {
                 guard let value = MoodleNumber.decimal(spelled), value.magnitude <= Rational(1000) else {
-                    throw MoodleSkip("answer fraction '\(spelled)' is not a number")
+                    throw MoodleSkip("answer fraction '\(spelled)' is not a number (line \(answer.line))")
                 }
                 fraction = value
             }
@@ -55,9 +55,9 @@ enum MoodleTextTypes {
                 continue
             }
             guard let value = MoodleNumber.decimal(text) else {
-                throw MoodleSkip("answer '\(text)' is not a number")
+                throw MoodleSkip("answer '\(text)' is not a number (line \(answer.line))")
             }
-            let tolerance = try Self.tolerance(toleranceText)
+            let tolerance = try Self.tolerance(toleranceText, line: answer.line)
             answers.append(NumericAnswer(value, tolerance: tolerance, credit: fraction, feedback: feedback))
         }
         guard answers.contains(where: { $0.credit > .zero }) else {
@@ -69,12 +69,12 @@ enum MoodleTextTypes {
     }
 
     /// An absolute tolerance (Moodle's numerical questions only have those); empty means exact.
-    static func tolerance(_ spelled: String) throws(MoodleSkip) -> Tolerance {
+    static func tolerance(_ spelled: String, line: Int) throws(MoodleSkip) -> Tolerance {
         guard !spelled.isEmpty else { return .exact }
         guard let value = MoodleNumber.decimal(spelled) else {
-            throw MoodleSkip("tolerance '\(spelled)' is not a number")
+            throw MoodleSkip("tolerance '\(spelled)' is not a number (line \(line))")
         }
-        guard value >= .zero else { throw MoodleSkip("tolerance \(spelled) is negative") }
+        guard value >= .zero else { throw MoodleSkip("tolerance \(spelled) is negative (line \(line))") }
         return value == .zero ? .exact : .absolute(value)
     }
 

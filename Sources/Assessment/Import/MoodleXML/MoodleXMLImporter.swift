@@ -142,11 +142,11 @@ public enum MoodleXMLImporter: QuestionImporter {
     /// Moodle XML is UTF-8; a file in another encoding must say so in its XML declaration.
     private static func requireText(_ source: ImportSource) throws(ImportFailure) {
         guard String(validating: source.data, as: UTF8.self) == nil else { return }
+        // The declaration: <?xml version="1.0" encoding="ISO-8859-1"?>
         let head = String(decoding: source.data.prefix(200), as: UTF8.self).lowercased()
-        if let range = head.range(of: "encoding="), !head[range.upperBound...].hasPrefix("\"utf-8\""),
-            !head[range.upperBound...].hasPrefix("'utf-8'")
-        {
-            return
+        if head.hasPrefix("<?xml"), let range = head.range(of: "encoding") {
+            let value = head[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+            if !value.isEmpty, !value.hasPrefix("utf-8"), !value.hasPrefix("utf8") { return }
         }
         _ = try source.text()
     }
