@@ -274,16 +274,8 @@ struct HTMLReducer {
 
     // MARK: Writing
 
-    private var current: String {
-        get { frames.last?.text ?? root }
-        set {
-            if frames.isEmpty {
-                root = newValue
-            } else {
-                frames[frames.count - 1].text = newValue
-            }
-        }
-    }
+    /// The text of the innermost open level (read only; writes go through `write`).
+    private var current: String { frames.last?.text ?? root }
 
     /// The last character written at any level (what a new text run follows).
     private var lastWritten: Character? {
@@ -323,9 +315,12 @@ struct HTMLReducer {
     }
 
     private mutating func trimTrailingSpaces() {
-        var text = current
-        while text.hasSuffix(" ") { text.removeLast() }
-        current = text
+        // In place: copying the output here would make long texts quadratic.
+        if frames.isEmpty {
+            while root.hasSuffix(" ") { root.removeLast() }
+        } else {
+            while frames[frames.count - 1].text.hasSuffix(" ") { frames[frames.count - 1].text.removeLast() }
+        }
     }
 
     private mutating func paragraphBreak() {

@@ -130,3 +130,14 @@ struct HTMLTextTests {
         #expect(reduce("<p").0 == "")
     }
 }
+
+extension HTMLTextTests {
+    @Test func longTextsAreReducedInLinearTime() {
+        let html = String(repeating: "<p>Absatz mit <b>fett</b> und <br>Umbruch &amp; mehr</p>\n", count: 20_000)
+        let clock = ContinuousClock()
+        var markdown = ""
+        let elapsed = clock.measure { markdown = HTMLText.markdown(from: html).markdown }
+        #expect(markdown.hasPrefix("Absatz mit **fett** und\nUmbruch & mehr\n\nAbsatz"))
+        #expect(elapsed < .seconds(5))
+    }
+}

@@ -1401,3 +1401,30 @@ extension MoodleXMLImporterTests {
             ])
     }
 }
+
+extension MoodleXMLImporterTests {
+    @Test func hostileTextsStayFast() throws {
+        let clock = ContinuousClock()
+        let braces = String(repeating: "{1:SA:=a~", count: 15_000)
+        let manyAnswers = (0..<3_000).map {
+            "<answer fraction=\"\($0 % 2 == 0 ? 0 : 100)\"><text>*\($0)*</text></answer>"
+        }
+        let xml = MoodleFixtures.quiz(
+            """
+              <question type="cloze"><name><text>Klammern</text></name>
+                <questiontext format="plain_text"><text>\(braces) {1:SA:=x}</text></questiontext></question>
+              <question type="shortanswer"><name><text>Viele</text></name>
+                <questiontext><text>Frage</text></questiontext>\(manyAnswers.joined())</question>
+
+            """)
+        var questions: [ImportedQuestion] = []
+        let elapsed = try clock.measure { questions = try importing(xml) }
+        #expect(elapsed < .seconds(5))
+        #expect(
+            questions.first?.status == .skipped(reason: "the cloze text has no gaps such as {1:SHORTANSWER:=answer}"))
+        #expect(
+            questions.last?.warnings == [
+                "answer 3 (fraction 0) also matches answer 22 (fraction 1): Moodle gives the first match, here the best match counts"
+            ])
+    }
+}

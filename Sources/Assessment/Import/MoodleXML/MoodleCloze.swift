@@ -55,23 +55,45 @@ enum MoodleCloze {
         var gaps: [ParsedGap] = []
         var index = 0
         while index < text.count {
-            if text[index] == "{", let gap = gap(in: text, at: index) {
+            guard text[index] == "{" else {
+                index += 1
+                continue
+            }
+            switch attempt(in: text, at: index) {
+            case .gap(let gap):
                 gaps.append(gap)
                 index = gap.range.upperBound
-            } else {
+            case .none:
                 index += 1
+            case .unterminated:
+                // No `}` closes it; none closes a gap starting later either (this keeps the scan linear).
+                return gaps
             }
         }
         return gaps
     }
 
+    private enum Attempt {
+        case gap(ParsedGap)
+        /// Not the start of a gap (found within a few characters).
+        case none
+        /// Looked like a gap but ran to the end of the text (or the length limit) without its `}`.
+        case unterminated
+    }
+
     private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
 
-    private static func gap(in text: [Unicode.Scalar], at start: Int) -> ParsedGap? {
+    /// Longest gap looked for, in characters.
+    static let maximumGapLength = 20_000
+    /// Longest question text (with its HTML) parsed for gaps; its Markdown must fit 10,000 characters.
+    static let maximumRawText = 200_000
+
+    private static func attempt(in fullText: [Unicode.Scalar], at start: Int) -> Attempt {
+        let text = fullText[..<min(fullText.count, start + maximumGapLength)]
         var index = start + 1
         while index < text.count, isDigit(text[index]), index - start <= 9 { index += 1 }
         let weightText = String(String.UnicodeScalarView(text[(start + 1)..<index]))
-        guard index < text.count, text[index] == ":" else { return nil }
+        guard index < text.count, text[index] == ":" else { return .none }
         index += 1
         let typeStart = index
         while index < text.count, index - typeStart <= 20,
@@ -80,18 +102,19 @@ enum MoodleCloze {
             index += 1
         }
         let typeName = String(String.UnicodeScalarView(text[typeStart..<index]))
-        guard index < text.count, text[index] == ":", let type = types[typeName] else { return nil }
+        guard index < text.count, text[index] == ":", let type = types[typeName] else { return .none }
         index += 1
         var alternatives: [Alternative] = []
         while true {
-            guard let (alternative, next) = Self.alternative(in: text, from: index) else { return nil }
+            guard let (alternative, next) = Self.alternative(in: text, from: index) else { return .unterminated }
             alternatives.append(alternative)
-            guard next < text.count else { return nil }
+            guard next < text.count else { return .unterminated }
             if text[next] == "}" {
                 let weight = weightText.isEmpty ? 1 : (Int(weightText) ?? 0)
-                return ParsedGap(
-                    range: start..<(next + 1), weight: weight, typeName: typeName, type: type,
-                    alternatives: alternatives)
+                return .gap(
+                    ParsedGap(
+                        range: start..<(next + 1), weight: weight, typeName: typeName, type: type,
+                        alternatives: alternatives))
             }
             // The answer and feedback scans stop only at `~` or `}` (and `#`, which starts feedback).
             index = next + 1
@@ -99,7 +122,7 @@ enum MoodleCloze {
     }
 
     /// `=`/`%n%`, the answer, and `#feedback`; returns the alternative and the index of the `~` or `}` after it.
-    private static func alternative(in text: [Unicode.Scalar], from start: Int) -> (Alternative, Int)? {
+    private static func alternative(in text: ArraySlice<Unicode.Scalar>, from start: Int) -> (Alternative, Int)? {
         var index = start
         var fraction = Rational.zero
         if index < text.count, text[index] == "=" {
@@ -135,15 +158,15 @@ enum MoodleCloze {
         return (Alternative(fraction: fraction, answer: answer, feedback: feedback), index)
     }
 
-    private static func escapedStop(in text: [Unicode.Scalar], at index: Int) -> Bool {
+    private static func escapedStop(in text: ArraySlice<Unicode.Scalar>, at index: Int) -> Bool {
         let previous = text[index - 1]
         if previous == "\\" || previous == "&" { return true }
-        guard index >= 5 else { return false }
+        guard index - 5 >= text.startIndex else { return false }
         return String(String.UnicodeScalarView(text[(index - 5)..<index])) == "&amp;"
     }
 
     /// `%-?digits([.,]digits)?%` as a fraction (the percentage over 100).
-    private static func percent(in text: [Unicode.Scalar], from start: Int) -> (Rational, Int)? {
+    private static func percent(in text: ArraySlice<Unicode.Scalar>, from start: Int) -> (Rational, Int)? {
         var index = start + 1
         if index < text.count, text[index] == "-" { index += 1 }
         let digitsStart = index
@@ -181,6 +204,10 @@ enum MoodleCloze {
         let questionText = question.element.element("questiontext")
         let format = MoodleQuestion.format(of: questionText, default: "html")
         let raw = Array(MoodleQuestion.rawText(questionText).unicodeScalars)
+        guard raw.count <= maximumRawText else {
+            throw MoodleSkip(
+                "the question text has \(raw.count) characters; a bank holds at most \(MoodleLimits.maximumText)")
+        }
         let parsed = gaps(in: raw)
         guard !parsed.isEmpty else {
             throw MoodleSkip("the cloze text has no gaps such as {1:SHORTANSWER:=answer}")

@@ -154,13 +154,20 @@ enum MoodleTextTypes {
 /// Moodle grades a typed answer by the first answer it matches, in file order; the bank by the best match.
 /// The two differ only when an earlier answer worth less also matches a later one; that is reported.
 enum MoodleAnswerOrder {
+    /// Most character comparisons spent on the check; beyond it the difference is reported as possible.
+    static let budget = 20_000_000
+
     static func textWarning(_ answers: [TextAnswer], caseSensitive: Bool, place: String? = nil) -> String? {
+        var budget = Self.budget
         for (later, answer) in answers.enumerated() {
             let instance = example(of: answer)
             for earlier in 0..<later where answers[earlier].credit < answer.credit {
-                if matches(answers[earlier], instance, caseSensitive: caseSensitive) {
-                    return message(earlier, answers[earlier].credit, later, answer.credit, place)
+                guard let found = matches(answers[earlier], instance, caseSensitive: caseSensitive, budget: &budget)
+                else {
+                    return "answers are checked in order in Moodle (the first match counts); here the best match "
+                        + "counts\(place.map { " (\($0))" } ?? "")"
                 }
+                if found { return message(earlier, answers[earlier].credit, later, answer.credit, place) }
             }
         }
         return nil
@@ -176,6 +183,8 @@ enum MoodleAnswerOrder {
             }
             return (answer.value - width, answer.value + width)
         }
+        // More answers than an item holds: the item is skipped anyway.
+        guard answers.count <= MoodleLimits.maximumChoices else { return nil }
         for (later, answer) in answers.enumerated() {
             let (low, high) = interval(answer)
             for earlier in 0..<later where answers[earlier].credit < answer.credit {
@@ -214,13 +223,16 @@ enum MoodleAnswerOrder {
         return result
     }
 
-    /// Whether `answer` accepts `text` (wildcards as Moodle reads them); long texts are not compared.
-    private static func matches(_ answer: TextAnswer, _ text: String, caseSensitive: Bool) -> Bool {
+    /// Whether `answer` accepts `text` (wildcards as Moodle reads them); `nil` when that would cost more than the
+    /// remaining `budget`.
+    private static func matches(_ answer: TextAnswer, _ text: String, caseSensitive: Bool, budget: inout Int) -> Bool? {
         let fold: (String) -> [Character] = { value in
             let collapsed = value.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             return Array(caseSensitive ? collapsed : collapsed.lowercased())
         }
         let subject = fold(text)
+        budget -= subject.count + answer.text.count
+        guard budget >= 0 else { return nil }
         guard answer.wildcard else { return fold(answer.text) == subject }
         // Pattern tokens: a character, or nil for a run of `*`.
         var tokens: [Character?] = []
@@ -238,7 +250,8 @@ enum MoodleAnswerOrder {
             }
         }
         if escaped { tokens.append("\\") }
-        guard tokens.count <= 500, subject.count <= 500 else { return false }
+        budget -= tokens.count * (subject.count + 1)
+        guard budget >= 0 else { return nil }
         // reachable[j]: the tokens so far can match the first j characters.
         var reachable = [Bool](repeating: false, count: subject.count + 1)
         reachable[0] = true
