@@ -1,0 +1,182 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Reads Moodle XML question files (`<quiz>` with `<question type="...">` elements).
+///
+/// Category questions set the topic of the questions after them (the last component of their path); they
+/// produce no outcome of their own. Every other `<question>` becomes exactly one ``ImportedQuestion``.
+/// Supported: multichoice (single and multiple), truefalse, shortanswer, numerical, matching, ordering, essay,
+/// cloze (multianswer) and gapselect. Option grades are kept exactly (`33.33333` % stays 3333333/10000000);
+/// whatever Moodle does that a bank cannot is named in a warning.
+public enum MoodleXMLImporter: QuestionImporter {
+    public static let format = BankFormat.moodleXML
+
+    public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
+        try requireText(source)
+        let root: MarkupElement
+        do {
+            root = try XMLTree.parse(source)
+        } catch {
+            // XMLTree has refused entities and oversized files before parsing; a parse error is reported where
+            // the parser met it rather than where it stopped.
+            if error.message.hasPrefix("not well-formed XML") { try requireWellFormed(source) }
+            throw error
+        }
+        try requireWellFormed(source)
+        var startTags = MoodleStartTags(source.data)
+        guard root.localName == "quiz" else {
+            throw ImportFailure(
+                startTags.location(of: root, in: source.name),
+                "the root element is <\(root.name)>, not <quiz>; this is not a Moodle XML question file")
+        }
+        var topic = "imported"
+        var identifiers = IdentifierMaker()
+        var results: [ImportedQuestion] = []
+        var number = 0
+        for element in root.elements where element.localName == "question" {
+            let type = element.attributes["type"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            if type == "category" {
+                topic = Self.topic(fromCategory: element)
+                continue
+            }
+            number += 1
+            let name = Self.collapsed(MoodleQuestion.rawText(element.element("name")))
+            let label = name.isEmpty ? Self.fallbackLabel(element, number: number) : name
+            let status: ImportStatus
+            do throws(MoodleSkip) {
+                var question = MoodleQuestion(element: element, type: type)
+                let conversion = try convert(&question)
+                let feedback = question.optionalMarkdown(of: element.element("generalfeedback"))
+                question.commonWarnings()
+                question.fileWarnings()
+                var item = Item(
+                    id: "", topic: topic, points: conversion.points, stem: conversion.stem, feedback: feedback,
+                    kind: conversion.kind)
+                try MoodleLimits.check(item)
+                item.id = identifiers.make(from: name.isEmpty ? label : name, fallback: "question-\(number)")
+                status = question.warnings.isEmpty ? .imported(item) : .importedWithWarnings(item, question.warnings)
+            } catch {
+                status = .skipped(reason: error.reason)
+            }
+            results.append(
+                ImportedQuestion(
+                    location: startTags.location(of: element, in: source.name), label: label, status: status))
+        }
+        return results
+    }
+
+    // MARK: Types
+
+    private static func convert(_ question: inout MoodleQuestion) throws(MoodleSkip) -> MoodleConversion {
+        switch question.type {
+        case "multichoice": return try MoodleChoiceTypes.multichoice(&question)
+        case "truefalse": return try MoodleChoiceTypes.trueFalse(&question)
+        case "matching", "match": return try MoodleChoiceTypes.matching(&question)
+        case "ordering": return try MoodleChoiceTypes.ordering(&question)
+        case "gapselect": return try MoodleChoiceTypes.gapSelect(&question)
+        case "shortanswer": return try MoodleTextTypes.shortAnswer(&question)
+        case "numerical": return try MoodleTextTypes.numerical(&question)
+        case "essay": return try MoodleTextTypes.essay(&question)
+        case "cloze", "multianswer": return try MoodleCloze.convert(&question)
+        case "description": throw MoodleSkip("description is not a question (it has no points)")
+        case "": throw MoodleSkip("the question has no type")
+        default: throw MoodleSkip("\(question.type) question type is not supported")
+        }
+    }
+
+    // MARK: Categories and labels
+
+    /// The topic for a category path such as `$course$/top/Kommunalrecht/Haushalt`: its last component
+    /// (Moodle writes a `/` inside a name as `//`), or `imported` when there is none.
+    static func topic(fromCategory element: MarkupElement) -> String {
+        let path = MoodleQuestion.rawText(element.element("category"))
+        var components: [String] = []
+        var current = ""
+        var characters = Array(path)[...]
+        while let character = characters.first {
+            characters = characters.dropFirst()
+            if character == "/" {
+                if characters.first == "/" {
+                    current.append("/")
+                    characters = characters.dropFirst()
+                } else {
+                    components.append(current)
+                    current = ""
+                }
+            } else {
+                current.append(character)
+            }
+        }
+        components.append(current)
+        var names = components.map { $0.trimmingCharacters(in: .whitespaces) }[...]
+        // `$course$`, `$system$`, ... name the context; `top` is the context's root category.
+        if let first = names.first, first.count > 1, first.hasPrefix("$"), first.hasSuffix("$") {
+            names = names.dropFirst()
+        }
+        if names.first == "top" { names = names.dropFirst() }
+        guard let last = names.last(where: { !$0.isEmpty }) else { return "imported" }
+        let topic = IdentifierMaker.sanitized(last)
+        return topic.isEmpty ? "imported" : topic
+    }
+
+    private static func fallbackLabel(_ element: MarkupElement, number: Int) -> String {
+        let text = element.element("questiontext")
+        let raw = MoodleQuestion.rawText(text)
+        let plain = MoodleQuestion.format(of: text, default: "html") == "html" ? HTMLText.markdown(from: raw).0 : raw
+        let words = collapsed(plain)
+        guard !words.isEmpty else { return "question \(number)" }
+        guard words.count > 40 else { return words }
+        return String(words.prefix(40)).trimmingCharacters(in: .whitespaces) + "…"
+
+    }
+
+    static func collapsed(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    // MARK: File checks
+
+    /// Moodle XML is UTF-8; a file in another encoding must say so in its XML declaration.
+    private static func requireText(_ source: ImportSource) throws(ImportFailure) {
+        guard String(validating: source.data, as: UTF8.self) == nil else { return }
+        // The declaration: <?xml version="1.0" encoding="ISO-8859-1"?>
+        let head = String(decoding: source.data.prefix(200), as: UTF8.self).lowercased()
+        if head.hasPrefix("<?xml"), let range = head.range(of: "encoding") {
+            let value = head[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+            if !value.isEmpty, !value.hasPrefix("utf-8"), !value.hasPrefix("utf8") { return }
+        }
+        _ = try source.text()
+    }
+
+    /// Refuses documents the parser reported errors for even though it finished (on some platforms
+    /// `XMLParser.parse()` returns `true` for a truncated document or an unclosed element).
+    private static func requireWellFormed(_ source: ImportSource) throws(ImportFailure) {
+        let observer = ErrorObserver()
+        let parser = XMLParser(data: source.data)
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        parser.delegate = observer
+        let parsed = parser.parse()
+        if let error = observer.firstError {
+            throw ImportFailure(
+                file: source.name, line: error.line, column: error.column,
+                "not well-formed XML: the file is not well-formed XML")
+        }
+        if !parsed {
+            throw ImportFailure(
+                file: source.name, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1),
+                "not well-formed XML: the file is not well-formed XML")
+        }
+    }
+
+    private final class ErrorObserver: NSObject, XMLParserDelegate {
+        var firstError: (line: Int, column: Int)?
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if firstError == nil { firstError = (max(parser.lineNumber, 1), max(parser.columnNumber, 1)) }
+        }
+    }
+}
