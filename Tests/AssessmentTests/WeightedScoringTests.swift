@@ -68,7 +68,8 @@ struct WeightedScoringTests {
         #expect(score(kind, .text("Aktenordnung")) == Rational(3))
         #expect(score(kind, .text("Stern*")) == Rational(2))
         #expect(score(kind, .text("Sternchen")) == .zero)
-        let path = ItemKind.shortText(answers: [TextAnswer("C:\\te*", wildcard: true)], pattern: nil, caseSensitive: false)
+        let path = ItemKind.shortText(
+            answers: [TextAnswer("C:\\te*", wildcard: true)], pattern: nil, caseSensitive: false)
         #expect(score(path, .text("C:\\temp")) == Rational(6))
         #expect(score(path, .text("C:temp")) == .zero)
         let insensitive = ItemKind.shortText(answers: [TextAnswer("E-Akte")], pattern: nil, caseSensitive: false)

@@ -139,8 +139,8 @@ public enum XMLTree {
                 file: source.name, line: 1,
                 "the file is \(source.data.count) bytes; at most \(ImportSource.maximumSize) bytes are read")
         }
-        // Invalid UTF-8 is refused before the parser sees it (libxml2 behind XMLParser is not robust to it).
-        _ = try source.text()
+        // Everything reaches the parser as valid UTF-8 (libxml2 behind XMLParser is not robust to bad bytes).
+        let source = try utf8Source(source)
         if let offset = entityDeclarationOffset(in: source.data) {
             let line = source.data[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw ImportFailure(
@@ -219,6 +219,51 @@ public enum XMLTree {
             }
             return nil
         }
+    }
+
+    /// `source` as UTF-8: unchanged when it is valid UTF-8, transcoded when it starts with a UTF-16 byte-order
+    /// mark or declares ISO-8859-1, ISO-8859-15 or Windows-1252 (the declaration is rewritten to UTF-8).
+    static func utf8Source(_ source: ImportSource) throws(ImportFailure) -> ImportSource {
+        let data = source.data
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            guard let text = String(data: data, encoding: .utf16) else {
+                throw ImportFailure(file: source.name, line: 1, "the file is not valid UTF-16 text")
+            }
+            return ImportSource(name: source.name, data: Data(rewritingDeclaration(text).utf8))
+        }
+        if String(validating: data, as: UTF8.self) != nil { return source }
+        let head = String(decoding: data.prefix(200), as: UTF8.self)
+        guard head.hasPrefix("<?xml"), let declarationEnd = head.range(of: "?>"),
+            let name = head[..<declarationEnd.lowerBound].firstMatch(of: /encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/)?
+                .1.lowercased()
+        else {
+            _ = try source.text()  // throws, naming the line of the first bad byte
+            return source
+        }
+        let encoding: String.Encoding
+        switch name {
+        case "iso-8859-1", "latin1", "latin-1", "iso_8859-1", "l1": encoding = .isoLatin1
+        case "windows-1252", "cp1252", "iso-8859-15", "latin9": encoding = .windowsCP1252
+        case "utf-8", "utf8":
+            _ = try source.text()
+            return source
+        default:
+            throw ImportFailure(
+                file: source.name, line: 1, "the declared encoding '\(name)' is not supported; save the file as UTF-8")
+        }
+        guard let text = String(data: data, encoding: encoding) else {
+            throw ImportFailure(file: source.name, line: 1, "the file is not valid \(name) text")
+        }
+        return ImportSource(name: source.name, data: Data(rewritingDeclaration(text).utf8))
+    }
+
+    private static func rewritingDeclaration(_ text: String) -> String {
+        var text = text
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return text }
+        let declaration = text[..<end.upperBound].replacing(
+            /encoding\s*=\s*["'][^"']*["']/, with: "encoding=\"UTF-8\"")
+        return String(declaration) + String(text[end.upperBound...])
     }
 
     /// Plain words for the libxml2 error codes that real broken exports produce.

@@ -207,7 +207,7 @@ enum MoodleChoiceTypes {
                 if end > index + 2, end + 1 < raw.count, raw[end] == "]", raw[end + 1] == "]",
                     let number = Int(String(String.UnicodeScalarView(raw[(index + 2)..<end])))
                 {
-                    guard (1...choices.count).contains(number) else {
+                    guard number >= 1, number <= choices.count else {
                         throw MoodleSkip("gap [[\(number)]] refers to a choice that does not exist")
                     }
                     let choice = choices[number - 1]

@@ -15,17 +15,7 @@ public enum MoodleXMLImporter: QuestionImporter {
     public static let format = BankFormat.moodleXML
 
     public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
-        try requireText(source)
-        let root: MarkupElement
-        do {
-            root = try XMLTree.parse(source)
-        } catch {
-            // XMLTree has refused entities and oversized files before parsing; a parse error is reported where
-            // the parser met it rather than where it stopped.
-            if error.message.hasPrefix("not well-formed XML") { try requireWellFormed(source) }
-            throw error
-        }
-        try requireWellFormed(source)
+        let root = try XMLTree.parse(source)
         var startTags = MoodleStartTags(source.data)
         guard root.localName == "quiz" else {
             throw ImportFailure(
@@ -138,45 +128,4 @@ public enum MoodleXMLImporter: QuestionImporter {
     }
 
     // MARK: File checks
-
-    /// Moodle XML is UTF-8; a file in another encoding must say so in its XML declaration.
-    private static func requireText(_ source: ImportSource) throws(ImportFailure) {
-        guard String(validating: source.data, as: UTF8.self) == nil else { return }
-        // The declaration: <?xml version="1.0" encoding="ISO-8859-1"?>
-        let head = String(decoding: source.data.prefix(200), as: UTF8.self).lowercased()
-        if head.hasPrefix("<?xml"), let range = head.range(of: "encoding") {
-            let value = head[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
-            if !value.isEmpty, !value.hasPrefix("utf-8"), !value.hasPrefix("utf8") { return }
-        }
-        _ = try source.text()
-    }
-
-    /// Refuses documents the parser reported errors for even though it finished (on some platforms
-    /// `XMLParser.parse()` returns `true` for a truncated document or an unclosed element).
-    private static func requireWellFormed(_ source: ImportSource) throws(ImportFailure) {
-        let observer = ErrorObserver()
-        let parser = XMLParser(data: source.data)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = false
-        parser.delegate = observer
-        let parsed = parser.parse()
-        if let error = observer.firstError {
-            throw ImportFailure(
-                file: source.name, line: error.line, column: error.column,
-                "not well-formed XML: the file is not well-formed XML")
-        }
-        if !parsed {
-            throw ImportFailure(
-                file: source.name, line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1),
-                "not well-formed XML: the file is not well-formed XML")
-        }
-    }
-
-    private final class ErrorObserver: NSObject, XMLParserDelegate {
-        var firstError: (line: Int, column: Int)?
-
-        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-            if firstError == nil { firstError = (max(parser.lineNumber, 1), max(parser.columnNumber, 1)) }
-        }
-    }
 }
