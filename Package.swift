@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"]),
-        .testTarget(name: "CampusTests", dependencies: ["campus"]),
+        .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment"]),
     ],
     swiftLanguageModes: [.v6]
 )
