@@ -404,6 +404,21 @@ struct GIFTImporterTests {
         #expect(questions.allSatisfy { $0.warnings.isEmpty })
     }
 
+    @Test("text on a line after the answer block becomes the end of a missing-word sentence, with a warning")
+    func textAfterBlock() throws {
+        let question = try single(
+            """
+            Grant is {~buried =entombed ~living}
+            in Grant's tomb.
+            """)
+        #expect(question.item?.stem == "Grant is _____\nin Grant's tomb.")
+        #expect(
+            question.warnings == [
+                "the text in line 2 after the answer block became the end of the question text (missing-word form); "
+                    + "separate questions with a blank line"
+            ])
+    }
+
     @Test("essay {} with general feedback; a text without answer block is a skipped description")
     func essayAndDescription() throws {
         let questions = try gift(

@@ -101,6 +101,11 @@ struct GIFTItemMapper {
             try GIFTItemBuilder.checkLength(stem.markdown, "the question text", line: line)
             let kind = try builder.kind(question.answers, line: line)
             let feedback = try builder.optionalText(question.generalFeedback, "the general feedback", line: line)
+            if let textLine = question.textAfterBlockLine {
+                builder.warn(
+                    "the text in line \(textLine) after the answer block became the end of the question text "
+                        + "(missing-word form); separate questions with a blank line")
+            }
             if !question.tags.isEmpty {
                 builder.warn("Moodle tags \(question.tags.joined(separator: ", ")) not kept (bank items have no tags)")
             }

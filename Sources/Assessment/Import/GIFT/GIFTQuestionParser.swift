@@ -75,6 +75,8 @@ struct GIFTQuestion: Sendable {
     var stem: [GIFTUnit]
     /// Whether the answer block stood inside the sentence (missing-word form).
     var isMissingWord: Bool
+    /// The line of text after the answer block when it starts on a later line than the `}`.
+    var textAfterBlockLine: Int?
     /// Text after `####` in the answer block.
     var generalFeedback: ArraySlice<GIFTUnit>?
     var answers: GIFTAnswers
@@ -106,7 +108,8 @@ struct GIFTQuestionParser {
         }
         let (idNumber, tags) = Self.idNumberAndTags(in: block.comments)
         var question = GIFTQuestion(
-            start: block.start, title: title, stem: Array(body.trimmed), isMissingWord: false, generalFeedback: nil,
+            start: block.start, title: title, stem: Array(body.trimmed), isMissingWord: false,
+            textAfterBlockLine: nil, generalFeedback: nil,
             answers: .description, idNumber: idNumber, tags: tags)
         let braces = block.braces.filter { $0.open >= body.startIndex }
         guard let braces0 = braces.first else { return question }
@@ -122,6 +125,11 @@ struct GIFTQuestionParser {
             question.stem = Array(before.trimmed)
         } else {
             question.isMissingWord = true
+            if let text = after.firstIndex(where: { !$0.isWhitespace }),
+                after[..<text].contains(where: { $0.isSyntax(GIFTByte.lineFeed) })
+            {
+                question.textAfterBlockLine = lineOf(after[text])
+            }
             let blankUnits = Self.blank.utf8.map {
                 GIFTUnit(byte: $0, isEscaped: true, offset: units[braces0.open].offset)
             }
