@@ -132,7 +132,7 @@ public enum GIFTImporter: QuestionImporter {
     /// A label from a text: its first 40 characters with white space collapsed.
     static func label(from text: String) -> String {
         let collapsed = GIFTQuestionParser.collapsed(text)
-        return collapsed.count > 40 ? String(collapsed.prefix(40)) : collapsed
+        return String(collapsed.prefix(40)).trimmingCharacters(in: .whitespaces)
     }
 
     /// A label for a question that could not be read: its title or the start of its text.
