@@ -14,6 +14,7 @@ extension QTIItemReader {
         var id: String
         var kind: Kind
         var weightHint: Rational?
+        var caseSensitiveHint = false
     }
 
     /// How one gap is scored: its terms, and the clamp and factor around them (our own exports clamp each gap).
@@ -72,7 +73,8 @@ extension QTIItemReader {
             }
             specs.append(
                 GapSpec(
-                    interaction: interaction, response: declaration.identifier, id: id, kind: kind, weightHint: hint))
+                    interaction: interaction, response: declaration.identifier, id: id, kind: kind, weightHint: hint,
+                    caseSensitiveHint: Self.classes(interaction.attributes["class"]).contains("kc-case-sensitive")))
         }
         let names = self.names
         let stem = markdown(body.children) { element in
@@ -112,7 +114,16 @@ extension QTIItemReader {
     private func gapScorings(_ specs: [GapSpec]) throws(QTISkip) -> (
         scorings: [String: GapScoring], combined: [QTITerm]
     ) {
-        let form = unclampedScore()
+        // Clamps around the whole score that combine several gaps (the file's own bounds) are left to the
+        // check by samples; a clamp around one gap is that gap's own.
+        var form = scoreForm
+        for _ in 0..<20 {
+            let significant = form.terms.filter { !Self.isZero($0) }
+            guard significant.count == 1, let term = significant.first, term.scale > .zero,
+                case .clamp(_, _, let inner) = term.leaf, Self.onlyNotNull(term.literals), inner.responses.count > 1
+            else { break }
+            form = inner.scaled(by: term.scale).guarded(by: term.literals)
+        }
         var scorings: [String: GapScoring] = [:]
         var combined: [QTITerm] = []
         let gapResponses = Set(specs.map(\.response))
@@ -124,11 +135,11 @@ extension QTIItemReader {
                 referenced.count == 1, let response = referenced.first, gapResponses.contains(response),
                 scorings[response] == nil, term.scale > .zero
             {
+                let peeled = Self.peelClamps(inner, lower: lower, upper: upper)
                 scorings[response] = GapScoring(
-                    terms: inner.terms.map {
+                    terms: peeled.form.terms.map {
                         QTITerm(literals: term.literals + $0.literals, scale: $0.scale, leaf: $0.leaf)
-                    },
-                    lower: lower, upper: upper, factor: term.scale, clamped: true)
+                    }, lower: peeled.lower, upper: peeled.upper, factor: term.scale, clamped: true)
                 continue
             }
             if referenced.count == 1, let response = referenced.first, gapResponses.contains(response) {
@@ -208,6 +219,25 @@ extension QTIItemReader {
         return Draft(kind: .cloze(gaps: gaps), stem: stem, points: points, probes: probes)
     }
 
+    /// `clamp(lower, upper, form)` with clamps directly inside `form` merged into the bounds.
+    static func peelClamps(_ form: QTIForm, lower: Rational?, upper: Rational?) -> (
+        form: QTIForm, lower: Rational?, upper: Rational?
+    ) {
+        var form = form
+        var lower = lower
+        var upper = upper
+        for _ in 0..<20 {
+            let significant = form.terms.filter { !isZero($0) }
+            guard significant.count == 1, let term = significant.first, term.scale > .zero,
+                case .clamp(let innerLower, let innerUpper, let inner) = term.leaf, onlyNotNull(term.literals)
+            else { break }
+            if let innerLower { lower = max(lower ?? innerLower * term.scale, innerLower * term.scale) }
+            if let innerUpper { upper = min(upper ?? innerUpper * term.scale, innerUpper * term.scale) }
+            form = inner.scaled(by: term.scale).guarded(by: term.literals)
+        }
+        return (form, lower, upper)
+    }
+
     func assignWeights(_ gaps: inout [Gap], _ maxima: [Rational]) {
         guard let first = maxima.first, !maxima.allSatisfy({ $0 == first }) else { return }
         for index in gaps.indices where maxima[index] > .zero { gaps[index].weight = maxima[index] }
@@ -233,7 +263,9 @@ extension QTIItemReader {
             let key = try choiceKey(
                 options: options, values: values, mentioned: options.map { mentions.contains(.identifier($0.qti)) },
                 correct: correctIndex, full: full, what: "gap '\(spec.id)'")
-            let feedback = answerFeedback(response: response, keys: options.map { .option($0.qti) }, numeric: false)
+            let feedback = answerFeedback(
+                response: response, answers: options.map { QTIAnswer(key: .option($0.qti), points: .zero) },
+                numeric: false)
             let choices = options.indices.map { index in
                 Choice(
                     id: options[index].id, text: options[index].text, feedback: feedback[index],
@@ -249,16 +281,15 @@ extension QTIItemReader {
                 throw QTISkip(reason: "a regular-expression answer in gap '\(spec.id)' cannot be represented")
             }
             let full = try norm(answers, scoring: scoring, gap: spec.id)
-            let keys = answers.map(\.key)
-            let feedback = answerFeedback(response: response, keys: keys, numeric: false)
-            let (texts, caseSensitive) = textAnswers(answers, full: full, feedback: feedback)
+            let feedback = answerFeedback(response: response, answers: answers, numeric: false)
+            let (texts, caseSensitive) = textAnswers(
+                answers, full: full, feedback: feedback, caseSensitiveHint: spec.caseSensitiveHint)
             guard !texts.isEmpty else { throw QTISkip(reason: "gap '\(spec.id)' has no accepted answer") }
             return (.text(answers: texts, caseSensitive: caseSensitive), scoring.factor * full, textSamples(texts))
         case .numeric:
             let answers = try self.answers(from: scoring.terms, response: response, numeric: true)
             let full = try norm(answers, scoring: scoring, gap: spec.id)
-            let keys = answers.map(\.key)
-            let feedback = answerFeedback(response: response, keys: keys, numeric: true)
+            let feedback = answerFeedback(response: response, answers: answers, numeric: true)
             let values = numericAnswers(answers, full: full, feedback: feedback)
             guard !values.isEmpty else { throw QTISkip(reason: "gap '\(spec.id)' has no accepted value") }
             let samples = numericSamples(values).compactMap { value -> (typed: String, value: QTIValue)? in
@@ -323,8 +354,7 @@ extension QTIItemReader {
         let best = answers.map(\.points).max() ?? .zero
         let points = declaredPoints ?? (best > .zero ? best : .one)
         try QTIItemLimits.checkPoints(points)
-        let keys = answers.map(\.key)
-        let feedback = answerFeedback(response: response, keys: keys, numeric: numeric)
+        let feedback = answerFeedback(response: response, answers: answers, numeric: numeric)
         if numeric {
             let values = numericAnswers(answers, full: points, feedback: feedback)
             guard !values.isEmpty else { throw QTISkip(reason: "the item has no accepted value") }
@@ -352,7 +382,9 @@ extension QTIItemReader {
             }
             pattern = source
         }
-        let (texts, caseSensitive) = textAnswers(answers, full: points, feedback: feedback)
+        let (texts, caseSensitive) = textAnswers(
+            answers, full: points, feedback: feedback,
+            caseSensitiveHint: Self.classes(interaction.attributes["class"]).contains("kc-case-sensitive"))
         guard !texts.isEmpty || pattern != nil else { throw QTISkip(reason: "the item has no accepted answer") }
         let probes = textSamples(texts).compactMap { sample -> QTIProbe? in
             guard case .single(.string(let text)) = sample.value else { return nil }
@@ -366,7 +398,9 @@ extension QTIItemReader {
 
     // MARK: Answers
 
-    private mutating func textAnswers(_ answers: [QTIAnswer], full: Rational, feedback: [String?]) -> (
+    private mutating func textAnswers(
+        _ answers: [QTIAnswer], full: Rational, feedback: [String?], caseSensitiveHint: Bool
+    ) -> (
         [TextAnswer], Bool
     ) {
         var result: [TextAnswer] = []
@@ -388,7 +422,7 @@ extension QTIItemReader {
             warnings.append("the accepted answers differ in case sensitivity; all are compared ignoring case")
             return (result, false)
         }
-        return (result, flags.first ?? false)
+        return (result, flags.first ?? caseSensitiveHint)
     }
 
     private func numericAnswers(_ answers: [QTIAnswer], full: Rational, feedback: [String?]) -> [NumericAnswer] {

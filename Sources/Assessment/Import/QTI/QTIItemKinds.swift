@@ -274,22 +274,10 @@ extension QTIItemReader {
             probes.append(probe(swapped, "positions \(position + 1) and \(position + 2) swapped"))
         }
         let points = try points(probes: probes)
-        try checkAllOrNothing(probes: probes, points: points, what: "the entire order", partial: "element in place")
         return Draft(
             kind: .ordering(
                 elements: options.map { Choice(id: $0.id, text: $0.text) }, correctOrder: order.map { options[$0].id }),
-            stem: stem, points: points, probes: probes)
-    }
-
-    /// Full points for the first probe only: the file scores all or nothing; our model gives partial credit.
-    private mutating func checkAllOrNothing(probes: [QTIProbe], points: Rational, what: String, partial: String)
-        throws(QTISkip)
-    {
-        guard let first = probes.first, try number(scoreForm, first.values) == points else { return }
-        for probe in probes.dropFirst() where try number(scoreForm, probe.values) != .zero { return }
-        warnings.append(
-            "all-or-nothing scoring (points only for \(what)) was replaced by partial credit per \(partial)")
-        scoringApproximated = true
+            stem: stem, points: points, probes: probes, allOrNothing: ("the entire order", "element in place"))
     }
 
     // MARK: Match
@@ -342,13 +330,12 @@ extension QTIItemReader {
             premises: premises, responses: responseOptions, correct: correct, response: declaration.identifier,
             pair: { .directedPair($0, $1) })
         let points = try points(probes: probes)
-        try checkAllOrNothing(probes: probes, points: points, what: "all pairs right", partial: "premise")
         return Draft(
             kind: .matching(
                 premises: premises.map { Choice(id: $0.id, text: $0.text) },
                 responses: responseOptions.map { Choice(id: $0.id, text: $0.text) },
                 correct: Dictionary(uniqueKeysWithValues: correct.map { (premises[$0].id, responseOptions[$1].id) })),
-            stem: stem, points: points, probes: probes)
+            stem: stem, points: points, probes: probes, allOrNothing: ("all pairs right", "premise"))
     }
 
     private func matchProbes(
@@ -437,13 +424,12 @@ extension QTIItemReader {
         warnings.append(
             "the associate interaction was imported as matching (premises: \(premises.map { "'\($0.id)'" }.joined(separator: ", ")))"
         )
-        try checkAllOrNothing(probes: probes, points: points, what: "all pairs right", partial: "premise")
         return Draft(
             kind: .matching(
                 premises: premises.map { Choice(id: $0.id, text: $0.text) },
                 responses: targets.map { Choice(id: $0.id, text: $0.text) },
                 correct: Dictionary(uniqueKeysWithValues: correct.map { (premises[$0].id, targets[$1].id) })),
-            stem: stem, points: points, probes: probes)
+            stem: stem, points: points, probes: probes, allOrNothing: ("all pairs right", "premise"))
     }
 
     func declarationElement(_ identifier: String) -> MarkupElement {

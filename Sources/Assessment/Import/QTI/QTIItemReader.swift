@@ -176,7 +176,9 @@ struct QTIItemReader {
             id: id, topic: topic ?? "imported", difficulty: hints.difficulty, points: draft.points, stem: draft.stem,
             feedback: Self.nonEmpty(generalFeedback), kind: draft.kind)
         if let problem = QTIItemLimits.problem(in: item) { throw QTISkip(reason: problem) }
-        if !scoringApproximated, !draft.probes.isEmpty { try verify(item, probes: draft.probes) }
+        if !scoringApproximated, !draft.probes.isEmpty {
+            try verify(item, probes: draft.probes, allOrNothing: draft.allOrNothing)
+        }
         return item
     }
 
@@ -186,6 +188,9 @@ struct QTIItemReader {
         var stem: String
         var points: Rational
         var probes: [QTIProbe]
+        /// For ordering and matching: how an all-or-nothing file is described (what earns points, and
+        /// what our partial credit is per).
+        var allOrNothing: (what: String, partial: String)? = nil
     }
 
     static func decoded(_ identifier: String) -> String {
@@ -399,14 +404,18 @@ struct QTIItemReader {
     func unclampedScore() -> QTIForm {
         var form = scoreForm
         for _ in 0..<20 {
-            let significant = form.terms.filter { !($0.literals.isEmpty && Self.isZero($0)) }
+            let significant = form.terms.filter { !Self.isZero($0) }
             guard significant.count == 1, let term = significant.first, term.scale > .zero,
-                case .clamp(_, _, let inner) = term.leaf,
-                term.literals.allSatisfy({ $0.condition.callName == "isNull" && !$0.positive })
+                case .clamp(_, _, let inner) = term.leaf, Self.onlyNotNull(term.literals)
             else { break }
             form = inner.scaled(by: term.scale).guarded(by: term.literals)
         }
         return form
+    }
+
+    /// Whether every literal only says "the response is not NULL".
+    static func onlyNotNull(_ literals: [QTILiteral]) -> Bool {
+        literals.allSatisfy { $0.condition.callName == "isNull" && !$0.positive }
     }
 
     static func isZero(_ term: QTITerm) -> Bool {
@@ -548,12 +557,16 @@ struct QTIItemReader {
     // MARK: Check by samples
 
     /// Compares the converted item's scores with the file's on sample answers; a difference becomes a warning.
-    private mutating func verify(_ item: Item, probes: [QTIProbe]) throws(QTISkip) {
+    private mutating func verify(_ item: Item, probes: [QTIProbe], allOrNothing: (what: String, partial: String)?)
+        throws(QTISkip)
+    {
         let scorer = ItemScorer(item: item)
         var differences: [String] = []
+        var fileScores: [Rational] = []
         for probe in probes {
             let ours = scorer.score(probe.response).points
             let theirs = try number(scoreForm, probe.values)
+            fileScores.append(theirs)
             if ours != theirs {
                 differences.append(
                     "\(probe.label): the file gives \(theirs.formatted(places: 4)), the import \(ours.formatted(places: 4)) points"
@@ -561,6 +574,12 @@ struct QTIItemReader {
             }
         }
         guard let first = differences.first else { return }
+        if let allOrNothing, fileScores.first == item.points, fileScores.dropFirst().allSatisfy({ $0 == .zero }) {
+            warnings.append(
+                "all-or-nothing scoring (points only for \(allOrNothing.what)) was replaced by partial credit per \(allOrNothing.partial)"
+            )
+            return
+        }
         warnings.append(
             "the scoring differs from the file for \(differences.count) of \(probes.count) sample answers (e.g. \(first))"
         )

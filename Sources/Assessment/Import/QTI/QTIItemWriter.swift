@@ -307,22 +307,24 @@ struct QTIItemWriter {
         credits[j] > credits[i] || (credits[j] == credits[i] && j < i)
     }
 
-    /// One rule per answer that adds its value when it matches and no answer taking precedence matches.
+    /// One rule per answer that adds its value when it matches and no answer taking precedence (nor any of
+    /// `also`) matches: exactly one fires for a matching answer, so the best answer scores. Returns the rules
+    /// and each answer's full condition (used for its feedback too).
     private func bestOf(
         _ conditions: [String], credits: [Rational], values: [Rational], into target: String, also: [String] = []
-    )
-        throws -> [String]
-    {
+    ) throws -> (rules: [String], conditions: [String]) {
         var rules: [String] = []
+        var full: [String] = []
         for index in conditions.indices {
             var parts = [conditions[index]]
             for other in conditions.indices where Self.precedes(other, index, credits) {
                 parts.append(try not(conditions[other]))
             }
             parts += try also.map { try not($0) }
-            rules.append(try when(try and(parts), [try add(target, try number(values[index]))]))
+            full.append(try and(parts))
+            rules.append(try when(full[index], [try add(target, try number(values[index]))]))
         }
-        return rules
+        return (rules, full)
     }
 
     private func numericCondition(_ answer: NumericAnswer, response: String) throws -> String {
@@ -381,10 +383,11 @@ struct QTIItemWriter {
         var line = try xml.inlineStart("p") + (try textEntry(Self.response, classes: ["kc-numeric"], length: 20))
         if let unit { line += " " + (try textElement("span", [("class", "kc-unit")], unit)) }
         body.append(line + xml.inlineEnd("p"))
-        let conditions = try answers.map { try numericCondition($0, response: Self.response) }
-        scoring = try bestOf(
-            conditions, credits: answers.map(\.credit), values: answers.map { $0.credit * points }, into: Self.score)
-        scoring += try scoreClamps()
+        let best = try bestOf(
+            try answers.map { try numericCondition($0, response: Self.response) }, credits: answers.map(\.credit),
+            values: answers.map { $0.credit * points }, into: Self.score)
+        scoring = best.rules + (try scoreClamps())
+        let conditions = best.conditions
         for (index, answer) in answers.enumerated() { try feedback(answer.feedback, when: conditions[index]) }
     }
 
@@ -401,7 +404,7 @@ struct QTIItemWriter {
             try xml.inlineStart("p") + (try textEntry(Self.response, classes: classes, length: length))
                 + xml.inlineEnd("p"))
         let keys = answers.map { caseSensitive ? $0.text : $0.text.lowercased() }
-        let conditions = try answers.map {
+        var conditions = try answers.map {
             try textCondition($0, response: Self.response, caseSensitive: caseSensitive)
         }
         if pattern == nil, answers.allSatisfy({ !$0.wildcard && Self.isDecimal($0.credit * points) }),
@@ -416,10 +419,11 @@ struct QTIItemWriter {
             if let pattern {
                 patternCondition = [try element("patternMatch", [("pattern", pattern)], [try variable(Self.response)])]
             }
-            scoring = try bestOf(
+            let best = try bestOf(
                 conditions, credits: answers.map(\.credit), values: answers.map { $0.credit * points },
-                into: Self.score,
-                also: patternCondition)
+                into: Self.score, also: patternCondition)
+            scoring = best.rules
+            conditions = best.conditions
             if let condition = patternCondition.first {
                 scoring.append(try when(condition, [try add(Self.score, try number(points))]))
             }
@@ -590,11 +594,11 @@ struct QTIItemWriter {
                 if caseSensitive { classes.append("kc-case-sensitive") }
                 gapMarkup[gap.id] = try textEntry(
                     response, classes: classes, length: min(max(answers.map(\.text.count).max() ?? 10, 5), 200))
-                let conditions = try answers.map {
-                    try textCondition($0, response: response, caseSensitive: caseSensitive)
-                }
-                rules += try bestOf(
-                    conditions, credits: answers.map(\.credit), values: answers.map(\.credit), into: credit)
+                let best = try bestOf(
+                    try answers.map { try textCondition($0, response: response, caseSensitive: caseSensitive) },
+                    credits: answers.map(\.credit), values: answers.map(\.credit), into: credit)
+                rules += best.rules
+                let conditions = best.conditions
                 for (index, answer) in answers.enumerated() { try feedback(answer.feedback, when: conditions[index]) }
             case .numeric(let answers):
                 var declaration = ResponseDeclaration(identifier: response, cardinality: "single", baseType: "float")
@@ -603,9 +607,11 @@ struct QTIItemWriter {
                 }
                 responses.append(declaration)
                 gapMarkup[gap.id] = try textEntry(response, classes: [weightClass], length: 10)
-                let conditions = try answers.map { try numericCondition($0, response: response) }
-                rules += try bestOf(
-                    conditions, credits: answers.map(\.credit), values: answers.map(\.credit), into: credit)
+                let best = try bestOf(
+                    try answers.map { try numericCondition($0, response: response) }, credits: answers.map(\.credit),
+                    values: answers.map(\.credit), into: credit)
+                rules += best.rules
+                let conditions = best.conditions
                 for (index, answer) in answers.enumerated() { try feedback(answer.feedback, when: conditions[index]) }
             }
             rules += try clamp(credit, lower: .zero, upper: try number(.one))

@@ -16,6 +16,8 @@ enum QTIAnswerKey: Equatable {
 struct QTIAnswer {
     var key: QTIAnswerKey
     var points: Rational
+    /// The conditions of the scoring rule the answer was read from (nil for mapping entries).
+    var literals: [QTILiteral]? = nil
 }
 
 /// The option values referenced by scoring conditions and mappings of one response.
@@ -216,13 +218,18 @@ extension QTIItemReader {
                 guard !numeric else {
                     throw QTISkip(reason: "a score for any number in '\(response)' cannot be represented")
                 }
-                result.append(QTIAnswer(key: .text("*", caseSensitive: nil, wildcard: true), points: points))
+                result.append(
+                    QTIAnswer(
+                        key: .text("*", caseSensitive: nil, wildcard: true), points: points, literals: term.literals))
             case 1:
                 result.append(
                     QTIAnswer(
-                        key: try key(keyLiterals[0].condition, response: response, numeric: numeric), points: points))
+                        key: try key(keyLiterals[0].condition, response: response, numeric: numeric), points: points,
+                        literals: term.literals))
             case 2:
-                result.append(QTIAnswer(key: try interval(keyLiterals, response: response), points: points))
+                result.append(
+                    QTIAnswer(
+                        key: try interval(keyLiterals, response: response), points: points, literals: term.literals))
             default:
                 throw QTISkip(
                     reason:
@@ -340,10 +347,11 @@ extension QTIItemReader {
 
     // MARK: Answer feedback
 
-    /// Feedback shown exactly when a comparison of `response` holds, assigned to the answer with that key
-    /// (in order, each answer at most once). Returns one feedback per key.
-    mutating func answerFeedback(response: String, keys: [QTIAnswerKey], numeric: Bool) -> [String?] {
-        var result: [String?] = Array(repeating: nil, count: keys.count)
+    /// Feedback for typed answers and gap options: a feedback shown under exactly the conditions of an
+    /// answer's scoring rule goes to that answer; otherwise one shown when a comparison of `response` holds
+    /// goes to the first answer with that key (in order, each answer at most once).
+    mutating func answerFeedback(response: String, answers: [QTIAnswer], numeric: Bool) -> [String?] {
+        var result: [String?] = Array(repeating: nil, count: answers.count)
         for index in feedbacks.indices where !feedbacks[index].used && !feedbacks[index].text.isEmpty {
             let feedback = feedbacks[index]
             guard feedback.show, let form = forms[feedback.outcome] else { continue }
@@ -354,23 +362,32 @@ extension QTIItemReader {
                 return false
             }
             guard showing.count == 1, let term = showing.first, term.responses == [response] else { continue }
-            let keyLiterals = term.literals.filter {
-                $0.positive && $0.condition.callName != "isNull"
-            }
-            guard term.literals.allSatisfy({ $0.positive || $0.condition.callName == "isNull" }),
-                keyLiterals.count == 1 || keyLiterals.count == 2
-            else { continue }
-            var saved = warnings
-            let key: QTIAnswerKey?
-            if keyLiterals.count == 1 {
-                key = try? self.key(keyLiterals[0].condition, response: response, numeric: numeric)
-            } else {
-                key = try? interval(keyLiterals, response: response)
-            }
-            swap(&saved, &warnings)
-            guard let key, let target = keys.indices.first(where: { keys[$0] == key && result[$0] == nil }) else {
+            let conditions = term.literals.filter { !($0.condition.callName == "isNull" && !$0.positive) }
+            if let target = answers.indices.first(where: { candidate in
+                guard result[candidate] == nil,
+                    let literals = answers[candidate].literals?.filter({
+                        !($0.condition.callName == "isNull" && !$0.positive)
+                    }), literals.count == conditions.count
+                else { return false }
+                return zip(literals, conditions).allSatisfy {
+                    $0.positive == $1.positive && $0.condition.isSame(as: $1.condition)
+                }
+            }) {
+                result[target] = feedback.text
+                feedbacks[index].used = true
                 continue
             }
+            guard conditions.allSatisfy(\.positive), conditions.count == 1 || conditions.count == 2 else { continue }
+            var saved = warnings
+            let key: QTIAnswerKey?
+            if conditions.count == 1 {
+                key = try? self.key(conditions[0].condition, response: response, numeric: numeric)
+            } else {
+                key = try? interval(conditions, response: response)
+            }
+            swap(&saved, &warnings)
+            guard let key, let target = answers.indices.first(where: { answers[$0].key == key && result[$0] == nil })
+            else { continue }
             result[target] = feedback.text
             feedbacks[index].used = true
         }

@@ -155,6 +155,14 @@ struct QTIForm {
     func responses(into result: inout Set<String>, visited: inout Set<ObjectIdentifier>) {
         for term in terms { term.responses(into: &result, visited: &visited) }
     }
+
+    /// The response variables the form depends on.
+    var responses: Set<String> {
+        var result = Set<String>()
+        var visited = Set<ObjectIdentifier>()
+        responses(into: &result, visited: &visited)
+        return result
+    }
 }
 
 extension QTITerm {
