@@ -33,11 +33,14 @@ enum QTIItemImport {
         return [try question(in: source, version: version, itemIDs: &ids, hints: QTIItemHints())]
     }
 
-    /// The root of an item file, checked to be the item root of `version` (or of any version when nil).
-    static func root(of source: ImportSource, version: QTIVersion?) throws(ImportFailure) -> (MarkupElement, QTIVersion)
-    {
-        _ = try source.text()
-        let root = try XMLTree.parse(source)
+    /// The root of an item file, checked to be the item root of `version` (or of any version when nil), and
+    /// where its start tag begins.
+    static func root(of source: ImportSource, version: QTIVersion?) throws(ImportFailure) -> (
+        MarkupElement, QTIVersion, SourceLocation
+    ) {
+        let text = try source.text()
+        let root = try QTIXML.parse(source)
+        let location = startLocation(of: root.name, in: text, file: source.name) ?? root.location(in: source.name)
         guard let found = QTIVersion.ofItemRoot(root.localName), version == nil || found == version else {
             let expected = version.map { "<\($0.itemRootName)>" } ?? "<assessmentItem> or <qti-assessment-item>"
             var message = "the root element is <\(root.name)>; expected \(expected)"
@@ -47,15 +50,53 @@ enum QTIItemImport {
                 message +=
                     " (this is a \(found == .qti21 ? "QTI 2.1" : "QTI 3.0") item; use --format \(found.rawValue))"
             }
-            throw ImportFailure(root.location(in: source.name), message)
+            throw ImportFailure(location, message)
         }
-        return (root, found)
+        return (root, found, location)
+    }
+
+    /// Where the start tag `<name` of the root element begins (the parser reports where the tag ends);
+    /// comments, processing instructions and the document type declaration are skipped.
+    static func startLocation(of name: String, in text: String, file: String) -> SourceLocation? {
+        var line = 1
+        var column = 1
+        var index = text.startIndex
+        let target = "<" + name
+        func advance(to end: String.Index) {
+            for character in text[index..<end] {
+                if character == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            }
+            index = end
+        }
+        while index < text.endIndex {
+            let rest = text[index...]
+            if rest.hasPrefix("<!--") || rest.hasPrefix("<?") || rest.hasPrefix("<!") {
+                let terminator = rest.hasPrefix("<!--") ? "-->" : ">"
+                guard let end = rest.range(of: terminator)?.upperBound else { return nil }
+                advance(to: end)
+                continue
+            }
+            if rest.hasPrefix(target) {
+                let after = rest.dropFirst(target.count).first
+                if after == nil || after == ">" || after == "/" || after?.isWhitespace == true {
+                    return SourceLocation(file: file, line: line, column: column)
+                }
+            }
+            advance(to: text.index(after: index))
+        }
+        return nil
     }
 
     static func question(
         in source: ImportSource, version: QTIVersion?, itemIDs: inout IdentifierMaker, hints: QTIItemHints
     ) throws(ImportFailure) -> ImportedQuestion {
-        let (root, found) = try root(of: source, version: version)
-        return QTIItemReader.question(root: root, file: source.name, version: found, itemIDs: &itemIDs, hints: hints)
+        let (root, found, location) = try root(of: source, version: version)
+        return QTIItemReader.question(
+            root: root, file: source.name, location: location, version: found, itemIDs: &itemIDs, hints: hints)
     }
 }

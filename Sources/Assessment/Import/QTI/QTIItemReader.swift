@@ -69,11 +69,11 @@ struct QTIItemReader {
 
     /// Reads the item; never throws (a question that cannot be converted is skipped with its reason).
     static func question(
-        root: MarkupElement, file: String, version: QTIVersion, itemIDs: inout IdentifierMaker, hints: QTIItemHints
+        root: MarkupElement, file: String, location: SourceLocation, version: QTIVersion,
+        itemIDs: inout IdentifierMaker, hints: QTIItemHints
     ) -> ImportedQuestion {
         var reader = QTIItemReader(root: root, file: file, version: version)
         let label = reader.label
-        let location = root.location(in: file)
         do {
             let item = try reader.read(itemIDs: &itemIDs, hints: hints)
             var warnings: [String] = []

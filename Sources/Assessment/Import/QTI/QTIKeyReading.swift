@@ -119,7 +119,7 @@ extension QTIItemReader {
 
     /// Whether the form is "full points only when the responses equal their correct responses".
     func isAllOrNothing(_ form: QTIForm) -> Bool {
-        let significant = form.terms.filter { !($0.literals.isEmpty && Self.isZero($0)) }
+        let significant = form.terms.filter { !Self.isZero($0) }
         guard significant.count == 1, let term = significant.first else { return false }
         let keyLiterals = term.literals.filter { !($0.condition.callName == "isNull" && !$0.positive) }
         guard !keyLiterals.isEmpty, case .unit = term.leaf, term.scale > .zero else { return false }
@@ -165,7 +165,8 @@ extension QTIItemReader {
                 literal.positive && !(literal.condition.callName == "isNull")
                     && term.responsesOf(literal).contains(response)
             }
-            if term.literals.isEmpty, Self.isZero(term) { continue }
+            // Nothing earned and no answer named (the "otherwise 0" branch of a condition).
+            if keyLiterals.isEmpty, Self.isZero(term) { continue }
             // A mapping lists its answers.
             if case .map(let name) = term.leaf, name == response, keyLiterals.isEmpty {
                 guard let mapping = responses[response]?.mapping else { continue }

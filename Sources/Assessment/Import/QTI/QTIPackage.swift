@@ -72,7 +72,7 @@ public struct QTIPackage: Sendable {
             throw ImportFailure(file: archive.name, line: 1, "the archive has no imsmanifest.xml")
         }
         _ = try source.text()
-        let root = try XMLTree.parse(source)
+        let root = try QTIXML.parse(source)
         guard root.localName == "manifest" else {
             throw ImportFailure(
                 root.location(in: source.name), "the root element is <\(root.name)>; expected <manifest>")
