@@ -208,15 +208,120 @@ func qtiFirstDifference(_ expected: Item, _ actual: Item) -> String {
     return "kind\n  \(show(expected.kind))\nvs\n  \(show(actual.kind))"
 }
 
+/// Which model features a set of banks uses, to show the round trip exercised all of them.
+struct QTIFeatureCoverage {
+    var seen = Set<String>()
+
+    mutating func note(_ feature: String, _ present: Bool = true) {
+        if present { seen.insert(feature) }
+    }
+
+    mutating func note(_ choices: [Choice], _ prefix: String) {
+        for choice in choices {
+            note("\(prefix) feedback", choice.feedback != nil)
+            note("\(prefix) no feedback", choice.feedback == nil)
+            if let credit = choice.credit {
+                note("\(prefix) credit")
+                note("negative credit", credit < .zero)
+                note("non-decimal credit", credit.exactText.contains("/"))
+            }
+            note("\(prefix) unchecked credit", choice.uncheckedCredit != nil)
+        }
+    }
+
+    mutating func note(_ answers: [TextAnswer], _ prefix: String) {
+        for answer in answers {
+            note("\(prefix) wildcard", answer.wildcard)
+            note("\(prefix) answer feedback", answer.feedback != nil)
+            note("\(prefix) partial credit", answer.credit != .one)
+        }
+    }
+
+    mutating func note(_ answers: [NumericAnswer], _ prefix: String) {
+        for answer in answers {
+            switch answer.tolerance {
+            case .exact: note("\(prefix) exact")
+            case .absolute: note("\(prefix) absolute tolerance")
+            case .relative: note("\(prefix) relative tolerance")
+            }
+            note("\(prefix) answer feedback", answer.feedback != nil)
+        }
+    }
+
+    mutating func note(_ item: Item) {
+        note(item.kind.typeName)
+        note("difficulty", item.difficulty != nil)
+        note("no difficulty", item.difficulty == nil)
+        note("feedback", item.feedback != nil)
+        note("no feedback", item.feedback == nil)
+        note("umlauts", item.stem.contains("ä") || item.stem.contains("Ü"))
+        note("markdown characters", item.stem.contains { "*_<>&\"'".contains($0) })
+        switch item.kind {
+        case .singleChoice(let options, _):
+            note(options, "single choice")
+            note("single choice without credits", options.allSatisfy { $0.credit == nil })
+        case .multipleResponse(let options, _):
+            note(options, "multiple response")
+            note("multiple response default rule", options.allSatisfy { $0.credit == nil && $0.uncheckedCredit == nil })
+        case .trueFalse(let correct, let feedbackTrue, let feedbackFalse):
+            note("true-false \(correct)")
+            note("true-false feedback", feedbackTrue != nil || feedbackFalse != nil)
+        case .numeric(let answers, let unit):
+            note(answers, "numeric")
+            note("unit", unit != nil)
+            note("no unit", unit == nil)
+        case .shortText(let answers, let pattern, let caseSensitive):
+            note(answers, "short text")
+            note("pattern", pattern != nil)
+            note("case sensitive", caseSensitive)
+            note("case insensitive", !caseSensitive)
+        case .matching, .ordering:
+            break
+        case .cloze(let gaps):
+            for gap in gaps {
+                note("weight", gap.weight != .one)
+                switch gap.kind {
+                case .choice(let options, _): note(options, "choice gap")
+                case .text(let answers, let caseSensitive):
+                    note(answers, "text gap")
+                    note("text gap case sensitive", caseSensitive)
+                case .numeric(let answers): note(answers, "numeric gap")
+                }
+            }
+        case .essay(let template, let graderInfo):
+            note("essay template", template != nil)
+            note("essay without template", template == nil)
+            note("grader info", graderInfo != nil)
+            note("no grader info", graderInfo == nil)
+        }
+    }
+
+    static let required: Set<String> = [
+        "single-choice", "multiple-response", "true-false", "numeric", "short-text", "matching", "ordering", "cloze",
+        "essay", "difficulty", "no difficulty", "feedback", "no feedback", "umlauts", "markdown characters",
+        "single choice feedback", "single choice no feedback", "single choice credit", "negative credit",
+        "non-decimal credit", "single choice without credits", "multiple response credit",
+        "multiple response unchecked credit", "multiple response default rule", "true-false true", "true-false false",
+        "true-false feedback", "numeric exact", "numeric absolute tolerance", "numeric relative tolerance",
+        "numeric answer feedback", "unit", "no unit", "short text wildcard", "short text answer feedback",
+        "short text partial credit", "pattern", "case sensitive", "case insensitive", "weight", "choice gap credit",
+        "choice gap feedback", "text gap wildcard", "text gap case sensitive", "numeric gap exact",
+        "numeric gap absolute tolerance", "numeric gap relative tolerance", "essay template", "essay without template",
+        "grader info", "no grader info",
+    ]
+}
+
 @Suite("QTI round trip: export, package, import")
 struct QTIRoundTripTests {
     static let bankCount = 40
 
     @Test("random banks survive export and import exactly", arguments: QTIVersion.allCases)
     func roundTrip(version: QTIVersion) throws {
+        var coverage = QTIFeatureCoverage()
         for seed in 0..<Self.bankCount {
             var generator = QTIBankGenerator(seed: "qti-round-trip-\(seed)")
             let bank = generator.bank(items: 12)
+            for item in bank.items { coverage.note(item) }
             let data = try QTIExporter.package(bank, version: version)
             let archive = try ZipPackage(name: "bank.zip", data: data)
             let (metadata, questions) = try QTIPackage.questions(in: archive)
@@ -249,5 +354,7 @@ struct QTIRoundTripTests {
             let equal = rebuilt == bank
             #expect(equal, "seed \(seed): the rebuilt bank differs")
         }
+        let missing = QTIFeatureCoverage.required.subtracting(coverage.seen)
+        #expect(missing.isEmpty, "not exercised: \(missing.sorted())")
     }
 }

@@ -465,7 +465,7 @@ struct QTIItemReader {
             let outcome = names.attribute(element, "outcomeIdentifier") ?? ""
             let identifier = names.attribute(element, "identifier") ?? ""
             let show = (names.attribute(element, "showHide") ?? "show").lowercased() != "hide"
-            let text = markdown(names.contentNodes(element), dropFeedback: true)
+            let text = Self.nonEmpty(markdown(names.contentNodes(element), dropFeedback: true)) ?? ""
             feedbacks.append(
                 QTIFeedbackElement(outcome: outcome, identifier: identifier, show: show, text: text, line: element.line)
             )

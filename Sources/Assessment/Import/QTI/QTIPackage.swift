@@ -71,11 +71,12 @@ public struct QTIPackage: Sendable {
         guard let source = archive.source(manifestPath) else {
             throw ImportFailure(file: archive.name, line: 1, "the archive has no imsmanifest.xml")
         }
-        _ = try source.text()
+        let lines = try source.text().split(separator: "\n", omittingEmptySubsequences: false)
         let root = try QTIXML.parse(source)
         guard root.localName == "manifest" else {
             throw ImportFailure(
-                root.location(in: source.name), "the root element is <\(root.name)>; expected <manifest>")
+                QTIXML.startLocation(of: root, lines: lines, file: source.name),
+                "the root element is <\(root.name)>; expected <manifest>")
         }
         let folder = manifestPath.lastIndex(of: "/").map { String(manifestPath[...$0]) } ?? ""
         metadata = root.element("metadata").flatMap(Self.bankMetadata)
@@ -89,7 +90,7 @@ public struct QTIPackage: Sendable {
             let type = (resource.attributes["type"] ?? "").lowercased()
             guard let version = Self.itemTypes.first(where: { type.hasPrefix($0.prefix) })?.version else { continue }
             let identifier = resource.attributes["identifier"] ?? ""
-            let location = resource.location(in: source.name)
+            let location = QTIXML.startLocation(of: resource, lines: lines, file: source.name)
             let named = identifier.isEmpty ? "the resource" : "resource '\(identifier)'"
             guard let href = resource.attributes["href"] ?? resource.element("file")?.attributes["href"], !href.isEmpty
             else {
