@@ -5,7 +5,7 @@ struct BankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank",
         abstract: "Work with question banks.",
-        subcommands: [Validate.self]
+        subcommands: [Validate.self, Import.self, Export.self]
     )
 
     struct Validate: ParsableCommand {

@@ -164,7 +164,7 @@ public enum XMLTree {
         }
         guard parsed, let root = builder.root, builder.stack.isEmpty else {
             let position = builder.firstErrorAt ?? (max(parser.lineNumber, 1), max(parser.columnNumber, 1))
-            let code = (parser.parserError as NSError?)?.code
+            let code = builder.firstErrorCode ?? (parser.parserError as NSError?)?.code
             let message =
                 code.flatMap { parserMessages[$0] }
                 ?? (builder.root == nil
@@ -268,13 +268,13 @@ public enum XMLTree {
 
     /// Plain words for the libxml2 error codes that real broken exports produce.
     static let parserMessages: [Int: String] = [
-        4: "the document is empty", 5: "the document ends before its elements are closed",
+        4: "the document is empty", 5: "the document ends before all elements are closed",
         9: "a character that XML does not allow", 23: "an entity reference lacks its ';'",
         26: "an undeclared entity is used (HTML entities such as &nbsp; need a CDATA section)",
         38: "'<' inside an attribute value", 39: "an attribute value is not quoted",
         40: "an attribute value is not closed", 41: "an attribute has no value", 42: "an attribute appears twice",
         45: "a comment is not closed", 63: "a CDATA section is not closed", 65: "a space is required here",
-        68: "a name is required here", 73: "'>' is missing", 76: "an end tag does not match its start tag",
+        68: "a name is required here", 73: "'>' is missing", 76: "an end tag does not match the open element",
         77: "an element is not closed",
     ]
 
@@ -302,6 +302,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var pendingText = ""
     var tooDeepAt: (line: Int, column: Int)?
     var firstErrorAt: (line: Int, column: Int)?
+    var firstErrorCode: Int?
     var structureProblem: (line: Int, column: Int, message: String)?
 
     init(maximumDepth: Int) {
@@ -350,7 +351,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        if firstErrorAt == nil { firstErrorAt = (max(parser.lineNumber, 1), max(parser.columnNumber, 1)) }
+        if firstErrorAt == nil {
+            firstErrorAt = (max(parser.lineNumber, 1), max(parser.columnNumber, 1))
+            firstErrorCode = (parseError as NSError).code
+        }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -646,7 +646,7 @@ struct ILIASImporterTests {
         let lines = cut.split(separator: "\n", omittingEmptySubsequences: false)
         let found = try #require(failure(cut))
         #expect(found.location.file == "pool.xml" && found.location.line == lines.count)
-        #expect(found.message == "not well-formed XML: the document ends before its elements are closed")
+        #expect(found.message == "not well-formed XML: the document ends before all elements are closed")
         #expect(try run(F.pool + "<!-- Ende -->\n\n").count == 12, "trailing comments are fine")
     }
 
@@ -893,6 +893,6 @@ struct ILIASPackageTests {
             failure(cut)
                 == ImportFailure(
                     file: "pool.zip:\(Self.questionPath)", line: 2, column: 17,
-                    "not well-formed XML: the document ends before its elements are closed"))
+                    "not well-formed XML: the document ends before all elements are closed"))
     }
 }

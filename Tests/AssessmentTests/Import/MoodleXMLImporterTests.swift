@@ -1062,13 +1062,13 @@ struct MoodleXMLImporterTests {
         let failure = failure(Data(mismatched.utf8))
         #expect(failure?.location.file == "fragen.xml")
         #expect(failure?.location.line == 4)
-        #expect(failure?.message == "not well-formed XML: an end tag does not match its start tag")
+        #expect(failure?.message == "not well-formed XML: an end tag does not match the open element")
     }
 
     @Test func truncatedFile() {
         let truncated = String(MoodleFixtures.singleChoice.prefix(600))
         let failure = failure(Data(truncated.utf8))
-        #expect(failure?.message == "not well-formed XML: the document ends before its elements are closed")
+        #expect(failure?.message == "not well-formed XML: the document ends before all elements are closed")
         #expect((failure?.location.line ?? 0) >= 10)
         let unclosed = "<quiz>\n  <question type=\"truefalse\">\n</quiz>\n"
         #expect(self.failure(Data(unclosed.utf8))?.location == SourceLocation(file: "fragen.xml", line: 3, column: 8))

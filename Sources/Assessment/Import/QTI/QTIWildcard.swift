@@ -1,9 +1,9 @@
-/// Short-text wildcard answers (`*` = any run, `\x` = the literal x) written as QTI `patternMatch`
-/// patterns (XML Schema regular expressions) and read back exactly.
+/// Short-text wildcard answers (`*` = any run, `\*` = a literal star, any other backslash literal) written as
+/// QTI `patternMatch` patterns (XML Schema regular expressions) and read back exactly.
 ///
 /// The written form is canonical so that it can be inverted: `*` → `.*`; a literal character as itself
-/// (meta characters escaped, letters of a case-insensitive answer as `[xX]` with the original first); an
-/// escaped character `\x` as a group `(x)`; a trailing lone backslash as `\\`.
+/// (meta characters escaped, letters of a case-insensitive answer as `[xX]` with the original first); the
+/// escaped star `\*` as the group `(\*)`; a literal backslash as `\\`.
 enum QTIWildcard {
     static let metaCharacters: Set<Character> = ["\\", "|", ".", "-", "^", "?", "*", "+", "{", "}", "(", ")", "[", "]"]
 
@@ -15,8 +15,8 @@ enum QTIWildcard {
         while index < characters.count {
             let character = characters[index]
             if character == "\\" {
-                if index + 1 < characters.count {
-                    result += "(" + literal(characters[index + 1], caseSensitive: caseSensitive) + ")"
+                if index + 1 < characters.count, characters[index + 1] == "*" {
+                    result += "(\\*)"
                     index += 2
                 } else {
                     result += "\\\\"
@@ -90,16 +90,15 @@ enum QTIWildcard {
                 index += 2
             } else if character == "(" {
                 index += 1
-                guard let inner = unit(), index < characters.count, characters[index] == ")" else { return nil }
+                guard unit() == "*", index < characters.count, characters[index] == ")" else { return nil }
                 index += 1
-                text += "\\" + String(inner)
-            } else if character == "\\", index + 2 == characters.count, characters[index + 1] == "\\" {
-                text += "\\"
-                index += 2
+                text += "\\*"
             } else {
                 guard let literal = unit() else { return nil }
-                // A literal star or backslash must be escaped in wildcard text.
-                text += literal == "*" || literal == "\\" ? "\\" + String(literal) : String(literal)
+                // A literal star is written `\*`; a literal backslash stays itself unless a star follows it,
+                // which wildcard text cannot express.
+                if literal == "\\", characters[index...].starts(with: [".", "*"]) { return nil }
+                text += literal == "*" ? "\\*" : String(literal)
             }
         }
         guard !(sensitiveLetters > 0 && insensitiveLetters > 0) else { return nil }

@@ -1,0 +1,191 @@
+import ArgumentParser
+import Assessment
+import Foundation
+
+extension BankFormat: ExpressibleByArgument {}
+
+/// `--format` of `campus bank import`: a format or `auto`.
+enum ImportFormatChoice: ExpressibleByArgument, Equatable {
+    case auto
+    case format(BankFormat)
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let format = BankFormat(rawValue: argument) {
+            self = .format(format)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ["auto"] + BankFormat.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { "auto" }
+}
+
+extension BankCommand {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert questions from Moodle, ILIAS, OpenOLAT/Onyx and QTI tools into a native bank.",
+            discussion: """
+                Reads GIFT, Moodle XML, Aiken, QTI 2.1 and 3.0 items, QTI content packages (zip with \
+                imsmanifest.xml) and ILIAS question pool exports (xml or zip). With --format auto (the default) the \
+                format is told from each file's content, not its name.
+
+                For every source question one line says what happened:
+                  FILE:LINE:COL: imported 'TITLE' as ID
+                  FILE:LINE:COL: warning: 'TITLE' imported as ID: WHAT WAS APPROXIMATED
+                  FILE:LINE:COL: skipped 'TITLE': REASON
+                The last line is `imported N, warnings W, skipped S`: N questions are in the bank, W of them \
+                with warnings, S were not imported.
+
+                A file that cannot be parsed is reported as `FILE:LINE:COL: error: MESSAGE`; then no bank is \
+                written and the exit status is 1. The exit status is 0 when at least one question was imported \
+                and every file was parsed. The bank is written only then, and never over an existing file unless \
+                --force is given.
+                """
+        )
+
+        @Argument(help: "Files to import (any mix of formats; zip packages are read directly).")
+        var files: [String]
+
+        @Option(help: "The source format: auto, gift, moodle-xml, aiken, qti21, qti30 or ilias.")
+        var format: ImportFormatChoice = .auto
+
+        @Option(help: "Where to write the native bank (YAML).")
+        var out: String
+
+        @Option(help: "Bank id (default: from the source's metadata or the --out file name).")
+        var id: String?
+
+        @Option(help: "Bank title (default: from the source, else the id).")
+        var title: String?
+
+        @Option(help: "Language tag of the questions (default: from the source, else de).")
+        var language: String?
+
+        @Option(help: "Education provider that owns the bank (default: from the source, else 'unbekannt').")
+        var provider: String?
+
+        @Option(name: .customLong("bank-version"), help: "Bank version (default: from the source, else 1.0.0).")
+        var bankVersion: String?
+
+        @Flag(help: "Overwrite --out if it exists.")
+        var force = false
+
+        func run() throws {
+            if !force && FileManager.default.fileExists(atPath: out) {
+                throw CLIError("\(out): exists already; choose another --out or give --force")
+            }
+            let chosen: BankFormat? = if case .format(let format) = format { format } else { nil }
+            var imported: [ImportedFile] = []
+            var failures = 0
+            for (index, file) in files.enumerated() {
+                if files.count > 1 { printError("[\(index + 1)/\(files.count)] reading \(file)") }
+                do {
+                    let data = try FileInput.read(file, limit: ZipPackage.maximumArchiveSize)
+                    imported.append(try BankImport.read(name: file, data: data, format: chosen))
+                } catch let failure as FileInput.Failure {
+                    failures += 1
+                    print("\(file):1:1: error: \(failure.description.replacingOccurrences(of: "\(file): ", with: ""))")
+                } catch let failure as ImportFailure {
+                    failures += 1
+                    print(failure.description)
+                }
+            }
+            let defaultID = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
+            let settings = BankImportSettings(
+                id: id, title: title, language: language, provider: provider, version: bankVersion)
+            let (bank, outcomes) = BankImport.assemble(imported, settings: settings, defaultID: defaultID)
+            var warned = 0
+            var skipped = 0
+            for outcome in outcomes {
+                switch outcome.status {
+                case .imported(let item):
+                    print("\(outcome.location): imported '\(outcome.label)' as \(item.id)")
+                case .importedWithWarnings(let item, let warnings):
+                    warned += 1
+                    for warning in warnings {
+                        print("\(outcome.location): warning: '\(outcome.label)' imported as \(item.id): \(warning)")
+                    }
+                case .skipped(let reason):
+                    skipped += 1
+                    print("\(outcome.location): skipped '\(outcome.label)': \(reason)")
+                }
+            }
+            let importedCount = bank?.items.count ?? 0
+            print("imported \(importedCount), warnings \(warned), skipped \(skipped)")
+            if failures > 0 {
+                printError("no bank written: \(failures) file\(failures == 1 ? "" : "s") could not be parsed")
+                throw ExitCode(1)
+            }
+            guard let bank else {
+                printError("no bank written: no question could be imported")
+                throw ExitCode(1)
+            }
+            let yaml: String
+            do {
+                yaml = try BankWriter.yaml(bank)
+            } catch {
+                throw CLIError("the bank could not be written: \(error.reason)")
+            }
+            try writeAtomically(Data(yaml.utf8), to: out)
+            printError(
+                "wrote \(out) (bank '\(bank.id)', \(bank.items.count) items); check it with: campus bank validate \(out)"
+            )
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a bank as a QTI content package (zip) that LMSs and `campus bank import` read.",
+            discussion: """
+                Every item type is written with standard QTI interactions and response processing; texts stay \
+                Markdown inside the XHTML. `campus bank import` reads the package back to the same bank.
+                """
+        )
+
+        @Argument(help: "The native bank file (YAML).")
+        var bank: String
+
+        @Option(help: "qti30 (1EdTech QTI 3.0) or qti21 (IMS QTI 2.1).")
+        var format: QTIVersion
+
+        @Option(help: "Where to write the zip package.")
+        var out: String
+
+        @Flag(help: "Overwrite --out if it exists.")
+        var force = false
+
+        func run() throws {
+            if !force && FileManager.default.fileExists(atPath: out) {
+                throw CLIError("\(out): exists already; choose another --out or give --force")
+            }
+            let result = FileInput.readBank(bank)
+            for problem in result.problems { print(problem) }
+            guard let parsed = result.bank, result.problems.isEmpty else {
+                printError("no package written: fix the bank first")
+                throw ExitCode(1)
+            }
+            let data: Data
+            do {
+                data = try QTIExporter.package(parsed, version: format)
+            } catch {
+                throw CLIError("the package could not be written: \(error)")
+            }
+            try writeAtomically(data, to: out)
+            print("exported \(parsed.items.count) items of bank '\(parsed.id)' as \(format.rawValue) to \(out)")
+        }
+    }
+}
+
+extension QTIVersion: ExpressibleByArgument {}
+
+/// Writes `data` to a temporary file beside `path` and renames it, so a failure never leaves half a file.
+func writeAtomically(_ data: Data, to path: String) throws {
+    do {
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw CLIError("\(path): cannot be written: \(error.localizedDescription)")
+    }
+}
