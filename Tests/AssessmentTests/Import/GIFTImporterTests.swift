@@ -801,6 +801,7 @@ struct GIFTImporterTests {
         let alphabet = Array("{}=~#%:\\/-> \n\t\r.0123456789$[]TF".utf8) + [0xC3, 0xA4, 0xFF]
         var failures = 0
         var outcomes = 0
+        var problems: [String] = []
         for _ in 0..<2_000 {
             var bytes = original
             for _ in 0..<(1 + generator.uniform(below: 4)) {
@@ -820,14 +821,21 @@ struct GIFTImporterTests {
                 let questions = try GIFTImporter.questions(in: ImportSource(name: "fuzz.gift", data: Data(bytes)))
                 outcomes += 1
                 for question in questions {
-                    #expect(question.location.line >= 1 && question.location.column >= 1)
-                    if let item = question.item { #expect(invariantProblems(item) == [], "\(item)") }
+                    if question.location.line < 1 || question.location.column < 1 {
+                        problems.append("bad location \(question.location)")
+                    }
+                    if let item = question.item {
+                        problems += invariantProblems(item).map { "\($0) in \(item)" }
+                    }
                 }
             } catch {
                 failures += 1
-                #expect(error.location.file == "fuzz.gift" && error.location.line >= 1 && !error.message.isEmpty)
+                if error.location.file != "fuzz.gift" || error.location.line < 1 || error.message.isEmpty {
+                    problems.append("bad failure \(error)")
+                }
             }
         }
+        #expect(Array(problems.prefix(5)) == [])
         #expect(outcomes + failures == 2_000)
         #expect(outcomes > 100 && failures > 100)
     }

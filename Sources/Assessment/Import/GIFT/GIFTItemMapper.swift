@@ -28,15 +28,28 @@ struct GIFTText: Sendable {
         case .html:
             (markdown, warnings) = HTMLText.markdown(from: Self.withoutUnclosedTags(text))
         case .markdown:
-            markdown = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            markdown = String(Self.trimmed(text[...]))
             warnings = []
         case .moodle, .plain:
-            markdown = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .joined(separator: "\n")
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            markdown = String(
+                Self.trimmed(
+                    text.split(separator: "\n", omittingEmptySubsequences: false).map { Self.trimmed($0) }
+                        .joined(separator: "\n")[...]))
             warnings = []
         }
+    }
+
+    /// `text` without leading and trailing white space (a fast path for ASCII; Foundation's trimming is slow).
+    static func trimmed(_ text: Substring) -> Substring {
+        func isSpace(_ character: Character) -> Bool {
+            character.isASCII
+                ? character == " " || character == "\t" || character == "\n" || character == "\r\n"
+                    || character == "\r" : character.isWhitespace
+        }
+        var result = text
+        while let first = result.first, isSpace(first) { result = result.dropFirst() }
+        while let last = result.last, isSpace(last) { result = result.dropLast() }
+        return result
     }
 
     /// `html` with every `<` after the last `>` written as `&lt;`: such a `<` cannot start a tag, and the
@@ -57,7 +70,7 @@ struct GIFTText: Sendable {
         if text.hasPrefix("["), let close = text.firstIndex(of: "]"),
             GIFTTextFormat(rawValue: String(text[text.index(after: text.startIndex)..<close])) != nil
         {
-            return text[text.index(after: close)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(Self.trimmed(text[text.index(after: close)...]))
         }
         return text
     }
