@@ -664,6 +664,12 @@ struct GIFTImporterTests {
             Leere Zahl?{#}
 
             Riesig?{~%200000%a =b}
+
+            ::Leer::{T}
+
+            [html]Bild?{=<img src\\="a.png"> ~b}
+
+            [html]Zuordnen{=<img src\\="k.png"> -> Katze =Hund -> dog}
             """)
         let reasons = questions.map { question -> String in
             if case .skipped(let reason) = question.status { return reason }
@@ -686,6 +692,10 @@ struct GIFTImporterTests {
                 "line 28: no answer earns points",
                 "line 30: the numerical answer block has no number",
                 "line 32: the weight '%200000%' is beyond ±100000%",
+                "line 34: the question text is empty",
+                "line 36: answer 1 has no text left after reducing its HTML (image a.png not embedded)",
+                "line 38: the question of matching pair 1 has no text left after reducing its HTML "
+                    + "(image k.png not embedded)",
             ])
         #expect(questions[0].label == "Offen Titel ohne Ende")
         #expect(questions[1].label == "Zwei Blöcke")

@@ -110,7 +110,7 @@ struct GIFTItemMapper {
         var builder = GIFTItemBuilder(format: stem.format, warnings: stem.warnings)
         do throws(GIFTProblem) {
             let line = location.line
-            guard !stem.markdown.isEmpty else { throw GIFTProblem(line: line, message: "the question has no text") }
+            try GIFTItemBuilder.checkNotEmpty(stem, question.stem[...], "the question text", line: line)
             try GIFTItemBuilder.checkLength(stem.markdown, "the question text", line: line)
             let kind = try builder.kind(question.answers, line: line)
             let feedback = try builder.optionalText(question.generalFeedback, "the general feedback", line: line)
@@ -161,9 +161,23 @@ struct GIFTItemBuilder {
     mutating func text(_ units: ArraySlice<GIFTUnit>, _ what: String, line: Int) throws(GIFTProblem) -> String {
         let converted = GIFTText(units, defaultFormat: format)
         for warning in converted.warnings { warn(warning) }
-        guard !converted.markdown.isEmpty else { throw GIFTProblem(line: line, message: "\(what) is empty") }
+        try Self.checkNotEmpty(converted, units, what, line: line)
         try Self.checkLength(converted.markdown, what, line: line)
         return converted.markdown
+    }
+
+    /// Fails when `converted` is empty: plainly, or because HTML reduction left no text (an image only).
+    static func checkNotEmpty(
+        _ converted: GIFTText, _ units: ArraySlice<GIFTUnit>, _ what: String, line: Int
+    ) throws(GIFTProblem) {
+        guard converted.markdown.isEmpty else { return }
+        if !units.isBlank, !converted.warnings.isEmpty {
+            throw GIFTProblem(
+                line: line,
+                message:
+                    "\(what) has no text left after reducing its HTML (\(converted.warnings.joined(separator: "; ")))")
+        }
+        throw GIFTProblem(line: line, message: "\(what) is empty")
     }
 
     /// An optional text (feedback): `nil` when absent or blank.
@@ -295,7 +309,8 @@ struct GIFTItemBuilder {
             if let feedback = pair.feedback, !feedback.isBlank {
                 warn("feedback on matching pair \(index + 1) dropped (matching items have no feedback per pair)")
             }
-            guard !premise.markdown.isEmpty else { continue }  // `= -> distractor`: an extra response
+            if pair.premise.isBlank { continue }  // `= -> distractor`: an extra response
+            try Self.checkNotEmpty(premise, pair.premise, "the question of matching pair \(index + 1)", line: pair.line)
             let premiseID = "p\(premises.count + 1)"
             premises.append(Choice(id: premiseID, text: premise.markdown))
             correct[premiseID] = responseID
