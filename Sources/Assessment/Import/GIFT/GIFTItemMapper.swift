@@ -122,7 +122,9 @@ struct GIFTItemMapper {
             if !question.tags.isEmpty {
                 builder.warn("Moodle tags \(question.tags.joined(separator: ", ")) not kept (bank items have no tags)")
             }
-            let name = question.idNumber ?? question.title ?? label.replacingOccurrences(of: "_____", with: " ")
+            let name =
+                question.idNumber ?? question.title
+                ?? label.replacingOccurrences(of: GIFTQuestionParser.blank, with: " ")
             let id = makeID(from: name, fallback: "question-\(location.line)")
             let item = Item(
                 id: id, topic: topic, points: Rational(1), stem: stem.markdown, feedback: feedback, kind: kind)
