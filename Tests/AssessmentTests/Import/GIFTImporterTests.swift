@@ -664,6 +664,12 @@ struct GIFTImporterTests {
             Leere Zahl?{#}
 
             Riesig?{~%200000%a =b}
+
+            ::Leer::{T}
+
+            [html]Bild?{=<img src\\="a.png"> ~b}
+
+            [html]Zuordnen{=<img src\\="k.png"> -> Katze =Hund -> dog}
             """)
         let reasons = questions.map { question -> String in
             if case .skipped(let reason) = question.status { return reason }
@@ -686,6 +692,10 @@ struct GIFTImporterTests {
                 "line 28: no answer earns points",
                 "line 30: the numerical answer block has no number",
                 "line 32: the weight '%200000%' is beyond ±100000%",
+                "line 34: the question text is empty",
+                "line 36: answer 1 has no text left after reducing its HTML (image a.png not embedded)",
+                "line 38: the question of matching pair 1 has no text left after reducing its HTML "
+                    + "(image k.png not embedded)",
             ])
         #expect(questions[0].label == "Offen Titel ohne Ende")
         #expect(questions[1].label == "Zwei Blöcke")
@@ -801,6 +811,7 @@ struct GIFTImporterTests {
         let alphabet = Array("{}=~#%:\\/-> \n\t\r.0123456789$[]TF".utf8) + [0xC3, 0xA4, 0xFF]
         var failures = 0
         var outcomes = 0
+        var problems: [String] = []
         for _ in 0..<2_000 {
             var bytes = original
             for _ in 0..<(1 + generator.uniform(below: 4)) {
@@ -820,14 +831,21 @@ struct GIFTImporterTests {
                 let questions = try GIFTImporter.questions(in: ImportSource(name: "fuzz.gift", data: Data(bytes)))
                 outcomes += 1
                 for question in questions {
-                    #expect(question.location.line >= 1 && question.location.column >= 1)
-                    if let item = question.item { #expect(invariantProblems(item) == [], "\(item)") }
+                    if question.location.line < 1 || question.location.column < 1 {
+                        problems.append("bad location \(question.location)")
+                    }
+                    if let item = question.item {
+                        problems += invariantProblems(item).map { "\($0) in \(item)" }
+                    }
                 }
             } catch {
                 failures += 1
-                #expect(error.location.file == "fuzz.gift" && error.location.line >= 1 && !error.message.isEmpty)
+                if error.location.file != "fuzz.gift" || error.location.line < 1 || error.message.isEmpty {
+                    problems.append("bad failure \(error)")
+                }
             }
         }
+        #expect(Array(problems.prefix(5)) == [])
         #expect(outcomes + failures == 2_000)
         #expect(outcomes > 100 && failures > 100)
     }

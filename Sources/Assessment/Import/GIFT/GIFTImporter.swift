@@ -119,7 +119,7 @@ public enum GIFTImporter: QuestionImporter {
             }
         }
         components.append(current)
-        var names = components.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var names = components.map { String(GIFTText.trimmed($0[...])) }.filter { !$0.isEmpty }
         while let first = names.first, first.count > 1, first.hasPrefix("$"), first.hasSuffix("$") {
             names.removeFirst()
         }
@@ -132,7 +132,7 @@ public enum GIFTImporter: QuestionImporter {
     /// A label from a text: its first 40 characters with white space collapsed.
     static func label(from text: String) -> String {
         let collapsed = GIFTQuestionParser.collapsed(text)
-        return String(collapsed.prefix(40)).trimmingCharacters(in: .whitespaces)
+        return String(GIFTText.trimmed(collapsed.prefix(40)))
     }
 
     /// A label for a question that could not be read: its title or the start of its text.

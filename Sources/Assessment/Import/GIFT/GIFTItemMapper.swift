@@ -28,15 +28,28 @@ struct GIFTText: Sendable {
         case .html:
             (markdown, warnings) = HTMLText.markdown(from: Self.withoutUnclosedTags(text))
         case .markdown:
-            markdown = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            markdown = String(Self.trimmed(text[...]))
             warnings = []
         case .moodle, .plain:
-            markdown = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .joined(separator: "\n")
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            markdown = String(
+                Self.trimmed(
+                    text.split(separator: "\n", omittingEmptySubsequences: false).map { Self.trimmed($0) }
+                        .joined(separator: "\n")[...]))
             warnings = []
         }
+    }
+
+    /// `text` without leading and trailing white space (a fast path for ASCII; Foundation's trimming is slow).
+    static func trimmed(_ text: Substring) -> Substring {
+        func isSpace(_ character: Character) -> Bool {
+            character.isASCII
+                ? character == " " || character == "\t" || character == "\n" || character == "\r\n"
+                    || character == "\r" : character.isWhitespace
+        }
+        var result = text
+        while let first = result.first, isSpace(first) { result = result.dropFirst() }
+        while let last = result.last, isSpace(last) { result = result.dropLast() }
+        return result
     }
 
     /// `html` with every `<` after the last `>` written as `&lt;`: such a `<` cannot start a tag, and the
@@ -57,7 +70,7 @@ struct GIFTText: Sendable {
         if text.hasPrefix("["), let close = text.firstIndex(of: "]"),
             GIFTTextFormat(rawValue: String(text[text.index(after: text.startIndex)..<close])) != nil
         {
-            return text[text.index(after: close)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(Self.trimmed(text[text.index(after: close)...]))
         }
         return text
     }
@@ -97,7 +110,7 @@ struct GIFTItemMapper {
         var builder = GIFTItemBuilder(format: stem.format, warnings: stem.warnings)
         do throws(GIFTProblem) {
             let line = location.line
-            guard !stem.markdown.isEmpty else { throw GIFTProblem(line: line, message: "the question has no text") }
+            try GIFTItemBuilder.checkNotEmpty(stem, question.stem[...], "the question text", line: line)
             try GIFTItemBuilder.checkLength(stem.markdown, "the question text", line: line)
             let kind = try builder.kind(question.answers, line: line)
             let feedback = try builder.optionalText(question.generalFeedback, "the general feedback", line: line)
@@ -109,7 +122,9 @@ struct GIFTItemMapper {
             if !question.tags.isEmpty {
                 builder.warn("Moodle tags \(question.tags.joined(separator: ", ")) not kept (bank items have no tags)")
             }
-            let name = question.idNumber ?? question.title ?? label.replacingOccurrences(of: "_____", with: " ")
+            let name =
+                question.idNumber ?? question.title
+                ?? label.replacingOccurrences(of: GIFTQuestionParser.blank, with: " ")
             let id = makeID(from: name, fallback: "question-\(location.line)")
             let item = Item(
                 id: id, topic: topic, points: Rational(1), stem: stem.markdown, feedback: feedback, kind: kind)
@@ -148,9 +163,23 @@ struct GIFTItemBuilder {
     mutating func text(_ units: ArraySlice<GIFTUnit>, _ what: String, line: Int) throws(GIFTProblem) -> String {
         let converted = GIFTText(units, defaultFormat: format)
         for warning in converted.warnings { warn(warning) }
-        guard !converted.markdown.isEmpty else { throw GIFTProblem(line: line, message: "\(what) is empty") }
+        try Self.checkNotEmpty(converted, units, what, line: line)
         try Self.checkLength(converted.markdown, what, line: line)
         return converted.markdown
+    }
+
+    /// Fails when `converted` is empty: plainly, or because HTML reduction left no text (an image only).
+    static func checkNotEmpty(
+        _ converted: GIFTText, _ units: ArraySlice<GIFTUnit>, _ what: String, line: Int
+    ) throws(GIFTProblem) {
+        guard converted.markdown.isEmpty else { return }
+        if !units.isBlank, !converted.warnings.isEmpty {
+            throw GIFTProblem(
+                line: line,
+                message:
+                    "\(what) has no text left after reducing its HTML (\(converted.warnings.joined(separator: "; ")))")
+        }
+        throw GIFTProblem(line: line, message: "\(what) is empty")
     }
 
     /// An optional text (feedback): `nil` when absent or blank.
@@ -282,7 +311,8 @@ struct GIFTItemBuilder {
             if let feedback = pair.feedback, !feedback.isBlank {
                 warn("feedback on matching pair \(index + 1) dropped (matching items have no feedback per pair)")
             }
-            guard !premise.markdown.isEmpty else { continue }  // `= -> distractor`: an extra response
+            if pair.premise.isBlank { continue }  // `= -> distractor`: an extra response
+            try Self.checkNotEmpty(premise, pair.premise, "the question of matching pair \(index + 1)", line: pair.line)
             let premiseID = "p\(premises.count + 1)"
             premises.append(Choice(id: premiseID, text: premise.markdown))
             correct[premiseID] = responseID

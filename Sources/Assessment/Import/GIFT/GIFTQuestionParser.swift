@@ -327,10 +327,15 @@ struct GIFTQuestionParser {
 
     /// Index of the last unescaped `####`.
     private func lastGeneralFeedbackSeparator(in text: ArraySlice<GIFTUnit>) -> Int? {
-        guard text.count >= 4 else { return nil }
-        var index = text.endIndex - 4
+        var run = 0
+        var index = text.endIndex - 1
         while index >= text.startIndex {
-            if (index..<(index + 4)).allSatisfy({ text[$0].isSyntax(GIFTByte.hash) }) { return index }
+            if text[index].isSyntax(GIFTByte.hash) {
+                run += 1
+                if run == 4 { return index }
+            } else {
+                run = 0
+            }
             index -= 1
         }
         return nil
@@ -383,7 +388,7 @@ struct GIFTQuestionParser {
                     index = afterOpen.index(after: index)
                 }
                 rest = closed ? afterOpen[afterOpen.index(after: index)...] : afterOpen[afterOpen.endIndex...]
-                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                let trimmed = String(GIFTText.trimmed(Substring(value)))
                 guard closed, !trimmed.isEmpty else { continue }
                 if isID {
                     if idNumber == nil { idNumber = trimmed }
@@ -401,7 +406,8 @@ enum GIFTNumber {
     /// `text` as an exact decimal (`3`, `-0.5`, `33.33333`, `1e3`, `2,5`), or `nil` when it is not a number or
     /// has more than 18 significant digits or 12 decimal places.
     static func decimal(_ text: String) -> Rational? {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        let trimmed = GIFTText.trimmed(Substring(text))
+        var rest = trimmed
         guard !rest.isEmpty, rest.count <= 40 else { return nil }
         if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
         var exponent = 0
@@ -416,7 +422,7 @@ enum GIFTNumber {
         let digits = (parts[0] + fraction).drop { $0 == "0" }
         let scale = exponent - fraction.count
         guard digits.count + max(scale, 0) <= 18, scale >= -12 else { return nil }
-        return Rational(decimal: text)
+        return Rational(decimal: trimmed)
     }
 
     /// The midpoint of `minimum...maximum` and half its width, or `nil` if they do not fit exactly.
