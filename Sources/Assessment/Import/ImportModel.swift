@@ -147,6 +147,8 @@ public protocol QuestionImporter {
 /// Makes item, option and gap ids that satisfy the bank format from names found in a source.
 public struct IdentifierMaker: Sendable {
     private var taken: Set<String> = []
+    /// The next suffix to try per base id, so that many equal names cost linear time.
+    private var nextSuffix: [String: Int] = [:]
 
     /// An empty maker.
     public init() {}
@@ -158,12 +160,13 @@ public struct IdentifierMaker: Sendable {
         if base.isEmpty { base = Self.sanitized(fallback) }
         if base.isEmpty { base = "item" }
         var candidate = base
-        var counter = 2
+        var counter = nextSuffix[base] ?? 2
         while taken.contains(candidate) {
             let suffix = "-\(counter)"
             candidate = String(base.prefix(64 - suffix.count)) + suffix
             counter += 1
         }
+        if candidate != base { nextSuffix[base] = counter }
         taken.insert(candidate)
         return candidate
     }
