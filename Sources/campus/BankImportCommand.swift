@@ -77,6 +77,15 @@ extension BankCommand {
             if !force && FileManager.default.fileExists(atPath: out) {
                 throw CLIError("\(out): exists already; choose another --out or give --force")
             }
+            if let id, id.isEmpty || IdentifierMaker.sanitized(id) != id {
+                throw CLIError("--id '\(id)' must be 1 to 64 letters, digits, '-', '_' or '.'")
+            }
+            if let language, language.wholeMatch(of: /[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*/) == nil {
+                throw CLIError("--language '\(language)' is not a language tag such as 'de' or 'en'")
+            }
+            for (flag, value) in [("--title", title), ("--provider", provider), ("--bank-version", bankVersion)] {
+                if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw CLIError("\(flag) is empty") }
+            }
             let chosen: BankFormat? = if case .format(let format) = format { format } else { nil }
             var imported: [ImportedFile] = []
             var failures = 0
