@@ -195,6 +195,31 @@ struct QTIPackageTests {
         #expect(seen.contains(version.elementName("matchInteraction")))
     }
 
+    /// A deflate stream that never ends (a non-final stored block) makes ZIPFoundation's Linux inflate loop
+    /// forever (it ignores the compressed size and keeps reading empty chunks at the end of the archive).
+    /// `ZipPackage` (shared) must bound inflation before this can run.
+    @Test(
+        "a never-ending deflate stream is refused, not inflated forever",
+        .disabled("hangs in ZipPackage/ZIPFoundation until ZipPackage bounds inflation"))
+    func neverEndingDeflate() {
+        let archive = Data(
+            base64Encoded:
+                "UEsDBBQAAAAIAAAAAADtN8mLEAAAAAsAAAAPAAAAaW1zbWFuaWZlc3QueG1sAP//AAA8bWFuaWZlc3QvPlBLAQIUABQAAAAIAAAAAADtN8mLEAAAAAsAAAAPAAAAAAAAAAAAAAAAAAAAAABpbXNtYW5pZmVzdC54bWxQSwUGAAAAAAEAAQA9AAAAPQAAAAAA"
+        )
+        #expect(throws: ImportFailure.self) { try ZipPackage(name: "endless.zip", data: archive ?? Data()) }
+    }
+
+    @Test("a processing instruction without content is refused before it reaches the parser")
+    func emptyProcessingInstruction() {
+        let source = ImportSource(
+            name: "pi.xml", data: Data("<?xml version=\"1.0\"?>\n<assessmentItem>\n  <?x?></assessmentItem>".utf8))
+        #expect(
+            throws: ImportFailure(
+                file: "pi.xml", line: 3, column: 3,
+                "not well-formed XML: a processing instruction without content ('<?name?>') is not accepted")
+        ) { try QTI21Importer.questions(in: source) }
+    }
+
     @Test("texts XML cannot hold are refused by the exporter")
     func controlCharacters() {
         let item = Item(
