@@ -44,8 +44,10 @@ struct QTIPackageTests {
             ("imsmanifest.xml", manifest(resources)), ("items/order.xml", QTIFixtures.qti30Order),
             ("items/Frage 1.xml", QTIFixtures.onyxSingleChoice), ("test.xml", "<assessmentTest/>"),
         ])
+        #expect(QTIPackage.isPackage(archive))
         let package = try QTIPackage(archive)
         #expect(package.items.map(\.path) == ["items/order.xml", "items/Frage 1.xml"])
+        #expect(package.itemSources.map(\.name) == ["pool.zip:items/order.xml", "pool.zip:items/Frage 1.xml"])
         #expect(package.items.map(\.version) == [.qti30, .qti21])
         #expect(package.items.first?.location == SourceLocation(file: "pool.zip:imsmanifest.xml", line: 6, column: 5))
         let (metadata, questions) = try QTIPackage.questions(in: archive)

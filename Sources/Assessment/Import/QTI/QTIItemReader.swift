@@ -47,7 +47,6 @@ struct QTIItemReader {
     var nativePatterns: Set<String> = []
     /// Whether a scoring approximation was already reported (then the check by samples is skipped).
     var scoringApproximated = false
-    var usedRules = false
 
     static let supportedInteractions: Set<String> = [
         "choiceInteraction", "orderInteraction", "matchInteraction", "associateInteraction", "gapMatchInteraction",
@@ -327,7 +326,6 @@ struct QTIItemReader {
     private mutating func runResponseProcessing(essay: Bool, interactions: [MarkupElement]) throws(QTISkip) {
         var runner = QTIRuleRunner(names: names, responses: responses, outcomes: outcomes)
         if let processing = names.child(root, "responseProcessing") {
-            usedRules = true
             if !processing.elements.isEmpty {
                 runner.run(processing.elements)
             } else if let url = names.attribute(processing, "template") {
@@ -540,25 +538,6 @@ struct QTIItemReader {
             }
         }
         return texts.isEmpty ? nil : texts.joined(separator: "\n\n")
-    }
-
-    /// For single choice: the feedback shown when option `option` is chosen (a feedback shown for several
-    /// options goes to each of them); marks the feedback used once all options were asked.
-    func choiceFeedback(option: Int, probes: [QTIProbe]) -> (text: String?, used: [Int]) {
-        var texts: [String] = []
-        var used: [Int] = []
-        for (index, feedback) in feedbacks.enumerated() where !feedback.used && !feedback.text.isEmpty {
-            let shown = probes.map { isShown(feedback, $0.values) }
-            guard !shown.contains(where: { $0 == nil }) else { continue }
-            if shown.allSatisfy({ $0 == true }) { continue }  // general feedback
-            if shown[option] == true {
-                texts.append(feedback.text)
-                used.append(index)
-            } else if shown.contains(where: { $0 == true }) {
-                used.append(index)
-            }
-        }
-        return (texts.isEmpty ? nil : texts.joined(separator: "\n\n"), used)
     }
 
     // MARK: Check by samples
