@@ -11,7 +11,8 @@ struct QTIFuzzTests {
         "<", ">", "</", "/>", "&amp;", "&#0;", "<!--", "-->", "]]>", "\"", "'", "<value>", "</value>", "0", "-1",
         "1e12", "NaN", "<responseCondition>", "<responseIf>", "<setOutcomeValue identifier=\"SCORE\">",
         "<baseValue baseType=\"float\">", "<variable identifier=\"RESPONSE\"/>", "<divide>", "<sum>",
-        "<!ENTITY x \"y\">", "qti-", "identifier=\"\"", "\u{FFFD}", "ä",
+        "<!ENTITY x \"y\">", "qti-", "identifier=\"\"", "\u{FFFD}", "ä", "999999999999.999999999999",
+        "0.000000000001e-12", "1e12", "<product><baseValue baseType=\"float\">1e12</baseValue>",
     ]
 
     static func mutate(_ bytes: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
@@ -91,6 +92,55 @@ struct QTIFuzzTests {
             }
         }
         #expect(failures > 0 && imported > 0)
+    }
+
+    @Test(
+        "hostile numbers are refused or kept exactly, never trap",
+        arguments: [
+            "<baseValue baseType=\"float\">0.000000000001e-12</baseValue>",
+            "<baseValue baseType=\"float\">999999999999.999999999999</baseValue>",
+            "<product><baseValue baseType=\"float\">1e12</baseValue><baseValue baseType=\"float\">1e12</baseValue><baseValue baseType=\"float\">1e12</baseValue></product>",
+            "<divide><baseValue baseType=\"float\">1</baseValue><baseValue baseType=\"float\">0.000000000001</baseValue></divide>",
+            "<sum><divide><baseValue baseType=\"float\">1</baseValue><baseValue baseType=\"float\">999999999989</baseValue></divide><divide><baseValue baseType=\"float\">1</baseValue><baseValue baseType=\"float\">999999999959</baseValue></divide></sum>",
+            "<divide><baseValue baseType=\"float\">1</baseValue><baseValue baseType=\"float\">999999937</baseValue></divide>",
+            "<subtract><baseValue baseType=\"float\">-1e12</baseValue><baseValue baseType=\"float\">1e12</baseValue></subtract>",
+            "<round><baseValue baseType=\"float\">-999999999999.5</baseValue></round>",
+        ])
+    func hostileNumbers(value: String) throws {
+        for cardinality in ["single", "multiple"] {
+            let condition =
+                cardinality == "single"
+                ? "<match><variable identifier=\"RESPONSE\"/><baseValue baseType=\"identifier\">B</baseValue></match>"
+                : "<member><baseValue baseType=\"identifier\">B</baseValue><variable identifier=\"RESPONSE\"/></member>"
+            let rules = """
+                <responseProcessing>
+                  <responseCondition><responseIf>\(condition)
+                    <setOutcomeValue identifier="SCORE"><sum><variable identifier="SCORE"/>\(value)</sum></setOutcomeValue>
+                  </responseIf></responseCondition>
+                  <responseCondition><responseIf><match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>
+                    <setOutcomeValue identifier="SCORE"><sum><variable identifier="SCORE"/><baseValue baseType="float">1</baseValue></sum></setOutcomeValue>
+                  </responseIf></responseCondition>
+                </responseProcessing>
+                """
+            for maxScore in [nil, "1", "0.0001"] {
+                let xml = QTIFixtures.choice(processing: rules, maxScore: maxScore, cardinality: cardinality)
+                let questions = try QTI21Importer.questions(in: ImportSource(name: "n.xml", data: Data(xml.utf8)))
+                Self.check(questions)
+            }
+            let mapped = QTIFixtures.choice(
+                processing: "<responseProcessing template=\"map_response\"/>", cardinality: cardinality,
+                mapping:
+                    "<mapping><mapEntry mapKey=\"A\" mappedValue=\"0.333333333333333\"/><mapEntry mapKey=\"B\" mappedValue=\"0.000000000000001\"/><mapEntry mapKey=\"C\" mappedValue=\"999999999999\"/></mapping>"
+            )
+            Self.check(try QTI21Importer.questions(in: ImportSource(name: "m.xml", data: Data(mapped.utf8))))
+        }
+        let tolerance = QTIFixtures.textEntry(
+            """
+            <responseCondition><responseIf><equal toleranceMode="relative" tolerance="1e12 0.000000000000001"><variable identifier="RESPONSE"/>\(value)</equal>
+              <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue></responseIf></responseCondition>
+            """
+        ).replacingOccurrences(of: "baseType=\"string\"", with: "baseType=\"float\"")
+        Self.check(try QTI21Importer.questions(in: ImportSource(name: "t.xml", data: Data(tolerance.utf8))))
     }
 
     @Test("mutations of a content package: of the zip bytes, the manifest and the item files")

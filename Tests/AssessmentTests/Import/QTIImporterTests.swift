@@ -732,6 +732,133 @@ struct QTIImporterTests {
             question.warnings == ["the item has no response processing; it is scored by its declared correct response"])
     }
 
+    @Test("feedbackInline through FEEDBACK = RESPONSE goes to its option; unconditional modal feedback is general")
+    func inlineFeedback() throws {
+        let xml = """
+            \(QTIFixtures.header21)
+              <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+                <correctResponse><value>ja</value></correctResponse>
+              </responseDeclaration>
+              <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+              <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>
+              <outcomeDeclaration identifier="FEEDBACKMODAL" cardinality="multiple" baseType="identifier"/>
+              <itemBody>
+                <choiceInteraction responseIdentifier="RESPONSE" maxChoices="1">
+                  <prompt>Gilt die DSGVO unmittelbar?</prompt>
+                  <simpleChoice identifier="ja">Ja<feedbackInline outcomeIdentifier="FEEDBACK" identifier="ja" showHide="show">Richtig, als Verordnung.</feedbackInline></simpleChoice>
+                  <simpleChoice identifier="nein">Nein<feedbackInline outcomeIdentifier="FEEDBACK" identifier="nein" showHide="show">Doch.</feedbackInline></simpleChoice>
+                </choiceInteraction>
+              </itemBody>
+              <responseProcessing>
+                <setOutcomeValue identifier="FEEDBACK"><variable identifier="RESPONSE"/></setOutcomeValue>
+                <setOutcomeValue identifier="FEEDBACKMODAL"><multiple><variable identifier="FEEDBACKMODAL"/><baseValue baseType="identifier">allgemein</baseValue></multiple></setOutcomeValue>
+                <responseCondition><responseIf><match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>
+                  <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue></responseIf></responseCondition>
+              </responseProcessing>
+              <modalFeedback outcomeIdentifier="FEEDBACKMODAL" identifier="allgemein" showHide="show"><p>Art. 288 AEUV.</p></modalFeedback>
+            </assessmentItem>
+            """
+        let question = try importItem(xml)
+        let expected = Item(
+            id: "ITEM", topic: "imported", points: .one, stem: "Gilt die DSGVO unmittelbar?",
+            feedback: "Art. 288 AEUV.",
+            kind: .singleChoice(
+                options: [
+                    Choice(id: "ja", text: "Ja", feedback: "Richtig, als Verordnung."),
+                    Choice(id: "nein", text: "Nein", feedback: "Doch."),
+                ], correct: "ja"))
+        #expect(question.status == .imported(expected))
+    }
+
+    @Test("multiple response: feedback shown when an option is ticked belongs to that option")
+    func multipleResponseFeedback() throws {
+        let rules = """
+            <responseProcessing template="map_response"/>
+            """
+        let mapping = """
+            <mapping defaultValue="0" lowerBound="0"><mapEntry mapKey="A" mappedValue="1" caseSensitive="true"/><mapEntry mapKey="B" mappedValue="-1" caseSensitive="true"/></mapping>
+            """
+        var xml = QTIFixtures.choice(processing: rules, cardinality: "multiple", mapping: mapping)
+        xml = xml.replacingOccurrences(
+            of: "<responseProcessing template=\"map_response\"/>",
+            with: """
+                <responseProcessing>
+                  <responseCondition><responseIf><isNull><variable identifier="RESPONSE"/></isNull>
+                    <setOutcomeValue identifier="SCORE"><baseValue baseType="float">0</baseValue></setOutcomeValue></responseIf>
+                  <responseElse><setOutcomeValue identifier="SCORE"><mapResponse identifier="RESPONSE"/></setOutcomeValue></responseElse></responseCondition>
+                  <responseCondition><responseIf><member><baseValue baseType="identifier">B</baseValue><variable identifier="RESPONSE"/></member>
+                    <setOutcomeValue identifier="FEEDBACK"><multiple><variable identifier="FEEDBACK"/><baseValue baseType="identifier">fb-b</baseValue></multiple></setOutcomeValue></responseIf></responseCondition>
+                </responseProcessing>
+                <modalFeedback outcomeIdentifier="FEEDBACK" identifier="fb-b" showHide="show">Nein ist falsch.</modalFeedback>
+                """
+        ).replacingOccurrences(
+            of: "<itemBody>",
+            with:
+                "<outcomeDeclaration identifier=\"FEEDBACK\" cardinality=\"multiple\" baseType=\"identifier\"/>\n<itemBody>"
+        )
+        let question = try importItem(xml)
+        guard case .imported(let item) = question.status, case .multipleResponse(let options, let correct) = item.kind
+        else {
+            Issue.record("\(question.status)")
+            return
+        }
+        #expect(options.map(\.feedback) == [nil, "Nein ist falsch.", nil])
+        #expect(options.map(\.credit) == [.one, Rational(-1), nil])
+        #expect(correct == ["A"])
+    }
+
+    @Test("QTI 2.1 essay: the response's default value is the template, scorer rubric the grader information")
+    func essayTemplate() throws {
+        let xml = """
+            \(QTIFixtures.header21)
+              <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string">
+                <defaultValue><value>Einleitung:
+            Hauptteil:</value></defaultValue>
+              </responseDeclaration>
+              <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+              <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float"><defaultValue><value>4.5</value></defaultValue></outcomeDeclaration>
+              <itemBody>
+                <p>Beschreiben Sie <em>zwei</em> Vorteile der E-Akte.</p>
+                <extendedTextInteraction responseIdentifier="RESPONSE" expectedLines="8"/>
+                <rubricBlock view="scorer"><p>Je Vorteil 2,25 Punkte.</p></rubricBlock>
+              </itemBody>
+            </assessmentItem>
+            """
+        let expected = Item(
+            id: "ITEM", topic: "imported", points: Rational(9, 2), stem: "Beschreiben Sie *zwei* Vorteile der E-Akte.",
+            kind: .essay(responseTemplate: "Einleitung:\nHauptteil:", graderInfo: "Je Vorteil 2,25 Punkte."))
+        #expect(try importItem(xml).status == .imported(expected))
+    }
+
+    @Test("a cloze scored all or nothing across gaps becomes credit per gap, with a warning")
+    func clozeAllOrNothing() throws {
+        let xml = """
+            \(QTIFixtures.header21)
+              <responseDeclaration identifier="R1" cardinality="single" baseType="string"><correctResponse><value>Bund</value></correctResponse></responseDeclaration>
+              <responseDeclaration identifier="R2" cardinality="single" baseType="integer"><correctResponse><value>16</value></correctResponse></responseDeclaration>
+              <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+              <itemBody><p>Der <textEntryInteraction responseIdentifier="R1"/> und <textEntryInteraction responseIdentifier="R2"/> Länder.</p></itemBody>
+              <responseProcessing>
+                <responseCondition><responseIf>
+                  <and><match><variable identifier="R1"/><correct identifier="R1"/></match><match><variable identifier="R2"/><correct identifier="R2"/></match></and>
+                  <setOutcomeValue identifier="SCORE"><baseValue baseType="float">2</baseValue></setOutcomeValue>
+                </responseIf></responseCondition>
+              </responseProcessing>
+            </assessmentItem>
+            """
+        let expected = Item(
+            id: "ITEM", topic: "imported", points: Rational(2), stem: "Der {{R1}} und {{R2}} Länder.",
+            kind: .cloze(gaps: [
+                Gap(id: "R1", kind: .text(answers: [TextAnswer("Bund")], caseSensitive: true)),
+                Gap(id: "R2", kind: .numeric(answers: [NumericAnswer(Rational(16))])),
+            ]))
+        #expect(
+            try importItem(xml).status
+                == .importedWithWarnings(
+                    expected,
+                    ["all-or-nothing scoring (points only when every gap is right) was replaced by credit per gap"]))
+    }
+
     // MARK: Invalid rule structures
 
     @Test("an unknown operator in the score skips the question, naming operator and line")

@@ -44,8 +44,10 @@ struct QTIPackageTests {
             ("imsmanifest.xml", manifest(resources)), ("items/order.xml", QTIFixtures.qti30Order),
             ("items/Frage 1.xml", QTIFixtures.onyxSingleChoice), ("test.xml", "<assessmentTest/>"),
         ])
+        #expect(QTIPackage.isPackage(archive))
         let package = try QTIPackage(archive)
         #expect(package.items.map(\.path) == ["items/order.xml", "items/Frage 1.xml"])
+        #expect(package.itemSources.map(\.name) == ["pool.zip:items/order.xml", "pool.zip:items/Frage 1.xml"])
         #expect(package.items.map(\.version) == [.qti30, .qti21])
         #expect(package.items.first?.location == SourceLocation(file: "pool.zip:imsmanifest.xml", line: 6, column: 5))
         let (metadata, questions) = try QTIPackage.questions(in: archive)
@@ -193,6 +195,31 @@ struct QTIPackageTests {
         }
         #expect(seen.subtracting(allowed).isEmpty, "\(seen.subtracting(allowed).sorted())")
         #expect(seen.contains(version.elementName("matchInteraction")))
+    }
+
+    /// A deflate stream that never ends (a non-final stored block) makes ZIPFoundation's Linux inflate loop
+    /// forever (it ignores the compressed size and keeps reading empty chunks at the end of the archive).
+    /// `ZipPackage` (shared) must bound inflation before this can run.
+    @Test(
+        "a never-ending deflate stream is refused, not inflated forever",
+        .disabled("hangs in ZipPackage/ZIPFoundation until ZipPackage bounds inflation"))
+    func neverEndingDeflate() {
+        let archive = Data(
+            base64Encoded:
+                "UEsDBBQAAAAIAAAAAADtN8mLEAAAAAsAAAAPAAAAaW1zbWFuaWZlc3QueG1sAP//AAA8bWFuaWZlc3QvPlBLAQIUABQAAAAIAAAAAADtN8mLEAAAAAsAAAAPAAAAAAAAAAAAAAAAAAAAAABpbXNtYW5pZmVzdC54bWxQSwUGAAAAAAEAAQA9AAAAPQAAAAAA"
+        )
+        #expect(throws: ImportFailure.self) { try ZipPackage(name: "endless.zip", data: archive ?? Data()) }
+    }
+
+    @Test("a processing instruction without content is refused before it reaches the parser")
+    func emptyProcessingInstruction() {
+        let source = ImportSource(
+            name: "pi.xml", data: Data("<?xml version=\"1.0\"?>\n<assessmentItem>\n  <?x?></assessmentItem>".utf8))
+        #expect(
+            throws: ImportFailure(
+                file: "pi.xml", line: 3, column: 3,
+                "not well-formed XML: a processing instruction without content ('<?name?>') is not accepted")
+        ) { try QTI21Importer.questions(in: source) }
     }
 
     @Test("texts XML cannot hold are refused by the exporter")

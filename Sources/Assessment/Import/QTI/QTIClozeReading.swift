@@ -69,7 +69,7 @@ extension QTIItemReader {
             }
             var hint: Rational? = nil
             for token in Self.classes(interaction.attributes["class"]) where token.hasPrefix("kc-weight-") {
-                hint = Rational(exactText: token.dropFirst("kc-weight-".count))
+                hint = QTIValueParsing.exact(token.dropFirst("kc-weight-".count))
             }
             specs.append(
                 GapSpec(
@@ -120,9 +120,10 @@ extension QTIItemReader {
         for _ in 0..<20 {
             let significant = form.terms.filter { !Self.isZero($0) }
             guard significant.count == 1, let term = significant.first, term.scale > .zero,
-                case .clamp(_, _, let inner) = term.leaf, Self.onlyNotNull(term.literals), inner.responses.count > 1
+                case .clamp(_, _, let inner) = term.leaf, Self.onlyNotNull(term.literals), inner.responses.count > 1,
+                let scaled = inner.scaled(by: term.scale)
             else { break }
-            form = inner.scaled(by: term.scale).guarded(by: term.literals)
+            form = scaled.guarded(by: term.literals)
         }
         var scorings: [String: GapScoring] = [:]
         var combined: [QTITerm] = []
@@ -190,11 +191,15 @@ extension QTIItemReader {
             }
         }
         // Weights: ours as written when they agree with the scoring, otherwise the points per gap.
-        let total = maxima.reduce(Rational.zero, +)
+        let total = try Self.exact(QTIArithmetic.sum(maxima))
         let hints = specs.compactMap(\.weightHint)
-        if hints.count == specs.count, total > .zero {
-            let hintTotal = hints.reduce(Rational.zero, +)
-            if hintTotal > .zero, zip(hints, maxima).allSatisfy({ $0 / hintTotal == $1 / total }) {
+        if hints.count == specs.count, total > .zero, let hintTotal = QTIArithmetic.sum(hints) {
+            if hintTotal > .zero,
+                zip(hints, maxima).allSatisfy({ hint, maximum in
+                    guard let a = hint.over(hintTotal), let b = maximum.over(total) else { return false }
+                    return a == b
+                })
+            {
                 for index in gaps.indices { gaps[index].weight = hints[index] }
             } else {
                 assignWeights(&gaps, maxima)
@@ -229,11 +234,18 @@ extension QTIItemReader {
         for _ in 0..<20 {
             let significant = form.terms.filter { !isZero($0) }
             guard significant.count == 1, let term = significant.first, term.scale > .zero,
-                case .clamp(let innerLower, let innerUpper, let inner) = term.leaf, onlyNotNull(term.literals)
+                case .clamp(let innerLower, let innerUpper, let inner) = term.leaf, onlyNotNull(term.literals),
+                let scaled = inner.scaled(by: term.scale)
             else { break }
-            if let innerLower { lower = max(lower ?? innerLower * term.scale, innerLower * term.scale) }
-            if let innerUpper { upper = min(upper ?? innerUpper * term.scale, innerUpper * term.scale) }
-            form = inner.scaled(by: term.scale).guarded(by: term.literals)
+            if let innerLower {
+                guard let bound = innerLower.times(term.scale) else { break }
+                lower = max(lower ?? bound, bound)
+            }
+            if let innerUpper {
+                guard let bound = innerUpper.times(term.scale) else { break }
+                upper = min(upper ?? bound, bound)
+            }
+            form = scaled.guarded(by: term.literals)
         }
         return (form, lower, upper)
     }
@@ -272,7 +284,7 @@ extension QTIItemReader {
                     credit: key.credits[index])
             }
             return (
-                .choice(options: choices, correct: options[key.correct].id), scoring.factor * full,
+                .choice(options: choices, correct: options[key.correct].id), try Self.exact(scoring.factor.times(full)),
                 options.map { ($0.id, QTIValue.single(.identifier($0.qti))) }
             )
         case .text:
@@ -282,21 +294,24 @@ extension QTIItemReader {
             }
             let full = try norm(answers, scoring: scoring, gap: spec.id)
             let feedback = answerFeedback(response: response, answers: answers, numeric: false)
-            let (texts, caseSensitive) = textAnswers(
+            let (texts, caseSensitive) = try textAnswers(
                 answers, full: full, feedback: feedback, caseSensitiveHint: spec.caseSensitiveHint)
             guard !texts.isEmpty else { throw QTISkip(reason: "gap '\(spec.id)' has no accepted answer") }
-            return (.text(answers: texts, caseSensitive: caseSensitive), scoring.factor * full, textSamples(texts))
+            return (
+                .text(answers: texts, caseSensitive: caseSensitive), try Self.exact(scoring.factor.times(full)),
+                textSamples(texts)
+            )
         case .numeric:
             let answers = try self.answers(from: scoring.terms, response: response, numeric: true)
             let full = try norm(answers, scoring: scoring, gap: spec.id)
             let feedback = answerFeedback(response: response, answers: answers, numeric: true)
-            let values = numericAnswers(answers, full: full, feedback: feedback)
+            let values = try numericAnswers(answers, full: full, feedback: feedback)
             guard !values.isEmpty else { throw QTISkip(reason: "gap '\(spec.id)' has no accepted value") }
             let samples = numericSamples(values).compactMap { value -> (typed: String, value: QTIValue)? in
                 let text = value.exactText
                 return text.contains("/") ? nil : (text, .number(value))
             }
-            return (.numeric(answers: values), scoring.factor * full, samples)
+            return (.numeric(answers: values), try Self.exact(scoring.factor.times(full)), samples)
         }
     }
 
@@ -356,7 +371,7 @@ extension QTIItemReader {
         try QTIItemLimits.checkPoints(points)
         let feedback = answerFeedback(response: response, answers: answers, numeric: numeric)
         if numeric {
-            let values = numericAnswers(answers, full: points, feedback: feedback)
+            let values = try numericAnswers(answers, full: points, feedback: feedback)
             guard !values.isEmpty else { throw QTISkip(reason: "the item has no accepted value") }
             var unit: String? = nil
             for span in names.descendants(body, ["span"])
@@ -382,7 +397,7 @@ extension QTIItemReader {
             }
             pattern = source
         }
-        let (texts, caseSensitive) = textAnswers(
+        let (texts, caseSensitive) = try textAnswers(
             answers, full: points, feedback: feedback,
             caseSensitiveHint: Self.classes(interaction.attributes["class"]).contains("kc-case-sensitive"))
         guard !texts.isEmpty || pattern != nil else { throw QTISkip(reason: "the item has no accepted answer") }
@@ -400,19 +415,20 @@ extension QTIItemReader {
 
     private mutating func textAnswers(
         _ answers: [QTIAnswer], full: Rational, feedback: [String?], caseSensitiveHint: Bool
-    ) -> (
-        [TextAnswer], Bool
-    ) {
+    ) throws(QTISkip) -> ([TextAnswer], Bool) {
         var result: [TextAnswer] = []
         var flags: [Bool] = []
         for (index, answer) in answers.enumerated() {
             switch answer.key {
             case .text(let text, let caseSensitive, let wildcard):
                 result.append(
-                    TextAnswer(text, credit: answer.points / full, feedback: feedback[index], wildcard: wildcard))
+                    TextAnswer(
+                        text, credit: try Self.exact(answer.points.over(full)), feedback: feedback[index],
+                        wildcard: wildcard))
                 if let caseSensitive { flags.append(caseSensitive) }
             case .option(let text):
-                result.append(TextAnswer(text, credit: answer.points / full, feedback: feedback[index]))
+                result.append(
+                    TextAnswer(text, credit: try Self.exact(answer.points.over(full)), feedback: feedback[index]))
                 if Self.hasCase(text) { flags.append(true) }
             case .pattern, .number:
                 continue
@@ -425,11 +441,18 @@ extension QTIItemReader {
         return (result, flags.first ?? caseSensitiveHint)
     }
 
-    private func numericAnswers(_ answers: [QTIAnswer], full: Rational, feedback: [String?]) -> [NumericAnswer] {
-        answers.enumerated().compactMap { index, answer in
-            guard case .number(let value, let tolerance) = answer.key else { return nil }
-            return NumericAnswer(value, tolerance: tolerance, credit: answer.points / full, feedback: feedback[index])
+    private func numericAnswers(_ answers: [QTIAnswer], full: Rational, feedback: [String?]) throws(QTISkip)
+        -> [NumericAnswer]
+    {
+        var result: [NumericAnswer] = []
+        for (index, answer) in answers.enumerated() {
+            guard case .number(let value, let tolerance) = answer.key else { continue }
+            result.append(
+                NumericAnswer(
+                    value, tolerance: tolerance, credit: try Self.exact(answer.points.over(full)),
+                    feedback: feedback[index]))
         }
+        return result
     }
 
     /// Typed answers that exercise the accepted answers: each as written, lower- and upper-cased, wildcards
@@ -474,22 +497,25 @@ extension QTIItemReader {
         var values: [Rational] = []
         var largest = Rational.zero
         for answer in answers {
-            let allowed: Rational
+            let allowed: Rational?
             switch answer.tolerance {
             case .exact: allowed = .zero
             case .absolute(let value): allowed = value
-            case .relative(let fraction): allowed = fraction * answer.value.magnitude
+            case .relative(let fraction): allowed = fraction.times(answer.value.magnitude)
             }
-            let step = allowed > .zero ? allowed / Rational(1000) : Rational(1, 1000)
-            for value in [
-                answer.value, answer.value - allowed, answer.value + allowed, answer.value - allowed - step,
-                answer.value + allowed + step,
-            ] where !values.contains(value) {
+            guard let allowed else { continue }
+            let step = allowed > .zero ? allowed.over(Rational(1000)) : Rational(1, 1000)
+            let below = answer.value.minus(allowed)
+            let above = answer.value.plus(allowed)
+            let candidates = [
+                answer.value, below, above, step.flatMap { below?.minus($0) }, step.flatMap { above?.plus($0) },
+            ]
+            for value in candidates.compactMap({ $0 }) where !values.contains(value) {
                 values.append(value)
             }
-            largest = max(largest, answer.value.magnitude + allowed)
+            if let above { largest = max(largest, above.magnitude, below?.magnitude ?? .zero) }
         }
-        values.append(largest * Rational(2) + Rational(17))
+        if let far = largest.times(Rational(2))?.plus(Rational(17)) { values.append(far) }
         return values
     }
 
@@ -640,7 +666,7 @@ extension QTIItemReader {
         if limited.contains(where: { $0 > 0 && $0 < gapList.count }) {
             warnings.append("gap texts that could be used only a limited number of times are offered in every gap")
         }
-        let total = maxima.reduce(Rational.zero, +)
+        let total = try Self.exact(QTIArithmetic.sum(maxima))
         let points = declaredPoints ?? (total > .zero ? total : .one)
         try QTIItemLimits.checkPoints(points)
         let probes = clozeProbes(gaps: gaps, candidates: candidates) { chosen in

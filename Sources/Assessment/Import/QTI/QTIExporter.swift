@@ -6,8 +6,8 @@ import Foundation
 /// Every item uses standard QTI constructs; what QTI cannot say is kept in `kc-` class names and in the
 /// manifest (namespace `https://kommunalcampus.de/xsd/qti-bank/v1`):
 ///
-/// - Texts are Markdown, written as the text of `<div class="kc-markdown">` (`<span>` inside inline
-///   choices' neighbours is not used; inline choices and gap texts hold plain text) and read back verbatim.
+/// - Texts are Markdown, written as the only text of `<div class="kc-markdown">` and read back verbatim;
+///   inline choices hold their text directly (QTI allows only text there).
 /// - Bank id, title, language, provider and version: `<kc:bank>` in the manifest metadata; topic and
 ///   difficulty: `<kc:item>` in each item resource's metadata.
 /// - Identifiers that do not start with a letter get a leading `_` (QTI identifiers are XML names);

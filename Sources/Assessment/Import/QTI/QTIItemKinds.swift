@@ -139,7 +139,8 @@ extension QTIItemReader {
                 let mapping = declaration.mapping
             {
                 for (index, option) in options.enumerated() {
-                    credit[index] += term.scale * mapping.value(of: .identifier(option.qti))
+                    credit[index] = try Self.exact(
+                        term.scale.times(mapping.value(of: .identifier(option.qti))).flatMap(credit[index].plus))
                     if mapping.defaultValue != .zero
                         || mapping.entries.contains(where: {
                             QTIMapping.key($0, matches: .identifier(option.qti))
@@ -171,18 +172,20 @@ extension QTIItemReader {
                 continue
             }
             if let inside {
-                credit[index] += inside
+                credit[index] = try Self.exact(credit[index].plus(inside))
                 hasCredit[index] = true
             }
             if let outside {
-                unchecked[index] += outside
+                unchecked[index] = try Self.exact(unchecked[index].plus(outside))
                 hasUnchecked[index] = true
             }
         }
 
-        var credits: [Rational?] = options.indices.map { hasCredit[$0] ? credit[$0] / points : nil }
-        var uncheckedCredits: [Rational?] = options.indices.map {
-            hasUnchecked[$0] ? unchecked[$0] / points : nil
+        var credits: [Rational?] = []
+        var uncheckedCredits: [Rational?] = []
+        for index in options.indices {
+            credits.append(hasCredit[index] ? try Self.exact(credit[index].over(points)) : nil)
+            uncheckedCredits.append(hasUnchecked[index] ? try Self.exact(unchecked[index].over(points)) : nil)
         }
         if !combined.isEmpty {
             guard isAllOrNothing(form), !correctIndices.isEmpty else {

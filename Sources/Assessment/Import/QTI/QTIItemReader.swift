@@ -47,7 +47,6 @@ struct QTIItemReader {
     var nativePatterns: Set<String> = []
     /// Whether a scoring approximation was already reported (then the check by samples is skipped).
     var scoringApproximated = false
-    var usedRules = false
 
     static let supportedInteractions: Set<String> = [
         "choiceInteraction", "orderInteraction", "matchInteraction", "associateInteraction", "gapMatchInteraction",
@@ -197,6 +196,12 @@ struct QTIItemReader {
         identifier.hasPrefix("_") && identifier.count > 1 ? String(identifier.dropFirst()) : identifier
     }
 
+    /// The value, or a skip when checked arithmetic overflowed.
+    static func exact(_ value: Rational?) throws(QTISkip) -> Rational {
+        guard let value else { throw QTISkip(reason: QTIArithmetic.tooLarge) }
+        return value
+    }
+
     static func nonEmpty(_ text: String?) -> String? {
         guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
         return text
@@ -321,7 +326,6 @@ struct QTIItemReader {
     private mutating func runResponseProcessing(essay: Bool, interactions: [MarkupElement]) throws(QTISkip) {
         var runner = QTIRuleRunner(names: names, responses: responses, outcomes: outcomes)
         if let processing = names.child(root, "responseProcessing") {
-            usedRules = true
             if !processing.elements.isEmpty {
                 runner.run(processing.elements)
             } else if let url = names.attribute(processing, "template") {
@@ -406,9 +410,10 @@ struct QTIItemReader {
         for _ in 0..<20 {
             let significant = form.terms.filter { !Self.isZero($0) }
             guard significant.count == 1, let term = significant.first, term.scale > .zero,
-                case .clamp(_, _, let inner) = term.leaf, Self.onlyNotNull(term.literals)
+                case .clamp(_, _, let inner) = term.leaf, Self.onlyNotNull(term.literals),
+                let scaled = inner.scaled(by: term.scale)
             else { break }
-            form = inner.scaled(by: term.scale).guarded(by: term.literals)
+            form = scaled.guarded(by: term.literals)
         }
         return form
     }
@@ -450,7 +455,7 @@ struct QTIItemReader {
         var evaluator = evaluator(values)
         do {
             guard try evaluator.holds(term.literals) else { return nil }
-            return term.scale * (try evaluator.number(term.leaf))
+            return try QTIEvaluator.exact(term.scale.times(try evaluator.number(term.leaf)))
         } catch {
             throw QTISkip(reason: "the score cannot be evaluated: \(error.message)")
         }
@@ -533,25 +538,6 @@ struct QTIItemReader {
             }
         }
         return texts.isEmpty ? nil : texts.joined(separator: "\n\n")
-    }
-
-    /// For single choice: the feedback shown when option `option` is chosen (a feedback shown for several
-    /// options goes to each of them); marks the feedback used once all options were asked.
-    func choiceFeedback(option: Int, probes: [QTIProbe]) -> (text: String?, used: [Int]) {
-        var texts: [String] = []
-        var used: [Int] = []
-        for (index, feedback) in feedbacks.enumerated() where !feedback.used && !feedback.text.isEmpty {
-            let shown = probes.map { isShown(feedback, $0.values) }
-            guard !shown.contains(where: { $0 == nil }) else { continue }
-            if shown.allSatisfy({ $0 == true }) { continue }  // general feedback
-            if shown[option] == true {
-                texts.append(feedback.text)
-                used.append(index)
-            } else if shown.contains(where: { $0 == true }) {
-                used.append(index)
-            }
-        }
-        return (texts.isEmpty ? nil : texts.joined(separator: "\n\n"), used)
     }
 
     // MARK: Check by samples
@@ -803,12 +789,80 @@ struct QTIOption {
 /// The bank format's limits, checked before an item is handed over.
 enum QTIItemLimits {
     static func checkPoints(_ points: Rational) throws(QTISkip) {
-        guard points > .zero, points <= Rational(1000), (points * Rational(10_000)).isInteger else {
+        guard points > .zero, points <= Rational(1000), points.times(Rational(10_000))?.isInteger == true else {
             throw QTISkip(
                 reason:
                     "the item is worth \(points.exactText) points; points must be greater than 0 and at most 1000 with at most 4 decimal places"
             )
         }
+    }
+
+    /// Why the numbers of an item break the bank format's limits (credits within ±1000, weights in
+    /// (0, 1000], every number writable exactly), or are too precise to score safely (the denominators of
+    /// points, credits and weights must have a common multiple of at most 10⁹).
+    static func numbers(in item: Item) -> String? {
+        var scored: [Rational] = [item.points]
+        var all: [Rational] = [item.points]
+        var problem: String? = nil
+        func credit(_ value: Rational?, _ what: String) {
+            guard let value, problem == nil else { return }
+            if value.magnitude > Rational(1000) {
+                problem = "\(what) \(value.exactText) is outside -1000...1000 (1 = full points)"
+            }
+            scored.append(value)
+            all.append(value)
+        }
+        func choices(_ list: [Choice]) {
+            for choice in list {
+                credit(choice.credit, "the credit of '\(choice.id)'")
+                credit(choice.uncheckedCredit, "the unchecked credit of '\(choice.id)'")
+            }
+        }
+        func numeric(_ answers: [NumericAnswer]) {
+            for answer in answers {
+                credit(answer.credit, "the credit of the answer \(answer.value.exactText)")
+                all.append(answer.value)
+                switch answer.tolerance {
+                case .exact: break
+                case .absolute(let value), .relative(let value): all.append(value)
+                }
+            }
+        }
+        switch item.kind {
+        case .singleChoice(let options, _), .multipleResponse(let options, _): choices(options)
+        case .numeric(let answers, _): numeric(answers)
+        case .shortText(let answers, _, _):
+            for answer in answers { credit(answer.credit, "the credit of the answer '\(answer.text)'") }
+        case .cloze(let gaps):
+            for gap in gaps {
+                if gap.weight <= .zero || gap.weight > Rational(1000) {
+                    return "the weight \(gap.weight.exactText) of gap '\(gap.id)' is outside (0, 1000]"
+                }
+                scored.append(gap.weight)
+                all.append(gap.weight)
+                switch gap.kind {
+                case .choice(let options, _): choices(options)
+                case .text(let answers, _):
+                    for answer in answers { credit(answer.credit, "the credit of the answer '\(answer.text)'") }
+                case .numeric(let answers): numeric(answers)
+                }
+            }
+        case .trueFalse, .matching, .ordering, .essay:
+            break
+        }
+        if let problem { return problem }
+        for value in all where !value.isQTISized || Rational(exactText: value.exactText) != value {
+            return "the number \(value) is too large or too precise to be written exactly"
+        }
+        var multiple: Int128 = 1
+        for value in scored {
+            let denominator = Int128(value.denominator)
+            var (a, b) = (multiple, denominator)
+            while b != 0 { (a, b) = (b, a % b) }
+            multiple = multiple / a * denominator
+            if multiple > 1_000_000_000 { return QTIArithmetic.tooLarge }
+        }
+        return nil
     }
 
     /// Why the item breaks a limit of the bank format, if it does.
@@ -834,6 +888,7 @@ enum QTIItemLimits {
             }
             return nil
         }
+        if let problem = numbers(in: item) { return problem }
         if let problem = required(item.stem, "the question text") { return problem }
         if let problem = text(item.feedback, "the feedback") { return problem }
         switch item.kind {

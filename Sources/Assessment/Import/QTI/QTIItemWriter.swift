@@ -69,6 +69,13 @@ struct QTIItemWriter {
 
     static func isDecimal(_ value: Rational) -> Bool { !value.exactText.contains("/") }
 
+    static func exact(_ value: Rational?) throws -> Rational {
+        guard let value else {
+            throw QTIExportError(message: "a number of the item is too large or too precise to be written exactly")
+        }
+        return value
+    }
+
     /// A number exactly: a decimal, or `divide` of two integers.
     private func number(_ value: Rational) throws -> String {
         if Self.isDecimal(value) { return try baseValue("float", value.exactText) }
@@ -193,9 +200,13 @@ struct QTIItemWriter {
         if credited.isEmpty {
             scoring = [try matchCorrect(Self.response, value: try variable("MAXSCORE"))]
             if points == .one { template = .matchCorrect }
-        } else if credited.allSatisfy({ Self.isDecimal(($0.credit ?? .zero) * points) }) {
+        } else if credited.allSatisfy({
+            Self.isDecimal((try? Self.exact(($0.credit ?? .zero).times(points))) ?? Rational(1, 3))
+        }) {
             responses[0].mapping = Mapping(
-                entries: credited.map { (QTIExporter.encode($0.id), ($0.credit ?? .zero) * points, nil) }, lower: .zero,
+                entries: try credited.map {
+                    (QTIExporter.encode($0.id), try Self.exact(($0.credit ?? .zero).times(points)), nil)
+                }, lower: .zero,
                 upper: points)
             scoring = [try mapResponse(Self.response)]
             template = .mapResponse
@@ -206,7 +217,7 @@ struct QTIItemWriter {
                         try element(
                             "match", [],
                             [try variable(Self.response), try baseValue("identifier", QTIExporter.encode(option.id))]),
-                        [try add(Self.score, try number((option.credit ?? .zero) * points))]))
+                        [try add(Self.score, try number(try Self.exact((option.credit ?? .zero).times(points))))]))
             }
             scoring += try scoreClamps()
         }
@@ -252,10 +263,14 @@ struct QTIItemWriter {
             }
         }
         let unchecked = options.map(\.uncheckedCredit)
-        if unchecked.allSatisfy({ $0 == nil }), credits.allSatisfy({ Self.isDecimal(($0 ?? .zero) * points) }) {
+        if unchecked.allSatisfy({ $0 == nil }),
+            credits.allSatisfy({ Self.isDecimal((try? Self.exact(($0 ?? .zero).times(points))) ?? Rational(1, 3)) })
+        {
             responses[0].mapping = Mapping(
-                entries: options.indices.compactMap { index in
-                    credits[index].map { (QTIExporter.encode(options[index].id), $0 * points, nil) }
+                entries: try options.indices.compactMap { index in
+                    try credits[index].map {
+                        (QTIExporter.encode(options[index].id), try Self.exact($0.times(points)), nil)
+                    }
                 }, lower: .zero, upper: points)
             scoring = [try mapResponse(Self.response)]
             template = .mapResponse
@@ -265,10 +280,13 @@ struct QTIItemWriter {
                     "member", [],
                     [try baseValue("identifier", QTIExporter.encode(option.id)), try variable(Self.response)])
                 if let credit = credits[index] {
-                    scoring.append(try when(member, [try add(Self.score, try number(credit * points))]))
+                    scoring.append(
+                        try when(member, [try add(Self.score, try number(try Self.exact(credit.times(points))))]))
                 }
                 if let credit = unchecked[index] {
-                    scoring.append(try when(try not(member), [try add(Self.score, try number(credit * points))]))
+                    scoring.append(
+                        try when(
+                            try not(member), [try add(Self.score, try number(try Self.exact(credit.times(points))))]))
                 }
             }
             scoring += try scoreClamps()
@@ -333,8 +351,8 @@ struct QTIItemWriter {
             try element(
                 "and", [],
                 [
-                    try element("gte", [], [try variable(response), try number(value - allowed)]),
-                    try element("lte", [], [try variable(response), try number(value + allowed)]),
+                    try element("gte", [], [try variable(response), try number(try Self.exact(value.minus(allowed)))]),
+                    try element("lte", [], [try variable(response), try number(try Self.exact(value.plus(allowed)))]),
                 ])
         }
         switch answer.tolerance {
@@ -346,8 +364,8 @@ struct QTIItemWriter {
                 "equal", [("toleranceMode", "absolute"), ("tolerance", allowed.exactText)],
                 [try variable(response), try number(value)])
         case .relative(let fraction):
-            let percent = fraction * Rational(100)
-            guard Self.isDecimal(percent) else { return try interval(fraction * value.magnitude) }
+            let percent = try Self.exact(fraction.times(Rational(100)))
+            guard Self.isDecimal(percent) else { return try interval(try Self.exact(fraction.times(value.magnitude))) }
             return try element(
                 "equal", [("toleranceMode", "relative"), ("tolerance", percent.exactText)],
                 [try variable(response), try number(value)])
@@ -385,7 +403,7 @@ struct QTIItemWriter {
         body.append(line + xml.inlineEnd("p"))
         let best = try bestOf(
             try answers.map { try numericCondition($0, response: Self.response) }, credits: answers.map(\.credit),
-            values: answers.map { $0.credit * points }, into: Self.score)
+            values: try answers.map { try Self.exact($0.credit.times(points)) }, into: Self.score)
         scoring = best.rules + (try scoreClamps())
         let conditions = best.conditions
         for (index, answer) in answers.enumerated() { try feedback(answer.feedback, when: conditions[index]) }
@@ -407,11 +425,15 @@ struct QTIItemWriter {
         var conditions = try answers.map {
             try textCondition($0, response: Self.response, caseSensitive: caseSensitive)
         }
-        if pattern == nil, answers.allSatisfy({ !$0.wildcard && Self.isDecimal($0.credit * points) }),
+        if pattern == nil,
+            answers.allSatisfy({
+                !$0.wildcard && Self.isDecimal((try? Self.exact($0.credit.times(points))) ?? Rational(1, 3))
+            }),
             Set(keys).count == keys.count
         {
             declaration.mapping = Mapping(
-                entries: answers.map { ($0.text, $0.credit * points, caseSensitive) }, lower: .zero, upper: points)
+                entries: try answers.map { ($0.text, try Self.exact($0.credit.times(points)), caseSensitive) },
+                lower: .zero, upper: points)
             scoring = [try mapResponse(Self.response)]
             template = .mapResponse
         } else {
@@ -420,7 +442,8 @@ struct QTIItemWriter {
                 patternCondition = [try element("patternMatch", [("pattern", pattern)], [try variable(Self.response)])]
             }
             let best = try bestOf(
-                conditions, credits: answers.map(\.credit), values: answers.map { $0.credit * points },
+                conditions, credits: answers.map(\.credit),
+                values: try answers.map { try Self.exact($0.credit.times(points)) },
                 into: Self.score, also: patternCondition)
             scoring = best.rules
             conditions = best.conditions
@@ -439,7 +462,7 @@ struct QTIItemWriter {
         let pairs = premises.map { "\(QTIExporter.encode($0.id)) \(QTIExporter.encode(correct[$0.id] ?? ""))" }
         var declaration = ResponseDeclaration(
             identifier: Self.response, cardinality: "multiple", baseType: "directedPair", correct: pairs)
-        let share = points / Rational(premises.count)
+        let share = try Self.exact(points.over(Rational(premises.count)))
         if Self.isDecimal(share) {
             declaration.mapping = Mapping(entries: pairs.map { ($0, share, nil) }, lower: .zero, upper: points)
             scoring = [try mapResponse(Self.response)]
@@ -478,7 +501,7 @@ struct QTIItemWriter {
             ResponseDeclaration(
                 identifier: Self.response, cardinality: "ordered", baseType: "identifier",
                 correct: order.map(QTIExporter.encode)))
-        let share = points / Rational(order.count)
+        let share = try Self.exact(points.over(Rational(order.count)))
         for (position, id) in order.enumerated() {
             scoring.append(
                 try when(
@@ -532,7 +555,7 @@ struct QTIItemWriter {
     }
 
     private mutating func cloze(_ gaps: [Gap]) throws {
-        let totalWeight = gaps.reduce(Rational.zero) { $0 + $1.weight }
+        let totalWeight = try Self.exact(QTIArithmetic.sum(gaps.map(\.weight)))
         var markup = try xml.inlineStart("div", [("class", "kc-markdown")])
         var gapMarkup: [String: String] = [:]
         var sum: [String] = []
@@ -617,7 +640,9 @@ struct QTIItemWriter {
             rules += try clamp(credit, lower: .zero, upper: try number(.one))
             scoring += rules
             sum.append(
-                try element("product", [], [try variable(credit), try number(points * gap.weight / totalWeight)]))
+                try element(
+                    "product", [],
+                    [try variable(credit), try number(try Self.exact(points.times(gap.weight)?.over(totalWeight)))]))
         }
         for segment in Self.segments(item.stem, gaps: Set(gaps.map(\.id))) {
             markup += try QTIXMLWriter.text(segment.text)

@@ -144,7 +144,7 @@ extension QTIItemReader {
         }
         var credits: [Rational?] = []
         for index in options.indices {
-            credits.append(mentioned[index] || values[index] != .zero ? values[index] / full : nil)
+            credits.append(mentioned[index] || values[index] != .zero ? try Self.exact(values[index].over(full)) : nil)
         }
         guard credits.contains(where: { ($0 ?? .zero) > .zero }) else {
             throw QTISkip(reason: "no option of \(what) earns points")
@@ -176,7 +176,9 @@ extension QTIItemReader {
                             throw QTISkip(
                                 reason: "mapEntry at line \(entry.line) maps '\(entry.key)', which is not a number")
                         }
-                        result.append(QTIAnswer(key: .number(value, .exact), points: term.scale * entry.value))
+                        result.append(
+                            QTIAnswer(
+                                key: .number(value, .exact), points: try Self.exact(term.scale.times(entry.value))))
                     } else {
                         guard let text = entry.key.text ?? entry.key.number.map(\.exactText) else { continue }
                         result.append(
@@ -184,7 +186,7 @@ extension QTIItemReader {
                                 key: .text(
                                     text, caseSensitive: Self.hasCase(text) ? entry.caseSensitive : nil, wildcard: false
                                 ),
-                                points: term.scale * entry.value))
+                                points: try Self.exact(term.scale.times(entry.value))))
                     }
                 }
                 if mapping.defaultValue != .zero {
@@ -197,7 +199,7 @@ extension QTIItemReader {
                     result.append(
                         QTIAnswer(
                             key: .text("*", caseSensitive: nil, wildcard: true),
-                            points: term.scale * mapping.defaultValue))
+                            points: try Self.exact(term.scale.times(mapping.defaultValue))))
                 }
                 continue
             }
@@ -210,7 +212,7 @@ extension QTIItemReader {
                     throw QTISkip(
                         reason: "the points for '\(response)' are computed in a way that cannot be represented")
                 }
-                points = term.scale * number
+                points = try Self.exact(term.scale.times(number))
             case .map, .clamp:
                 throw QTISkip(reason: "the points for '\(response)' are computed in a way that cannot be represented")
             }
@@ -275,13 +277,12 @@ extension QTIItemReader {
             if responseIndex == 1 { swap(&t0, &t1) }
             if mode == "absolute" {
                 if t0 == t1 { return .number(value, .absolute(t0)) }
-                return .number(value + (t1 - t0) / Rational(2), .absolute((t0 + t1) / Rational(2)))
+                return try Self.range(Self.exact(value.minus(t0)), Self.exact(value.plus(t1)))
             }
-            if t0 == t1 { return .number(value, .relative(t0 / Rational(100))) }
-            var lower = value * (Rational.one - t0 / Rational(100))
-            var upper = value * (Rational.one + t1 / Rational(100))
-            if upper < lower { swap(&lower, &upper) }
-            return .number((lower + upper) / Rational(2), .absolute((upper - lower) / Rational(2)))
+            if t0 == t1 { return .number(value, .relative(try Self.exact(t0.over(Rational(100))))) }
+            let lower = try Self.exact(Rational.one.minus(try Self.exact(t0.over(Rational(100))))?.times(value))
+            let upper = try Self.exact(Rational.one.plus(try Self.exact(t1.over(Rational(100))))?.times(value))
+            return try Self.range(min(lower, upper), max(lower, upper))
         case "stringMatch":
             guard responseIndex == 0, case .some(let constant) = constant, let text = constant.text, !numeric else {
                 throw unsupported()
@@ -343,7 +344,13 @@ extension QTIItemReader {
         guard let lower, let upper, !(upper < lower) else {
             throw QTISkip(reason: "the range accepted for '\(response)' is not a closed interval")
         }
-        return .number((lower + upper) / Rational(2), .absolute((upper - lower) / Rational(2)))
+        return try Self.range(lower, upper)
+    }
+
+    /// `lower...upper` as its midpoint with an absolute tolerance.
+    static func range(_ lower: Rational, _ upper: Rational) throws(QTISkip) -> QTIAnswerKey {
+        let middle = try exact(lower.plus(upper)?.over(Rational(2)))
+        return .number(middle, .absolute(try exact(upper.minus(lower)?.over(Rational(2)))))
     }
 
     // MARK: Answer feedback

@@ -151,6 +151,17 @@ public struct QTIPackage: Sendable {
         archive.source(item.path)
     }
 
+    /// The item files in manifest order (named `archive.zip:path`).
+    public var itemSources: [ImportSource] {
+        items.compactMap { source(of: $0) }
+    }
+
+    /// Whether `archive` is a content package: it has an `imsmanifest.xml` at its top or in one folder.
+    public static func isPackage(_ archive: ZipPackage) -> Bool {
+        archive.files["imsmanifest.xml"] != nil
+            || archive.files.keys.filter { $0.hasSuffix("/imsmanifest.xml") }.count == 1
+    }
+
     /// Every item of the package converted, in manifest order, each dispatched by its root element to the
     /// QTI 2.1 or 3.0 reader; an item file that cannot be read is skipped with the reason.
     ///

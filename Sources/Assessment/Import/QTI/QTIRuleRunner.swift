@@ -331,26 +331,32 @@ struct QTIRuleRunner {
                 case "sum":
                     return QTIForm(terms: sym.children.flatMap { form(of: $0, numeric: true).terms })
                 case "subtract":
-                    return QTIForm(
-                        terms: form(of: sym.children[0], numeric: true).terms
-                            + form(of: sym.children[1], numeric: true).scaled(by: Rational(-1)).terms)
+                    if let negated = form(of: sym.children[1], numeric: true).scaled(by: Rational(-1)) {
+                        return QTIForm(terms: form(of: sym.children[0], numeric: true).terms + negated.terms)
+                    }
                 case "product":
-                    var factor = Rational.one
+                    var factor: Rational? = .one
                     var variable: QTISym? = nil
                     var opaque = false
                     for child in sym.children {
                         if let number = child.constantValue?.number {
-                            factor = factor * number
+                            factor = factor?.times(number)
                         } else if variable == nil {
                             variable = child
                         } else {
                             opaque = true
                         }
                     }
-                    if !opaque, let variable { return form(of: variable, numeric: true).scaled(by: factor) }
+                    if !opaque, let variable, let factor,
+                        let scaled = form(of: variable, numeric: true).scaled(by: factor)
+                    {
+                        return scaled
+                    }
                 case "divide":
-                    if let divisor = sym.children[1].constantValue?.number, divisor != .zero {
-                        return form(of: sym.children[0], numeric: true).scaled(by: Rational.one / divisor)
+                    if let divisor = sym.children[1].constantValue?.number, let inverse = Rational.one.over(divisor),
+                        let scaled = form(of: sym.children[0], numeric: true).scaled(by: inverse)
+                    {
+                        return scaled
                     }
                 default:
                     break
@@ -465,19 +471,22 @@ struct QTIRuleRunner {
         var total = Rational.zero
         for term in form.terms {
             guard term.literals.isEmpty else { return nil }
+            let value: Rational
             switch term.leaf {
-            case .unit: total += term.scale
+            case .unit: value = .one
             case .value(let sym):
                 guard let number = sym.constantValue?.number else { return nil }
-                total += term.scale * number
+                value = number
             case .clamp(let lower, let upper, let inner):
-                guard var value = constantNumber(inner) else { return nil }
-                if let lower, value < lower { value = lower }
-                if let upper, upper < value { value = upper }
-                total += term.scale * value
+                guard var clamped = constantNumber(inner) else { return nil }
+                if let lower, clamped < lower { clamped = lower }
+                if let upper, upper < clamped { clamped = upper }
+                value = clamped
             case .map:
                 return nil
             }
+            guard let product = term.scale.times(value), let sum = total.plus(product) else { return nil }
+            total = sum
         }
         return total
     }

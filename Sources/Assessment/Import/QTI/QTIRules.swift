@@ -138,8 +138,14 @@ struct QTIForm {
         return QTIForm(terms: terms.map { QTITerm(literals: literals + $0.literals, scale: $0.scale, leaf: $0.leaf) })
     }
 
-    func scaled(by factor: Rational) -> QTIForm {
-        QTIForm(terms: terms.map { QTITerm(literals: $0.literals, scale: $0.scale * factor, leaf: $0.leaf) })
+    /// The form times `factor`; nil when a scale leaves the checked bounds.
+    func scaled(by factor: Rational) -> QTIForm? {
+        var result: [QTITerm] = []
+        for term in terms {
+            guard let scale = term.scale.times(factor) else { return nil }
+            result.append(QTITerm(literals: term.literals, scale: scale, leaf: term.leaf))
+        }
+        return QTIForm(terms: result)
     }
 
     func firstUnsupported(visited: inout Set<ObjectIdentifier>) -> String? {
@@ -236,9 +242,14 @@ struct QTIEvaluator {
     mutating func number(_ form: QTIForm) throws(QTIEvaluationError) -> Rational {
         var total = Rational.zero
         for term in form.terms where try holds(term.literals) {
-            total += term.scale * (try number(term.leaf))
+            total = try Self.exact(total.plus(try Self.exact(term.scale.times(try number(term.leaf)))))
         }
         return total
+    }
+
+    static func exact(_ value: Rational?) throws(QTIEvaluationError) -> Rational {
+        guard let value else { throw QTIEvaluationError(message: QTIArithmetic.tooLarge) }
+        return value
     }
 
     mutating func number(_ leaf: QTILeaf) throws(QTIEvaluationError) -> Rational {
@@ -246,7 +257,7 @@ struct QTIEvaluator {
         case .unit: return .one
         case .map(let name):
             guard let mapping = mappings[name] else { throw QTIEvaluationError(message: "no mapping for \(name)") }
-            return mapping.rawSum(responses[name] ?? .null)
+            return try Self.exact(mapping.rawSum(responses[name] ?? .null))
         case .clamp(let lower, let upper, let form):
             var value = try number(form)
             if let lower, value < lower { value = lower }
@@ -268,7 +279,7 @@ struct QTIEvaluator {
         for term in form.terms where try holds(term.literals) {
             switch term.leaf {
             case .value(let sym): result += try evaluate(sym).scalars
-            default: result.append(.number(term.scale * (try number(term.leaf))))
+            default: result.append(.number(try Self.exact(term.scale.times(try number(term.leaf)))))
             }
         }
         return result
@@ -295,7 +306,7 @@ struct QTIEvaluator {
             return .container(values, ordered: false)
         case .mapResponse(let name):
             guard let mapping = mappings[name] else { throw QTIEvaluationError(message: "no mapping for \(name)") }
-            var value = mapping.rawSum(responses[name] ?? .null)
+            var value = try Self.exact(mapping.rawSum(responses[name] ?? .null))
             if let lower = mapping.lowerBound, value < lower { value = lower }
             if let upper = mapping.upperBound, upper < value { value = upper }
             return .number(value)
@@ -396,16 +407,18 @@ struct QTIEvaluator {
             return .boolean(try QTIPatterns.matches(text, pattern: pattern))
         case "sum":
             guard let values = try numbers(sym) else { return .null }
-            return .number(values.reduce(Rational.zero, +))
+            return .number(try Self.exact(QTIArithmetic.sum(values)))
         case "product":
             guard let values = try numbers(sym) else { return .null }
-            return .number(values.reduce(Rational.one, *))
+            var product = Rational.one
+            for value in values { product = try Self.exact(product.times(value)) }
+            return .number(product)
         case "subtract":
             guard let values = try numbers(sym), values.count == 2 else { return .null }
-            return .number(values[0] - values[1])
+            return .number(try Self.exact(values[0].minus(values[1])))
         case "divide":
             guard let values = try numbers(sym), values.count == 2, values[1] != .zero else { return .null }
-            return .number(values[0] / values[1])
+            return .number(try Self.exact(values[0].over(values[1])))
         case "min", "max":
             guard let values = try numbers(sym), let first = values.first else { return .null }
             return .number(values.dropFirst().reduce(first) { name == "min" ? min($0, $1) : max($0, $1) })
@@ -485,11 +498,11 @@ struct QTIEvaluator {
         var upper: Rational
         switch mode {
         case "absolute":
-            lower = y - t0
-            upper = y + t1
+            lower = try exact(y.minus(t0))
+            upper = try exact(y.plus(t1))
         case "relative":
-            lower = y * (Rational.one - t0 / Rational(100))
-            upper = y * (Rational.one + t1 / Rational(100))
+            lower = try exact(try exact(Rational.one.minus(try exact(t0.over(Rational(100))))).times(y))
+            upper = try exact(try exact(Rational.one.plus(try exact(t1.over(Rational(100))))).times(y))
             if upper < lower { swap(&lower, &upper) }
         default:
             throw QTIEvaluationError(message: "equal has the unknown toleranceMode '\(mode)'")

@@ -126,10 +126,31 @@ enum QTIBaseType: String {
 
 enum QTIValueParsing {
     /// An exact number from QTI float/integer text (`0.5`, `-3`, `1.5E2`); no decimal comma.
+    ///
+    /// At most 15 significant digits and 15 decimal places are read, so that the exact value always fits
+    /// (`Rational(decimal:)` would trap on some longer inputs).
     static func number(_ text: String) -> Rational? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.contains(",") else { return nil }
+        guard !trimmed.contains(","), trimmed.count <= 40 else { return nil }
+        var body = Substring(trimmed)
+        if body.first == "-" || body.first == "+" { body = body.dropFirst() }
+        var exponent = 0
+        if let marker = body.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard let value = Int(body[body.index(after: marker)...]), abs(value) <= 12 else { return nil }
+            exponent = value
+            body = body[..<marker]
+        }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count) else { return nil }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        let digits = (parts[0] + fraction).drop { $0 == "0" }
+        guard digits.count <= 15, fraction.count - exponent <= 15 else { return nil }
         return Rational(decimal: trimmed)
+    }
+
+    /// A decimal or a fraction `n/d` (our weight hints), read safely.
+    static func exact(_ text: some StringProtocol) -> Rational? {
+        text.contains("/") ? Rational(exactText: text) : number(String(text))
     }
 }
 
@@ -161,13 +182,15 @@ struct QTIMapping {
         return entry.key == scalar
     }
 
-    /// `mapResponse` without the bounds: the sum over the distinct values of the response (0 for NULL).
-    func rawSum(_ value: QTIValue) -> Rational {
+    /// `mapResponse` without the bounds: the sum over the distinct values of the response (0 for NULL);
+    /// nil when the sum leaves the checked bounds.
+    func rawSum(_ value: QTIValue) -> Rational? {
         var seen: [QTIScalar] = []
         var total = Rational.zero
         for scalar in value.scalars where !seen.contains(scalar) {
             seen.append(scalar)
-            total += self.value(of: scalar)
+            guard let next = total.plus(self.value(of: scalar)) else { return nil }
+            total = next
         }
         return total
     }

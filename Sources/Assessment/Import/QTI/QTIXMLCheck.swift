@@ -11,6 +11,7 @@ import Foundation
 /// The check runs a second parser that stops at the first reported error.
 enum QTIXML {
     static func parse(_ source: ImportSource) throws(ImportFailure) -> MarkupElement {
+        try refuseEmptyProcessingInstructions(source)
         let root = try XMLTree.parse(source)
         let checker = ErrorCatcher()
         let parser = XMLParser(data: source.data)
@@ -52,6 +53,37 @@ enum QTIXML {
             limit = Int.max
         }
         return fallback
+    }
+
+    /// Foundation's `XMLParser` on Linux crashes (a NULL string) on a processing instruction without
+    /// content such as `<?x?>`; such input is refused before it reaches the parser.
+    static func refuseEmptyProcessingInstructions(_ source: ImportSource) throws(ImportFailure) {
+        let bytes = source.data
+        var line = 1
+        var lineStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                lineStart = bytes.index(after: index)
+            } else if byte == 0x3C, bytes.index(after: index) < bytes.endIndex, bytes[bytes.index(after: index)] == 0x3F
+            {
+                var cursor = bytes.index(index, offsetBy: 2)
+                while cursor < bytes.endIndex, ![0x20, 0x09, 0x0A, 0x0D, 0x3F].contains(bytes[cursor]) {
+                    cursor = bytes.index(after: cursor)
+                }
+                if cursor > bytes.index(index, offsetBy: 2), cursor < bytes.endIndex, bytes[cursor] == 0x3F,
+                    bytes.index(after: cursor) < bytes.endIndex, bytes[bytes.index(after: cursor)] == 0x3E
+                {
+                    let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
+                    throw ImportFailure(
+                        file: source.name, line: line, column: column,
+                        "not well-formed XML: a processing instruction without content ('<?name?>') is not accepted")
+                }
+            }
+            index = bytes.index(after: index)
+        }
     }
 
     /// A description of a libxml2 error code.
