@@ -141,6 +141,7 @@ public enum XMLTree {
         }
         // Everything reaches the parser as valid UTF-8 (libxml2 behind XMLParser is not robust to bad bytes).
         let source = try utf8Source(source)
+        try refuseEmptyProcessingInstructions(source)
         if let offset = entityDeclarationOffset(in: source.data) {
             let line = source.data[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw ImportFailure(
@@ -266,12 +267,45 @@ public enum XMLTree {
         return String(declaration) + String(text[end.upperBound...])
     }
 
+    /// Foundation's `XMLParser` on Linux crashes (a NULL string) on a processing instruction without
+    /// content such as `<?x?>`; such input is refused before it reaches the parser.
+    static func refuseEmptyProcessingInstructions(_ source: ImportSource) throws(ImportFailure) {
+        let bytes = source.data
+        var line = 1
+        var lineStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                lineStart = bytes.index(after: index)
+            } else if byte == 0x3C, bytes.index(after: index) < bytes.endIndex, bytes[bytes.index(after: index)] == 0x3F
+            {
+                var cursor = bytes.index(index, offsetBy: 2)
+                while cursor < bytes.endIndex, ![0x20, 0x09, 0x0A, 0x0D, 0x3F].contains(bytes[cursor]) {
+                    cursor = bytes.index(after: cursor)
+                }
+                if cursor > bytes.index(index, offsetBy: 2), cursor < bytes.endIndex, bytes[cursor] == 0x3F,
+                    bytes.index(after: cursor) < bytes.endIndex, bytes[bytes.index(after: cursor)] == 0x3E
+                {
+                    let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
+                    throw ImportFailure(
+                        file: source.name, line: line, column: column,
+                        "not well-formed XML: a processing instruction without content ('<?name?>') is not accepted")
+                }
+            }
+            index = bytes.index(after: index)
+        }
+    }
+
     /// Plain words for the libxml2 error codes that real broken exports produce.
     static let parserMessages: [Int: String] = [
         4: "the document is empty", 5: "the document ends before all elements are closed",
         9: "a character that XML does not allow", 23: "an entity reference lacks its ';'",
         26: "an undeclared entity is used (HTML entities such as &nbsp; need a CDATA section)",
         38: "'<' inside an attribute value", 39: "an attribute value is not quoted",
+        85: "text appears after the root element",
+        86: "text appears after the root element",
         40: "an attribute value is not closed", 41: "an attribute has no value", 42: "an attribute appears twice",
         45: "a comment is not closed", 63: "a CDATA section is not closed", 65: "a space is required here",
         68: "a name is required here", 73: "'>' is missing", 76: "an end tag does not match the open element",
