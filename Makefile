@@ -5,7 +5,7 @@
 #   make test   installs missing Debian packages and pyHanko (libraries and the outside validators)
 #               and runs all tests
 
-APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev libxml2 fonts-dejavu-core \
+APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev libzip-dev libxml2 fonts-dejavu-core \
                 zbar-tools poppler-utils qpdf libnss3-tools
 ARGS ?= quiz question-banks/datenschutz-dsgvo.yaml --count 10
 

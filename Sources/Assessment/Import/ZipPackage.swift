@@ -1,7 +1,8 @@
+internal import CLibZip
 import Foundation
 internal import ZIPFoundation
 
-/// The files of a zip package, read with limits so that a hostile archive cannot exhaust memory or
+/// The files of a zip package, read (libzip) with limits so that a hostile archive cannot exhaust memory or
 /// escape its folder: entry count, per-entry and total uncompressed size, compression ratio, and
 /// entry paths (no absolute paths, no `..`).
 public struct ZipPackage: Sendable {
@@ -24,61 +25,104 @@ public struct ZipPackage: Sendable {
         data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06])
     }
 
-    /// Reads every file of the archive `data`.
+    /// Reads every file of the archive `data` (with libzip, which bounds inflation by the compressed size and
+    /// checks every entry's CRC-32).
     ///
     /// - Throws: ``ImportFailure`` naming the archive (and entry) when it is damaged or breaks a limit.
     public init(name: String, data: Data) throws(ImportFailure) {
         self.name = name
-        func failure(_ message: String) -> ImportFailure { ImportFailure(file: name, line: 1, message) }
         guard data.count <= Self.maximumArchiveSize else {
-            throw failure("the archive is \(data.count) bytes; at most \(Self.maximumArchiveSize) bytes are read")
+            throw ImportFailure(
+                file: name, line: 1,
+                "the archive is \(data.count) bytes; at most \(Self.maximumArchiveSize) bytes are read")
         }
-        let archive: Archive
-        do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw failure("not a readable zip archive")
+        let result = data.withUnsafeBytes { buffer in Self.readEntries(buffer) }
+        switch result {
+        case .success(let files): self.files = files
+        case .failure(let message): throw ImportFailure(file: name, line: 1, message)
+        }
+    }
+
+    private enum ReadResult {
+        case success([String: Data])
+        case failure(String)
+    }
+
+    private static func readEntries(_ buffer: UnsafeRawBufferPointer) -> ReadResult {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return .failure("not a readable zip archive") }
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        guard let source = zip_source_buffer_create(base, zip_uint64_t(buffer.count), 0, &error) else {
+            return .failure("not a readable zip archive")
+        }
+        guard let archive = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error) else {
+            zip_source_free(source)
+            return .failure("not a readable zip archive")
+        }
+        defer { zip_discard(archive) }
+        let count = zip_get_num_entries(archive, 0)
+        guard count >= 0 else { return .failure("not a readable zip archive") }
+        guard count <= Int64(maximumEntries) else {
+            return .failure("the archive has more than \(maximumEntries) entries")
         }
         var files: [String: Data] = [:]
-        var count = 0
-        var total: UInt64 = 0
-        for entry in archive {
-            count += 1
-            guard count <= Self.maximumEntries else {
-                throw failure("the archive has more than \(Self.maximumEntries) entries")
+        var total = 0
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        for index in 0..<zip_uint64_t(count) {
+            guard let rawName = zip_get_name(archive, index, zip_flags_t(ZIP_FL_ENC_GUESS)) else {
+                return .failure("entry \(index + 1) has no readable name")
             }
-            let path = entry.path
-            guard Self.isSafe(path) else {
-                throw failure("entry '\(path)' has an unsafe path (absolute or with '..'); the archive is refused")
+            let path = String(cString: rawName)
+            guard isSafe(path) else {
+                return .failure("entry '\(path)' has an unsafe path (absolute or with '..'); the archive is refused")
             }
-            guard entry.type == .file else { continue }
-            let declared = entry.uncompressedSize
+            if path.hasSuffix("/") { continue }
+            var stat = zip_stat_t()
+            zip_stat_init(&stat)
+            guard zip_stat_index(archive, index, 0, &stat) == 0 else {
+                return .failure("entry '\(path)' is damaged and cannot be read")
+            }
+            let declared = stat.size
             guard declared <= UInt64(ImportSource.maximumSize) else {
-                throw failure("entry '\(path)' is \(declared) bytes; at most \(ImportSource.maximumSize) are read")
+                return .failure("entry '\(path)' is \(declared) bytes; at most \(ImportSource.maximumSize) are read")
             }
-            if declared > 1_000_000, declared / max(entry.compressedSize, 1) > Self.maximumCompressionRatio {
-                throw failure(
-                    "entry '\(path)' expands \(declared / max(entry.compressedSize, 1)) times; a zip bomb is refused")
+            let ratio = declared / max(stat.comp_size, 1)
+            if declared > 1_000_000, ratio > maximumCompressionRatio {
+                return .failure("entry '\(path)' expands \(ratio) times; a zip bomb is refused")
             }
+            guard let file = zip_fopen_index(archive, index, 0) else {
+                let code = zip_error_code_zip(zip_get_error(archive))
+                return .failure(
+                    code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD
+                        ? "entry '\(path)' is encrypted; export the package without a password"
+                        : "entry '\(path)' is damaged or uses an unsupported compression method")
+            }
+            defer { zip_fclose(file) }
+            let limit = min(ImportSource.maximumSize, maximumTotalSize - total)
             var content = Data()
-            let limit = min(UInt64(ImportSource.maximumSize), UInt64(Self.maximumTotalSize) - total)
-            do {
-                let checksum = try archive.extract(entry, skipCRC32: false) { chunk in
-                    guard UInt64(content.count + chunk.count) <= limit else { throw ZipLimitExceeded() }
-                    content.append(chunk)
+            while true {
+                let read = chunk.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress, zip_uint64_t($0.count)) }
+                if read < 0 {
+                    let code = zip_error_code_zip(zip_file_get_error(file))
+                    return .failure(
+                        code == ZIP_ER_CRC
+                            ? "entry '\(path)' is damaged (its CRC-32 checksum does not match)"
+                            : "entry '\(path)' is damaged and cannot be read")
                 }
-                guard checksum == entry.checksum else { throw ZipChecksumMismatch() }
-            } catch is ZipChecksumMismatch {
-                throw failure("entry '\(path)' is damaged (its CRC-32 checksum does not match)")
-            } catch is ZipLimitExceeded {
-                throw failure("entry '\(path)' holds more data than it declares or than the limits allow")
-            } catch {
-                throw failure("entry '\(path)' is damaged and cannot be read")
+                if read == 0 { break }
+                guard content.count + Int(read) <= limit else {
+                    return .failure("entry '\(path)' holds more data than it declares or than the limits allow")
+                }
+                content.append(contentsOf: chunk[0..<Int(read)])
             }
-            total += UInt64(content.count)
+            guard UInt64(content.count) == declared else {
+                return .failure("entry '\(path)' holds more data than it declares or than the limits allow")
+            }
+            total += content.count
             files[path] = content
         }
-        self.files = files
+        return .success(files)
     }
 
     /// Whether an entry path stays inside the archive's folder.
@@ -108,9 +152,6 @@ public struct ZipPackage: Sendable {
         return result
     }
 }
-
-private struct ZipLimitExceeded: Error {}
-private struct ZipChecksumMismatch: Error {}
 
 /// Writing a zip archive in memory failed.
 public struct ZipWriteFailed: Error, CustomStringConvertible {

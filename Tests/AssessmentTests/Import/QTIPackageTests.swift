@@ -197,18 +197,16 @@ struct QTIPackageTests {
         #expect(seen.contains(version.elementName("matchInteraction")))
     }
 
-    /// A deflate stream that never ends (a non-final stored block) makes ZIPFoundation's Linux inflate loop
-    /// forever (it ignores the compressed size and keeps reading empty chunks at the end of the archive).
-    /// `ZipPackage` (shared) must bound inflation before this can run.
-    @Test(
-        "a never-ending deflate stream is refused, not inflated forever",
-        .disabled("hangs in ZipPackage/ZIPFoundation until ZipPackage bounds inflation"))
+    /// A deflate stream that never ends (a non-final stored block) made ZIPFoundation's Linux inflate loop
+    /// forever; libzip bounds inflation by the compressed size and checks size and CRC-32 instead.
+    @Test("a never-ending deflate stream is read to its declared size, not inflated forever")
     func neverEndingDeflate() {
         let archive = Data(
             base64Encoded:
                 "UEsDBBQAAAAIAAAAAADtN8mLEAAAAAsAAAAPAAAAaW1zbWFuaWZlc3QueG1sAP//AAA8bWFuaWZlc3QvPlBLAQIUABQAAAAIAAAAAADtN8mLEAAAAAsAAAAPAAAAAAAAAAAAAAAAAAAAAABpbXNtYW5pZmVzdC54bWxQSwUGAAAAAAEAAQA9AAAAPQAAAAAA"
         )
-        #expect(throws: ImportFailure.self) { try ZipPackage(name: "endless.zip", data: archive ?? Data()) }
+        let package = try? ZipPackage(name: "endless.zip", data: archive ?? Data())
+        #expect(package?.files == ["imsmanifest.xml": Data("<manifest/>".utf8)])
     }
 
     @Test("a processing instruction without content is refused before it reaches the parser")
