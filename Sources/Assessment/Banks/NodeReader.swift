@@ -142,14 +142,7 @@ struct NodeReader {
     private mutating func readKind(_ type: ItemType, _ fields: Fields, in node: Node, label: String) -> ItemKind? {
         switch type {
         case .singleChoice:
-            guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
-                let answerNode = require(fields, "answer", in: node, what: label, hint: "the id of the correct option"),
-                let answer = scalar(answerNode, what: "'answer'")
-            else { return nil }
-            guard options.contains(where: { $0.id == answer }) else {
-                report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
-                return nil
-            }
+            guard let (options, answer) = keyedOptions(fields, in: node, label: label) else { return nil }
             return .singleChoice(options: options, correct: answer)
 
         case .multipleResponse:
@@ -324,6 +317,19 @@ struct NodeReader {
 
     // MARK: Gaps and weighted answers
 
+    /// `options` and an `answer` naming one of them (single choice and choice gaps).
+    private mutating func keyedOptions(_ fields: Fields, in node: Node, label: String) -> ([Choice], String)? {
+        guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
+            let answerNode = require(fields, "answer", in: node, what: label, hint: "the id of the correct option"),
+            let answer = scalar(answerNode, what: "'answer'")
+        else { return nil }
+        guard options.contains(where: { $0.id == answer }) else {
+            report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
+            return nil
+        }
+        return (options, answer)
+    }
+
     private mutating func readGap(_ node: Node) -> Gap? {
         guard let fields = mapping(node, what: "a gap", allowed: Self.gapKeys),
             let id = identifier(fields, "id", in: node, what: "gap")
@@ -343,14 +349,7 @@ struct NodeReader {
         let kind: GapKind
         switch type {
         case "choice":
-            guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
-                let answerNode = require(fields, "answer", in: node, what: label, hint: "the id of the correct option"),
-                let answer = scalar(answerNode, what: "'answer'")
-            else { return nil }
-            guard options.contains(where: { $0.id == answer }) else {
-                report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
-                return nil
-            }
+            guard let (options, answer) = keyedOptions(fields, in: node, label: label) else { return nil }
             kind = .choice(options: options, correct: answer)
         case "text":
             guard let acceptedNode = require(fields, "accepted", in: node, what: label, hint: "accepted answers"),

@@ -203,3 +203,38 @@ public struct IdentifierMaker: Sendable {
         return String(result.prefix(64))
     }
 }
+
+/// Moodle's question-category paths, as GIFT `$CATEGORY:` lines and Moodle XML categories write them.
+public enum MoodleCategoryPath {
+    /// The topic for a path such as `$course$/top/Kommunalrecht/Haushalt`: its last component as an id
+    /// (Moodle writes a `/` inside a name as `//`), or `imported` when there is none. The context
+    /// (`$course$`, `$system$`, ...) and its root category `top` are not topics.
+    public static func topic(from path: String) -> String {
+        var components: [String] = []
+        var current = ""
+        var characters = Array(path)[...]
+        while let character = characters.first {
+            characters = characters.dropFirst()
+            if character == "/" {
+                if characters.first == "/" {
+                    current.append("/")
+                    characters = characters.dropFirst()
+                } else {
+                    components.append(current)
+                    current = ""
+                }
+            } else {
+                current.append(character)
+            }
+        }
+        components.append(current)
+        var names = components.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }[...]
+        while let first = names.first, first.count > 1, first.hasPrefix("$"), first.hasSuffix("$") {
+            names = names.dropFirst()
+        }
+        if names.first == "top" { names = names.dropFirst() }
+        guard let last = names.last else { return "imported" }
+        let topic = IdentifierMaker.sanitized(last)
+        return topic.isEmpty ? "imported" : topic
+    }
+}

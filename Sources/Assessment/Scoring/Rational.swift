@@ -39,23 +39,29 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
             (self.numerator, self.denominator) = Self.reduced(n, d)
             return
         }
-        var n = numerator
-        var d = denominator
-        if d < 0 {
-            n = -n
-            d = -d
-        }
-        let divisor = Self.gcd(n.magnitude, d.magnitude)
-        if divisor > 1 {
-            n /= Int128(divisor)
-            d /= Int128(divisor)
-        }
+        let (n, d) = Self.lowestTerms(numerator, denominator)
         if let exactNumerator = Int64(exactly: n), let exactDenominator = Int64(exactly: d), exactNumerator != .min {
             self.numerator = exactNumerator
             self.denominator = exactDenominator
         } else {
             (self.numerator, self.denominator) = Self.approximated(n, d)
         }
+    }
+
+    /// `n/d` with a positive denominator and no common divisor.
+    private static func lowestTerms(_ numerator: Int128, _ denominator: Int128) -> (Int128, Int128) {
+        var n = numerator
+        var d = denominator
+        if d < 0 {
+            n = -n
+            d = -d
+        }
+        let divisor = gcd(n.magnitude, d.magnitude)
+        if divisor > 1 {
+            n /= Int128(divisor)
+            d /= Int128(divisor)
+        }
+        return (n, d)
     }
 
     /// The value nearest to `n/d` (d > 0) with the denominator 10¹², or the saturated whole part when even that
@@ -75,19 +81,9 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// `n/d` reduced, or `nil` when the lowest terms do not fit in 64 bits.
-    static func exactly(_ n: Int128, _ d: Int128) -> Rational? {
-        guard d != 0 else { return nil }
-        var n = n
-        var d = d
-        if d < 0 {
-            n = -n
-            d = -d
-        }
-        let divisor = gcd(n.magnitude, d.magnitude)
-        if divisor > 1 {
-            n /= Int128(divisor)
-            d /= Int128(divisor)
-        }
+    static func exactly(_ numerator: Int128, _ denominator: Int128) -> Rational? {
+        guard denominator != 0 else { return nil }
+        let (n, d) = lowestTerms(numerator, denominator)
         guard let exactNumerator = Int64(exactly: n), let exactDenominator = Int64(exactly: d), exactNumerator != .min
         else { return nil }
         return Rational(reducing: Int128(exactNumerator), Int128(exactDenominator))

@@ -114,7 +114,6 @@ struct AikenReader {
     private var pending: Pending?
     private var lastAnswerLine: Int?
     private var identifiers = IdentifierMaker()
-    private var nameCounts: [String: Int] = [:]
 
     init(file: String) {
         self.file = file
@@ -296,7 +295,8 @@ struct AikenReader {
         let choices = options.map { Choice(id: $0.letter.lowercased(), text: $0.text) }
         let label = label(stem)
         let item = Item(
-            id: makeID(from: label, fallback: "question-\(question.line)"), topic: "imported", points: Rational(1),
+            id: identifiers.make(from: label, fallback: "question-\(question.line)"), topic: "imported",
+            points: Rational(1),
             stem: stem, kind: .singleChoice(options: choices, correct: choices[correct].id))
         outcomes.append(
             ImportedQuestion(
@@ -318,14 +318,4 @@ struct AikenReader {
         return String(collapsed.prefix(40)).trimmingCharacters(in: .whitespaces)
     }
 
-    /// A unique id from `name`; repeated names get `-2`, `-3`, ... without trying every suffix again.
-    private mutating func makeID(from name: String, fallback: String) -> String {
-        var base = IdentifierMaker.sanitized(name)
-        if base.isEmpty { base = IdentifierMaker.sanitized(fallback) }
-        let count = nameCounts[base, default: 0] + 1
-        nameCounts[base] = count
-        guard count > 1 else { return identifiers.make(from: base, fallback: fallback) }
-        let suffix = "-\(count)"
-        return identifiers.make(from: String(base.prefix(64 - suffix.count)) + suffix, fallback: fallback)
-    }
 }

@@ -100,33 +100,7 @@ public enum GIFTImporter: QuestionImporter {
 
     /// The topic for a category path: its last component as an id, or `imported`.
     static func topic(fromCategory path: String) -> String {
-        var components: [String] = []
-        var current = ""
-        var characters = path.makeIterator()
-        var pending = characters.next()
-        while let character = pending {
-            pending = characters.next()
-            if character == "/" {
-                if pending == "/" {
-                    current.append("/")
-                    pending = characters.next()
-                } else {
-                    components.append(current)
-                    current = ""
-                }
-            } else {
-                current.append(character)
-            }
-        }
-        components.append(current)
-        var names = components.map { String(GIFTText.trimmed($0[...])) }.filter { !$0.isEmpty }
-        while let first = names.first, first.count > 1, first.hasPrefix("$"), first.hasSuffix("$") {
-            names.removeFirst()
-        }
-        if names.first == "top" { names.removeFirst() }
-        guard let last = names.last else { return defaultTopic }
-        let topic = IdentifierMaker.sanitized(last)
-        return topic.isEmpty ? defaultTopic : topic
+        MoodleCategoryPath.topic(from: path)
     }
 
     /// A label from a text: its first 40 characters with white space collapsed.

@@ -82,20 +82,9 @@ struct GIFTItemMapper {
     private var identifiers = IdentifierMaker()
     /// How often each sanitised name was used, so that repeated titles get `-2`, `-3`, ... directly
     /// (``IdentifierMaker`` alone tries every suffix from `-2` on, quadratic for thousands of equal titles).
-    private var nameCounts: [String: Int] = [:]
 
     init(lines: GIFTLines) {
         self.lines = lines
-    }
-
-    private mutating func makeID(from name: String, fallback: String) -> String {
-        var base = IdentifierMaker.sanitized(name)
-        if base.isEmpty { base = IdentifierMaker.sanitized(fallback) }
-        let count = nameCounts[base, default: 0] + 1
-        nameCounts[base] = count
-        guard count > 1 else { return identifiers.make(from: base, fallback: fallback) }
-        let suffix = "-\(count)"
-        return identifiers.make(from: String(base.prefix(64 - suffix.count)) + suffix, fallback: fallback)
     }
 
     /// The outcome for `question`, filed under `topic`.
@@ -125,7 +114,7 @@ struct GIFTItemMapper {
             let name =
                 question.idNumber ?? question.title
                 ?? label.replacingOccurrences(of: GIFTQuestionParser.blank, with: " ")
-            let id = makeID(from: name, fallback: "question-\(location.line)")
+            let id = identifiers.make(from: name, fallback: "question-\(location.line)")
             let item = Item(
                 id: id, topic: topic, points: Rational(1), stem: stem.markdown, feedback: feedback, kind: kind)
             let status: ImportStatus =

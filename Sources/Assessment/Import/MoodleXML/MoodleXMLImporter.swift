@@ -82,34 +82,7 @@ public enum MoodleXMLImporter: QuestionImporter {
     /// The topic for a category path such as `$course$/top/Kommunalrecht/Haushalt`: its last component
     /// (Moodle writes a `/` inside a name as `//`), or `imported` when there is none.
     static func topic(fromCategory element: MarkupElement) -> String {
-        let path = MoodleQuestion.rawText(element.element("category"))
-        var components: [String] = []
-        var current = ""
-        var characters = Array(path)[...]
-        while let character = characters.first {
-            characters = characters.dropFirst()
-            if character == "/" {
-                if characters.first == "/" {
-                    current.append("/")
-                    characters = characters.dropFirst()
-                } else {
-                    components.append(current)
-                    current = ""
-                }
-            } else {
-                current.append(character)
-            }
-        }
-        components.append(current)
-        var names = components.map { $0.trimmingCharacters(in: .whitespaces) }[...]
-        // `$course$`, `$system$`, ... name the context; `top` is the context's root category.
-        if let first = names.first, first.count > 1, first.hasPrefix("$"), first.hasSuffix("$") {
-            names = names.dropFirst()
-        }
-        if names.first == "top" { names = names.dropFirst() }
-        guard let last = names.last(where: { !$0.isEmpty }) else { return "imported" }
-        let topic = IdentifierMaker.sanitized(last)
-        return topic.isEmpty ? "imported" : topic
+        MoodleCategoryPath.topic(from: MoodleQuestion.rawText(element.element("category")))
     }
 
     private static func fallbackLabel(_ element: MarkupElement, number: Int) -> String {
