@@ -169,21 +169,9 @@ enum ILIASNumber {
     /// `numerator / denominator` when the reduced result fits, `nil` otherwise (or when `denominator` is 0).
     static func quotient(_ numerator: Rational, _ denominator: Rational) -> Rational? {
         guard denominator != .zero else { return nil }
-        var top = Int128(numerator.numerator) * Int128(denominator.denominator)
-        var bottom = Int128(numerator.denominator) * Int128(denominator.numerator)
-        if bottom < 0 {
-            top = -top
-            bottom = -bottom
-        }
-        var a = top.magnitude
-        var b = bottom.magnitude
-        while b != 0 { (a, b) = (b, a % b) }
-        if a > 1 {
-            top /= Int128(a)
-            bottom /= Int128(a)
-        }
-        guard let n = Int64(exactly: top), let d = Int64(exactly: bottom), n != .min else { return nil }
-        return Rational(Int(n), Int(d))
+        return Rational.exactly(
+            Int128(numerator.numerator) * Int128(denominator.denominator),
+            Int128(numerator.denominator) * Int128(denominator.numerator))
     }
 
     /// `value` as ILIAS would print it, for messages.

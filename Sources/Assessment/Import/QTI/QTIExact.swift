@@ -7,22 +7,8 @@ extension Rational {
     static let qtiBound: UInt128 = 1_000_000_000_000_000
 
     private static func checked(_ numerator: Int128, _ denominator: Int128) -> Rational? {
-        guard denominator != 0 else { return nil }
-        var n = numerator
-        var d = denominator
-        if d < 0 {
-            n = -n
-            d = -d
-        }
-        var a = n.magnitude
-        var b = d.magnitude
-        while b != 0 { (a, b) = (b, a % b) }
-        if a > 1 {
-            n /= Int128(a)
-            d /= Int128(a)
-        }
-        guard n.magnitude <= qtiBound, d.magnitude <= qtiBound else { return nil }
-        return Rational(reducing: n, d)
+        guard let value = Rational.exactly(numerator, denominator), value.isQTISized else { return nil }
+        return value
     }
 
     /// Whether the number is within the bounds the checked operations keep.
