@@ -444,6 +444,23 @@ struct ILIASItemReader {
     }
 
     /// `points` as a fraction of `maximum` (which is > 0), exact.
+    /// A gap's answers with their credits (points / the best answer's points) and that maximum, the gap's weight.
+    func weighted<Answer>(
+        _ answers: [(answer: Answer, points: Rational)], name: String, setCredit: (inout Answer, Rational) -> Void
+    ) throws(ILIASSkip) -> ([Answer], Rational) {
+        guard !answers.isEmpty else { throw ILIASSkip("\(name) has no answer") }
+        try checkCount(answers.count, "answers in \(name)", minimum: 1)
+        let maximum = answers.map(\.points).max() ?? .zero
+        guard maximum > .zero else { throw ILIASSkip("\(name) gives no points") }
+        var result: [Answer] = []
+        for (answer, points) in answers {
+            var answer = answer
+            setCredit(&answer, try credit(points, of: maximum))
+            result.append(answer)
+        }
+        return (result, maximum)
+    }
+
     func credit(_ points: Rational, of maximum: Rational) throws(ILIASSkip) -> Rational {
         guard points.magnitude <= maximum * Rational(1000), let credit = ILIASNumber.quotient(points, maximum) else {
             throw ILIASSkip(

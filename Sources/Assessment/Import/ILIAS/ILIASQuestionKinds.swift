@@ -480,16 +480,7 @@ extension ILIASItemReader {
                 answer.feedback = try feedback(of: condition)
                 answers.append((answer, points))
             }
-            guard !answers.isEmpty else { throw ILIASSkip("\(name) has no answer") }
-            try checkCount(answers.count, "answers in \(name)", minimum: 1)
-            let maximum = answers.map(\.points).max() ?? .zero
-            guard maximum > .zero else { throw ILIASSkip("\(name) gives no points") }
-            var result: [NumericAnswer] = []
-            for (answer, points) in answers {
-                var answer = answer
-                answer.credit = try credit(points, of: maximum)
-                result.append(answer)
-            }
+            let (result, maximum) = try weighted(answers, name: name) { $0.credit = $1 }
             return Gap(id: id, weight: maximum, kind: .numeric(answers: result))
         }
 
@@ -509,16 +500,7 @@ extension ILIASItemReader {
             answer.feedback = try feedback(of: condition)
             answers.append((answer, points))
         }
-        guard !answers.isEmpty else { throw ILIASSkip("\(name) has no answer") }
-        try checkCount(answers.count, "answers in \(name)", minimum: 1)
-        let maximum = answers.map(\.points).max() ?? .zero
-        guard maximum > .zero else { throw ILIASSkip("\(name) gives no points") }
-        var result: [TextAnswer] = []
-        for (answer, points) in answers {
-            var answer = answer
-            answer.credit = try credit(points, of: maximum)
-            result.append(answer)
-        }
+        let (result, maximum) = try weighted(answers, name: name) { $0.credit = $1 }
         let caseSensitive = textCase ?? self.caseSensitive(ratingKey: "textgaprating")
         textCase = caseSensitive
         return Gap(id: id, weight: maximum, kind: .text(answers: result, caseSensitive: caseSensitive))
