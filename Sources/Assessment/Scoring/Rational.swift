@@ -36,7 +36,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     init(reducing numerator: Int128, _ denominator: Int128) {
         precondition(denominator != 0, "a rational number cannot have the denominator 0")
         if let n = Int64(exactly: numerator), let d = Int64(exactly: denominator), n != .min, d != .min {
-            (self.numerator, self.denominator) = Self.reduced(n, d)
+            (self.numerator, self.denominator) = Self.lowestTerms(n, d)
             return
         }
         let (n, d) = Self.lowestTerms(numerator, denominator)
@@ -48,8 +48,9 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         }
     }
 
-    /// `n/d` with a positive denominator and no common divisor.
-    private static func lowestTerms(_ numerator: Int128, _ denominator: Int128) -> (Int128, Int128) {
+    /// `n/d` with a positive denominator and no common divisor, in the width given (64 bits on the fast path).
+    private static func lowestTerms<T: FixedWidthInteger & SignedInteger>(_ numerator: T, _ denominator: T) -> (T, T)
+    where T.Magnitude: UnsignedInteger & FixedWidthInteger {
         var n = numerator
         var d = denominator
         if d < 0 {
@@ -58,8 +59,8 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         }
         let divisor = gcd(n.magnitude, d.magnitude)
         if divisor > 1 {
-            n /= Int128(divisor)
-            d /= Int128(divisor)
+            n /= T(divisor)
+            d /= T(divisor)
         }
         return (n, d)
     }
@@ -87,22 +88,6 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         guard let exactNumerator = Int64(exactly: n), let exactDenominator = Int64(exactly: d), exactNumerator != .min
         else { return nil }
         return Rational(reducing: Int128(exactNumerator), Int128(exactDenominator))
-    }
-
-    /// The fast path: both parts fit in 64 bits (and are not `Int64.min`).
-    private static func reduced(_ numerator: Int64, _ denominator: Int64) -> (Int64, Int64) {
-        var n = numerator
-        var d = denominator
-        if d < 0 {
-            n = -n
-            d = -d
-        }
-        let divisor = gcd(n.magnitude, d.magnitude)
-        if divisor > 1 {
-            n /= Int64(divisor)
-            d /= Int64(divisor)
-        }
-        return (n, d)
     }
 
     /// Binary GCD (Stein), cheaper than repeated division.
