@@ -24,7 +24,9 @@ struct BenchCommand: ParsableCommand {
 
         func run() {
             let benchmark = ScoringBenchmark()
-            print("scoring \(count) responses over \(benchmark.itemCount) items of \(ItemType.allCases.count) types …")
+            print(
+                "scoring \(count) responses over \(benchmark.itemCount) items, one per automatically scored type (essays are graded by people) …"
+            )
             _ = benchmark.run(count: min(count, 100_000))  // warm-up
             for (type, perSecond) in benchmark.runPerType(count: max(count / 10, 1_000)) {
                 print("  \(type): \(Int(perSecond)) per second")

@@ -67,6 +67,20 @@ public struct ScoringBenchmark: Sendable {
                     kind: .ordering(elements: choices(5, "e"), correctOrder: ["e1", "e2", "e3", "e4", "e5"])),
                 [.order(["e1", "e2", "e3", "e4", "e5"]), .order(["e2", "e1", "e3", "e5", "e4"])]
             ),
+            (
+                Item(
+                    id: "cl", topic: "t", points: Rational(3), stem: "Die {{a}} wird nach {{b}} Jahren {{c}}.",
+                    kind: .cloze(gaps: [
+                        Gap(id: "a", weight: Rational(2), kind: .choice(options: choices(3, "o"), correct: "o1")),
+                        Gap(
+                            id: "b", kind: .numeric(answers: [NumericAnswer(Rational(10), tolerance: .absolute(.one))])),
+                        Gap(id: "c", kind: .text(answers: [TextAnswer("ausgesondert")], caseSensitive: false)),
+                    ])),
+                [
+                    .gaps(["a": "o1", "b": "10", "c": "ausgesondert"]),
+                    .gaps(["a": "o2", "b": "9,5", "c": "vernichtet"]),
+                ]
+            ),
         ]
         var cases: [(ItemScorer, Response)] = []
         for (item, responses) in items {

@@ -273,9 +273,11 @@ struct TextKey: Sendable {
     /// The best credit among the answers `given` matches, clamped to 0...1.
     func credit(for given: String) -> Rational {
         var best = exact[ItemScorer.normalize(given, caseSensitive: caseSensitive)] ?? .zero
-        let collapsed = ItemScorer.normalize(given, caseSensitive: true)
-        for (pattern, credit) in wildcards where credit > best && pattern.matchesWhole(collapsed) {
-            best = credit
+        if !wildcards.isEmpty {
+            let collapsed = ItemScorer.normalize(given, caseSensitive: true)
+            for (pattern, credit) in wildcards where credit > best && pattern.matchesWhole(collapsed) {
+                best = credit
+            }
         }
         return ItemScorer.clamped(best)
     }
