@@ -237,7 +237,8 @@ struct AnswerPrompt {
             var given: [String: String] = [:]
             for (gap, part) in zip(gaps, parts) {
                 if case .choice(let options, _) = gap.kind {
-                    guard part.count == 1, let index = Self.letters.firstIndex(of: Character(part.uppercased())),
+                    guard part.count == 1, let letter = part.uppercased().first,
+                        let index = Self.letters.firstIndex(of: letter),
                         index < options.count
                     else { return nil }
                     given[gap.id] = options[index].id
