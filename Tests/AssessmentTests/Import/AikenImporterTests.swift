@@ -254,25 +254,12 @@ struct AikenImporterTests {
     func fuzz() {
         var generator = SeededGenerator(seed: "aiken-importer-fuzz")
         let original = Array((Self.valid + "\n\n" + Self.malformed).utf8)
-        let alphabet = Array("ABCabc).: \n\r\tANSWER:".utf8) + [0xC3, 0xA4, 0xFF]
+        let tokens = ["A", "B", "C", "a", ")", ".", ":", " ", "\n", "\r", "\t", "ANSWER:", "ANSWER: B", "A) ", "ä"]
         var failures = 0
         var outcomes = 0
         var problems: [String] = []
         for _ in 0..<2_000 {
-            var bytes = original
-            for _ in 0..<(1 + generator.uniform(below: 4)) {
-                guard !bytes.isEmpty else { break }
-                let position = generator.uniform(below: bytes.count)
-                switch generator.uniform(below: 5) {
-                case 0: bytes[position] = alphabet[generator.uniform(below: alphabet.count)]
-                case 1: bytes.remove(at: position)
-                case 2:
-                    let end = min(bytes.count, position + 1 + generator.uniform(below: 60))
-                    bytes.insert(contentsOf: bytes[position..<end], at: position)
-                case 3: bytes.removeSubrange(generator.uniform(below: 2) == 0 ? position..<bytes.count : 0..<position)
-                default: bytes.insert(alphabet[generator.uniform(below: alphabet.count)], at: position)
-                }
-            }
+            let bytes = ByteMutations.mutate(original, using: &generator, tokens: tokens, maximumRun: 60)
             do {
                 let questions = try AikenImporter.questions(in: ImportSource(name: "fuzz.txt", data: Data(bytes)))
                 outcomes += 1

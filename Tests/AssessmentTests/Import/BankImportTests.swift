@@ -181,17 +181,10 @@ struct BankImportTests {
         var outcomes = 0
         var failures = 0
         for round in 0..<1_500 {
-            var bytes = Array(samples[round % samples.count].1.utf8)
-            for _ in 0..<(1 + Int(generator.next() % 6)) where !bytes.isEmpty {
-                let position = Int(generator.next() % UInt64(bytes.count))
-                switch generator.next() % 5 {
-                case 0: bytes[position] = UInt8(truncatingIfNeeded: generator.next())
-                case 1: bytes.remove(at: position)
-                case 2: bytes.insert(contentsOf: bytes[position..<min(bytes.count, position + 16)], at: position)
-                case 3: bytes.removeSubrange(position...)
-                default: bytes.insert(Array("{}<>=~#:%\\\n".utf8)[Int(generator.next() % 11)], at: position)
-                }
-            }
+            let bytes = ByteMutations.mutate(
+                Array(samples[round % samples.count].1.utf8), using: &generator,
+                tokens: ["{", "}", "<", ">", "=", "~", "#", ":", "%", "\\", "\n", "</item>", "ANSWER: A"],
+                maximumEdits: 6, maximumRun: 16)
             do {
                 let file = try BankImport.read(name: "m", data: Data(bytes), format: nil)
                 outcomes += file.questions.count

@@ -808,25 +808,15 @@ struct GIFTImporterTests {
     func fuzz() {
         var generator = SeededGenerator(seed: "gift-importer-fuzz")
         let original = Array(Self.mixedFixture.utf8)
-        let alphabet = Array("{}=~#%:\\/-> \n\t\r.0123456789$[]TF".utf8) + [0xC3, 0xA4, 0xFF]
+        let tokens = [
+            "{", "}", "=", "~", "#", "%", ":", "\\", "/", "->", " ", "\n", "\t", "\r", ".", "0", "9", "$", "[", "]",
+            "T", "F", "ä", "::", "####", "%-50%",
+        ]
         var failures = 0
         var outcomes = 0
         var problems: [String] = []
         for _ in 0..<2_000 {
-            var bytes = original
-            for _ in 0..<(1 + generator.uniform(below: 4)) {
-                guard !bytes.isEmpty else { break }
-                let position = generator.uniform(below: bytes.count)
-                switch generator.uniform(below: 5) {
-                case 0: bytes[position] = alphabet[generator.uniform(below: alphabet.count)]
-                case 1: bytes.remove(at: position)
-                case 2:
-                    let end = min(bytes.count, position + 1 + generator.uniform(below: 40))
-                    bytes.insert(contentsOf: bytes[position..<end], at: position)
-                case 3: bytes.removeSubrange(position..<bytes.count)
-                default: bytes.insert(alphabet[generator.uniform(below: alphabet.count)], at: position)
-                }
-            }
+            let bytes = ByteMutations.mutate(original, using: &generator, tokens: tokens)
             do {
                 let questions = try GIFTImporter.questions(in: ImportSource(name: "fuzz.gift", data: Data(bytes)))
                 outcomes += 1

@@ -700,8 +700,9 @@ struct ILIASImporterTests {
         var failures = 0
         var imported = 0
         for round in 0..<2_000 {
-            var bytes = [UInt8](seeds[round % seeds.count])
-            Mutator.mutate(&bytes, using: &generator)
+            let bytes = ByteMutations.mutate(
+                [UInt8](seeds[round % seeds.count]), using: &generator,
+                tokens: ["<", ">", "\"", "&amp;", "{{gap_0}}", "</item>", "<not>", "0", "1:1", "n:n", "-0.5", "1e9"])
             let source = ImportSource(name: "fuzz.xml", data: Data(bytes))
             do {
                 let results = try ILIASImporter.questions(in: source)
@@ -721,34 +722,6 @@ struct ILIASImporterTests {
             }
         }
         #expect(failures > 0 && imported > 0, "the mutations reach both outcomes")
-    }
-}
-
-/// Byte-level mutations for fuzz tests.
-enum Mutator {
-    static func mutate(_ bytes: inout [UInt8], using generator: inout SeededGenerator) {
-        let count = 1 + generator.uniform(below: 4)
-        for _ in 0..<count where !bytes.isEmpty {
-            let position = generator.uniform(below: bytes.count)
-            switch generator.uniform(below: 6) {
-            case 0:
-                bytes[position] ^= UInt8(1 << generator.uniform(below: 8))
-            case 1:
-                let length = min(1 + generator.uniform(below: 40), bytes.count - position)
-                bytes.removeSubrange(position..<position + length)
-            case 2:
-                let length = min(1 + generator.uniform(below: 200), bytes.count - position)
-                bytes.insert(contentsOf: bytes[position..<position + length], at: position)
-            case 3:
-                bytes.removeSubrange(position...)
-            case 4:
-                let digits = Array("-0.1234567899e".utf8)
-                bytes[position] = digits[generator.uniform(below: digits.count)]
-            default:
-                let tokens = ["<", ">", "\"", "&amp;", "{{gap_0}}", "</item>", "<not>", "0", "1:1", "n:n"]
-                bytes.insert(contentsOf: Array(tokens[generator.uniform(below: tokens.count)].utf8), at: position)
-            }
-        }
     }
 }
 

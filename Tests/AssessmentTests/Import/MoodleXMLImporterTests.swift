@@ -1152,24 +1152,11 @@ struct MoodleXMLImporterTests {
         let tokens = [
             "<", ">", "</", "{", "}", "~", "#", "=", "%", "&", "\\", "\"", "]]>", "<![CDATA[", "&amp;", "[[1]]",
             "{1:MC:", "%-50%", "fraction=\"", "\u{FF}",
-        ].map { Array($0.utf8) }
+        ]
         var outcomes = 0
         var failures = 0
         for round in 0..<2_000 {
-            var bytes = fixtures[round % fixtures.count]
-            for _ in 0...generator.uniform(below: 4) {
-                guard !bytes.isEmpty else { break }
-                let position = generator.uniform(below: bytes.count)
-                switch generator.uniform(below: 6) {
-                case 0: bytes[position] = UInt8(truncatingIfNeeded: generator.next())
-                case 1: bytes.removeSubrange(position..<min(bytes.count, position + 1 + generator.uniform(below: 16)))
-                case 2:
-                    let slice = bytes[position..<min(bytes.count, position + 1 + generator.uniform(below: 32))]
-                    bytes.insert(contentsOf: slice, at: position)
-                case 3: bytes.removeSubrange(position...)
-                default: bytes.insert(contentsOf: tokens[generator.uniform(below: tokens.count)], at: position)
-                }
-            }
+            let bytes = ByteMutations.mutate(fixtures[round % fixtures.count], using: &generator, tokens: tokens)
             do {
                 let questions = try MoodleXMLImporter.questions(in: ImportSource(name: "fuzz.xml", data: Data(bytes)))
                 outcomes += questions.count
