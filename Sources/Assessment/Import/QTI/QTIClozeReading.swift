@@ -89,27 +89,6 @@ extension QTIItemReader {
         response.hasPrefix("RESPONSE_") && response.count > 9 ? String(response.dropFirst(9)) : response
     }
 
-    mutating func plainOptions(_ elements: [MarkupElement], what: String) throws(QTISkip) -> [QTIOption] {
-        var ids = IdentifierMaker()
-        var result: [QTIOption] = []
-        for (index, element) in elements.enumerated() {
-            guard let identifier = names.attribute(element, "identifier"), !identifier.isEmpty else {
-                throw QTISkip(reason: "\(what) at line \(element.line) has no identifier")
-            }
-            guard !result.contains(where: { $0.qti == identifier }) else {
-                throw QTISkip(reason: "\(what) identifier '\(identifier)' (line \(element.line)) is used twice")
-            }
-            var text = plainText(element)
-            if !isOurs { text = text.trimmingCharacters(in: .whitespacesAndNewlines) }
-            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw QTISkip(reason: "\(what) '\(identifier)' at line \(element.line) has no text")
-            }
-            let id = ids.make(from: Self.decoded(identifier), fallback: "option-\(index + 1)")
-            result.append(QTIOption(qti: identifier, id: id, text: text, line: element.line))
-        }
-        return result
-    }
-
     /// The scoring of each gap response in the score form; terms that combine gaps are returned apart.
     private func gapScorings(_ specs: [GapSpec]) throws(QTISkip) -> (
         scorings: [String: GapScoring], combined: [QTITerm]

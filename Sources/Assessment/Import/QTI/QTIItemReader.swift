@@ -724,6 +724,20 @@ struct QTIItemReader {
 
     /// The texts of the choices of an interaction, with their ids.
     mutating func options(_ elements: [MarkupElement], what: String) throws(QTISkip) -> [QTIOption] {
+        try options(elements, what: what) { reader, element in reader.markdown(element.children) }
+    }
+
+    /// The choices of an inline choice or gap match, whose texts are plain (trimmed unless we wrote them).
+    mutating func plainOptions(_ elements: [MarkupElement], what: String) throws(QTISkip) -> [QTIOption] {
+        try options(elements, what: what) { reader, element in
+            let text = reader.plainText(element)
+            return reader.isOurs ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    private mutating func options(
+        _ elements: [MarkupElement], what: String, text readText: (inout Self, MarkupElement) -> String
+    ) throws(QTISkip) -> [QTIOption] {
         var ids = IdentifierMaker()
         var result: [QTIOption] = []
         for (index, element) in elements.enumerated() {
@@ -733,7 +747,7 @@ struct QTIItemReader {
             guard !result.contains(where: { $0.qti == identifier }) else {
                 throw QTISkip(reason: "\(what) identifier '\(identifier)' (line \(element.line)) is used twice")
             }
-            let text = markdown(element.children)
+            let text = readText(&self, element)
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw QTISkip(reason: "\(what) '\(identifier)' at line \(element.line) has no text")
             }
