@@ -2,11 +2,16 @@
 #
 #   make run    installs missing Debian packages, builds `campus` (release) and runs it
 #               (default: a self-test; pass other arguments with ARGS="...")
-#   make test   installs missing Debian packages and pyHanko (libraries and the outside validators)
-#               and runs all tests
+#   make test   installs missing Debian packages and pyHanko (into .build/venv, a virtual environment
+#               this Makefile owns) and runs all tests
+#
+# Works as root or, where sudo is installed, as a user who may use sudo.
 
 APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev libzip-dev libxml2 fonts-dejavu-core \
-                zbar-tools poppler-utils qpdf libnss3-tools
+                zbar-tools poppler-utils qpdf libnss3-tools openssl python3 python3-venv
+# pyHanko judges the PDF signatures in the tests; pinned so that every machine judges alike.
+PYHANKO := pyhanko-cli==0.6.0 pyHanko==0.38.0
+VENV := .build/venv
 ARGS ?= quiz question-banks/datenschutz-dsgvo.yaml --count 10
 
 .PHONY: run test deps test-deps build bench
@@ -17,7 +22,11 @@ deps:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
-	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  sudo=""; \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    command -v sudo >/dev/null 2>&1 || { echo "Missing Debian packages:$$missing; run 'make' as root or install them (sudo is not available)" >&2; exit 1; }; \
+	    sudo=sudo; \
+	  fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
@@ -27,17 +36,16 @@ build: deps
 run: build
 	.build/release/campus $(ARGS)
 
-# pyHanko judges the PDF signatures in the tests (PyPI: pyhanko-cli brings the `pyhanko` command).
+# pyHanko lives in a virtual environment of our own (Debian's Python refuses system-wide pip installs, PEP 668).
 test-deps: deps
-	@command -v pyhanko >/dev/null 2>&1 || { \
-	  echo "Installing pyHanko (pip: pyhanko-cli)"; \
-	  python3 -m pip install --quiet --disable-pip-version-check pyhanko-cli && \
-	  { command -v pyenv >/dev/null 2>&1 && pyenv rehash || true; }; }
-
-PYTHON_SCRIPTS := $(shell python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null)
+	@if ! $(VENV)/bin/pyhanko --version >/dev/null 2>&1; then \
+	  echo "Installing pyHanko into $(VENV) (PyPI: $(PYHANKO))"; \
+	  rm -rf $(VENV) && python3 -m venv $(VENV) && \
+	  $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(PYHANKO); \
+	fi
 
 test: test-deps
-	PATH="$(PYTHON_SCRIPTS):$$PATH" swift test
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" swift test
 
 bench: build
 	.build/release/campus bench score

@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"]),
-        .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment"]),
+        .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

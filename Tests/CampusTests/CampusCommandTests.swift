@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `campus` executable as a user would.
@@ -276,15 +277,12 @@ struct CampusCommandTests {
         let keys = folder.appendingPathComponent("keys").path
         #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
         let p12 = folder.appendingPathComponent("issuer.p12").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "pkcs12", "-export", "-inkey", "\(keys)/issuer.key", "-in", "\(keys)/issuer.pem", "-passout", "pass:geheim",
-            "-certpbe", "AES-256-CBC", "-keypbe", "AES-256-CBC", "-macalg", "sha256", "-out", p12,
-        ]
-        try openssl.run()
-        openssl.waitUntilExit()
-        #expect(openssl.terminationStatus == 0)
+        try ExternalTool.run(
+            "openssl",
+            [
+                "pkcs12", "-export", "-inkey", "\(keys)/issuer.key", "-in", "\(keys)/issuer.pem", "-passout",
+                "pass:geheim", "-certpbe", "AES-256-CBC", "-keypbe", "AES-256-CBC", "-macalg", "sha256", "-out", p12,
+            ])
         let pdf = folder.appendingPathComponent("zertifikat.pdf").path
         let arguments = [
             "issue", "--record", "question-banks/examples/record-qualified.json", "--pkcs12", p12, "--out", pdf,
