@@ -88,7 +88,8 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func unreadable(_ message: String) -> Never {
-        printError("error: \(message)")
+        // The message may quote a trust list certificate's name.
+        printError("error: \(TerminalSafe.text(message))")
         Foundation.exit(2)
     }
 
