@@ -8,25 +8,48 @@ public struct VerificationCheck: Sendable, Equatable, Codable {
     /// Stable check name: `file`, `signature-field`, `byte-range`, `signature`, `trust`, `record`,
     /// `token`, `status`.
     public let name: String
-    /// Whether the check passed.
+    /// Whether the check passed (a check that was not made counts as passed, see ``checked``).
     public let passed: Bool
-    /// What was found, or why it failed.
+    /// Whether the check was made: false for `status` when no status list was given.
+    public let checked: Bool
+    /// What was found, or why it failed; terminal-safe (see ``TerminalSafe``), since it may quote the document.
     public let detail: String
 
-    init(_ name: String, _ passed: Bool, _ detail: String) {
+    init(_ name: String, _ passed: Bool, _ detail: String, checked: Bool = true) {
         self.name = name
         self.passed = passed
-        self.detail = detail
+        self.checked = checked
+        self.detail = TerminalSafe.text(detail)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, passed, checked, detail
+    }
+
+    /// Reads a check; `checked` defaults to true for JSON written before it existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        passed = try container.decode(Bool.self, forKey: .passed)
+        checked = try container.decodeIfPresent(Bool.self, forKey: .checked) ?? true
+        detail = try container.decode(String.self, forKey: .detail)
     }
 }
 
 /// The outcome of verifying a certificate PDF and/or its QR token.
+///
+/// Facts come only from verified sources: ``record`` when the PDF's signature, trust and record checks
+/// passed, ``claims`` when the token's signature verified with a trusted issuer key. What a document
+/// states without that is in ``unverifiedRecord``, and is never a fact.
 public struct CertificateVerdict: Sendable {
     /// Every check made, in order.
     public let checks: [VerificationCheck]
-    /// The certificate record (from the PDF), when it could be read.
+    /// The certificate record (from the PDF), when the signature, trust and record checks passed.
     public let record: CertificateRecord?
-    /// The token's claims, when a token was given and could be read.
+    /// The record the PDF states, when it could be read but not verified (untrusted or broken signature,
+    /// another issuer named); nil when ``record`` is set.
+    public let unverifiedRecord: CertificateRecord?
+    /// The token's claims, when a token was given and its signature verified with a trusted issuer key.
     public let claims: CertificateToken.Claims?
     /// The verified signer (PDF signature or token issuer).
     public let signer: VerifiedSigner?
@@ -37,6 +60,18 @@ public struct CertificateVerdict: Sendable {
     public var isValid: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
     /// The checks that failed.
     public var failures: [VerificationCheck] { checks.filter { !$0.passed } }
+
+    init(
+        checks: [VerificationCheck], record: CertificateRecord? = nil, unverifiedRecord: CertificateRecord? = nil,
+        claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil, status: StatusList.Entry? = nil
+    ) {
+        self.checks = checks
+        self.record = record
+        self.unverifiedRecord = unverifiedRecord
+        self.claims = claims
+        self.signer = signer
+        self.status = status
+    }
 }
 
 /// Verifies certificate PDFs and QR tokens offline against a trust list and, optionally, a status list.
@@ -71,10 +106,12 @@ public final class CertificateVerifier: Sendable {
     public func verify(pdf bytes: [UInt8], token: String? = nil, at time: Date = Date()) -> CertificateVerdict {
         var checks: [VerificationCheck] = []
         func done(
-            record: CertificateRecord? = nil, claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil,
-            status: StatusList.Entry? = nil
+            record: CertificateRecord? = nil, unverifiedRecord: CertificateRecord? = nil,
+            claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil, status: StatusList.Entry? = nil
         ) -> CertificateVerdict {
-            CertificateVerdict(checks: checks, record: record, claims: claims, signer: signer, status: status)
+            CertificateVerdict(
+                checks: checks, record: record, unverifiedRecord: unverifiedRecord, claims: claims, signer: signer,
+                status: status)
         }
 
         let document: SignedDocument
@@ -94,11 +131,15 @@ public final class CertificateVerifier: Sendable {
             return done()
         }
         checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
+        // What the document states when its signature cannot vouch for it: never a fact.
+        func unverified() -> CertificateRecord? {
+            document.embeddedRecord.flatMap { try? CertificateRecord.parse(canonical: $0) }
+        }
         guard Self.acceptedSubFilters.contains(document.subFilter) else {
             checks.append(
                 VerificationCheck("signature-field", false, "the signature type /\(document.subFilter) is not accepted")
             )
-            return done()
+            return done(unverifiedRecord: unverified())
         }
         checks.append(VerificationCheck("signature-field", true, "one signature field, /\(document.subFilter)"))
         checks.append(VerificationCheck("byte-range", true, "the signature covers the whole file except its own value"))
@@ -108,7 +149,7 @@ public final class CertificateVerifier: Sendable {
                 VerificationCheck(
                     "signature", false,
                     "the signature value is not a DER CMS structure followed only by zero padding"))
-            return done()
+            return done(unverifiedRecord: unverified())
         }
         let signer: VerifiedSigner
         switch SignatureVerifier.verifyDetachedCMS(
@@ -128,10 +169,11 @@ public final class CertificateVerifier: Sendable {
                 checks.append(VerificationCheck("signature", true, "the signature matches the document"))
             }
             checks.append(VerificationCheck(name, false, failure.reason))
-            return done()
+            return done(unverifiedRecord: unverified())
         }
 
         var record: CertificateRecord? = nil
+        var recordVerified = false
         if let embedded = document.embeddedRecord {
             do {
                 let parsed = try CertificateRecord.parse(canonical: embedded)
@@ -143,6 +185,7 @@ public final class CertificateVerifier: Sendable {
                         ))
                 } else {
                     checks.append(VerificationCheck("record", true, "the embedded record \(parsed.id) is intact"))
+                    recordVerified = true
                 }
                 record = parsed
             } catch {
@@ -156,34 +199,37 @@ public final class CertificateVerifier: Sendable {
 
         var claims: CertificateToken.Claims? = nil
         if let token {
-            let (tokenCheck, tokenClaims) = checkToken(
+            let (tokenCheck, verifiedClaims) = checkToken(
                 token, signerCertificate: signer.certificateDER, thumbprint: signer.thumbprint, record: record,
                 recordHash: document.embeddedRecord.map { Digest.sha256($0) })
             checks.append(tokenCheck)
-            claims = tokenClaims
+            claims = verifiedClaims
         }
         let status = checkStatus(id: record?.id ?? claims?.id, signer: signer, checks: &checks)
-        return done(record: record, claims: claims, signer: signer, status: status)
+        return done(
+            record: recordVerified ? record : nil, unverifiedRecord: recordVerified ? nil : record, claims: claims,
+            signer: signer, status: status)
     }
 
     /// Verifies a QR token (URL or bare token) on its own: signed by an issuer certificate on the
     /// trust list that chains to a trusted root.
     public func verify(token text: String, at time: Date = Date()) -> CertificateVerdict {
         var checks: [VerificationCheck] = []
-        let (urlID, token) = Self.splitToken(text)
+        let token = Self.splitToken(text).token
         let decoded: (claims: CertificateToken.Claims, signingInput: [UInt8], signature: [UInt8])
         switch CertificateToken.decode(token) {
         case .success(let value): decoded = value
         case .failure(let problem):
             checks.append(VerificationCheck("token", false, Self.describe(problem)))
-            return CertificateVerdict(checks: checks, record: nil, claims: nil, signer: nil, status: nil)
+            return CertificateVerdict(checks: checks)
         }
         guard let thumbprint = Base64URL.decode(decoded.claims.kid), thumbprint.count == 32,
             let certificate = trust.certificate(withThumbprint: thumbprint)
         else {
             checks.append(
                 VerificationCheck("trust", false, "the token is signed by a key that is not on the trust list"))
-            return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
+            // The claims of a token that no trusted key vouches for are no facts: left out.
+            return CertificateVerdict(checks: checks)
         }
         let signer: VerifiedSigner
         switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
@@ -194,17 +240,13 @@ public final class CertificateVerifier: Sendable {
                     "trust", true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
         case .failure(let failure):
             checks.append(VerificationCheck("trust", false, failure.reason))
-            return CertificateVerdict(checks: checks, record: nil, claims: decoded.claims, signer: nil, status: nil)
+            return CertificateVerdict(checks: checks)
         }
         let (tokenCheck, claims) = checkToken(
             text, signerCertificate: certificate, thumbprint: thumbprint, record: nil, recordHash: nil)
         checks.append(tokenCheck)
-        if let urlID, let claims, urlID != claims.id {
-            checks.append(
-                VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"))
-        }
         let status = checkStatus(id: claims?.id, signer: signer, checks: &checks)
-        return CertificateVerdict(checks: checks, record: nil, claims: claims, signer: signer, status: status)
+        return CertificateVerdict(checks: checks, claims: claims, signer: signer, status: status)
     }
 
     // MARK: - Parts
@@ -241,6 +283,8 @@ public final class CertificateVerifier: Sendable {
         }
     }
 
+    /// The token check, and the token's claims when its signature verified with the issuer key (whatever the
+    /// check's outcome); nil when it did not, so that unverified claims never reach a verdict.
     private func checkToken(
         _ text: String, signerCertificate: [UInt8], thumbprint: [UInt8], record: CertificateRecord?,
         recordHash: [UInt8]?
@@ -253,23 +297,7 @@ public final class CertificateVerifier: Sendable {
         switch CertificateToken.verify(token, issuerKey: key) {
         case .success(let verified): claims = verified
         case .failure(let problem):
-            if case .success(let decoded) = CertificateToken.decode(token), let record, decoded.claims.id != record.id {
-                return (
-                    VerificationCheck(
-                        "token", false,
-                        "the QR token belongs to another certificate (\(decoded.claims.id), this document is \(record.id))"
-                    ), decoded.claims
-                )
-            }
-            if case .success(let decoded) = CertificateToken.decode(token),
-                decoded.claims.kid != Base64URL.encode(thumbprint)
-            {
-                return (
-                    VerificationCheck(
-                        "token", false, "the QR token was signed by another issuer key than the document"),
-                    decoded.claims
-                )
-            }
+            // Nothing the token claims is known to be true: the reason quotes none of it.
             return (VerificationCheck("token", false, Self.describe(problem)), nil)
         }
         guard CertificateID.isValid(claims.id), Tier(rawValue: claims.tier) != nil,
@@ -307,7 +335,8 @@ public final class CertificateVerifier: Sendable {
     {
         let issuerThumbprint = signer.thumbprint
         guard let statusText else {
-            checks.append(VerificationCheck("status", true, "not checked: no status list given"))
+            checks.append(
+                VerificationCheck("status", true, "not checked (no status list given)", checked: false))
             return nil
         }
         let list: StatusList
@@ -355,8 +384,6 @@ public final class CertificateVerifier: Sendable {
 extension CertificateVerdict {
     /// A verdict for input refused before any check (too large, say).
     public static func refused(reason: String) -> CertificateVerdict {
-        CertificateVerdict(
-            checks: [VerificationCheck("file", false, "not a readable certificate PDF: \(reason)")], record: nil,
-            claims: nil, signer: nil, status: nil)
+        CertificateVerdict(checks: [VerificationCheck("file", false, "not a readable certificate PDF: \(reason)")])
     }
 }

@@ -88,7 +88,8 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func unreadable(_ message: String) -> Never {
-        printError("error: \(message)")
+        // The message may quote a trust list certificate's name.
+        printError("error: \(TerminalSafe.text(message))")
         Foundation.exit(2)
     }
 
@@ -113,41 +114,73 @@ struct VerifyCommand: ParsableCommand {
             print(try JSONOutput.encode(VerdictOutput(verdict)))
             return
         }
+        for line in Self.humanLines(verdict) { print(line) }
+    }
+
+    /// The human form of a verdict: facts only from verified sources, what a document states without
+    /// proof under its own heading, and every line terminal-safe.
+    static func humanLines(_ verdict: CertificateVerdict) -> [String] {
+        var lines: [String] = []
         if verdict.isValid {
-            print("verdict: valid")
+            lines.append("verdict: valid")
         } else {
-            print("verdict: invalid — \(verdict.failures.first?.detail ?? "no check could be made")")
+            lines.append("verdict: invalid — \(verdict.failures.first?.detail ?? "no check could be made")")
         }
-        let facts = VerdictOutput(verdict)
-        if let certificate = facts.certificate {
-            let born = certificate.birthDate.map { " (born \($0))" } ?? ""
-            print("holder:   \(certificate.holder)\(born)")
-            print(
-                "course:   \(certificate.course) — \(certificate.provider) (\(certificate.start) – \(certificate.end))")
-            print("tier:     \(certificate.tier)")
-            if let score = certificate.score {
-                print("score:    \(score.points) of \(score.max) points (\(score.percent) %)")
-            }
-            if let ects = certificate.ects { print("ECTS:     \(ects)") }
-            print("issued:   \(certificate.issued)")
-            print("issuer:   \(certificate.issuer)")
-            print("id:       \(certificate.id)")
-        } else if let token = facts.token {
-            print("holder:   \(token.name)")
-            print("course:   \(token.course)")
-            print("tier:     \(token.tier)")
-            if let score = token.score { print("score:    \(score)") }
-            if let ects = token.ects { print("ECTS:     \(ects)") }
-            print("issued:   \(token.issued)")
-            if let signer = facts.signer { print("issuer:   \(signer.name)") }
-            print("id:       \(token.id)")
+        if let record = verdict.record {
+            lines += facts(record)
+        } else if let claims = verdict.claims {
+            lines += facts(claims, signer: verdict.signer)
         }
         if !verdict.failures.isEmpty {
-            print("failed checks:")
-            for failure in verdict.failures { print("  - \(failure.name): \(failure.detail)") }
+            lines.append("failed checks:")
+            for failure in verdict.failures { lines.append("  - \(failure.name): \(failure.detail)") }
         }
-        let passed = verdict.checks.filter(\.passed).map(\.name)
-        if !passed.isEmpty { print("passed:   \(passed.joined(separator: ", "))") }
+        if let stated = verdict.unverifiedRecord {
+            lines.append("stated by the document, not verified:")
+            lines += facts(stated).map { "  " + $0 }
+        }
+        let passed = verdict.checks.filter { $0.passed && $0.checked }.map(\.name)
+        if !passed.isEmpty { lines.append("passed:   \(passed.joined(separator: ", "))") }
+        for check in verdict.checks where !check.checked { lines.append("\(check.name): \(check.detail)") }
+        // Holder names, course titles, issuer names and reasons come from documents: escape what a terminal
+        // would act on.
+        return lines.map(TerminalSafe.text)
+    }
+
+    /// The lines stating a certificate record.
+    private static func facts(_ record: CertificateRecord) -> [String] {
+        let certificate = VerdictOutput.Certificate(record)
+        var lines: [String] = []
+        let born = certificate.birthDate.map { " (born \($0))" } ?? ""
+        lines.append("holder:   \(certificate.holder)\(born)")
+        lines.append(
+            "course:   \(certificate.course) — \(certificate.provider) (\(certificate.start) – \(certificate.end))")
+        lines.append("tier:     \(certificate.tier)")
+        if let score = certificate.score {
+            lines.append("score:    \(score.points) of \(score.max) points (\(score.percent) %)")
+        }
+        if let ects = certificate.ects { lines.append("ECTS:     \(ects)") }
+        lines.append("issued:   \(certificate.issued)")
+        lines.append("issuer:   \(certificate.issuer)")
+        lines.append("id:       \(certificate.id)")
+        return lines
+    }
+
+    /// The lines stating a verified token's claims, naming the trust list entry that verified it.
+    private static func facts(_ claims: CertificateToken.Claims, signer: VerifiedSigner?) -> [String] {
+        var lines = ["holder:   \(claims.name)", "course:   \(claims.course)", "tier:     \(claims.tier)"]
+        if let score = claims.score { lines.append("score:    \(score)") }
+        if let ects = claims.ects { lines.append("ECTS:     \(ects)") }
+        lines.append("issued:   \(claims.issued)")
+        if let signer { lines.append("issuer:   \(trustEntry(signer))") }
+        lines.append("id:       \(claims.id)")
+        return lines
+    }
+
+    /// The trust list entry a token was verified with: its name and the SHA-256 thumbprint (hex) of its
+    /// certificate.
+    static func trustEntry(_ signer: VerifiedSigner) -> String {
+        "\(signer.subjectName) (trust list entry SHA-256 \(Digest.hex(signer.thumbprint)))"
     }
 }
 
@@ -163,6 +196,27 @@ struct VerdictOutput: Encodable {
         let score: Score?
         let ects: String?
         let issued, issuer, language: String
+
+        init(_ record: CertificateRecord) {
+            id = record.id
+            holder = record.holder.name
+            birthDate = record.holder.birthDate
+            course = record.course.title
+            provider = record.course.provider
+            start = record.course.start
+            end = record.course.end
+            tier = record.tier.rawValue
+            tierName = record.language == .german ? record.tier.germanName : record.tier.englishName
+            score = record.score.map {
+                Score(
+                    points: $0.points.formatted(places: 4), max: $0.maximum.formatted(places: 4),
+                    percent: $0.percent.formatted(places: 2))
+            }
+            ects = record.course.ects?.formatted(places: 4)
+            issued = record.issued
+            issuer = record.issuer
+            language = record.language.rawValue
+        }
     }
     struct Signer: Encodable {
         let name, root, thumbprint: String
@@ -173,6 +227,7 @@ struct VerdictOutput: Encodable {
     }
     let valid: Bool
     let certificate: Certificate?
+    /// The token's claims, only when its signature verified with a trusted issuer key.
     let token: CertificateToken.Claims?
     let signer: Signer?
     let status: Status?
@@ -181,21 +236,7 @@ struct VerdictOutput: Encodable {
 
     init(_ verdict: CertificateVerdict) {
         valid = verdict.isValid
-        certificate = verdict.record.map { record in
-            Certificate(
-                id: record.id, holder: record.holder.name, birthDate: record.holder.birthDate,
-                course: record.course.title,
-                provider: record.course.provider, start: record.course.start, end: record.course.end,
-                tier: record.tier.rawValue,
-                tierName: record.language == .german ? record.tier.germanName : record.tier.englishName,
-                score: record.score.map {
-                    Certificate.Score(
-                        points: $0.points.formatted(places: 4), max: $0.maximum.formatted(places: 4),
-                        percent: $0.percent.formatted(places: 2))
-                },
-                ects: record.course.ects?.formatted(places: 4), issued: record.issued, issuer: record.issuer,
-                language: record.language.rawValue)
-        }
+        certificate = verdict.record.map(Certificate.init)
         token = verdict.claims
         signer = verdict.signer.map {
             Signer(name: $0.subjectName, root: $0.rootSubjectName, thumbprint: Digest.hex($0.thumbprint))

@@ -103,8 +103,18 @@ public struct CertificateRecord: Sendable, Equatable {
     /// Longest holder name, course title or provider accepted, in characters.
     public static let maximumTextLength = 200
 
-    /// Checks the record; the error names the field and what is wrong.
+    /// Checks the record before it is issued; the error names the field and what is wrong.
+    ///
+    /// Besides control characters, the holder name, course title, provider and issuer may hold no bidi
+    /// controls, line or paragraph separators and zero-width characters (see ``TerminalSafe/Kind``): they
+    /// would make a certificate read differently from what it states.
     public func validate() throws(CertificateError) {
+        try validate(issuing: true)
+    }
+
+    /// Checks the record; with `issuing` false (a record read from a certificate signed earlier), the
+    /// invisible characters that only issuing refuses are let through, since a verifier shows them escaped.
+    func validate(issuing: Bool) throws(CertificateError) {
         func fail(_ field: String, _ message: String) -> CertificateError {
             CertificateError(.record, "\(field): \(message)")
         }
@@ -121,9 +131,15 @@ public struct CertificateRecord: Sendable, Equatable {
             guard value.utf8.count <= Self.maximumTextLength || value.count <= Self.maximumTextLength else {
                 throw fail(field, "is longer than \(Self.maximumTextLength) characters")
             }
-            // Control characters (general category Cc): U+0000–U+001F and U+007F–U+009F.
-            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-                throw fail(field, "contains control characters")
+            // Control characters (general category Cc) always; bidi controls, separators and zero-width
+            // characters when issuing.
+            if let scalar = value.unicodeScalars.first(where: { scalar in
+                guard let kind = TerminalSafe.kind(of: scalar) else { return false }
+                return issuing || kind == .control
+            }) {
+                throw CertificateError(
+                    .record,
+                    "\(field) contains \(TerminalSafe.describe(scalar)), which is not allowed in a certificate")
             }
         }
         for (field, value) in [("course.start", course.start), ("course.end", course.end), ("issued", issued)]

@@ -39,11 +39,13 @@ extension CertificateRecord {
         } catch {
             throw CertificateError(.record, "record is not valid JSON")
         }
-        return try build(file, issuer: issuer)
+        return try build(file, issuer: issuer, issuing: true)
     }
 
-    /// A validated record from the decoded input format.
-    private static func build(_ file: RecordFile, issuer: String) throws(CertificateError) -> CertificateRecord {
+    /// A validated record from the decoded input format; see ``validate(issuing:)`` for `issuing`.
+    private static func build(_ file: RecordFile, issuer: String, issuing: Bool) throws(CertificateError)
+        -> CertificateRecord
+    {
         guard let tier = Tier(rawValue: file.tier) else {
             throw CertificateError(.record, "tier: '\(file.tier)' must be attendance, scored or qualified")
         }
@@ -71,7 +73,7 @@ extension CertificateRecord {
                 ects: try file.course.ects.map { value throws(CertificateError) in try number(value, "course.ects") },
                 start: file.course.start, end: file.course.end),
             tier: tier, score: score, issued: file.issued, language: language, issuer: issuer)
-        try record.validate()
+        try record.validate(issuing: issuing)
         return record
     }
 
@@ -89,7 +91,7 @@ extension CertificateRecord {
         } catch {
             throw CertificateError(.record, "the embedded record is not valid JSON")
         }
-        let record = try build(file.record, issuer: file.issuer)
+        let record = try build(file.record, issuer: file.issuer, issuing: false)
         // Byte-for-byte canonical: this also rules out unknown fields and any other spelling.
         guard record.canonicalJSON == data else {
             throw CertificateError(.record, "the embedded record is not in canonical form")
