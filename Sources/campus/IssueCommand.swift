@@ -300,7 +300,7 @@ struct IssueCommand: ParsableCommand {
         }
         let aside = (FileOutput.parentFolder(of: file) as NSString).appendingPathComponent(
             "\(Self.fileName(learner))-\(owner.id).pdf")
-        let bytes = try FileInput.read(file, limit: Int.max)
+        let bytes = try FileInput.read(file, limit: 200_000_000)
         do {
             try FileOutput.write(Array(bytes), to: aside, replace: false)
         } catch {
