@@ -378,7 +378,9 @@ public final class CertificateVerifier: Sendable {
             return (nil, nil)
         case .badDates:
             checks.append(
-                VerificationCheck("status", false, "the status list's updated and nextUpdate are not valid timestamps"))
+                VerificationCheck(
+                    "status", false,
+                    "the status list's updated and nextUpdate are not timestamps at most 366 days apart"))
             return (nil, nil)
         }
         let asOf = "status as of \(list.updated)"

@@ -139,6 +139,27 @@ struct StatusListFreshnessTests {
         #expect(list.currency(at: at("2028-03-02T00:00:00Z")) == .current)
     }
 
+    @Test("a list whose nextUpdate is more than 366 days after updated, or malformed, is refused")
+    func longWindow() throws {
+        let certificate = try fixture.certificate()
+        let issuer = Base64URL.encode(fixture.identity.keyThumbprint)
+        for (updated, next) in [
+            ("2028-03-01T10:00:00Z", "2099-01-01T00:00:00Z"), ("2028-03-01T10:00:00Z", "2028-03-01T10:00:00Z"),
+            ("2028-03-01", "2028-03-08"),
+        ] {
+            let header = Base64URL.encode(Array(#"{"alg":"ES256","kid":"\#(issuer)"}"#.utf8))
+            let payload = Base64URL.encode(
+                Array(
+                    #"{"entries":[],"issuer":"\#(issuer)","nextUpdate":"\#(next)","updated":"\#(updated)"}"#.utf8))
+            let input = header + "." + payload
+            let signed = input + "." + Base64URL.encode(try fixture.identity.signES256(Array(input.utf8)))
+            let (check, asOf) = try fixture.statusCheck(certificate.pdf, list: signed, time: "2028-03-02T00:00:00Z")
+            #expect(!check.passed, "\(updated) \(next)")
+            #expect(check.detail.contains("not timestamps at most 366 days apart"))
+            #expect(asOf == nil)
+        }
+    }
+
     @Test("a list signed by another issuer on the trust list is named as such, an unknown key otherwise")
     func anotherIssuer() throws {
         let certificate = try fixture.certificate()

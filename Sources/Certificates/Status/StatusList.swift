@@ -84,16 +84,17 @@ public struct StatusList: Sendable, Equatable {
         case outOfDate(since: String)
         /// A list of the old format, without `nextUpdate`.
         case noNextUpdate
-        /// `updated` or `nextUpdate` is not a timestamp, or `nextUpdate` is not after `updated`.
+        /// `updated` or `nextUpdate` is not a timestamp, or `nextUpdate` is not after `updated` or more than
+        /// ``maximumValidDays`` after it.
         case badDates
     }
 
     /// Whether the list is current at `time` (from `updated` inclusive to `nextUpdate` exclusive).
     public func currency(at time: Date) -> Currency {
         guard let nextUpdate else { return .noNextUpdate }
-        guard let from = Timestamp.date(updated), let until = Timestamp.date(nextUpdate), from < until else {
-            return .badDates
-        }
+        guard let from = Timestamp.date(updated), let until = Timestamp.date(nextUpdate), from < until,
+            until.timeIntervalSince(from) <= Double(Self.maximumValidDays) * 86_400
+        else { return .badDates }
         if time < from { return .notYetValid(updated: updated) }
         if time >= until { return .outOfDate(since: nextUpdate) }
         return .current
