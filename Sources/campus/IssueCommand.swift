@@ -263,24 +263,25 @@ struct IssueCommand: ParsableCommand {
                                     + "--reason \"replaced by the higher tier \(tier.rawValue)\"")
                         }
                     }
-                } catch let error as CertificateError {
+                } catch {
+                    // One learner's failure stops nothing else; what was issued so far is still recorded below.
                     failed += 1
-                    printError("\(who): error: \(error.reason)")
-                } catch let error as CLIError {
-                    failed += 1
-                    printError("\(who): error: \(error.description)")
+                    printError("\(who): error: \(error)")
                 }
             }
         }
+        // The registries first: a PDF written is never left unrecorded.
+        try IssuerRegistryFile.write(manifest, to: manifestPath)
+        try recordIssued(newEntries)
         if statusChanged, let statusList, let listPath = self.statusList {
             do {
                 try FileOutput.write(try statusList.signed(by: identity) + "\n", to: listPath, replace: true)
-            } catch let error as CertificateError {
-                throw CLIError("\(listPath): \(error.reason)")
+            } catch {
+                throw CLIError(
+                    "\(listPath): the supersessions could not be saved (\(error)); \(manifestPath) lists them "
+                        + "(status superseded, replacedBy): record each with `campus status supersede`")
             }
         }
-        try IssuerRegistryFile.write(manifest, to: manifestPath)
-        try recordIssued(newEntries)
         let issuedCount = counts.values.reduce(0, +)
         print(
             "issued \(issuedCount) certificate\(issuedCount == 1 ? "" : "s") (qualified \(counts[.qualified, default: 0]), scored "

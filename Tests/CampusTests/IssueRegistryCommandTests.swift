@@ -205,6 +205,25 @@ struct IssueRegistryCommandTests {
     }
 }
 
+extension IssueRegistryCommandTests {
+    @Test("a PDF that issued.json does not list is never overwritten")
+    func unlistedPDF() throws {
+        let setup = try Setup()
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        #expect(try setup.issue().status == 0)
+        let pdf = try setup.pdf("l-0001.pdf")
+        try FileManager.default.removeItem(atPath: "\(setup.out)/issued.json")
+        let again = try setup.issue()
+        #expect(again.status == 1)
+        #expect(
+            again.stderr.contains(
+                "l-0001 Jürgen Weißmüller: error: \(setup.out)/l-0001.pdf: exists and is not listed in issued.json"),
+            "\(again.stderr)")
+        #expect(try setup.pdf("l-0001.pdf") == pdf)
+        #expect(try setup.manifest().isEmpty)
+    }
+}
+
 /// A second output folder with the same keys.
 private struct Setup2 {
     let setup: IssueRegistryCommandTests.Setup
