@@ -88,8 +88,9 @@ struct StatusCommand: ParsableCommand {
             }
             guard known.entry(id: id) != nil else {
                 throw CLIError(
-                    "\(id) was never issued by this issuer (not in \(registryPath)); check the id, or give the "
-                        + "registry of the folder it was issued with (--registry FILE)")
+                    "\(id) was never issued by this issuer (not in \(registryPath)); check the id, or, if it was "
+                        + "issued with another registry (campus issue --registry FILE), give that file with --registry FILE"
+                )
             }
             let (identity, existing) = try listOptions.load(createMissing: true)
             var statusList = existing
