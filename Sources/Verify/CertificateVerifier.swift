@@ -55,6 +55,8 @@ public struct CertificateVerdict: Sendable {
     public let signer: VerifiedSigner?
     /// The status entry of the certificate, if the status list has one.
     public let status: StatusList.Entry?
+    /// When the status list that was checked was signed (its `updated`), if one was checked and current.
+    public internal(set) var statusAsOf: String?
 
     /// Valid when at least one check ran and every check passed.
     public var isValid: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
@@ -63,9 +65,11 @@ public struct CertificateVerdict: Sendable {
 
     init(
         checks: [VerificationCheck], record: CertificateRecord? = nil, unverifiedRecord: CertificateRecord? = nil,
-        claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil, status: StatusList.Entry? = nil
+        claims: CertificateToken.Claims? = nil, signer: VerifiedSigner? = nil, status: StatusList.Entry? = nil,
+        statusAsOf: String? = nil
     ) {
         self.checks = checks
+        self.statusAsOf = statusAsOf
         self.record = record
         self.unverifiedRecord = unverifiedRecord
         self.claims = claims
@@ -205,10 +209,12 @@ public final class CertificateVerifier: Sendable {
             checks.append(tokenCheck)
             claims = verifiedClaims
         }
-        let status = checkStatus(id: record?.id ?? claims?.id, signer: signer, checks: &checks)
-        return done(
+        let (status, asOf) = checkStatus(id: record?.id ?? claims?.id, signer: signer, at: time, checks: &checks)
+        var verdict = done(
             record: recordVerified ? record : nil, unverifiedRecord: recordVerified ? nil : record, claims: claims,
             signer: signer, status: status)
+        verdict.statusAsOf = asOf
+        return verdict
     }
 
     /// Verifies a QR token (URL or bare token) on its own: signed by an issuer certificate on the
@@ -245,8 +251,8 @@ public final class CertificateVerifier: Sendable {
         let (tokenCheck, claims) = checkToken(
             text, signerCertificate: certificate, thumbprint: thumbprint, record: nil, recordHash: nil)
         checks.append(tokenCheck)
-        let status = checkStatus(id: claims?.id, signer: signer, checks: &checks)
-        return CertificateVerdict(checks: checks, claims: claims, signer: signer, status: status)
+        let (status, asOf) = checkStatus(id: claims?.id, signer: signer, at: time, checks: &checks)
+        return CertificateVerdict(checks: checks, claims: claims, signer: signer, status: status, statusAsOf: asOf)
     }
 
     // MARK: - Parts
@@ -330,37 +336,87 @@ public final class CertificateVerifier: Sendable {
         return (VerificationCheck("token", true, "the QR token matches the document"), claims)
     }
 
-    private func checkStatus(id: String?, signer: VerifiedSigner, checks: inout [VerificationCheck]) -> StatusList
-        .Entry?
-    {
+    /// The status check: the list must be signed by the certificate's own issuer key and be current at `time`.
+    /// Returns the certificate's entry and the list's `updated` (when the list was usable).
+    private func checkStatus(
+        id: String?, signer: VerifiedSigner, at time: Date, checks: inout [VerificationCheck]
+    ) -> (StatusList.Entry?, String?) {
         let issuerThumbprint = signer.thumbprint
         guard let statusText else {
             checks.append(
                 VerificationCheck("status", true, "not checked (no status list given)", checked: false))
-            return nil
+            return (nil, nil)
         }
         let list: StatusList
-        // The list must be signed by the same issuer key as the certificate.
+        // The signature is checked with the certificate's issuer or, to name the mix-up, another listed issuer.
         switch StatusList.read(
-            signed: statusText, issuerCertificate: { $0 == issuerThumbprint ? signer.certificateDER : nil })
+            signed: statusText,
+            issuerCertificate: {
+                $0 == issuerThumbprint ? signer.certificateDER : trust.certificate(withThumbprint: $0)
+            })
         {
         case .success(let read): list = read
         case .failure(.badSignature):
             checks.append(
                 VerificationCheck("status", false, "the status list was changed or is not signed by the issuer"))
-            return nil
+            return (nil, nil)
+        case .failure(.unknownIssuer):
+            checks.append(
+                VerificationCheck(
+                    "status", false,
+                    "the status list is signed by an issuer key that is not on the trust list; give this issuer's status list"
+                ))
+            return (nil, nil)
         case .failure(.malformed(let detail)):
             checks.append(VerificationCheck("status", false, "the status list is unusable: \(detail)"))
-            return nil
+            return (nil, nil)
         }
         guard list.issuer == Base64URL.encode(issuerThumbprint) else {
-            checks.append(VerificationCheck("status", false, "the status list belongs to another issuer"))
-            return nil
-        }
-        guard let id, let entry = list.entry(for: id) else {
+            var name = "unnamed"
+            if let thumbprint = Base64URL.decode(list.issuer),
+                let other = trust.certificate(withThumbprint: thumbprint),
+                case .success(let verified) = SignatureVerifier.verifyIssuerCertificate(other, trust: trust, at: time)
+            {
+                name = verified.subjectName
+            }
             checks.append(
-                VerificationCheck("status", true, "not revoked or superseded (status list of \(list.updated))"))
-            return nil
+                VerificationCheck(
+                    "status", false,
+                    "the status list is signed by another issuer on the trust list (\(name)); give this issuer's status list"
+                ))
+            return (nil, nil)
+        }
+        switch list.currency(at: time) {
+        case .current: break
+        case .outOfDate(let since):
+            checks.append(
+                VerificationCheck(
+                    "status", false, "the status list is out of date since \(since); fetch the current one"))
+            return (nil, nil)
+        case .notYetValid(let updated):
+            checks.append(
+                VerificationCheck(
+                    "status", false,
+                    "the status list is dated \(updated), in the future; check the clock or fetch the current list"))
+            return (nil, nil)
+        case .noNextUpdate:
+            checks.append(
+                VerificationCheck(
+                    "status", false,
+                    "the status list has no nextUpdate (old format); the issuer must re-sign it with `campus status refresh`"
+                ))
+            return (nil, nil)
+        case .badDates:
+            checks.append(
+                VerificationCheck(
+                    "status", false,
+                    "the status list's updated and nextUpdate are not timestamps at most 366 days apart"))
+            return (nil, nil)
+        }
+        let asOf = "status as of \(list.updated)"
+        guard let id, let entry = list.entry(for: id) else {
+            checks.append(VerificationCheck("status", true, "not revoked or superseded; \(asOf)"))
+            return (nil, list.updated)
         }
         switch entry.status {
         case .revoked:
@@ -369,7 +425,7 @@ public final class CertificateVerifier: Sendable {
             let by = entry.replacedBy.map { " by \($0)" } ?? ""
             checks.append(VerificationCheck("status", false, "superseded on \(entry.date)\(by): \(entry.reason)"))
         }
-        return entry
+        return (entry, list.updated)
     }
 
     /// The DER CMS at the start of a zero-padded `/Contents` value.

@@ -55,6 +55,18 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "Language of gradebook certificates: de or en.")
     var language = "de"
 
+    @Option(help: "The issuer's registry of issued ids (default: registry.json in the --keys folder).")
+    var registry: String?
+
+    @Option(help: "The issuer's status list (with --gradebook): revoked learners are refused, lower tiers superseded.")
+    var statusList: String?
+
+    @Option(help: "Id of a revoked certificate to issue again (with --gradebook and --reason).")
+    var reissue: String?
+
+    @Option(help: "Why the revoked certificate is issued again (with --reissue).")
+    var reason: String?
+
     func validate() throws {
         switch (record, gradebook) {
         case (_?, nil):
@@ -63,6 +75,9 @@ struct IssueCommand: ParsableCommand {
             guard outDir != nil else { throw ValidationError("--gradebook needs --out-dir DIR.") }
         default:
             throw ValidationError("Give either --record FILE or --gradebook FILE.")
+        }
+        guard (reissue == nil) == (reason == nil), reissue == nil || gradebook != nil else {
+            throw ValidationError("--reissue ID and --reason TEXT go together, with --gradebook.")
         }
         guard CertificateRecord.Language(rawValue: language) != nil else {
             throw ValidationError("--language must be de or en.")
@@ -83,10 +98,15 @@ struct IssueCommand: ParsableCommand {
             }
             let certificate = try issuer.issue(parsed)
             try write(certificate.pdf, to: out)
+            try recordIssued([
+                .init(
+                    learner: "", name: parsed.holder.name, id: parsed.id, tier: parsed.tier, file: out,
+                    issued: parsed.issued)
+            ])
             print("\(parsed.id) \(parsed.tier.rawValue) → \(out)")
             print("verify: \(certificate.verificationURL)")
         } else if let gradebook, let outDir {
-            try issueGradebook(gradebook, into: outDir, issuer: issuer)
+            try issueGradebook(gradebook, into: outDir, issuer: issuer, identity: identity)
         }
     }
 
@@ -100,7 +120,26 @@ struct IssueCommand: ParsableCommand {
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }
 
-    private func issueGradebook(_ path: String, into folder: String, issuer: CertificateIssuer) throws {
+    /// The issuer's registry file: --registry, else registry.json in the --keys folder, else none.
+    private var registryPath: String? {
+        registry ?? keys.map { ($0 as NSString).appendingPathComponent("registry.json") }
+    }
+
+    /// Adds `entries` to the issuer's registry, when there is one.
+    private func recordIssued(_ entries: [CertificateRegistry.Entry]) throws {
+        guard let registryPath, !entries.isEmpty else { return }
+        var known = try IssuerRegistryFile.read(registryPath) ?? CertificateRegistry()
+        for entry in entries { known.record(entry) }
+        try IssuerRegistryFile.write(known, to: registryPath)
+    }
+
+    /// Issues a gradebook into `folder`, with `folder/issued.json` as the registry of what was issued there.
+    ///
+    /// Per learner, ``IssueDecision`` decides. A new certificate is written to `<learner>.pdf`; a PDF already
+    /// there (a certificate being superseded or reissued) is first kept as `<learner>-<its id>.pdf`.
+    private func issueGradebook(
+        _ path: String, into folder: String, issuer: CertificateIssuer, identity: SigningIdentity
+    ) throws {
         let data = try FileInput.read(path, limit: Gradebook.maximumSize)
         let book: Gradebook
         do {
@@ -108,15 +147,35 @@ struct IssueCommand: ParsableCommand {
         } catch {
             throw CLIError("\(path): \(error.reason)")
         }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            try FileOutput.prepareFolder(folder)
+        } catch {
+            throw CLIError(error.description)
+        }
+        let manifestPath = (folder as NSString).appendingPathComponent("issued.json")
+        var manifest = try IssuerRegistryFile.read(manifestPath) ?? CertificateRegistry()
+        // Revocations are read from, and supersessions written to, the issuer's own list.
+        var statusList: StatusList? = nil
+        if let listPath = self.statusList, FileOutput.existing(listPath) != .nothing {
+            statusList = try StatusListFile.read(listPath, identity: identity)
+        } else if self.statusList != nil {
+            statusList = StatusList(issuerThumbprint: identity.keyThumbprint)
+        }
+        if let reissue, manifest.entry(id: reissue) == nil {
+            throw CLIError("--reissue \(reissue): no such certificate in \(manifestPath)")
+        }
         let language = CertificateRecord.Language(rawValue: language) ?? .german
         let issueDate = issued ?? Self.today()
         let rules = book.course.rules
-        var manifest: [IssuedEntry] = []
+        var newEntries: [CertificateRegistry.Entry] = []
         var counts: [Tier: Int] = [:]
         var withoutTier = 0
         var awaitingGrading = 0
         var failed = 0
+        var kept = 0
+        var superseded = 0
+        var refused = 0
+        var statusChanged = false
         let total = book.entries.count
         for (index, entry) in book.entries.enumerated() {
             let progress = "[\(index + 1)/\(total)]"
@@ -126,19 +185,34 @@ struct IssueCommand: ParsableCommand {
                 printError("\(progress) \(label): error: \(problem)")
             case .learner(let learner, let birthDate):
                 let result = rules.grade(learner)
+                let who = "\(progress) \(learner.id) \(learner.name)"
                 guard result.isFinal else {
                     awaitingGrading += 1
                     printError(
-                        "\(progress) \(learner.id) \(learner.name): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))"
-                    )
+                        "\(who): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))")
                     continue
                 }
                 guard let tier = result.highest else {
                     withoutTier += 1
+                    printError("\(who): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
+                    continue
+                }
+                let decision = IssueDecision.decide(
+                    held: manifest.entries(learner: learner.id, course: book.course.id),
+                    status: { statusList?.entry(for: $0) }, earned: tier, reissue: reissue)
+                switch decision {
+                case .keep(let held):
+                    kept += 1
+                    printError("\(who): kept \(held.tier.rawValue) \(held.id)\(held.file.map { " (\($0))" } ?? "")")
+                    continue
+                case .refuseRevoked(let held):
+                    refused += 1
+                    let why = statusList?.entry(for: held.id).map { ": \($0.reason)" } ?? ""
                     printError(
-                        "\(progress) \(learner.id) \(learner.name): no tier (\(result.reasonsNotNext.joined(separator: "; ")))"
+                        "\(who): refused, \(held.id) was revoked\(why); to issue again give --reissue \(held.id) --reason TEXT"
                     )
                     continue
+                case .issue, .upgrade, .reissue: break
                 }
                 let record = CertificateRecord(
                     id: CertificateID.random(), holder: .init(name: learner.name, birthDate: birthDate),
@@ -151,31 +225,91 @@ struct IssueCommand: ParsableCommand {
                 do {
                     let certificate = try issuer.issue(record)
                     let file = (folder as NSString).appendingPathComponent("\(Self.fileName(learner.id)).pdf")
-                    try write(certificate.pdf, to: file)
+                    try keepAside(file, learner: learner.id, manifest: &manifest)
+                    do {
+                        try FileOutput.write(certificate.pdf, to: file, replace: true)
+                    } catch {
+                        throw CLIError(error.description)
+                    }
                     counts[tier, default: 0] += 1
-                    manifest.append(
-                        IssuedEntry(
-                            learner: learner.id, name: learner.name, id: record.id, tier: tier.rawValue, file: file))
-                    printError("\(progress) \(learner.id) \(learner.name): \(tier.rawValue) \(record.id) → \(file)")
-                } catch let error as CertificateError {
+                    var issuedEntry = CertificateRegistry.Entry(
+                        learner: learner.id, name: learner.name, id: record.id, tier: tier, file: file,
+                        course: book.course.id, issued: issueDate)
+                    if case .reissue(let old) = decision {
+                        issuedEntry.reissueOf = old.id
+                        issuedEntry.reason = reason
+                        if let index = manifest.entries.firstIndex(where: { $0.id == old.id }) {
+                            manifest.entries[index].status = .revoked
+                        }
+                    }
+                    manifest.record(issuedEntry)
+                    newEntries.append(issuedEntry)
+                    printError("\(who): \(tier.rawValue) \(record.id) → \(file)")
+                    if case .upgrade(let old) = decision {
+                        if var list = statusList {
+                            try list.record(
+                                .init(
+                                    id: old.id, status: .superseded, date: issueDate,
+                                    reason: "replaced by the higher tier \(tier.rawValue)", replacedBy: record.id))
+                            statusList = list
+                            statusChanged = true
+                            superseded += 1
+                            manifest.markSuperseded(old.id, by: record.id)
+                            printError("\(who): \(old.id) (\(old.tier.rawValue)) superseded by \(record.id)")
+                        } else {
+                            printError(
+                                "\(who): \(old.id) (\(old.tier.rawValue)) must be superseded; run: campus status supersede "
+                                    + "--keys \(keys ?? "DIR") --list FILE --id \(old.id) --by \(record.id) "
+                                    + "--reason \"replaced by the higher tier \(tier.rawValue)\"")
+                        }
+                    }
+                } catch {
+                    // One learner's failure stops nothing else; what was issued so far is still recorded below.
                     failed += 1
-                    printError("\(progress) \(learner.id) \(learner.name): error: \(error.reason)")
+                    printError("\(who): error: \(error)")
                 }
             }
         }
-        let manifestPath = (folder as NSString).appendingPathComponent("issued.json")
-        try write(Array(try JSONOutput.encode(manifest).utf8), to: manifestPath)
+        // The registries first: a PDF written is never left unrecorded.
+        try IssuerRegistryFile.write(manifest, to: manifestPath)
+        try recordIssued(newEntries)
+        if statusChanged, let statusList, let listPath = self.statusList {
+            do {
+                try FileOutput.write(try statusList.signed(by: identity) + "\n", to: listPath, replace: true)
+            } catch {
+                throw CLIError(
+                    "\(listPath): the supersessions could not be saved (\(error)); \(manifestPath) lists them "
+                        + "(status superseded, replacedBy): record each with `campus status supersede`")
+            }
+        }
         let issuedCount = counts.values.reduce(0, +)
         print(
             "issued \(issuedCount) certificate\(issuedCount == 1 ? "" : "s") (qualified \(counts[.qualified, default: 0]), scored "
                 + "\(counts[.scored, default: 0]), attendance \(counts[.attendance, default: 0])), no tier \(withoutTier), "
                 + (awaitingGrading > 0 ? "awaiting grading \(awaitingGrading), " : "")
-                + "failed \(failed); list: \(manifestPath)")
+                + "failed \(failed), kept \(kept), superseded \(superseded), refused (revoked) \(refused); "
+                + "list: \(manifestPath)")
         if failed > 0 { throw ExitCode(1) }
     }
 
-    struct IssuedEntry: Encodable {
-        let learner, name, id, tier, file: String
+    /// Moves a PDF already at `file` to `<learner>-<id>.pdf`, named by the registry entry that wrote it.
+    /// A PDF at `file` that the registry does not know is never replaced: that is an error.
+    private func keepAside(_ file: String, learner: String, manifest: inout CertificateRegistry) throws {
+        guard FileOutput.existing(file) != .nothing else { return }
+        guard let owner = manifest.entries.last(where: { $0.file == file }) else {
+            throw CLIError("\(file): exists and is not listed in issued.json; move it away first")
+        }
+        let aside = (FileOutput.parentFolder(of: file) as NSString).appendingPathComponent(
+            "\(Self.fileName(learner))-\(owner.id).pdf")
+        let bytes = try FileInput.read(file, limit: 200_000_000)
+        do {
+            try FileOutput.write(Array(bytes), to: aside, replace: false)
+        } catch {
+            throw CLIError(error.description)
+        }
+        if let index = manifest.entries.firstIndex(where: { $0.id == owner.id }) {
+            manifest.entries[index].file = aside
+        }
     }
 
     static func today() -> String {

@@ -142,6 +142,7 @@ struct VerifyCommand: ParsableCommand {
         let passed = verdict.checks.filter { $0.passed && $0.checked }.map(\.name)
         if !passed.isEmpty { lines.append("passed:   \(passed.joined(separator: ", "))") }
         for check in verdict.checks where !check.checked { lines.append("\(check.name): \(check.detail)") }
+        if let asOf = verdict.statusAsOf { lines.append("status as of \(asOf)") }
         // Holder names, course titles, issuer names and reasons come from documents: escape what a terminal
         // would act on.
         return lines.map(TerminalSafe.text)
@@ -231,6 +232,8 @@ struct VerdictOutput: Encodable {
     let token: CertificateToken.Claims?
     let signer: Signer?
     let status: Status?
+    /// When the status list that was checked was signed; absent when no current list was checked.
+    let statusAsOf: String?
     let checks: [VerificationCheck]
     let reasons: [String]
 
@@ -244,6 +247,7 @@ struct VerdictOutput: Encodable {
         status = verdict.status.map {
             Status(status: $0.status.rawValue, date: $0.date, reason: $0.reason, replacedBy: $0.replacedBy)
         }
+        statusAsOf = verdict.statusAsOf
         checks = verdict.checks
         reasons = verdict.failures.map(\.detail)
     }

@@ -4,8 +4,11 @@ import Foundation
 ///
 /// On disk it is a JWS in compact serialization (ES256, header `{"alg":"ES256","kid":"<thumbprint>"}`)
 /// whose payload is canonical JSON:
-/// `{"entries":[{"date":"2026-12-01","id":"KC-…","reason":"…","replacedBy":"KC-…"?,"status":"revoked|superseded"}],"issuer":"<thumbprint>","updated":"2026-12-01T10:00:00Z"}`,
+/// `{"entries":[{"date":"2026-12-01","id":"KC-…","reason":"…","replacedBy":"KC-…"?,"status":"revoked|superseded"}],"issuer":"<thumbprint>","nextUpdate":"2026-12-08T10:00:00Z","updated":"2026-12-01T10:00:00Z"}`,
 /// the thumbprint being the base64url SHA-256 of the issuer certificate's DER.
+///
+/// Like a CRL, a list is current from `updated` (inclusive) until `nextUpdate` (exclusive), both whole
+/// seconds in ISO 8601 UTC; after that the issuer re-signs it (`campus status refresh`). See ``currency(at:)``.
 public struct StatusList: Sendable, Equatable {
     /// What happened to a certificate.
     public enum Status: String, Sendable, Codable {
@@ -40,16 +43,61 @@ public struct StatusList: Sendable, Equatable {
 
     /// Base64url SHA-256 thumbprint of the issuer certificate that signs the list.
     public var issuer: String
-    /// When the list was last changed (ISO 8601, UTC).
+    /// When the list was last signed (ISO 8601 UTC with seconds, `2026-12-01T10:00:00Z`).
     public var updated: String
+    /// When the list stops being current (same format); `nil` in lists of the old format.
+    public var nextUpdate: String?
     /// Entries, one per certificate id.
     public var entries: [Entry]
 
-    /// An empty list for the issuer with `thumbprint`.
-    public init(issuerThumbprint thumbprint: [UInt8], updated: Date = Date()) {
+    /// Default time a list stays current: 7 days.
+    public static let defaultValidDays = 7
+    /// Longest time a list may stay current, in days.
+    public static let maximumValidDays = 366
+
+    /// An empty list for the issuer with `thumbprint`, current for `validDays` days from `updated`.
+    public init(issuerThumbprint thumbprint: [UInt8], updated: Date = Date(), validDays: Int = defaultValidDays) {
         issuer = Base64URL.encode(thumbprint)
-        self.updated = updated.formatted(.iso8601)
+        self.updated = Timestamp.text(updated)
         entries = []
+        nextUpdate = Timestamp.text(updated.addingTimeInterval(Double(Self.clampedDays(validDays)) * 86_400))
+    }
+
+    /// Sets `updated` to `date` and `nextUpdate` to `validDays` days later (1 to 366), leaving the entries as they are.
+    public mutating func refresh(at date: Date = Date(), validDays: Int = defaultValidDays) throws(CertificateError) {
+        guard (1...Self.maximumValidDays).contains(validDays) else {
+            throw CertificateError(.record, "the validity must be 1 to \(Self.maximumValidDays) days, not \(validDays)")
+        }
+        updated = Timestamp.text(date)
+        nextUpdate = Timestamp.text(date.addingTimeInterval(Double(validDays) * 86_400))
+    }
+
+    private static func clampedDays(_ days: Int) -> Int { min(max(days, 1), maximumValidDays) }
+
+    /// Whether a list may be relied on at a given time.
+    public enum Currency: Sendable, Equatable {
+        /// `updated <= time < nextUpdate`.
+        case current
+        /// `updated` lies after the time: the list is dated in the future.
+        case notYetValid(updated: String)
+        /// `nextUpdate <= time`: the list is out of date since `nextUpdate`.
+        case outOfDate(since: String)
+        /// A list of the old format, without `nextUpdate`.
+        case noNextUpdate
+        /// `updated` or `nextUpdate` is not a timestamp, or `nextUpdate` is not after `updated` or more than
+        /// ``maximumValidDays`` after it.
+        case badDates
+    }
+
+    /// Whether the list is current at `time` (from `updated` inclusive to `nextUpdate` exclusive).
+    public func currency(at time: Date) -> Currency {
+        guard let nextUpdate else { return .noNextUpdate }
+        guard let from = Timestamp.date(updated), let until = Timestamp.date(nextUpdate), from < until,
+            until.timeIntervalSince(from) <= Double(Self.maximumValidDays) * 86_400
+        else { return .badDates }
+        if time < from { return .notYetValid(updated: updated) }
+        if time >= until { return .outOfDate(since: nextUpdate) }
+        return .current
     }
 
     /// The entry for `id`, if any.
@@ -57,8 +105,10 @@ public struct StatusList: Sendable, Equatable {
         entries.first { $0.id == id }
     }
 
-    /// Adds or replaces the entry for `entry.id`.
-    public mutating func record(_ entry: Entry, at date: Date = Date()) throws(CertificateError) {
+    /// Adds or replaces the entry for `entry.id` and refreshes the dates (`validDays` days from `date`).
+    public mutating func record(_ entry: Entry, at date: Date = Date(), validDays: Int = defaultValidDays)
+        throws(CertificateError)
+    {
         guard CertificateID.isValid(entry.id) else {
             throw CertificateError(.record, "'\(entry.id)' is not a certificate id")
         }
@@ -71,10 +121,14 @@ public struct StatusList: Sendable, Equatable {
         if let replacement = entry.replacedBy, !CertificateID.isValid(replacement) {
             throw CertificateError(.record, "'\(replacement)' is not a certificate id")
         }
+        if entry.replacedBy == entry.id {
+            throw CertificateError(
+                .record, "\(entry.id) cannot be superseded by itself; give the id of the new certificate")
+        }
+        try refresh(at: date, validDays: validDays)
         entries.removeAll { $0.id == entry.id }
         entries.append(entry)
         entries.sort { $0.id < $1.id }
-        updated = date.formatted(.iso8601)
     }
 
     var canonicalJSON: [UInt8] {
@@ -86,14 +140,19 @@ public struct StatusList: Sendable, Equatable {
             if let replacement = entry.replacedBy { members.append(("replacedBy", .string(replacement))) }
             return .object(members)
         }
-        return CanonicalJSON.encode(
-            .object([("issuer", .string(issuer)), ("updated", .string(updated)), ("entries", .array(list))]))
+        var members: [(String, CanonicalJSON.Value)] = [("issuer", .string(issuer)), ("updated", .string(updated))]
+        if let nextUpdate { members.append(("nextUpdate", .string(nextUpdate))) }
+        members.append(("entries", .array(list)))
+        return CanonicalJSON.encode(.object(members))
     }
 
     /// The signed list as stored and published.
     public func signed(by identity: SigningIdentity) throws(CertificateError) -> String {
         guard Base64URL.encode(identity.keyThumbprint) == issuer else {
             throw CertificateError(.keys, "the status list belongs to another issuer key")
+        }
+        guard nextUpdate != nil else {
+            throw CertificateError(.record, "the status list has no nextUpdate; refresh it before signing")
         }
         let header = Base64URL.encode(Array(#"{"alg":"ES256","kid":"\#(issuer)"}"#.utf8))
         let input = header + "." + Base64URL.encode(canonicalJSON)
@@ -109,6 +168,8 @@ public struct StatusList: Sendable, Equatable {
         case malformed(String)
         /// The signature does not verify with the certificate named by its key id.
         case badSignature
+        /// The list names an issuer key (base64url thumbprint) that `issuerCertificate` does not know.
+        case unknownIssuer(String)
     }
 
     /// Reads a signed list, verifying it with `issuerCertificate(thumbprint)` (DER), which returns
@@ -124,23 +185,40 @@ public struct StatusList: Sendable, Equatable {
         else { return .failure(.malformed("the status list is not a signed JWS list")) }
         guard let thumbprint = Base64URL.decode(list.issuer), thumbprint.count == 32,
             let certificate = issuerCertificate(thumbprint)
-        else { return .failure(.malformed("the status list is signed by an issuer key that is not on the trust list")) }
+        else { return .failure(.unknownIssuer(list.issuer)) }
         guard signature.count == 64,
             SignatureCheck.verifyES256(
                 signature: signature, message: Array("\(parts[0]).\(parts[1])".utf8), certificateDER: certificate)
         else { return .failure(.badSignature) }
-        return .success(StatusList(issuer: list.issuer, updated: list.updated, entries: list.entries))
+        return .success(
+            StatusList(issuer: list.issuer, updated: list.updated, nextUpdate: list.nextUpdate, entries: list.entries))
     }
 
-    private init(issuer: String, updated: String, entries: [Entry]) {
+    private init(issuer: String, updated: String, nextUpdate: String?, entries: [Entry]) {
         self.issuer = issuer
         self.updated = updated
+        self.nextUpdate = nextUpdate
         self.entries = entries
     }
 
     private struct StatusFile: Decodable {
         let issuer: String
         let updated: String
+        let nextUpdate: String?
         let entries: [Entry]
+    }
+}
+
+/// Whole-second ISO 8601 UTC timestamps, `2026-12-01T10:00:00Z`.
+public enum Timestamp {
+    /// `date` as `YYYY-MM-DDTHH:MM:SSZ` (fractions of a second dropped).
+    public static func text(_ date: Date) -> String {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)).formatted(.iso8601)
+    }
+
+    /// The date of a `YYYY-MM-DDTHH:MM:SSZ` text, or `nil` for anything else.
+    public static func date(_ text: String) -> Date? {
+        guard text.utf8.count == 20, text.hasSuffix("Z") else { return nil }
+        return try? Date(text, strategy: .iso8601)
     }
 }
