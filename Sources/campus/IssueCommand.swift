@@ -43,17 +43,31 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "Output PDF (with --record).")
     var out: String?
 
-    @Option(help: "Output folder (with --gradebook).")
+    @Option(help: "Output folder (with --gradebook; created when missing).")
     var outDir: String?
 
-    @Option(help: "Base of the verification URL in the QR code.")
-    var base = CertificateIssuer.defaultVerificationBase
+    @Flag(help: "Replace existing output files (a folder is never replaced).")
+    var force = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Base of the verification URL in the QR code, e.g. https://campus.example.de.",
+            discussion: "Default: $CAMPUS_BASE_URL, else the base saved by `campus keys init --base` in --keys DIR."))
+    var base: String?
+
+    @Flag(help: "Allow an http:// verification base (test setups only).")
+    var allowInsecureBase = false
 
     @Option(help: "Issue date for gradebook certificates, YYYY-MM-DD (default: today).")
     var issued: String?
 
     @Option(help: "Language of gradebook certificates: de or en.")
     var language = "de"
+
+    /// Name of the file in a keys folder that holds the verification base (`campus keys init --base`).
+    static let baseFileName = "base-url"
+    /// Environment variable with the verification base.
+    static let baseVariable = "CAMPUS_BASE_URL"
 
     func validate() throws {
         switch (record, gradebook) {
@@ -67,22 +81,48 @@ struct IssueCommand: ParsableCommand {
         guard CertificateRecord.Language(rawValue: language) != nil else {
             throw ValidationError("--language must be de or en.")
         }
+        if let issued {
+            guard CalendarDate.isValid(issued) else { throw ValidationError("--issued must be a date YYYY-MM-DD.") }
+            do {
+                try Self.refuseFuture(issued, what: "--issued")
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
     }
 
     func run() throws {
+        // Everything the user can get wrong about the output is checked before keys are loaded.
+        let verificationBase = try resolvedBase()
+        if let out {
+            try FileOutput.checkWritable(out, replace: force)
+        }
+        if let outDir, case let existing = FileOutput.existing(outDir), existing != .nothing,
+            existing != .folder, existing != .link(toFolder: true)
+        {
+            throw CLIError("\(outDir): is a file, not a folder; give --out-dir a folder (it is created when missing)")
+        }
+        if let gradebook {
+            _ = try JSONInput.read(gradebook, limit: Gradebook.maximumSize)
+        }
         let identity = try KeyFiles.identity(
             keys: keys, key: key, chain: chain, pkcs12: pkcs12, passphraseVariable: passphraseEnv)
-        let issuer = try CertificateIssuer(identity: identity, verificationBase: base)
+        let issuer = try CertificateIssuer(identity: identity, verificationBase: verificationBase)
         if let record, let out {
-            let data = try FileInput.read(record, limit: CertificateRecord.maximumJSONSize)
+            let data = try JSONInput.read(record, limit: CertificateRecord.maximumJSONSize)
             let parsed: CertificateRecord
             do {
                 parsed = try CertificateRecord.parse(json: Array(data), issuer: issuer.issuerName)
             } catch {
-                throw CLIError("\(record): \(error.reason)")
+                throw JSONInput.failure(record, error.reason)
+            }
+            do {
+                try Self.refuseFuture(parsed.issued, what: "issued")
+            } catch {
+                throw JSONInput.failure(record, error.message)
             }
             let certificate = try issuer.issue(parsed)
-            try write(certificate.pdf, to: out)
+            try FileOutput.write(certificate.pdf, to: out, replace: force)
             print("\(parsed.id) \(parsed.tier.rawValue) → \(out)")
             print("verify: \(certificate.verificationURL)")
         } else if let gradebook, let outDir {
@@ -90,14 +130,48 @@ struct IssueCommand: ParsableCommand {
         }
     }
 
-    private func write(_ bytes: [UInt8], to path: String) throws {
-        // Write to a temporary file first, so a failure never leaves half a PDF behind.
-        let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw CLIError("\(path): cannot be written")
+    /// The verification base from --base, $CAMPUS_BASE_URL or the keys folder, checked.
+    private func resolvedBase() throws -> String {
+        var chosen: (value: String, source: String)?
+        if let base {
+            chosen = (base, "--base")
+        } else if let value = ProcessInfo.processInfo.environment[Self.baseVariable], !value.isEmpty {
+            chosen = (value, Self.baseVariable)
+        } else if let keys {
+            let file = (keys as NSString).appendingPathComponent(Self.baseFileName)
+            if FileOutput.existing(file) != .nothing {
+                let data = try FileInput.read(file, limit: 4096)
+                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                chosen = (text, file)
+            }
         }
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        guard let chosen else {
+            throw CLIError(
+                "no verification base: give --base https://…, set \(Self.baseVariable), or save one with "
+                    + "`campus keys init --dir DIR --base https://…` and issue with --keys DIR")
+        }
+        do {
+            return try CertificateIssuer.checkedBase(chosen.value, allowInsecure: allowInsecureBase)
+        } catch {
+            throw CLIError("\(chosen.source): \(error.reason)")
+        }
+    }
+
+    /// A date after today (in the time zone furthest ahead, so no one's today is refused).
+    struct FutureDate: Error {
+        let message: String
+    }
+
+    static func refuseFuture(_ date: String, what: String, now: Date = Date()) throws(FutureDate) {
+        let zone = TimeZone(secondsFromGMT: 14 * 3600) ?? TimeZone(identifier: "UTC") ?? .current
+        let day = Calendar(identifier: .gregorian).dateComponents(in: zone, from: now)
+        let latest = String(format: "%04d-%02d-%02d", day.year ?? 1970, day.month ?? 1, day.day ?? 1)
+        if date > latest {
+            throw FutureDate(
+                message:
+                    "\(what) \(date) lies in the future (today is \(latest) at the latest); a certificate is dated the day it is issued"
+            )
+        }
     }
 
     private func issueGradebook(_ path: String, into folder: String, issuer: CertificateIssuer) throws {
@@ -108,7 +182,7 @@ struct IssueCommand: ParsableCommand {
         } catch {
             throw CLIError("\(path): \(error.reason)")
         }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileOutput.prepareFolder(folder)
         let language = CertificateRecord.Language(rawValue: language) ?? .german
         let issueDate = issued ?? Self.today()
         let rules = book.course.rules
@@ -151,7 +225,7 @@ struct IssueCommand: ParsableCommand {
                 do {
                     let certificate = try issuer.issue(record)
                     let file = (folder as NSString).appendingPathComponent("\(Self.fileName(learner.id)).pdf")
-                    try write(certificate.pdf, to: file)
+                    try FileOutput.write(certificate.pdf, to: file, replace: force)
                     counts[tier, default: 0] += 1
                     manifest.append(
                         IssuedEntry(
@@ -164,7 +238,7 @@ struct IssueCommand: ParsableCommand {
             }
         }
         let manifestPath = (folder as NSString).appendingPathComponent("issued.json")
-        try write(Array(try JSONOutput.encode(manifest).utf8), to: manifestPath)
+        try FileOutput.write(try JSONOutput.encode(manifest), to: manifestPath, replace: force)
         let issuedCount = counts.values.reduce(0, +)
         print(
             "issued \(issuedCount) certificate\(issuedCount == 1 ? "" : "s") (qualified \(counts[.qualified, default: 0]), scored "
