@@ -176,7 +176,7 @@ extension BankCommand {
             do {
                 data = try QTIExporter.package(parsed, version: format)
             } catch {
-                throw CLIError("the package could not be written: \(error)")
+                throw CLIError("the package could not be written: \(FileOutput.reason(of: error))")
             }
             try FileOutput.write([UInt8](data), to: out, replace: force)
             print("exported \(parsed.items.count) items of bank '\(parsed.id)' as \(format.rawValue) to \(out)")
