@@ -11,6 +11,12 @@ struct IssueCommand: ParsableCommand {
             One record:      campus issue --record RECORD.json --keys DIR --out FILE.pdf
             A gradebook:     campus issue --gradebook GRADEBOOK.json --keys DIR --out-dir DIR
 
+            The verification base (the address in the QR code) has no default: give --base, set \
+            CAMPUS_BASE_URL, or save it with `campus keys init --dir DIR --base URL` and issue with --keys DIR. \
+            It must be https:// (http:// only with --allow-insecure-base, for test setups).
+            Existing files are replaced only with --force; a folder is never replaced. Every file is written \
+            to a temporary file in its folder and renamed into place, so a failure leaves no half-written file.
+
             With a gradebook, every learner who earned a tier gets DIR/<learner id>.pdf at the highest tier \
             earned, and DIR/issued.json lists what was issued. Learners without a tier are listed, not \
             failed; a bad learner entry is reported and stops nothing else (exit status 1 at the end).

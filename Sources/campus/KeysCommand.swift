@@ -16,8 +16,10 @@ struct KeysCommand: ParsableCommand {
             discussion: """
                 Writes DIR/root.pem (the root certificate verifiers trust), DIR/issuer.pem (issuer \
                 certificate followed by the root) and DIR/issuer.key (the issuer's private key, mode 0600). \
-                The key is never printed. For production, use a key and chain from your PKI with \
-                `campus issue --key FILE --chain FILE` or `--pkcs12 FILE`.
+                With --base URL, DIR/base-url holds the verification base that `campus issue --keys DIR` \
+                uses when neither --base nor CAMPUS_BASE_URL is given. Existing files are replaced only with \
+                --force, and only after all of them were checked. The key is never printed. For production, \
+                use a key and chain from your PKI with `campus issue --key FILE --chain FILE` or `--pkcs12 FILE`.
                 """
         )
 
