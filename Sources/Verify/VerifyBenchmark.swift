@@ -19,7 +19,8 @@ public struct VerifyBenchmark: Sendable {
                 ects: Rational(5), start: "2026-09-01", end: "2026-11-30"),
             tier: .qualified, score: .init(points: Rational(117, 2), maximum: Rational(74)), issued: "2026-12-04",
             issuer: "")
-        let certificate = try CertificateIssuer(identity: identity).issue(record)
+        let certificate = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
+            .issue(record)
         pdf = certificate.pdf
         token = certificate.verificationURL
         verifier = CertificateVerifier(trust: try TrustList(pem: Array(pki.rootPEM.utf8)))

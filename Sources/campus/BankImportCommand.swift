@@ -74,9 +74,7 @@ extension BankCommand {
         var force = false
 
         func run() throws {
-            if !force && FileManager.default.fileExists(atPath: out) {
-                throw CLIError("\(out): exists already; choose another --out or give --force")
-            }
+            try FileOutput.checkWritable(out, replace: force)
             if let id, id.isEmpty || IdentifierMaker.sanitized(id) != id {
                 throw CLIError("--id '\(id)' must be 1 to 64 letters, digits, '-', '_' or '.'")
             }
@@ -138,7 +136,7 @@ extension BankCommand {
             } catch {
                 throw CLIError("the bank could not be written: \(error.reason)")
             }
-            try writeAtomically(Data(yaml.utf8), to: out)
+            try FileOutput.write(yaml, to: out, replace: force)
             printError(
                 "wrote \(out) (bank '\(bank.id)', \(bank.items.count) items); check it with: campus bank validate \(out)"
             )
@@ -167,9 +165,7 @@ extension BankCommand {
         var force = false
 
         func run() throws {
-            if !force && FileManager.default.fileExists(atPath: out) {
-                throw CLIError("\(out): exists already; choose another --out or give --force")
-            }
+            try FileOutput.checkWritable(out, replace: force)
             let result = FileInput.readBank(bank)
             for problem in result.problems { print(problem) }
             guard let parsed = result.bank, result.problems.isEmpty else {
@@ -180,21 +176,12 @@ extension BankCommand {
             do {
                 data = try QTIExporter.package(parsed, version: format)
             } catch {
-                throw CLIError("the package could not be written: \(error)")
+                throw CLIError("the package could not be written: \(FileOutput.reason(of: error))")
             }
-            try writeAtomically(data, to: out)
+            try FileOutput.write([UInt8](data), to: out, replace: force)
             print("exported \(parsed.items.count) items of bank '\(parsed.id)' as \(format.rawValue) to \(out)")
         }
     }
 }
 
 extension QTIVersion: ExpressibleByArgument {}
-
-/// Writes `data` to a temporary file beside `path` and renames it, so a failure never leaves half a file.
-func writeAtomically(_ data: Data, to path: String) throws {
-    do {
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw CLIError("\(path): cannot be written: \(error.localizedDescription)")
-    }
-}

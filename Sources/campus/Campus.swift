@@ -13,7 +13,7 @@ struct Campus: ParsableCommand {
               campus quiz question-banks/datenschutz-dsgvo.yaml --count 10
               campus exam draw question-banks/ozg-onlinedienste.yaml --count 12 --seed 2026-11-23
               campus grade question-banks/examples/gradebook.json
-              campus keys init --dir keys
+              campus keys init --dir keys --base https://campus.example.de
               campus issue --gradebook question-banks/examples/gradebook.json --keys keys --out-dir out
               campus verify out/l-0001.pdf --trust keys/root.pem
             """,

@@ -34,7 +34,7 @@ enum FileInput {
         } catch let failure as Failure {
             throw failure
         } catch {
-            throw Failure(description: "\(path): cannot be read: \(error.localizedDescription)")
+            throw Failure(description: "\(path): cannot be read: \(FileOutput.reason(of: error))")
         }
     }
 

@@ -46,6 +46,10 @@ enum FileOutput {
     /// it exists and `replace` is false, or its folder is missing. Call before long work so the
     /// user learns of the problem before anything is computed.
     static func checkWritable(_ path: String, replace: Bool, option: String = "--force") throws(Failure) {
+        guard !path.isEmpty else { throw Failure(description: "the output path is empty; give the path of a file") }
+        guard !path.hasSuffix("/"), !["", ".", ".."].contains((path as NSString).lastPathComponent) else {
+            throw Failure(description: "\(path): names a folder; give the path of a file to write")
+        }
         switch existing(path) {
         case .folder, .link(toFolder: true):
             throw Failure(
@@ -132,14 +136,27 @@ enum FileOutput {
     /// Makes sure `path` is a folder, creating it (and missing parents) when it does not exist.
     /// A file at `path` is an error; nothing is removed.
     static func prepareFolder(_ path: String) throws(Failure) {
+        guard !path.isEmpty else { throw Failure(description: "the folder path is empty; give a folder") }
         switch existing(path) {
         case .folder, .link(toFolder: true):
             return
         case .nothing:
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw Failure(description: "\(path): the folder cannot be created: \(reason(of: error))")
+            // Missing folders are made one by one, so that a failure says which and why (errno).
+            var missing: [String] = []
+            var current = path
+            while existing(current) == .nothing {
+                missing.append(current)
+                let parent = parentFolder(of: current)
+                guard parent != current else { break }
+                current = parent
+            }
+            switch existing(current) {
+            case .folder, .link(toFolder: true), .nothing: break
+            default:
+                throw Failure(description: "\(path): the folder cannot be created: \(current) is a file, not a folder")
+            }
+            for folder in missing.reversed() where mkdir(folder, 0o755) != 0 && errno != EEXIST {
+                throw Failure(description: "\(path): the folder cannot be created: \(lastErrorText())")
             }
         default:
             throw Failure(description: "\(path): is a file, not a folder; give a folder (it is created when missing)")
@@ -165,6 +182,8 @@ enum FileOutput {
 
     /// A short reason for a Foundation error, without its domain and code.
     static func reason(of error: any Error) -> String {
+        let fromFoundation = error is CocoaError || error is POSIXError || type(of: error) is NSError.Type
+        if !fromFoundation { return String(describing: error) }
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
             let code = POSIXErrorCode(rawValue: Int32(underlying.code))
@@ -178,7 +197,7 @@ enum FileOutput {
         case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file or folder"
         case NSFileWriteOutOfSpaceError: return "the disk is full"
         case NSFileWriteVolumeReadOnlyError: return "the disk is read-only"
-        default: return "the operating system refused it (\(nsError.localizedDescription))"
+        default: return "the file system refused it (error \(nsError.code))"
         }
     }
 }

@@ -20,12 +20,12 @@ struct GradeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let data = try FileInput.read(gradebook, limit: Gradebook.maximumSize)
+        let data = try JSONInput.read(gradebook, limit: Gradebook.maximumSize)
         let book: Gradebook
         do {
             book = try Gradebook.parse(data)
         } catch {
-            throw CLIError("\(gradebook): \(error.reason)")
+            throw JSONInput.failure(gradebook, error.reason)
         }
         let rules = book.course.rules
         var graded: [GradeOutput.Learner] = []

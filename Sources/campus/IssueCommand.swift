@@ -11,6 +11,12 @@ struct IssueCommand: ParsableCommand {
             One record:      campus issue --record RECORD.json --keys DIR --out FILE.pdf
             A gradebook:     campus issue --gradebook GRADEBOOK.json --keys DIR --out-dir DIR
 
+            The verification base (the address in the QR code) has no default: give --base, set \
+            CAMPUS_BASE_URL, or save it with `campus keys init --dir DIR --base URL` and issue with --keys DIR. \
+            It must be https:// (http:// only with --allow-insecure-base, for test setups).
+            Existing files are replaced only with --force; a folder is never replaced. Every file is written \
+            to a temporary file in its folder and renamed into place, so a failure leaves no half-written file.
+
             With a gradebook, every learner who earned a tier gets DIR/<learner id>.pdf at the highest tier \
             earned, and DIR/issued.json lists what was issued. Learners without a tier are listed, not \
             failed; a bad learner entry is reported and stops nothing else (exit status 1 at the end).
@@ -43,11 +49,20 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "Output PDF (with --record).")
     var out: String?
 
-    @Option(help: "Output folder (with --gradebook).")
+    @Option(help: "Output folder (with --gradebook; created when missing).")
     var outDir: String?
 
-    @Option(help: "Base of the verification URL in the QR code.")
-    var base = CertificateIssuer.defaultVerificationBase
+    @Flag(help: "Replace existing output files (a folder is never replaced).")
+    var force = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Base of the verification URL in the QR code, e.g. https://campus.example.de.",
+            discussion: "Default: $CAMPUS_BASE_URL, else the base saved by `campus keys init --base` in --keys DIR."))
+    var base: String?
+
+    @Flag(help: "Allow an http:// verification base (test setups only).")
+    var allowInsecureBase = false
 
     @Option(help: "Issue date for gradebook certificates, YYYY-MM-DD (default: today).")
     var issued: String?
@@ -67,6 +82,11 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "Why the revoked certificate is issued again (with --reissue).")
     var reason: String?
 
+    /// Name of the file in a keys folder that holds the verification base (`campus keys init --base`).
+    static let baseFileName = "base-url"
+    /// Environment variable with the verification base.
+    static let baseVariable = "CAMPUS_BASE_URL"
+
     func validate() throws {
         switch (record, gradebook) {
         case (_?, nil):
@@ -82,22 +102,48 @@ struct IssueCommand: ParsableCommand {
         guard CertificateRecord.Language(rawValue: language) != nil else {
             throw ValidationError("--language must be de or en.")
         }
+        if let issued {
+            guard CalendarDate.isValid(issued) else { throw ValidationError("--issued must be a date YYYY-MM-DD.") }
+            do {
+                try Self.refuseFuture(issued, what: "--issued")
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
     }
 
     func run() throws {
+        // Everything the user can get wrong about the output is checked before keys are loaded.
+        let verificationBase = try resolvedBase()
+        if let out {
+            try FileOutput.checkWritable(out, replace: force)
+        }
+        if let outDir, case let existing = FileOutput.existing(outDir), existing != .nothing,
+            existing != .folder, existing != .link(toFolder: true)
+        {
+            throw CLIError("\(outDir): is a file, not a folder; give --out-dir a folder (it is created when missing)")
+        }
+        if let gradebook {
+            _ = try JSONInput.read(gradebook, limit: Gradebook.maximumSize)
+        }
         let identity = try KeyFiles.identity(
             keys: keys, key: key, chain: chain, pkcs12: pkcs12, passphraseVariable: passphraseEnv)
-        let issuer = try CertificateIssuer(identity: identity, verificationBase: base)
+        let issuer = try CertificateIssuer(identity: identity, verificationBase: verificationBase)
         if let record, let out {
-            let data = try FileInput.read(record, limit: CertificateRecord.maximumJSONSize)
+            let data = try JSONInput.read(record, limit: CertificateRecord.maximumJSONSize)
             let parsed: CertificateRecord
             do {
                 parsed = try CertificateRecord.parse(json: Array(data), issuer: issuer.issuerName)
             } catch {
-                throw CLIError("\(record): \(error.reason)")
+                throw JSONInput.failure(record, error.reason)
+            }
+            do {
+                try Self.refuseFuture(parsed.issued, what: "issued")
+            } catch {
+                throw JSONInput.failure(record, error.message)
             }
             let certificate = try issuer.issue(parsed)
-            try write(certificate.pdf, to: out)
+            try FileOutput.write(certificate.pdf, to: out, replace: force)
             try recordIssued([
                 .init(
                     learner: "", name: parsed.holder.name, id: parsed.id, tier: parsed.tier, file: out,
@@ -110,14 +156,48 @@ struct IssueCommand: ParsableCommand {
         }
     }
 
-    private func write(_ bytes: [UInt8], to path: String) throws {
-        // Write to a temporary file first, so a failure never leaves half a PDF behind.
-        let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw CLIError("\(path): cannot be written")
+    /// The verification base from --base, $CAMPUS_BASE_URL or the keys folder, checked.
+    private func resolvedBase() throws -> String {
+        var chosen: (value: String, source: String)?
+        if let base {
+            chosen = (base, "--base")
+        } else if let value = ProcessInfo.processInfo.environment[Self.baseVariable], !value.isEmpty {
+            chosen = (value, Self.baseVariable)
+        } else if let keys {
+            let file = (keys as NSString).appendingPathComponent(Self.baseFileName)
+            if FileOutput.existing(file) != .nothing {
+                let data = try FileInput.read(file, limit: 4096)
+                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                chosen = (text, file)
+            }
         }
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        guard let chosen else {
+            throw CLIError(
+                "no verification base: give --base https://…, set \(Self.baseVariable), or save one with "
+                    + "`campus keys init --dir DIR --base https://…` and issue with --keys DIR")
+        }
+        do {
+            return try CertificateIssuer.checkedBase(chosen.value, allowInsecure: allowInsecureBase)
+        } catch {
+            throw CLIError("\(chosen.source): \(error.reason)")
+        }
+    }
+
+    /// A date after today (in the time zone furthest ahead, so no one's today is refused).
+    struct FutureDate: Error {
+        let message: String
+    }
+
+    static func refuseFuture(_ date: String, what: String, now: Date = Date()) throws(FutureDate) {
+        let zone = TimeZone(secondsFromGMT: 14 * 3600) ?? TimeZone(identifier: "UTC") ?? .current
+        let day = Calendar(identifier: .gregorian).dateComponents(in: zone, from: now)
+        let latest = String(format: "%04d-%02d-%02d", day.year ?? 1970, day.month ?? 1, day.day ?? 1)
+        if date > latest {
+            throw FutureDate(
+                message:
+                    "\(what) \(date) lies in the future (today is \(latest) at the latest); a certificate is dated the day it is issued"
+            )
+        }
     }
 
     /// The issuer's registry file: --registry, else registry.json in the --keys folder, else none.
@@ -297,7 +377,10 @@ struct IssueCommand: ParsableCommand {
     private func keepAside(_ file: String, learner: String, manifest: inout CertificateRegistry) throws {
         guard FileOutput.existing(file) != .nothing else { return }
         guard let owner = manifest.entries.last(where: { $0.file == file }) else {
-            throw CLIError("\(file): exists and is not listed in issued.json; move it away first")
+            // A file issued.json does not know: replaced only when the user asked for it.
+            if force { return }
+            throw CLIError(
+                "\(file): exists already and is not listed in issued.json; move it away, or give --force to replace it")
         }
         let aside = (FileOutput.parentFolder(of: file) as NSString).appendingPathComponent(
             "\(Self.fileName(learner))-\(owner.id).pdf")

@@ -16,8 +16,10 @@ struct KeysCommand: ParsableCommand {
             discussion: """
                 Writes DIR/root.pem (the root certificate verifiers trust), DIR/issuer.pem (issuer \
                 certificate followed by the root) and DIR/issuer.key (the issuer's private key, mode 0600). \
-                The key is never printed. For production, use a key and chain from your PKI with \
-                `campus issue --key FILE --chain FILE` or `--pkcs12 FILE`.
+                With --base URL, DIR/base-url holds the verification base that `campus issue --keys DIR` \
+                uses when neither --base nor CAMPUS_BASE_URL is given. Existing files are replaced only with \
+                --force, and only after all of them were checked. The key is never printed. For production, \
+                use a key and chain from your PKI with `campus issue --key FILE --chain FILE` or `--pkcs12 FILE`.
                 """
         )
 
@@ -33,42 +35,61 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "Validity of the issuer certificate in years.")
         var years = 3
 
-        @Flag(help: "Replace existing key files.")
+        @Flag(help: "Replace existing key files (a folder is never replaced).")
         var force = false
 
+        @Option(
+            help: "Verification base saved as DIR/base-url; `campus issue --keys DIR` uses it when --base is not given."
+        )
+        var base: String?
+
+        @Flag(help: "Allow an http:// --base (test setups only).")
+        var allowInsecureBase = false
+
         func run() throws {
-            let folder = URL(fileURLWithPath: dir)
-            let files = ["root.pem", "issuer.pem", "issuer.key"].map { folder.appendingPathComponent($0) }
-            if !force, let existing = files.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
-                throw CLIError("\(existing.path) already exists; use --force to replace the keys in \(dir)")
-            }
             guard (1...30).contains(years) else { throw ValidationError("--years must be between 1 and 30.") }
+            var checkedBase: String?
+            if let base {
+                do {
+                    checkedBase = try CertificateIssuer.checkedBase(base, allowInsecure: allowInsecureBase)
+                } catch {
+                    throw CLIError("--base: \(error.reason)")
+                }
+            }
+            try FileOutput.prepareFolder(dir)
+            var names = ["root.pem", "issuer.pem", "issuer.key"]
+            if checkedBase != nil { names.append(IssueCommand.baseFileName) }
+            let files = names.map { (dir as NSString).appendingPathComponent($0) }
+            // Every file is checked before any is written, so keys are never left half replaced.
+            var refusals: [String] = []
+            for file in files {
+                do {
+                    try FileOutput.checkWritable(file, replace: force)
+                } catch {
+                    refusals.append(error.description)
+                }
+            }
+            if !refusals.isEmpty { throw CLIError(refusals.joined(separator: "\n")) }
             let pki = try DevelopmentPKI.create(issuerName: issuer, organization: organization, years: years)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try KeyFiles.write(pki.rootPEM, to: files[0], secret: false)
-            try KeyFiles.write(pki.issuerPEM, to: files[1], secret: false)
-            try KeyFiles.write(pki.issuerKeyPEM, to: files[2], secret: true)
-            print("root certificate:   \(files[0].path)  (give this to verifiers as the trust list)")
-            print("issuer certificate: \(files[1].path)")
-            print("issuer key:         \(files[2].path)  (mode 0600, keep it secret)")
+            try FileOutput.write(pki.rootPEM, to: files[0], replace: force)
+            try FileOutput.write(pki.issuerPEM, to: files[1], replace: force)
+            try FileOutput.write(pki.issuerKeyPEM, to: files[2], replace: force, mode: 0o600)
+            if let checkedBase {
+                try FileOutput.write(checkedBase + "\n", to: files[3], replace: force)
+            }
+            print("root certificate:   \(files[0])  (give this to verifiers as the trust list)")
+            print("issuer certificate: \(files[1])")
+            print("issuer key:         \(files[2])  (mode 0600, keep it secret)")
+            if let checkedBase { print("verification base:  \(checkedBase)  (saved in \(files[3]))") }
         }
     }
 }
 
 enum KeyFiles {
-    /// Writes `text` to `url`; secret files are created with mode 0600 before any byte is written.
+    /// Writes `text` to `url` atomically, replacing an existing file (never a folder); secret files get
+    /// mode 0600 before any byte is written.
     static func write(_ text: String, to url: URL, secret: Bool) throws {
-        let path = url.path
-        try? FileManager.default.removeItem(at: url)
-        guard
-            FileManager.default.createFile(
-                atPath: path, contents: nil, attributes: [.posixPermissions: secret ? 0o600 : 0o644])
-        else {
-            throw CLIError("\(path): cannot be created")
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.write(contentsOf: Data(text.utf8))
+        try FileOutput.write(text, to: url.path, replace: true, mode: secret ? 0o600 : 0o644)
     }
 
     /// Loads the signing identity from a keys folder, a key and chain, or a PKCS#12 file.

@@ -24,11 +24,15 @@ enum Campus {
         return bundle.deletingLastPathComponent().appendingPathComponent("campus")
     }
 
+    /// The verification base every run gets in `CAMPUS_BASE_URL` (`campus issue` has no default); a test of
+    /// the missing base passes `"CAMPUS_BASE_URL": ""`, which counts as not set.
+    static let base = "https://campus.example.de"
+
     static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["CAMPUS_BASE_URL": base]) { $1 }
+            .merging(environment) { $1 }
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = repository
@@ -238,7 +242,7 @@ struct CampusCommandTests {
         #expect(mode == 0o600)
         let again = try Campus.run(["keys", "init", "--dir", keys])
         #expect(again.status != 0)
-        #expect(again.stderr.contains("already exists; use --force"))
+        #expect(again.stderr.contains("exists already; choose another path or give --force to replace it"))
     }
 
     @Test("issue turns a gradebook into one PDF per learner with a tier, with progress and a summary")
@@ -250,7 +254,7 @@ struct CampusCommandTests {
         let out = folder.appendingPathComponent("out").path
         let output = try Campus.run([
             "issue", "--gradebook", "question-banks/examples/gradebook.json", "--keys", keys, "--out-dir", out,
-            "--issued", "2026-12-04",
+            "--issued", "2026-12-01",
         ])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains("[5/5] l-0005 Ελένη Παπαδοπούλου: no tier"))
@@ -291,7 +295,7 @@ struct CampusCommandTests {
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("KC-3F8K2M7Q9XPA qualified → \(pdf)"))
         #expect(FileManager.default.fileExists(atPath: pdf))
-        let wrong = try Campus.run(arguments, environment: ["CAMPUS_PKCS12_PASSPHRASE": "falsch"])
+        let wrong = try Campus.run(arguments + ["--force"], environment: ["CAMPUS_PKCS12_PASSPHRASE": "falsch"])
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("passphrase is wrong"))
         #expect(!wrong.stderr.contains("falsch"))

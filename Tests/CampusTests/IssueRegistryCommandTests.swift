@@ -29,7 +29,7 @@ struct IssueRegistryCommandTests {
             -> Campus.Output
         {
             try Campus.run(
-                ["issue", "--gradebook", gradebook, "--keys", keys, "--out-dir", out, "--issued", "2026-12-04"] + extra)
+                ["issue", "--gradebook", gradebook, "--keys", keys, "--out-dir", out, "--issued", "2026-12-01"] + extra)
         }
 
         func manifest() throws -> [Issued] {
@@ -206,7 +206,7 @@ struct IssueRegistryCommandTests {
 }
 
 extension IssueRegistryCommandTests {
-    @Test("a PDF that issued.json does not list is never overwritten")
+    @Test("a PDF that issued.json does not list is never overwritten without --force")
     func unlistedPDF() throws {
         let setup = try Setup()
         defer { try? FileManager.default.removeItem(at: setup.folder) }
@@ -217,7 +217,8 @@ extension IssueRegistryCommandTests {
         #expect(again.status == 1)
         #expect(
             again.stderr.contains(
-                "l-0001 Jürgen Weißmüller: error: \(setup.out)/l-0001.pdf: exists and is not listed in issued.json"),
+                "l-0001 Jürgen Weißmüller: error: \(setup.out)/l-0001.pdf: exists already and is not listed in issued.json"
+            ),
             "\(again.stderr)")
         #expect(try setup.pdf("l-0001.pdf") == pdf)
         #expect(try setup.manifest().isEmpty)
@@ -231,7 +232,7 @@ private struct Setup2 {
 
     func issue(_ extra: [String], gradebook: String) throws -> Campus.Output {
         try Campus.run(
-            ["issue", "--gradebook", gradebook, "--keys", setup.keys, "--out-dir", out, "--issued", "2026-12-04"]
+            ["issue", "--gradebook", gradebook, "--keys", setup.keys, "--out-dir", out, "--issued", "2026-12-01"]
                 + extra)
     }
 

@@ -142,7 +142,7 @@ struct VerifyOutputTests {
                     + " (2026-09-01 – 2026-11-30)",
                 "tier:     scored",
                 "score:    58.5 of 74 points (79.05 %)",
-                "issued:   2026-12-04",
+                "issued:   2026-12-01",
                 "issuer:   KommunalCampus Zertifikatsstelle (Entwicklung)",
                 "id:       KC-7Q2M9X4D1HBW",
                 "passed:   file, signature-field, byte-range, signature, trust, record, token",

@@ -37,11 +37,15 @@ public struct Gradebook: Sendable {
     /// Largest gradebook accepted, in bytes.
     public static let maximumSize = 50_000_000
 
-    /// Parses a gradebook. Course-level problems throw; learner-level problems become
+    /// Parses a gradebook. Course-level problems throw, all of them at once (one per line of the
+    /// reason; a JSON syntax error with its line and column); learner-level problems become
     /// ``Entry/invalid(label:problem:)`` entries naming the learner and the field.
     public static func parse(_ data: Data) throws(AssessmentError) -> Gradebook {
         guard data.count <= maximumSize else {
             throw AssessmentError(.gradebook, "gradebook is larger than \(maximumSize / 1_000_000) MB")
+        }
+        if let syntax = JSONSyntax.problem(in: Array(data)) {
+            throw AssessmentError(.gradebook, "gradebook is not valid JSON: \(syntax)")
         }
         let file: GradebookFile
         do {
@@ -49,7 +53,7 @@ public struct Gradebook: Sendable {
         } catch let error as DecodingError {
             throw AssessmentError(.gradebook, "gradebook is malformed: \(DecodingProblem.describe(error))")
         } catch {
-            throw AssessmentError(.gradebook, "gradebook is not valid JSON: \(error.localizedDescription)")
+            throw AssessmentError(.gradebook, "gradebook is not valid JSON")
         }
         let course = try file.course.validated()
         var seen = Set<String>()
@@ -126,6 +130,7 @@ private struct LenientLearner: Decodable {
     }
 }
 
+/// The course part of a gradebook, read so that every course-level problem is reported at once.
 private struct CourseFile: Decodable {
     struct ThresholdsFile: Decodable {
         var attendance: Decimal?
@@ -137,65 +142,111 @@ private struct CourseFile: Decodable {
         var kind: String
         var maxPoints: Decimal
     }
-    var id: String
-    var title: String
-    var provider: String
+    enum CodingKeys: String, CodingKey {
+        case id, title, provider, ects, start, end, thresholds, assessments
+    }
+    var id: String?
+    var title: String?
+    var provider: String?
     var ects: Decimal?
-    var start: String
-    var end: String
+    var start: String?
+    var end: String?
     var thresholds: ThresholdsFile?
-    var assessments: [AssessmentFile]
+    var assessments: [AssessmentFile]?
+    /// Fields that could not be decoded, as `course.field: what is wrong`.
+    var decodingProblems: [String]
 
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var problems: [String] = []
+        func field<T: Decodable>(_ type: T.Type, _ key: CodingKeys, required: Bool = true) -> T? {
+            do {
+                return required
+                    ? try container.decode(type, forKey: key) : try container.decodeIfPresent(type, forKey: key)
+            } catch let error as DecodingError {
+                problems.append(DecodingProblem.describe(error))
+            } catch {
+                problems.append("course.\(key.stringValue): cannot be read")
+            }
+            return nil
+        }
+        id = field(String.self, .id)
+        title = field(String.self, .title)
+        provider = field(String.self, .provider)
+        ects = field(Decimal.self, .ects, required: false)
+        start = field(String.self, .start)
+        end = field(String.self, .end)
+        thresholds = field(ThresholdsFile.self, .thresholds, required: false)
+        assessments = field([AssessmentFile].self, .assessments)
+        decodingProblems = problems
+    }
+
+    /// The course, or every problem found (one per line).
     func validated() throws(AssessmentError) -> Gradebook.Course {
-        for (field, value) in [("course.id", id), ("course.title", title), ("course.provider", provider)]
-        where value.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw AssessmentError(.gradebook, "\(field) is empty")
+        var problems = decodingProblems
+        for (field, value) in [("course.id", id), ("course.title", title), ("course.provider", provider)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(field) is empty") }
         }
-        for (field, value) in [("course.start", start), ("course.end", end)] where !isDate(value) {
-            throw AssessmentError(.gradebook, "\(field) '\(value)' is not a date YYYY-MM-DD")
+        for (field, value) in [("course.start", start), ("course.end", end)] {
+            if let value, !isDate(value) { problems.append("\(field) '\(value)' is not a date YYYY-MM-DD") }
         }
-        guard start <= end else {
-            throw AssessmentError(.gradebook, "course.start \(start) is after course.end \(end)")
+        if let start, let end, isDate(start), isDate(end), start > end {
+            problems.append("course.start \(start) is after course.end \(end)")
+        }
+        func percent(_ value: Decimal?, _ field: String) -> Rational? {
+            guard let value else { return nil }
+            do {
+                return try percentage(value, field: field)
+            } catch {
+                problems.append(error.reason)
+                return nil
+            }
         }
         let defaults = Thresholds()
-        let scored =
-            try thresholds?.scored.map { v throws(AssessmentError) in
-                try percentage(v, field: "course.thresholds.scored")
-            } ?? defaults.scored
-        let thresholds = Thresholds(
-            attendance: try thresholds?.attendance.map { v throws(AssessmentError) in
-                try percentage(v, field: "course.thresholds.attendance")
-            } ?? defaults.attendance,
-            scored: scored,
-            qualified: try thresholds?.qualified.map { v throws(AssessmentError) in
-                try percentage(v, field: "course.thresholds.qualified")
-            })
+        let attendance = percent(thresholds?.attendance, "course.thresholds.attendance")
+        let scored = percent(thresholds?.scored, "course.thresholds.scored")
+        let qualified = percent(thresholds?.qualified, "course.thresholds.qualified")
         var ectsCredits: Rational? = nil
         if let ects {
-            guard let value = Rational(decimal: ects.description), value > .zero, value <= Rational(60) else {
-                throw AssessmentError(.gradebook, "course.ects must be greater than 0 and at most 60 (found \(ects))")
+            if let value = Rational(decimal: ects.description), value > .zero, value <= Rational(60) {
+                ectsCredits = value
+            } else {
+                problems.append("course.ects must be greater than 0 and at most 60 (found \(ects))")
             }
-            ectsCredits = value
         }
         var seen = Set<String>()
         var assessments: [CourseAssessment] = []
-        for (index, file) in self.assessments.enumerated() {
+        for (index, file) in (self.assessments ?? []).enumerated() {
             let field = "course.assessments[\(index)]"
             guard !file.id.isEmpty, seen.insert(file.id).inserted else {
-                throw AssessmentError(.gradebook, "\(field).id '\(file.id)' is empty or appears twice")
+                problems.append("\(field).id '\(file.id)' is empty or appears twice")
+                continue
             }
             guard let kind = AttemptKind(rawValue: file.kind), kind.counts else {
-                throw AssessmentError(.gradebook, "\(field).kind '\(file.kind)' must be 'homework' or 'exam'")
+                problems.append("\(field).kind '\(file.kind)' must be 'homework' or 'exam'")
+                continue
             }
-            let maximum = try points(file.maxPoints, field: "\(field).maxPoints")
+            let maximum: Rational
+            do {
+                maximum = try points(file.maxPoints, field: "\(field).maxPoints")
+            } catch {
+                problems.append(error.reason)
+                continue
+            }
             guard maximum > .zero else {
-                throw AssessmentError(.gradebook, "\(field).maxPoints must be greater than 0")
+                problems.append("\(field).maxPoints must be greater than 0")
+                continue
             }
             assessments.append(CourseAssessment(id: file.id, kind: kind, maxPoints: maximum))
         }
-        guard assessments.count(where: { $0.kind == .finalExam }) <= 1 else {
-            throw AssessmentError(.gradebook, "course.assessments lists more than one final exam ('exam')")
+        if assessments.count(where: { $0.kind == .finalExam }) > 1 {
+            problems.append("course.assessments lists more than one final exam ('exam')")
         }
+        guard problems.isEmpty, let id, let title, let provider, let start, let end else {
+            throw AssessmentError(.gradebook, problems.joined(separator: "\n"))
+        }
+        let thresholds = Thresholds(
+            attendance: attendance ?? defaults.attendance, scored: scored ?? defaults.scored, qualified: qualified)
         return Gradebook.Course(
             id: id, title: title, provider: provider, start: start, end: end,
             rules: CourseRules(thresholds: thresholds, ects: ectsCredits, assessments: assessments))

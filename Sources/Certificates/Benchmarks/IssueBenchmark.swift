@@ -11,7 +11,7 @@ public struct IssueBenchmark: Sendable {
     public init() throws(CertificateError) {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
-        issuer = try CertificateIssuer(identity: identity)
+        issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
         let names = [
             "Jürgen Weißmüller", "Łukasz Żółć", "Đorđe Petrović", "Ayşe Yılmaz", "Ελένη Παπαδοπούλου",
             "Maximiliane Charlotte Friederike von Hohenzollern-Sigmaringen-Weißenfels", "Anna Schmidt",

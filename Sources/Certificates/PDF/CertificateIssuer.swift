@@ -20,8 +20,8 @@ public struct IssuedCertificate: Sendable {
 public final class CertificateIssuer: Sendable {
     /// Where the DejaVu fonts of Debian's `fonts-dejavu-core` live.
     public static let defaultFontDirectory = "/usr/share/fonts/truetype/dejavu"
-    /// Default base of verification URLs.
-    public static let defaultVerificationBase = "http://localhost:8080"
+    /// Longest verification base accepted, in characters (the QR code holds it with the token).
+    public static let maximumBaseLength = 200
 
     /// Bytes reserved for the CMS signature (hex doubles it in the file).
     static let signatureCapacity = 8192
@@ -32,9 +32,10 @@ public final class CertificateIssuer: Sendable {
 
     /// Prepares fonts and templates for signing with `identity`.
     ///
-    /// - Parameter verificationBase: base of the URL in the QR code, e.g. `https://campus.example.de`.
+    /// - Parameter verificationBase: base of the URL in the QR code, e.g. `https://campus.example.de`;
+    ///   there is no default, because a certificate pointing at the wrong place cannot be corrected.
     public init(
-        identity: SigningIdentity, verificationBase: String = defaultVerificationBase,
+        identity: SigningIdentity, verificationBase: String,
         fontDirectory: String = defaultFontDirectory
     ) throws(CertificateError) {
         // Latin-1, Latin Extended-A, Greek and Cyrillic letters, general punctuation: most names and
@@ -55,6 +56,36 @@ public final class CertificateIssuer: Sendable {
         for text in texts {
             _ = serif.shape(text, cache: true)
             _ = sans.shape(text, cache: true)
+        }
+    }
+
+    /// Checks a verification base: an absolute `https://` URL with a host and without query or fragment
+    /// (`http://` only when `allowInsecure`). Returns it without trailing slashes.
+    public static func checkedBase(_ base: String, allowInsecure: Bool) throws(CertificateError) -> String {
+        var trimmed = base.trimmingCharacters(in: .whitespaces)
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard trimmed.count <= maximumBaseLength else {
+            throw CertificateError(.record, "the verification base is longer than \(maximumBaseLength) characters")
+        }
+        guard let url = URLComponents(string: trimmed), let scheme = url.scheme?.lowercased(),
+            let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil, url.user == nil,
+            !trimmed.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F })
+        else {
+            throw CertificateError(
+                .record, "the verification base '\(base)' is not a URL such as https://campus.example.de")
+        }
+        switch scheme {
+        case "https":
+            return trimmed
+        case "http" where allowInsecure:
+            return trimmed
+        case "http":
+            throw CertificateError(
+                .record,
+                "the verification base '\(base)' is not https://; use an https address, or give --allow-insecure-base for a test setup"
+            )
+        default:
+            throw CertificateError(.record, "the verification base '\(base)' must start with https://")
         }
     }
 

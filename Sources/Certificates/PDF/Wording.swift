@@ -37,8 +37,9 @@ struct Wording: Sendable {
     }
 
     func period(start: String, end: String, tier: Tier) -> String {
-        let from = DateText.display(start, language: language)
-        let to = DateText.display(end, language: language)
+        // No-break spaces keep each date on one line ("3 March 2026" never breaks after "3").
+        let from = Self.keptTogether(DateText.display(start, language: language))
+        let to = Self.keptTogether(DateText.display(end, language: language))
         switch language {
         case .german:
             let verb = tier == .attendance ? "teilgenommen hat." : "erfolgreich teilgenommen hat."
@@ -64,8 +65,8 @@ struct Wording: Sendable {
 
     func ects(_ credits: Rational) -> String {
         language == .german
-            ? "Dem Kurs sind \(number(credits)) ECTS-Leistungspunkte zugeordnet."
-            : "The course carries \(number(credits)) ECTS credits."
+            ? "Die teilnehmende Person hat \(number(credits)) ECTS-Leistungspunkte erworben."
+            : "The participant has earned \(number(credits)) ECTS credits."
     }
 
     var ectsUnit: String { "ECTS" }
@@ -90,6 +91,11 @@ struct Wording: Sendable {
         language == .german
             ? "Dieses Dokument ist elektronisch signiert (PAdES). Der QR-Code enthält einen signierten Nachweis, der auch ohne Netzverbindung geprüft werden kann."
             : "This document is electronically signed (PAdES). The QR code holds a signed token that can be checked without a network connection."
+    }
+
+    /// `text` with its spaces made no-break spaces (U+00A0), so that line breaking keeps it whole.
+    static func keptTogether(_ text: String) -> String {
+        text.replacingOccurrences(of: " ", with: "\u{00A0}")
     }
 
     /// A rational in the language's spelling: German uses a decimal comma.

@@ -12,6 +12,9 @@ extension CertificateRecord {
         guard data.count <= maximumJSONSize else {
             throw CertificateError(.record, "record is larger than \(maximumJSONSize / 1024) KB")
         }
+        if let syntax = JSONSyntax.problem(in: data) {
+            throw CertificateError(.record, "record is not valid JSON: \(syntax)")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(data))
