@@ -58,6 +58,11 @@ public struct Blueprint: Sendable, Equatable {
         self.passThreshold = passThreshold
     }
 
+    /// Longest time limit a blueprint may set, in minutes (one week).
+    public static let maximumTimeLimitMinutes = 10_080
+    /// Most attempts a blueprint may allow.
+    public static let maximumAttemptLimit = 1_000
+
     /// A blueprint drawing `count` items from the whole bank, shuffled, no limits.
     public static func random(count: Int) -> Blueprint {
         Blueprint(pools: [Pool(count: count)])
@@ -92,16 +97,22 @@ public struct Blueprint: Sendable, Equatable {
             throw AssessmentError(
                 .blueprint, "pool \(index + 1) must draw between 1 and 5000 items (found \(pool.count))")
         }
-        if let minutes = file.timeLimitMinutes, minutes <= 0 {
-            throw AssessmentError(.blueprint, "timeLimitMinutes must be greater than 0 (found \(minutes))")
+        // Bounded before any arithmetic: minutes are turned into seconds below.
+        if let minutes = file.timeLimitMinutes, minutes <= 0 || minutes > maximumTimeLimitMinutes {
+            throw AssessmentError(
+                .blueprint,
+                "timeLimitMinutes must be from 1 to \(maximumTimeLimitMinutes) (one week) (found \(minutes))")
         }
-        if let limit = file.attemptLimit, limit <= 0 {
-            throw AssessmentError(.blueprint, "attemptLimit must be greater than 0 (found \(limit))")
+        if let limit = file.attemptLimit, limit <= 0 || limit > maximumAttemptLimit {
+            throw AssessmentError(
+                .blueprint, "attemptLimit must be from 1 to \(maximumAttemptLimit) (found \(limit))")
         }
         var threshold = Rational(50)
         if let spelled = file.passThreshold {
-            guard let value = Rational(decimal: spelled.description), value >= .zero, value <= Rational(100) else {
-                throw AssessmentError(.blueprint, "passThreshold must be a percentage from 0 to 100 (found \(spelled))")
+            guard let value = Rational(decimal: spelled), !spelled.contains(","), value >= .zero, value <= Rational(100)
+            else {
+                throw AssessmentError(
+                    .blueprint, "passThreshold must be a percentage from 0 to 100 (found \(spelled.prefix(40)))")
             }
             threshold = value
         }
@@ -124,5 +135,6 @@ private struct BlueprintFile: Decodable {
     var shuffleOptions: Bool?
     var timeLimitMinutes: Int?
     var attemptLimit: Int?
-    var passThreshold: Decimal?
+    /// Read as text and parsed exactly: a YAML float such as `.nan` or `1e308` has no exact value.
+    var passThreshold: String?
 }
