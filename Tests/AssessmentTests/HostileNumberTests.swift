@@ -117,9 +117,28 @@ struct HostileNumberTests {
             "pools: [{count: 1}]\ntimeLimitMinutes: 10081", "pools: [{count: 1}]\ntimeLimitMinutes: -1",
             "pools: [{count: 1}]\nattemptLimit: 9223372036854775807", "pools: [{count: 1}]\npassThreshold: .nan",
             "pools: [{count: 1}]\npassThreshold: 1e308", "pools: [{count: 1}]\npassThreshold: -0.0001",
-            "pools: [{count: 1}]\npassThreshold: .inf",
+            "pools: [{count: 1}]\npassThreshold: .inf", "pools: [{count: 1, colour: red}]",
+            "pools: [{count: 1}]\nshuffleItems: 2", "pools: [{count: 1}]\npassThreshold: [50]", "pools: 3", "[1, 2]",
         ] {
-            #expect(throws: AssessmentError.self, "\(bad)") { try Blueprint.parse(bad) }
+            #expect("\(bad)") {
+                try Blueprint.parse(bad, file: "exam.blueprint.yaml")
+            } throws: { error in
+                let reason = (error as? AssessmentError)?.reason ?? ""
+                return reason.wholeMatch(of: /exam\.blueprint\.yaml:[0-9]+:[0-9]+: error: .+/) != nil
+            }
+        }
+        #expect {
+            try Blueprint.parse("pools:\n  - { topic: t, count: 1e308 }\n", file: "b.yaml")
+        } throws: { error in
+            (error as? AssessmentError)?.reason
+                == "b.yaml:2:24: error: pool 1 must draw a whole number from 1 to 5000 items (found 1e308)"
+        }
+        #expect {
+            try Blueprint.parse("pools: [{count: 1}]\ntimeLimitMinutes: 153722867280912931\n", file: "b.yaml")
+        } throws: { error in
+            (error as? AssessmentError)?.reason
+                == "b.yaml:2:19: error: timeLimitMinutes must be a whole number from 1 to 10080 (one week at most) "
+                + "(found 153722867280912931)"
         }
         let week = try? Blueprint.parse("pools: [{count: 1}]\ntimeLimitMinutes: 10080\npassThreshold: -0")
         #expect(week?.timeLimit == .seconds(10_080 * 60))
