@@ -199,7 +199,16 @@ struct AnswerPrompt {
                 switch gap.kind {
                 case .choice(let options, _):
                     let listed = options.enumerated().map { "\(Self.letters[$0.offset])) \($0.element.text)" }
-                    print("  [\(index + 1)] \(listed.joined(separator: "   "))")
+                    let line = "  [\(index + 1)] \(listed.joined(separator: "   "))"
+                    if Terminal.visibleWidth(line) <= width && !line.contains("\n") {
+                        print(line)
+                    } else {
+                        // Too wide for one line: one option a line.
+                        print("  [\(index + 1)]")
+                        for (offset, option) in options.enumerated() {
+                            self.line("\(Self.letters[offset]))", option.text, indent: "      ")
+                        }
+                    }
                 case .text: print("  [\(index + 1)] (\(words.gapText))")
                 case .numeric: print("  [\(index + 1)] (\(words.gapNumber))")
                 }
@@ -277,6 +286,18 @@ struct AnswerPrompt {
         switch item.kind {
         case .singleChoice(let options, _), .multipleResponse(let options, _): count = options.count
         case .ordering(let elements, _): count = elements.count
+        case .cloze:
+            let parts = line.split(separator: ";", omittingEmptySubsequences: false)
+            for (index, (gap, part)) in zip(gapOrder, parts).enumerated() {
+                guard case .choice(let options, _) = gap.kind else { continue }
+                let typed = part.trimmingCharacters(in: .whitespaces).uppercased()
+                if typed.count == 1, let letter = typed.first, letter.isASCII, letter.isLetter,
+                    (Self.letters.firstIndex(of: letter) ?? Int.max) >= options.count
+                {
+                    return "[\(index + 1)] " + words.noSuchLetter(letter, letterRange(options.count))
+                }
+            }
+            return hint
         case .matching(let premises, let responses, _):
             for token in tokens {
                 let cleaned = token.replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "-", with: "")

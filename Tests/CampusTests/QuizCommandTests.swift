@@ -163,4 +163,36 @@ struct QuizCommandTests {
         #expect(output.stdout.contains("✓ Correct (2/2)"))
         #expect(output.lines.contains("Result: 2 of 2 points (100 %)"))
     }
+
+    @Test("a cloze choice gap names its allowed letters; long gap options get a line each")
+    func clozeChoice() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bank = folder.appendingPathComponent("cloze.yaml")
+        let long = "eine sehr lange Antwortmöglichkeit, die allein schon mehr als die halbe Zeile füllt"
+        try """
+        id: cloze-de
+        title: Lücken
+        language: de
+        provider: Test
+        version: "1"
+        items:
+          - id: c1
+            type: cloze
+            topic: t
+            points: 1
+            stem: "Die Akte ist {{art}}."
+            gaps:
+              - { id: art, type: choice, options: [{ id: a, text: \"\(long)\" }, { id: b, text: kurz }], answer: b }
+        """.write(to: bank, atomically: true, encoding: .utf8)
+        let output = try Campus.run(
+            ["quiz", bank.path, "--seed", "s"], input: "C\nB\n", environment: ["COLUMNS": "80"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("[1] Den Buchstaben C gibt es hier nicht; erlaubt sind A bis B."))
+        #expect(output.stdout.contains("  [1]\n      A) eine sehr lange"))
+        #expect(output.stdout.contains("✓ Richtig (1/1)"))
+        for line in output.stdout.split(separator: "\n") {
+            #expect(line.replacing(/^(Antwort: )+/, with: "").count <= 80, "\(line)")
+        }
+    }
 }
