@@ -13,8 +13,9 @@ struct BankCommand: ParsableCommand {
             abstract: "Check question bank files and folders; print every problem with file, line and column.",
             discussion: """
                 Folders are searched recursively for *.yaml and *.yml files (*.blueprint.yaml files are \
-                skipped). Each problem is printed as `file:line:column: error: message`; the last line is \
-                always the summary `N banks, M items, K problems`. Exit status 0 when every bank is valid, 1 otherwise.
+                skipped); a folder without any is a problem. Each problem is printed as \
+                `file:line:column: error: message`; the last line is always the summary \
+                `N banks, M items, K problems`. Exit status 0 when every bank is valid, 1 otherwise.
                 """
         )
 
@@ -22,9 +23,13 @@ struct BankCommand: ParsableCommand {
         var paths: [String]
 
         func run() throws {
-            let files = FileInput.bankFiles(in: paths)
+            let (files, emptyFolders) = FileInput.bankFiles(in: paths)
             var items = 0
             var problems = 0
+            for folder in emptyFolders {
+                print("\(folder): error: no bank files (*.yaml, *.yml) under \(folder)")
+                problems += 1
+            }
             for file in files {
                 let result = FileInput.readBank(file)
                 items += result.itemCount

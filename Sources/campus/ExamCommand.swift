@@ -46,9 +46,9 @@ struct ExamCommand: ParsableCommand {
             if let blueprint {
                 let data = try FileInput.read(blueprint, limit: 1_000_000)
                 do {
-                    plan = try Blueprint.parse(String(decoding: data, as: UTF8.self))
+                    plan = try Blueprint.parse(String(decoding: data, as: UTF8.self), file: blueprint)
                 } catch {
-                    throw CLIError("\(blueprint): \(error.reason)")
+                    throw CLIError(error.reason)
                 }
             } else {
                 plan = .random(count: count ?? 1)

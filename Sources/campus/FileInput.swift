@@ -50,9 +50,10 @@ enum FileInput {
     }
 
     /// Bank files named by `paths`: files as given, folders searched recursively for `*.yaml` and
-    /// `*.yml` (skipping `*.blueprint.yaml`), in a stable order.
-    static func bankFiles(in paths: [String]) -> [String] {
+    /// `*.yml` (skipping `*.blueprint.yaml`), in a stable order; and the folders that hold none.
+    static func bankFiles(in paths: [String]) -> (files: [String], emptyFolders: [String]) {
         var files: [String] = []
+        var emptyFolders: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -68,9 +69,10 @@ enum FileInput {
                 else { continue }
                 found.append((path as NSString).appendingPathComponent(relative))
             }
+            if found.isEmpty { emptyFolders.append(path) }
             files += found.sorted()
         }
-        return files
+        return (files, emptyFolders)
     }
 }
 

@@ -96,7 +96,8 @@ struct CampusCommandTests {
             lines.contains {
                 $0.hasPrefix(folder.appendingPathComponent("syntax.yml").path + ":") && $0.contains(": error: bad YAML")
             })
-        #expect(lines.last?.hasSuffix(" items, 3 problems") == true, "\(lines)")
+        #expect(lines.contains("\(bad.path):8:11: error: duplicate item id 'q1' (first defined at line 7)"))
+        #expect(lines.last?.hasSuffix(" items, 4 problems") == true, "\(lines)")
         #expect(lines.last?.hasPrefix("3 banks, ") == true, "txt files in folders are not banks")
     }
 

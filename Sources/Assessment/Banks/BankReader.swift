@@ -67,7 +67,7 @@ public enum BankReader {
             bank: nil, problems: [BankProblem(file: file, line: line, column: column, message: message)], itemCount: 0)
     }
 
-    private static func problem(from error: YamlError, file: String) -> BankProblem {
+    static func problem(from error: YamlError, file: String) -> BankProblem {
         func clean(_ text: String) -> String {
             text.trimmingCharacters(in: .whitespacesAndNewlines)
         }

@@ -6,6 +6,8 @@ struct NodeReader {
     let file: String
     private(set) var problems: [BankProblem] = []
     private(set) var itemCount = 0
+    /// Where the allowed keys of each kind of mapping were first listed, so later reports can point there.
+    private var allowedKeysListedAt: [String: Int] = [:]
 
     init(file: String) {
         self.file = file
@@ -60,15 +62,20 @@ struct NodeReader {
                 } else {
                     var firstLine: [String: Int] = [:]
                     for node in list {
-                        guard let item = readItem(node) else { continue }
-                        if let line = firstLine[item.id] {
-                            report(
-                                node.mapping?["id"] ?? node,
-                                "duplicate item id '\(item.id)' (first defined at line \(line))")
-                        } else {
-                            firstLine[item.id] = node.mark?.line ?? 0
-                            items.append(item)
+                        // The id is checked before the rest of the item, so a duplicate is reported even when
+                        // either item has other problems.
+                        var duplicate = false
+                        if let idNode = node.mapping?["id"], case .scalar(let idValue) = idNode,
+                            Self.isIdentifier(idValue.string)
+                        {
+                            if let line = firstLine[idValue.string] {
+                                report(idNode, "duplicate item id '\(idValue.string)' (first defined at line \(line))")
+                                duplicate = true
+                            } else {
+                                firstLine[idValue.string] = node.mark?.line ?? 0
+                            }
                         }
+                        if let item = readItem(node), !duplicate { items.append(item) }
                     }
                 }
             }
@@ -99,7 +106,8 @@ struct NodeReader {
             }
         }
         let allowed = Self.commonItemKeys + (type.flatMap { Self.typeKeys[$0] } ?? Self.typeKeys.values.flatMap { $0 })
-        guard let fields = mapping(node, what: "an item", allowed: allowed) else { return nil }
+        let what = type.map { "an item of type '\($0.rawValue)'" } ?? "an item"
+        guard let fields = mapping(node, what: what, allowed: allowed) else { return nil }
         let id = identifier(fields, "id", in: node, what: "item")
         let label = id.map { "item '\($0)'" } ?? "item"
         if typeNode == nil {
@@ -125,7 +133,7 @@ struct NodeReader {
             let spelled = scalar(pointsNode, what: "'points'")
         else { return nil }
         guard let points = Rational(decimal: spelled), !spelled.contains(",") else {
-            report(pointsNode, "points '\(spelled)' is not a number")
+            report(pointsNode, NumberText.rejection(of: spelled, what: "points"))
             return nil
         }
         guard points > .zero else {
@@ -146,15 +154,15 @@ struct NodeReader {
             return .singleChoice(options: options, correct: answer)
 
         case .multipleResponse:
-            guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
-                let answerNode = require(
-                    fields, "answer", in: node, what: label, hint: "a list of the correct option ids"),
-                let answers = scalarList(answerNode, what: "'answer'")
-            else { return nil }
+            let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true)
+            var answers: [(String, Node)]? = nil
+            let answerNode = require(fields, "answer", in: node, what: label, hint: "a list of the correct option ids")
+            if let answerNode { answers = scalarList(answerNode, what: "'answer'") }
+            guard let answerNode, let answers else { return nil }
             var correct = Set<String>()
-            var valid = true
+            var valid = options != nil
             for (answer, answerNode) in answers {
-                if !options.contains(where: { $0.id == answer }) {
+                if let options, !options.contains(where: { $0.id == answer }) {
                     report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
                     valid = false
                 } else if !correct.insert(answer).inserted {
@@ -166,9 +174,12 @@ struct NodeReader {
                 report(answerNode, "'answer' is empty; at least one option must be correct")
                 valid = false
             }
-            return valid ? .multipleResponse(options: options, correct: correct) : nil
+            guard valid, let options else { return nil }
+            return .multipleResponse(options: options, correct: correct)
 
         case .trueFalse:
+            let feedbackTrue = optionalText(fields, "feedbackTrue")
+            let feedbackFalse = optionalText(fields, "feedbackFalse")
             guard let answerNode = require(fields, "answer", in: node, what: label, hint: "true or false"),
                 let answer = scalar(answerNode, what: "'answer'")
             else { return nil }
@@ -180,35 +191,37 @@ struct NodeReader {
                 report(answerNode, "answer of a true-false item must be true or false (found '\(answer)')")
                 return nil
             }
-            return .trueFalse(
-                correct: value, feedbackTrue: optionalText(fields, "feedbackTrue"),
-                feedbackFalse: optionalText(fields, "feedbackFalse"))
+            return .trueFalse(correct: value, feedbackTrue: feedbackTrue, feedbackFalse: feedbackFalse)
 
         case .numeric:
+            let unit = optionalText(fields, "unit")
             guard let answers = numericAnswers(fields, in: node, label: label) else { return nil }
-            return .numeric(answers: answers, unit: optionalText(fields, "unit"))
+            return .numeric(answers: answers, unit: unit)
 
         case .shortText:
-            let answers = fields["accepted"].flatMap { textAnswers($0) } ?? []
+            var answers: [TextAnswer]? = []
+            if let acceptedNode = fields["accepted"] { answers = textAnswers(acceptedNode) }
             var pattern: String? = nil
+            var valid = answers != nil
             if let patternNode = fields["pattern"], let source = scalar(patternNode, what: "'pattern'") {
                 if source.isEmpty || source.count > 1000 || CompiledPattern(source) == nil {
                     report(patternNode, "pattern '\(source)' is not a valid regular expression")
-                    return nil
+                    valid = false
                 }
                 pattern = source
             }
+            let caseSensitive = flag(fields, "caseSensitive")
             if fields["accepted"] == nil && fields["pattern"] == nil {
                 report(node, "\(label) has neither 'accepted' answers nor a 'pattern'")
                 return nil
             }
-            guard !answers.isEmpty || pattern != nil else { return nil }
-            guard let caseSensitive = flag(fields, "caseSensitive") else { return nil }
+            guard valid, let answers, let caseSensitive, !answers.isEmpty || pattern != nil else { return nil }
             return .shortText(answers: answers, pattern: pattern, caseSensitive: caseSensitive)
 
         case .matching:
-            guard let premises = choices(fields, "premises", in: node, label: label, minimum: 1, feedback: false),
-                let responses = choices(fields, "responses", in: node, label: label, minimum: 1, feedback: false),
+            let premises = choices(fields, "premises", in: node, label: label, minimum: 1, feedback: false)
+            let responses = choices(fields, "responses", in: node, label: label, minimum: 1, feedback: false)
+            guard
                 let answerNode = require(
                     fields, "answer", in: node, what: label, hint: "a map premise id → response id")
             else { return nil }
@@ -217,40 +230,43 @@ struct NodeReader {
                 return nil
             }
             var correct: [String: String] = [:]
-            var valid = true
+            var valid = premises != nil && responses != nil
             for (keyNode, valueNode) in answerMap {
-                guard let premise = scalar(keyNode, what: "a premise id"),
-                    let response = scalar(valueNode, what: "a response id")
-                else {
+                let premise = scalar(keyNode, what: "a premise id")
+                let response = scalar(valueNode, what: "a response id")
+                guard let premise, let response else {
                     valid = false
                     continue
                 }
-                if !premises.contains(where: { $0.id == premise }) {
+                var known = true
+                if let premises, !premises.contains(where: { $0.id == premise }) {
                     report(keyNode, "premise '\(premise)' is not one of the premises \(list(premises))")
-                    valid = false
-                } else if !responses.contains(where: { $0.id == response }) {
-                    report(valueNode, "response '\(response)' is not one of the responses \(list(responses))")
-                    valid = false
-                } else {
-                    correct[premise] = response
+                    known = false
                 }
+                if let responses, !responses.contains(where: { $0.id == response }) {
+                    report(valueNode, "response '\(response)' is not one of the responses \(list(responses))")
+                    known = false
+                }
+                if known { correct[premise] = response } else { valid = false }
             }
-            for premise in premises where correct[premise.id] == nil && valid {
+            for premise in premises ?? [] where correct[premise.id] == nil && valid {
                 report(answerNode, "premise '\(premise.id)' has no response in 'answer'")
                 valid = false
             }
-            return valid ? .matching(premises: premises, responses: responses, correct: correct) : nil
+            guard valid, let premises, let responses else { return nil }
+            return .matching(premises: premises, responses: responses, correct: correct)
 
         case .ordering:
-            guard let elements = choices(fields, "elements", in: node, label: label, minimum: 2, feedback: false),
+            let elements = choices(fields, "elements", in: node, label: label, minimum: 2, feedback: false)
+            guard
                 let answerNode = require(
                     fields, "answer", in: node, what: label, hint: "the element ids in the correct order"),
                 let answers = scalarList(answerNode, what: "'answer'")
             else { return nil }
             var seen = Set<String>()
-            var valid = true
+            var valid = elements != nil
             for (answer, answerNode) in answers {
-                if !elements.contains(where: { $0.id == answer }) {
+                if let elements, !elements.contains(where: { $0.id == answer }) {
                     report(answerNode, "answer '\(answer)' is not one of the elements \(list(elements))")
                     valid = false
                 } else if !seen.insert(answer).inserted {
@@ -258,12 +274,13 @@ struct NodeReader {
                     valid = false
                 }
             }
-            let missing = elements.filter { !seen.contains($0.id) }.map(\.id)
+            let missing = (elements ?? []).filter { !seen.contains($0.id) }.map(\.id)
             if valid && !missing.isEmpty {
                 report(answerNode, "'answer' must list every element; missing \(missing.joined(separator: ", "))")
                 valid = false
             }
-            return valid ? .ordering(elements: elements, correctOrder: answers.map(\.0)) : nil
+            guard valid, let elements else { return nil }
+            return .ordering(elements: elements, correctOrder: answers.map(\.0))
 
         case .cloze:
             guard let gapsNode = require(fields, "gaps", in: node, what: label, hint: "the gaps {{id}} of the stem"),
@@ -274,26 +291,28 @@ struct NodeReader {
                 return nil
             }
             var gaps: [Gap] = []
-            var gapNodes: [String: Node] = [:]
+            // Every gap id the file names, valid gap or not, so the stem is checked against all of them at once.
+            var gapNodes: [(id: String, node: Node)] = []
             var valid = true
             for entry in entries {
+                let id = entry.mapping?["id"]?.scalar?.string
+                if let id, gapNodes.contains(where: { $0.id == id }) {
+                    report(entry, "duplicate gap id '\(id)'")
+                    valid = false
+                } else if let id {
+                    gapNodes.append((id, entry))
+                }
                 guard let gap = readGap(entry) else {
                     valid = false
                     continue
                 }
-                if gaps.contains(where: { $0.id == gap.id }) {
-                    report(entry, "duplicate gap id '\(gap.id)'")
-                    valid = false
-                }
                 gaps.append(gap)
-                gapNodes[gap.id] = entry
             }
-            guard valid else { return nil }
             if let stemNode = fields["stem"], let stem = stemNode.scalar?.string {
                 var seen: [String: Int] = [:]
                 for name in ClozeText.placeholders(in: stem) { seen[name, default: 0] += 1 }
                 for (name, count) in seen.sorted(by: { $0.key < $1.key }) {
-                    if !gaps.contains(where: { $0.id == name }) {
+                    if !gapNodes.contains(where: { $0.id == name }) {
                         report(stemNode, "the stem refers to gap '{{\(name)}}', which is not in 'gaps'")
                         valid = false
                     } else if count > 1 {
@@ -301,8 +320,8 @@ struct NodeReader {
                         valid = false
                     }
                 }
-                for gap in gaps where seen[gap.id] == nil {
-                    report(gapNodes[gap.id] ?? gapsNode, "gap '\(gap.id)' does not appear in the stem as {{\(gap.id)}}")
+                for (id, gapNode) in gapNodes where seen[id] == nil {
+                    report(gapNode, "gap '\(id)' does not appear in the stem as {{\(id)}}")
                     valid = false
                 }
             }
@@ -319,9 +338,10 @@ struct NodeReader {
 
     /// `options` and an `answer` naming one of them (single choice and choice gaps).
     private mutating func keyedOptions(_ fields: Fields, in node: Node, label: String) -> ([Choice], String)? {
-        guard let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true),
+        let options = choices(fields, "options", in: node, label: label, minimum: 2, feedback: true)
+        guard
             let answerNode = require(fields, "answer", in: node, what: label, hint: "the id of the correct option"),
-            let answer = scalar(answerNode, what: "'answer'")
+            let answer = scalar(answerNode, what: "'answer'"), let options
         else { return nil }
         guard options.contains(where: { $0.id == answer }) else {
             report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
@@ -331,17 +351,25 @@ struct NodeReader {
     }
 
     private mutating func readGap(_ node: Node) -> Gap? {
-        guard let fields = mapping(node, what: "a gap", allowed: Self.gapKeys),
-            let id = identifier(fields, "id", in: node, what: "gap")
-        else { return nil }
-        let label = "gap '\(id)'"
-        var weight = Rational.one
+        guard let fields = mapping(node, what: "a gap", allowed: Self.gapKeys) else { return nil }
+        let id = identifier(fields, "id", in: node, what: "gap")
+        let label = id.map { "gap '\($0)'" } ?? "gap"
+        var weight: Rational? = .one
         if let weightNode = fields["weight"], let spelled = scalar(weightNode, what: "'weight'") {
-            guard let value = Rational(exactText: spelled), value > .zero, value <= Rational(1000) else {
-                report(weightNode, "weight '\(spelled)' must be a number greater than 0 and at most 1000")
-                return nil
+            if let value = Rational(exactText: spelled) {
+                if value > .zero, value <= Rational(1000) {
+                    weight = value
+                } else {
+                    report(weightNode, "weight '\(spelled)' must be a number greater than 0 and at most 1000")
+                    weight = nil
+                }
+            } else {
+                report(
+                    weightNode,
+                    NumberText.rejection(
+                        of: spelled, what: "weight", otherwise: "must be a number greater than 0 and at most 1000"))
+                weight = nil
             }
-            weight = value
         }
         guard let typeNode = require(fields, "type", in: node, what: label, hint: "choice, text or numeric"),
             let type = scalar(typeNode, what: "'type'")
@@ -352,8 +380,9 @@ struct NodeReader {
             guard let (options, answer) = keyedOptions(fields, in: node, label: label) else { return nil }
             kind = .choice(options: options, correct: answer)
         case "text":
+            let caseSensitive = flag(fields, "caseSensitive")
             guard let acceptedNode = require(fields, "accepted", in: node, what: label, hint: "accepted answers"),
-                let answers = textAnswers(acceptedNode), let caseSensitive = flag(fields, "caseSensitive")
+                let answers = textAnswers(acceptedNode), let caseSensitive
             else { return nil }
             guard !answers.isEmpty else {
                 report(acceptedNode, "'accepted' is empty")
@@ -367,6 +396,7 @@ struct NodeReader {
             report(typeNode, "unknown gap type '\(type)' (expected choice, text or numeric)")
             return nil
         }
+        guard let id, let weight else { return nil }
         return Gap(id: id, weight: weight, kind: kind)
     }
 
@@ -383,33 +413,43 @@ struct NodeReader {
                 return nil
             }
             var answers: [NumericAnswer] = []
+            var valid = true
             for entry in entries {
                 guard
                     let entryFields = mapping(
                         entry, what: "an entry of 'answers'",
-                        allowed: ["value", "tolerance", "relativeTolerance", "credit", "feedback"]),
-                    let valueNode = require(entryFields, "value", in: entry, what: "an entry of 'answers'"),
-                    let value = number(valueNode, what: "value"),
-                    let tolerance = tolerance(entryFields),
-                    let credit = credit(entryFields, "credit")
-                else { return nil }
-                answers.append(
-                    NumericAnswer(
-                        value, tolerance: tolerance, credit: credit ?? .one,
-                        feedback: optionalText(entryFields, "feedback")))
+                        allowed: ["value", "tolerance", "relativeTolerance", "credit", "feedback"])
+                else {
+                    valid = false
+                    continue
+                }
+                var value: Rational? = nil
+                if let valueNode = require(entryFields, "value", in: entry, what: "an entry of 'answers'") {
+                    value = number(valueNode, what: "value")
+                }
+                let tolerance = tolerance(entryFields)
+                let credit = credit(entryFields, "credit")
+                let feedback = optionalText(entryFields, "feedback")
+                guard let value, let tolerance, let credit else {
+                    valid = false
+                    continue
+                }
+                answers.append(NumericAnswer(value, tolerance: tolerance, credit: credit ?? .one, feedback: feedback))
             }
-            return answers
+            return valid ? answers : nil
         }
+        let tolerance = tolerance(fields)
         guard let answerNode = require(fields, "answer", in: node, what: label, hint: "a number"),
-            let answer = number(answerNode, what: "answer"), let tolerance = tolerance(fields)
+            let answer = number(answerNode, what: "answer"), let tolerance
         else { return nil }
         return [NumericAnswer(answer, tolerance: tolerance)]
     }
 
+    /// A number within ±10¹² with at most 12 decimal places, or a fraction such as `1/3`.
     private mutating func number(_ node: Node, what: String) -> Rational? {
         guard let spelled = scalar(node, what: "'\(what)'") else { return nil }
         guard let value = Rational(exactText: spelled) else {
-            report(node, "\(what) '\(spelled)' is not a number")
+            report(node, NumberText.rejection(of: spelled, what: what))
             return nil
         }
         return value
@@ -426,7 +466,7 @@ struct NodeReader {
                 continue
             }
             guard let value = Rational(exactText: spelled) else {
-                report(toleranceNode, "\(key) '\(spelled)' is not a number")
+                report(toleranceNode, NumberText.rejection(of: spelled, what: key))
                 return nil
             }
             guard value >= .zero else {
@@ -455,17 +495,20 @@ struct NodeReader {
             }
             guard
                 let entryFields = mapping(
-                    entry, what: "an accepted answer", allowed: ["text", "credit", "feedback", "wildcard"]),
-                let text = text(entryFields, "text", in: entry, what: "an accepted answer"),
-                let credit = credit(entryFields, "credit"),
-                let wildcard = flag(entryFields, "wildcard")
+                    entry, what: "an accepted answer", allowed: ["text", "credit", "feedback", "wildcard"])
             else {
                 valid = false
                 continue
             }
-            answers.append(
-                TextAnswer(
-                    text, credit: credit ?? .one, feedback: optionalText(entryFields, "feedback"), wildcard: wildcard))
+            let text = text(entryFields, "text", in: entry, what: "an accepted answer")
+            let credit = credit(entryFields, "credit")
+            let wildcard = flag(entryFields, "wildcard")
+            let feedback = optionalText(entryFields, "feedback")
+            guard let text, let credit, let wildcard else {
+                valid = false
+                continue
+            }
+            answers.append(TextAnswer(text, credit: credit ?? .one, feedback: feedback, wildcard: wildcard))
         }
         return valid ? answers : nil
     }
@@ -474,9 +517,13 @@ struct NodeReader {
     private mutating func credit(_ fields: Fields, _ key: String) -> Rational?? {
         guard let creditNode = fields[key] else { return .some(nil) }
         guard let spelled = scalar(creditNode, what: "'\(key)'") else { return nil }
-        guard let value = Rational(exactText: spelled), value.magnitude <= Rational(1000) else {
-            report(
-                creditNode, "\(key) '\(spelled)' must be a number or fraction between -1000 and 1000 (1 = full points)")
+        let range = "must be a number or fraction between -1000 and 1000 (1 = full points)"
+        guard let value = Rational(exactText: spelled) else {
+            report(creditNode, NumberText.rejection(of: spelled, what: key, otherwise: range))
+            return nil
+        }
+        guard value.magnitude <= Rational(1000) else {
+            report(creditNode, "\(key) '\(spelled)' \(range)")
             return nil
         }
         return .some(value)
@@ -505,42 +552,41 @@ struct NodeReader {
         guard let listNode = require(fields, key, in: node, what: label),
             let entries = sequence(listNode, what: "'\(key)'")
         else { return nil }
-        guard entries.count >= minimum else {
+        var valid = true
+        if entries.count < minimum {
             report(listNode, "'\(key)' needs at least \(minimum) entries (found \(entries.count))")
-            return nil
+            valid = false
         }
         guard entries.count <= BankReader.maximumChoices else {
             report(listNode, "'\(key)' has \(entries.count) entries; at most \(BankReader.maximumChoices) are allowed")
             return nil
         }
         var result: [Choice] = []
-        var valid = true
         var firstLine: [String: Int] = [:]
         let allowed = feedback ? ["id", "text", "feedback", "credit", "uncheckedCredit"] : ["id", "text"]
         for entry in entries {
-            guard let entryFields = mapping(entry, what: "an entry of '\(key)'", allowed: allowed),
-                let id = identifier(entryFields, "id", in: entry, what: "entry of '\(key)'"),
-                let text = text(entryFields, "text", in: entry, what: "'\(id)'")
-            else {
+            guard let entryFields = mapping(entry, what: "an entry of '\(key)'", allowed: allowed) else {
                 valid = false
                 continue
             }
-            if let line = firstLine[id] {
+            let id = identifier(entryFields, "id", in: entry, what: "entry of '\(key)'")
+            let text = text(entryFields, "text", in: entry, what: id.map { "'\($0)'" } ?? "entry of '\(key)'")
+            let optionFeedback = optionalText(entryFields, "feedback")
+            let optionCredit = credit(entryFields, "credit")
+            let uncheckedCredit = credit(entryFields, "uncheckedCredit")
+            if let id, let line = firstLine[id] {
                 report(entryFields["id"], "duplicate id '\(id)' in '\(key)' (first defined at line \(line))")
                 valid = false
                 continue
             }
-            firstLine[id] = entry.mark?.line ?? 0
-            guard let optionCredit = credit(entryFields, "credit"),
-                let uncheckedCredit = credit(entryFields, "uncheckedCredit")
-            else {
+            if let id { firstLine[id] = entry.mark?.line ?? 0 }
+            guard let id, let text, let optionCredit, let uncheckedCredit else {
                 valid = false
                 continue
             }
             result.append(
                 Choice(
-                    id: id, text: text, feedback: optionalText(entryFields, "feedback"),
-                    credit: optionalCredit(optionCredit),
+                    id: id, text: text, feedback: optionFeedback, credit: optionalCredit(optionCredit),
                     uncheckedCredit: optionalCredit(uncheckedCredit)))
         }
         return valid ? result : nil
@@ -571,7 +617,14 @@ struct NodeReader {
                 continue
             }
             guard allowed.contains(key) else {
-                report(keyNode, "unknown key '\(key)' in \(what) (expected \(allowed.joined(separator: ", ")))")
+                // The allowed keys are listed once per kind of mapping; later reports point back to that line.
+                let kind = "\(what)\u{0}\(allowed.joined(separator: ","))"
+                if let line = allowedKeysListedAt[kind] {
+                    report(keyNode, "unknown key '\(key)' in \(what) (allowed keys as listed at line \(line))")
+                } else {
+                    allowedKeysListedAt[kind] = keyNode.mark?.line ?? 1
+                    report(keyNode, "unknown key '\(key)' in \(what) (allowed: \(allowed.joined(separator: ", ")))")
+                }
                 continue
             }
             fields[key] = valueNode

@@ -58,6 +58,11 @@ public struct Blueprint: Sendable, Equatable {
         self.passThreshold = passThreshold
     }
 
+    /// Longest time limit a blueprint may set, in minutes (one week).
+    public static let maximumTimeLimitMinutes = 10_080
+    /// Most attempts a blueprint may allow.
+    public static let maximumAttemptLimit = 1_000
+
     /// A blueprint drawing `count` items from the whole bank, shuffled, no limits.
     public static func random(count: Int) -> Blueprint {
         Blueprint(pools: [Pool(count: count)])
@@ -75,54 +80,142 @@ public struct Blueprint: Sendable, Equatable {
     /// attemptLimit: 2
     /// passThreshold: 60
     /// ```
-    public static func parse(_ text: String) throws(AssessmentError) -> Blueprint {
-        guard text.utf8.count <= 1_000_000 else {
-            throw AssessmentError(.blueprint, "blueprint file is larger than 1 MB")
+    ///
+    /// Every number is range-checked before it is used.
+    ///
+    /// - Throws: ``AssessmentError`` with code `.blueprint` whose reason is
+    ///   `file:line:column: error: message`, `file` being the name given.
+    public static func parse(_ text: String, file: String = "blueprint") throws(AssessmentError) -> Blueprint {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 1_000_000 else {
+            throw AssessmentError(.blueprint, "\(file):1:1: error: blueprint file is larger than 1 MB")
         }
-        let file: BlueprintFile
+        if let refusal = YAMLGuard.check(bytes, file: file) {
+            throw AssessmentError(.blueprint, refusal.description)
+        }
+        let composed: Node?
         do {
-            file = try YAMLDecoder().decode(BlueprintFile.self, from: text)
-        } catch let error as DecodingError {
-            throw AssessmentError(.blueprint, "blueprint is malformed: \(DecodingProblem.describe(error))")
+            composed = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw AssessmentError(.blueprint, BankReader.problem(from: error, file: file).description)
         } catch {
-            throw AssessmentError(.blueprint, "blueprint is not valid YAML or JSON: \(error)")
+            throw AssessmentError(.blueprint, "\(file):1:1: error: blueprint is not valid YAML or JSON: \(error)")
         }
-        guard !file.pools.isEmpty else { throw AssessmentError(.blueprint, "blueprint has no pools") }
-        for (index, pool) in file.pools.enumerated() where pool.count < 1 || pool.count > 5_000 {
-            throw AssessmentError(
-                .blueprint, "pool \(index + 1) must draw between 1 and 5000 items (found \(pool.count))")
-        }
-        if let minutes = file.timeLimitMinutes, minutes <= 0 {
-            throw AssessmentError(.blueprint, "timeLimitMinutes must be greater than 0 (found \(minutes))")
-        }
-        if let limit = file.attemptLimit, limit <= 0 {
-            throw AssessmentError(.blueprint, "attemptLimit must be greater than 0 (found \(limit))")
-        }
-        var threshold = Rational(50)
-        if let spelled = file.passThreshold {
-            guard let value = Rational(decimal: spelled.description), value >= .zero, value <= Rational(100) else {
-                throw AssessmentError(.blueprint, "passThreshold must be a percentage from 0 to 100 (found \(spelled))")
-            }
-            threshold = value
-        }
-        return Blueprint(
-            pools: file.pools.map { Pool(topic: $0.topic, difficulty: $0.difficulty, count: $0.count) },
-            shuffleItems: file.shuffleItems ?? true, shuffleOptions: file.shuffleOptions ?? true,
-            timeLimit: file.timeLimitMinutes.map { .seconds($0 * 60) }, attemptLimit: file.attemptLimit,
-            passThreshold: threshold)
+        let reader = BlueprintReader(file: file)
+        guard let root = composed else { throw reader.failure(nil, "blueprint is empty; it needs 'pools'") }
+        return try reader.read(root)
     }
 }
 
-private struct BlueprintFile: Decodable {
-    struct PoolFile: Decodable {
-        var topic: String?
-        var difficulty: Difficulty?
-        var count: Int
+/// Reads a composed blueprint, failing with the position of the first problem.
+private struct BlueprintReader {
+    let file: String
+    static let keys = ["pools", "shuffleItems", "shuffleOptions", "timeLimitMinutes", "attemptLimit", "passThreshold"]
+    static let poolKeys = ["topic", "difficulty", "count"]
+    static let maximumPools = 1_000
+
+    func failure(_ node: Node?, _ message: String) -> AssessmentError {
+        let problem = BankProblem(
+            file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message)
+        return AssessmentError(.blueprint, problem.description)
     }
-    var pools: [PoolFile]
-    var shuffleItems: Bool?
-    var shuffleOptions: Bool?
-    var timeLimitMinutes: Int?
-    var attemptLimit: Int?
-    var passThreshold: Decimal?
+
+    func read(_ root: Node) throws(AssessmentError) -> Blueprint {
+        let fields = try mapping(root, what: "a blueprint", allowed: Self.keys)
+        guard let poolsNode = fields["pools"] else { throw failure(root, "blueprint has no 'pools'") }
+        guard case .sequence(let entries) = poolsNode else { throw failure(poolsNode, "'pools' must be a list") }
+        guard !entries.isEmpty else { throw failure(poolsNode, "blueprint has no pools") }
+        guard entries.count <= Self.maximumPools else {
+            throw failure(poolsNode, "blueprint has \(entries.count) pools; at most \(Self.maximumPools) are allowed")
+        }
+        var pools: [Blueprint.Pool] = []
+        for (index, entry) in entries.enumerated() {
+            let pool = try mapping(entry, what: "a pool", allowed: Self.poolKeys)
+            var difficulty: Difficulty? = nil
+            if let node = pool["difficulty"] {
+                let name = try scalar(node, "difficulty")
+                guard let value = Difficulty(rawValue: name) else {
+                    throw failure(node, "difficulty '\(name.prefix(40))' is not one of easy, medium, hard")
+                }
+                difficulty = value
+            }
+            guard let countNode = pool["count"] else { throw failure(entry, "pool \(index + 1) has no 'count'") }
+            let count = try integer(countNode, "pool \(index + 1) must draw", 1...5_000, unit: " items")
+            var topic: String? = nil
+            if let node = pool["topic"] { topic = try scalar(node, "topic") }
+            pools.append(Blueprint.Pool(topic: topic, difficulty: difficulty, count: count))
+        }
+        var minutes: Int? = nil
+        if let node = fields["timeLimitMinutes"] {
+            // Bounded before it is turned into seconds.
+            minutes = try integer(
+                node, "timeLimitMinutes must be", 1...Blueprint.maximumTimeLimitMinutes, unit: " (one week at most)")
+        }
+        var attempts: Int? = nil
+        if let node = fields["attemptLimit"] {
+            attempts = try integer(node, "attemptLimit must be", 1...Blueprint.maximumAttemptLimit, unit: "")
+        }
+        var threshold = Rational(50)
+        if let node = fields["passThreshold"] {
+            let spelled = try scalar(node, "passThreshold")
+            guard let value = Rational(decimal: spelled), !spelled.contains(","), value >= .zero,
+                value <= Rational(100)
+            else {
+                throw failure(
+                    node, "passThreshold must be a percentage from 0 to 100 (found \(spelled.prefix(40)))")
+            }
+            threshold = value
+        }
+        var shuffleItems = true
+        if let node = fields["shuffleItems"] { shuffleItems = try flag(node, "shuffleItems") }
+        var shuffleOptions = true
+        if let node = fields["shuffleOptions"] { shuffleOptions = try flag(node, "shuffleOptions") }
+        return Blueprint(
+            pools: pools, shuffleItems: shuffleItems, shuffleOptions: shuffleOptions,
+            timeLimit: minutes.map { .seconds($0 * 60) }, attemptLimit: attempts, passThreshold: threshold)
+    }
+
+    private func mapping(_ node: Node, what: String, allowed: [String]) throws(AssessmentError) -> [String: Node] {
+        guard let map = node.mapping else { throw failure(node, "expected \(what) as a mapping of keys to values") }
+        var fields: [String: Node] = [:]
+        for (keyNode, valueNode) in map {
+            guard let key = keyNode.scalar?.string, allowed.contains(key) else {
+                let name = keyNode.scalar?.string.prefix(40) ?? "?"
+                throw failure(
+                    keyNode, "unknown key '\(name)' in \(what) (allowed: \(allowed.joined(separator: ", ")))")
+            }
+            fields[key] = valueNode
+        }
+        return fields
+    }
+
+    private func scalar(_ node: Node, _ what: String) throws(AssessmentError) -> String {
+        guard case .scalar(let value) = node else {
+            throw failure(node, "\(what) must be a single value, not a list or mapping")
+        }
+        return value.string
+    }
+
+    /// A whole number within `range`; `what` starts the message (`pool 1 must draw`).
+    private func integer(_ node: Node, _ what: String, _ range: ClosedRange<Int>, unit: String) throws(AssessmentError)
+        -> Int
+    {
+        let spelled = try scalar(node, what)
+        guard let value = Int(spelled.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw failure(
+                node,
+                "\(what) a whole number from \(range.lowerBound) to \(range.upperBound)\(unit) (found \(spelled.prefix(40)))"
+            )
+        }
+        return value
+    }
+
+    private func flag(_ node: Node, _ what: String) throws(AssessmentError) -> Bool {
+        let spelled = try scalar(node, what)
+        switch spelled.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw failure(node, "\(what) must be true or false (found '\(spelled.prefix(40))')")
+        }
+    }
 }
