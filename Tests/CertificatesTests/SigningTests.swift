@@ -52,7 +52,7 @@ struct SigningTests {
     /// Some content to sign, about 100 KB like a certificate PDF.
     static let content: [UInt8] = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
 
-    @Test("the development PKI makes a chain openssl verify accepts, with a signing-only issuer")
+    @Test("the development PKI makes a chain openssl verify accepts, with a document-signing issuer")
     func developmentChainVerifies() throws {
         let pki = try Self.makePKI()
         let scratch = try Scratch()
@@ -67,7 +67,11 @@ struct SigningTests {
         #expect(issuerExtensions.contains("X509v3 Key Usage: critical"))
         #expect(issuerExtensions.contains("Digital Signature, Non Repudiation"))
         #expect(issuerExtensions.contains("CA:FALSE"))
-        #expect(!issuerExtensions.contains("Extended Key Usage"))
+        // Document signing for the trust policy, e-mail protection for pdfsig's NSS check.
+        #expect(issuerExtensions.contains("X509v3 Extended Key Usage"))
+        #expect(issuerExtensions.contains("1.3.6.1.5.5.7.3.36"))
+        #expect(issuerExtensions.contains("E-mail Protection"))
+        #expect(!issuerExtensions.contains("TLS Web Server Authentication"))
 
         let issuerText = try ExternalTool.run("openssl", ["x509", "-noout", "-text", "-in", issuer])
         #expect(issuerText.contains("X509v3 Subject Key Identifier"))

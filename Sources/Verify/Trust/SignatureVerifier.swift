@@ -23,10 +23,14 @@ public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConve
         public static let certificateExpired = Code(name: "certificateExpired")
         /// The signer certificate or a certificate of its chain was not yet valid at the time of the check.
         public static let certificateNotYetValid = Code(name: "certificateNotYetValid")
-        /// The signer certificate's key usage allows neither digitalSignature nor nonRepudiation.
+        /// The signer certificate's key usage allows neither digitalSignature nor nonRepudiation, or it has an
+        /// extended key usage without a document-signing purpose.
         public static let keyUsage = Code(name: "keyUsage")
         /// The trust list itself is unusable: no certificate, damaged PEM, or no root certificate.
         public static let trustList = Code(name: "trustList")
+        /// The signer certificate or its chain breaks the signing policy: the signer is a CA certificate, a key
+        /// is weaker than RSA-2048 or EC P-256, or a certificate is signed with a digest weaker than SHA-256.
+        public static let certificatePolicy = Code(name: "certificatePolicy")
     }
 
     /// The kind of failure.
@@ -56,6 +60,21 @@ public struct VerifiedSigner: Sendable, Equatable {
     public let notAfter: Date
     /// The common name (fallback: the subject on one line) of the trusted root the chain ends in.
     public let rootSubjectName: String
+    /// SHA-256 of the DER of the trusted root the chain ends in, the root's entry on the trust list (32 bytes).
+    public let rootThumbprint: [UInt8]
+    /// The trust-list entry the decision rests on: the checked certificate's own entry when it is on the trust
+    /// list (an issuer certificate found by a token's key id), otherwise the root's.
+    public let trustListEntry: TrustListEntry
+}
+
+/// A certificate on the trust list, as a person can check it: its name and SHA-256 thumbprint.
+public struct TrustListEntry: Sendable, Equatable {
+    /// The certificate's subject common name (fallback: the whole subject on one line).
+    public let name: String
+    /// SHA-256 of the certificate's DER (32 bytes).
+    public let thumbprint: [UInt8]
+    /// The thumbprint in lower-case hexadecimal, as reasons print it.
+    public var thumbprintHex: String { Digest.hex(thumbprint) }
 }
 
 /// Checks of PAdES signatures and issuer certificates against a ``TrustList``, with OpenSSL.
@@ -81,8 +100,13 @@ public enum SignatureVerifier {
     ///    `trust` (``VerificationFailure/Code/untrusted``), and every certificate of it is valid at `time`
     ///    (``VerificationFailure/Code/certificateExpired``, ``VerificationFailure/Code/certificateNotYetValid``);
     ///    OpenSSL's S/MIME purpose check is not applied;
-    /// 5. the signer certificate has a key usage extension with digitalSignature or nonRepudiation
-    ///    (``VerificationFailure/Code/keyUsage``).
+    /// 5. the signing policy: the signer certificate is not a CA (``VerificationFailure/Code/certificatePolicy``),
+    ///    has a key usage extension with digitalSignature or nonRepudiation and, when it has an extended key
+    ///    usage, a document-signing purpose among it (``VerificationFailure/Code/keyUsage``); every key of the chain
+    ///    is RSA of at least 2048 bits or EC P-256/P-384, and every certificate but the root is signed with SHA-256
+    ///    or stronger (``VerificationFailure/Code/certificatePolicy``);
+    /// 6. the root the chain ends in is on the trust list by its SHA-256 thumbprint, not only by its name
+    ///    (``VerificationFailure/Code/untrusted``).
     ///
     /// - Parameters:
     ///   - cms: The DER CMS signature (a PDF's `/Contents`, decoded from hex).
@@ -129,8 +153,8 @@ public enum SignatureVerifier {
     /// It must chain to a root on `trust` (intermediates may come from the list too;
     /// ``VerificationFailure/Code/untrusted``), every certificate of the chain must be valid at `time`
     /// (``VerificationFailure/Code/certificateExpired``, ``VerificationFailure/Code/certificateNotYetValid``),
-    /// and it must have a key usage extension with digitalSignature or nonRepudiation
-    /// (``VerificationFailure/Code/keyUsage``). Bytes that are not exactly one DER certificate are
+    /// and it must meet the same signing policy as a PDF signer (see
+    /// ``verifyDetachedCMS(_:content:trust:at:)``, steps 5 and 6). Bytes that are not exactly one DER certificate are
     /// ``VerificationFailure/Code/malformedSignature``.
     public static func verifyIssuerCertificate(
         _ der: [UInt8],
