@@ -88,7 +88,8 @@ public enum SignatureVerifier {
     /// Verifies a detached CMS signature (DER, at most 64 KB) over `content`.
     ///
     /// Checks, in this order, each failure with its own code:
-    /// 1. the signature is a DER ContentInfo holding a detached SignedData of id-data with exactly one signer,
+    /// 1. the signature is a DER ContentInfo (checked by re-encoding it; BER fails with a reason starting
+    ///    "ambiguous structure: ") holding a detached SignedData of id-data with exactly one signer,
     ///    SHA-256 as digest, signed attributes with content-type id-data, and the signer's certificate among its
     ///    `certificates` (``VerificationFailure/Code/malformedSignature``). Zero bytes after the structure — the
     ///    padding of a PDF's `/Contents` — are ignored;
@@ -210,10 +211,11 @@ final class DetachedSignature {
                     + " \(SignatureVerifier.maximumSignatureSize) bytes")
         }
         // A DER SEQUENCE with a definite length; BER's indefinite length (CMS streaming) is not DER.
-        guard der[0] == 0x30, der.count >= 2, der[1] != 0x80 else {
+        guard der[0] == 0x30, der.count >= 2 else {
             throw VerificationFailure(
                 .malformedSignature, "the signature is not a DER CMS structure (it must start with a SEQUENCE)")
         }
+        guard der[1] != 0x80 else { throw Self.notDER }
 
         // OpenSSL reads the structure without its certificates when they can be split off (see
         // SignedDataCertificates); otherwise the whole of it, and then it says what is wrong.
@@ -229,6 +231,10 @@ final class DetachedSignature {
         guard split == nil || decoded.used == parsed.count else {
             throw VerificationFailure(.malformedSignature, "the signature is not a readable CMS structure")
         }
+        // DER has one encoding for every value: OpenSSL's encoding of what it read must be the bytes it read.
+        // (The certificates split off are DER by swift-asn1's reading.)
+        let reencoded = encodeDER { i2d_CMS_ContentInfo(contentInfo.pointer, $0) }
+        guard let reencoded, reencoded.elementsEqual(parsed[0..<decoded.used]) else { throw Self.notDER }
         let used = split?.used ?? decoded.used
         guard der[used...].allSatisfy({ $0 == 0 }) else {
             throw VerificationFailure(
@@ -304,6 +310,12 @@ final class DetachedSignature {
         signer = certificates[index]
         signerDER = certificatesDER[index]
     }
+
+    /// The failure for a signature in BER (indefinite or over-long lengths, unsorted sets …) rather than DER.
+    static let notDER = VerificationFailure(
+        .malformedSignature,
+        "ambiguous structure: the signature is BER, not DER (OpenSSL encodes what it read differently); a CMS"
+            + " signature must be DER, which has one encoding for every value")
 
     /// The certificates of the signature and their DER: from the split-off field through `trust`'s cache, or
     /// from the parsed structure.
