@@ -367,14 +367,22 @@ struct TrustPolicyTests {
 /// Puts a new signature into a signed certificate PDF: the same byte ranges, signed by another identity.
 enum Resigning {
     static func resign(_ pdf: [UInt8], with identity: SigningIdentity) throws -> [UInt8] {
+        try replacingSignature(of: pdf, with: try identity.signDetachedCMS(content: try signedContent(of: pdf)))
+    }
+
+    /// The bytes the PDF's `/ByteRange` covers, joined.
+    static func signedContent(of pdf: [UInt8]) throws -> [UInt8] {
         let key = try #require(pdf.range(of: "/ByteRange ["))
         let end = try #require(pdf[key.upperBound...].firstIndex(of: UInt8(ascii: "]")))
         let numbers = String(decoding: pdf[key.upperBound..<end], as: UTF8.self).split(separator: " ").compactMap {
             Int($0)
         }
         try #require(numbers.count == 4)
-        let content = Array(pdf[numbers[0]..<(numbers[0] + numbers[1])] + pdf[numbers[2]..<(numbers[2] + numbers[3])])
-        let cms = try identity.signDetachedCMS(content: content)
+        return Array(pdf[numbers[0]..<(numbers[0] + numbers[1])] + pdf[numbers[2]..<(numbers[2] + numbers[3])])
+    }
+
+    /// The PDF with `cms` in its `/Contents`, hex, padded with zeros.
+    static func replacingSignature(of pdf: [UInt8], with cms: [UInt8]) throws -> [UInt8] {
         let range = Forgery.contents(pdf)
         let digits = Array("0123456789ABCDEF".utf8)
         var hex = cms.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }
