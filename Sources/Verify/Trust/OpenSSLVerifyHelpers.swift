@@ -228,7 +228,7 @@ final class VerifierCertificate: @unchecked Sendable {
             return (accepted, "an EC key on the curve \(group)")
         }
         let type = EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "unknown"
-        return (false, "a \(type) key of \(bits) bits")
+        return (false, "a key of type \(type) (\(bits) bits)")
     }
 
     /// The name of the algorithm the certificate is signed with (e.g. "ecdsa-with-SHA1"), and whether its

@@ -235,8 +235,8 @@ public final class TrustList: @unchecked Sendable {
             guard key.acceptable else {
                 throw VerificationFailure(
                     .certificatePolicy,
-                    "\(subject) has a weak key, \(key.description); keys must be RSA of at least 2048 bits or EC"
-                        + " P-256 or P-384")
+                    "\(subject) has \(key.description), which the signing policy does not allow; keys must be RSA"
+                        + " of at least 2048 bits or EC P-256 or P-384")
             }
             guard depth < chain.count - 1 else { continue }
             let signature = member.signatureStrength
