@@ -8,7 +8,8 @@ import Foundation
 /// (`"points/max"`, scored and qualified only), `e` ECTS credits (qualified only), `d` issue date
 /// (`YYYY-MM-DD`), `k` issuer key id (base64url of the SHA-256 thumbprint of the issuer certificate
 /// DER) and `h` (base64url of the SHA-256 of the record's canonical JSON). A verifier holding the
-/// issuer certificate checks it with no network.
+/// issuer certificate checks it with no network. Tokens are read strictly (see ``CompactJWS``): a form that could be
+/// read in two ways is ``Problem/ambiguous(_:)``.
 public enum CertificateToken {
     /// The claims of a token.
     public struct Claims: Sendable, Equatable, Codable {

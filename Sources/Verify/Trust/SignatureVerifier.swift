@@ -12,7 +12,8 @@ public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConve
         public var description: String { name }
 
         /// The signature is not a detached CMS SignedData in DER with exactly one SHA-256 signer whose certificate
-        /// it carries, or its signed attributes are missing or inconsistent.
+        /// it carries, or its signed attributes are missing or inconsistent. A signature in BER rather than DER has a
+        /// reason starting "ambiguous structure: ".
         public static let malformedSignature = Code(name: "malformedSignature")
         /// The document was changed after it was signed: its digest differs from the signed one, or the signature
         /// does not verify over the signed attributes.
