@@ -87,6 +87,16 @@ static inline void CCampus_sk_ASN1_TYPE_pop_free(STACK_OF(ASN1_TYPE) *stack) {
     sk_ASN1_TYPE_pop_free(stack, ASN1_TYPE_free);
 }
 
+/// sk_ASN1_OBJECT_num: number of object identifiers in a stack, such as an EXTENDED_KEY_USAGE (-1 for NULL).
+static inline int CCampus_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *stack) {
+    return sk_ASN1_OBJECT_num(stack);
+}
+
+/// sk_ASN1_OBJECT_value: the object identifier at `index`, still owned by the stack.
+static inline ASN1_OBJECT *CCampus_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *stack, int index) {
+    return sk_ASN1_OBJECT_value(stack, index);
+}
+
 /// XN_FLAG_ONELINE without escaping non-ASCII bytes: a distinguished name as one readable UTF-8 line.
 static inline unsigned long CCampus_XN_FLAG_ONELINE_UTF8(void) {
     return XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB;

@@ -149,10 +149,13 @@ public final class CertificateVerifier: Sendable {
         checks.append(VerificationCheck("byte-range", true, "the signature covers the whole file except its own value"))
 
         guard let cms = Self.trimmedDER(document.signatureContents) else {
+            let indefinite = document.signatureContents.starts(with: [0x30, 0x80])
             checks.append(
                 VerificationCheck(
                     "signature", false,
-                    "the signature value is not a DER CMS structure followed only by zero padding"))
+                    indefinite
+                        ? "ambiguous structure: the signature value is BER with indefinite lengths, not DER"
+                        : "the signature value is not a DER CMS structure followed only by zero padding"))
             return done(unverifiedRecord: unverified())
         }
         let signer: VerifiedSigner
@@ -286,6 +289,7 @@ public final class CertificateVerifier: Sendable {
         switch problem {
         case .malformed(let detail): "the QR token is malformed: \(detail)"
         case .badSignature: "the QR token was changed or was not signed by the issuer"
+        case .ambiguous(let detail): "ambiguous structure: \(detail)"
         }
     }
 

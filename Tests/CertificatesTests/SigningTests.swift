@@ -52,7 +52,7 @@ struct SigningTests {
     /// Some content to sign, about 100 KB like a certificate PDF.
     static let content: [UInt8] = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
 
-    @Test("the development PKI makes a chain openssl verify accepts, with a signing-only issuer")
+    @Test("the development PKI makes a chain openssl verify accepts, with a document-signing issuer")
     func developmentChainVerifies() throws {
         let pki = try Self.makePKI()
         let scratch = try Scratch()
@@ -67,7 +67,11 @@ struct SigningTests {
         #expect(issuerExtensions.contains("X509v3 Key Usage: critical"))
         #expect(issuerExtensions.contains("Digital Signature, Non Repudiation"))
         #expect(issuerExtensions.contains("CA:FALSE"))
-        #expect(!issuerExtensions.contains("Extended Key Usage"))
+        // Document signing for the trust policy, e-mail protection for pdfsig's NSS check.
+        #expect(issuerExtensions.contains("X509v3 Extended Key Usage"))
+        #expect(issuerExtensions.contains("1.3.6.1.5.5.7.3.36"))
+        #expect(issuerExtensions.contains("E-mail Protection"))
+        #expect(!issuerExtensions.contains("TLS Web Server Authentication"))
 
         let issuerText = try ExternalTool.run("openssl", ["x509", "-noout", "-text", "-in", issuer])
         #expect(issuerText.contains("X509v3 Subject Key Identifier"))
@@ -214,7 +218,65 @@ struct SigningTests {
         let der = try [UInt8](Data(contentsOf: URL(fileURLWithPath: signaturePath)))
         let raw = try #require(Self.rawSignature(fromDER: der))
         let certificate = try Self.identity(of: pki).certificateDER
-        #expect(SignatureCheck.verifyES256(signature: raw, message: message, certificateDER: certificate))
+        // openssl dgst makes either form; only the low-S one is accepted, and its twin is the other.
+        let lowS = SignatureCheck.isLowS(es256Signature: raw) ? raw : Self.twin(of: raw)
+        #expect(SignatureCheck.verifyES256(signature: lowS, message: message, certificateDER: certificate))
+        #expect(
+            !SignatureCheck.verifyES256(signature: Self.twin(of: lowS), message: message, certificateDER: certificate))
+    }
+
+    /// The order n of P-256, big-endian.
+    static let p256Order: [UInt8] = [
+        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+    ]
+
+    /// The other valid ES256 signature for the same message and key: r‖(n − s).
+    static func twin(of raw: [UInt8]) -> [UInt8] {
+        var s = [UInt8](repeating: 0, count: 32)
+        var borrow = 0
+        for index in (0..<32).reversed() {
+            var difference = Int(p256Order[index]) - Int(raw[32 + index]) - borrow
+            borrow = difference < 0 ? 1 : 0
+            if difference < 0 { difference += 256 }
+            s[index] = UInt8(difference)
+        }
+        return Array(raw[0..<32]) + s
+    }
+
+    @Test("ES256 signatures are always low-S, and their high-S twins verify with the key but are refused")
+    func es256IsLowS() throws {
+        let pki = try Self.makePKI()
+        let identity = try Self.identity(of: pki)
+        let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
+        for index in 0..<64 {
+            let message = Array("message \(index)".utf8)
+            let signature = try identity.signES256(message)
+            #expect(SignatureCheck.isLowS(es256Signature: signature), "signature \(index)")
+            #expect(key.verify(signature: signature, message: message))
+            let twin = Self.twin(of: signature)
+            #expect(!SignatureCheck.isLowS(es256Signature: twin))
+            #expect(!key.verify(signature: twin, message: message))
+        }
+        #expect(SignatureCheck.p256HalfOrder.map { Array($0) } == Self.halfOrder)
+    }
+
+    /// n/2 of P-256 (rounded down), big-endian.
+    static let halfOrder: [UInt8] = [
+        0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B, 0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8,
+    ]
+
+    @Test("the low-S boundary: s = n/2 is low, s = n/2 + 1 is high")
+    func lowSBoundary() {
+        let r = [UInt8](repeating: 0x11, count: 32)
+        #expect(SignatureCheck.isLowS(es256Signature: r + Self.halfOrder))
+        var above = Self.halfOrder
+        above[31] += 1
+        #expect(!SignatureCheck.isLowS(es256Signature: r + above))
+        #expect(SignatureCheck.isLowS(es256Signature: r + [UInt8](repeating: 0, count: 31) + [1]))
+        #expect(!SignatureCheck.isLowS(es256Signature: r + [UInt8](repeating: 0xFF, count: 32)))
+        #expect(!SignatureCheck.isLowS(es256Signature: r))
     }
 
     @Test("a PKCS#12 file made by openssl loads with its passphrase and signs; a wrong passphrase is named")

@@ -5,8 +5,8 @@ internal import COpenSSL
 /// `campus keys init`.
 ///
 /// All keys are ECDSA P-256 and all certificates are signed with SHA-256. The issuer certificate is made for
-/// PDF signatures that pdfsig and pyHanko accept: key usage digitalSignature and nonRepudiation, no extended
-/// key usage. Printing the value (`print`, `dump`, string interpolation) never shows a private key.
+/// PDF signatures that pdfsig and pyHanko accept: key usage digitalSignature and nonRepudiation, extended key
+/// usage document signing and e-mail protection. Printing the value (`print`, `dump`, string interpolation) never shows a private key.
 public struct DevelopmentPKI: Sendable {
     /// The root certificate, PEM.
     public let rootPEM: String
@@ -25,8 +25,8 @@ public struct DevelopmentPKI: Sendable {
     ///
     /// Root: CA:TRUE (critical), keyUsage keyCertSign and cRLSign (critical), subjectKeyIdentifier,
     /// CN "`organization` Root CA (development)". Issuer: CA:FALSE, keyUsage digitalSignature and nonRepudiation
-    /// (critical), no extendedKeyUsage, subjectKeyIdentifier and authorityKeyIdentifier, CN `issuerName`,
-    /// O `organization`. Random 128-bit positive serial numbers.
+    /// (critical), extendedKeyUsage id-kp-documentSigning and emailProtection, subjectKeyIdentifier and
+    /// authorityKeyIdentifier, CN `issuerName`, O `organization`. Random 128-bit positive serial numbers.
     ///
     /// - Parameters:
     ///   - issuerName: The issuer certificate's common name (at most 64 characters).
@@ -129,6 +129,8 @@ public struct DevelopmentPKI: Sendable {
             extensions: [
                 (NID_basic_constraints, "CA:FALSE"),
                 (NID_key_usage, "critical,digitalSignature,nonRepudiation"),
+                // id-kp-documentSigning (RFC 9336) for the purpose, emailProtection for pdfsig's NSS check.
+                (NID_ext_key_usage, "1.3.6.1.5.5.7.3.36,emailProtection"),
                 (NID_subject_key_identifier, "hash"),
                 (NID_authority_key_identifier, "keyid:always"),
             ])

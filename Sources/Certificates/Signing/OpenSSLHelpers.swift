@@ -272,9 +272,58 @@ final class OpenSSLKey {
         return "\(type) key (\(EVP_PKEY_get_bits(pointer)) bits)"
     }
 
-    /// The DER signature OpenSSL makes over `message` with SHA-256 (ECDSA: a DER ECDSA-Sig-Value;
-    /// RSA: PKCS#1 v1.5).
+    /// The DER signature OpenSSL makes over `message` with SHA-256 (ECDSA: a DER ECDSA-Sig-Value in low-S form,
+    /// s ≤ n/2, so that every signature has one encoding; RSA: PKCS#1 v1.5).
     func signSHA256(_ message: [UInt8]) throws(CertificateError) -> [UInt8] {
+        let signature = try signSHA256AsOpenSSLDoes(message)
+        guard EVP_PKEY_is_a(pointer, "EC") == 1 else { return signature }
+        return try lowS(signature)
+    }
+
+    /// The name of the curve of an EC key, such as "prime256v1"; `nil` for other keys.
+    var curveName: String? {
+        guard EVP_PKEY_is_a(pointer, "EC") == 1 else { return nil }
+        var name = [CChar](repeating: 0, count: 64)
+        var length = 0
+        guard EVP_PKEY_get_group_name(pointer, &name, name.count, &length) == 1, length < name.count else {
+            OpenSSLErrorQueue.clear()
+            return nil
+        }
+        return String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// `der`, an ECDSA-Sig-Value made with this key, with s replaced by n − s when s > n/2 (n the curve order).
+    private func lowS(_ der: [UInt8]) throws(CertificateError) -> [UInt8] {
+        guard let curve = curveName, case let nid = OBJ_txt2nid(curve), nid != NID_undef,
+            let created = EC_GROUP_new_by_curve_name(nid)
+        else { throw .openSSL("OpenSSL does not know the curve of the \(kindDescription)") }
+        let group = OpenSSLObject(created, release: EC_GROUP_free)
+        guard let signature = decodeDER(der, { d2i_ECDSA_SIG(nil, $0, $1) }, release: ECDSA_SIG_free),
+            let order = EC_GROUP_get0_order(group.pointer), let halfCreated = BN_dup(order)
+        else { throw .openSSL("OpenSSL returned an ECDSA signature it cannot read back") }
+        let owner = OpenSSLObject(signature, release: ECDSA_SIG_free)
+        let half = OpenSSLObject(halfCreated, release: BN_free)
+        guard BN_rshift1(half.pointer, half.pointer) == 1 else { throw .openSSL("OpenSSL could not halve the order") }
+        var r: OpaquePointer? = nil
+        var s: OpaquePointer? = nil
+        ECDSA_SIG_get0(owner.pointer, &r, &s)
+        guard let r, let s else { throw .openSSL("OpenSSL returned an ECDSA signature without r or s") }
+        guard BN_cmp(s, half.pointer) > 0 else { return der }
+        // ECDSA_SIG_set0 takes ownership of both new numbers only when it succeeds.
+        guard let newR = BN_dup(r), let newS = BN_new() else { throw .openSSL("OpenSSL could not copy a number") }
+        guard BN_sub(newS, order, s) == 1, ECDSA_SIG_set0(owner.pointer, newR, newS) == 1 else {
+            BN_free(newR)
+            BN_free(newS)
+            throw .openSSL("OpenSSL could not put an ECDSA signature into low-S form")
+        }
+        guard let normalised = encodeDER({ i2d_ECDSA_SIG(owner.pointer, $0) }) else {
+            throw .openSSL("OpenSSL could not encode an ECDSA signature")
+        }
+        return normalised
+    }
+
+    /// The DER signature exactly as OpenSSL makes it over `message` with SHA-256.
+    private func signSHA256AsOpenSSLDoes(_ message: [UInt8]) throws(CertificateError) -> [UInt8] {
         guard let context = EVP_MD_CTX_new() else { throw .openSSL("OpenSSL could not allocate a digest context") }
         let owner = OpenSSLObject(context, release: EVP_MD_CTX_free)
         guard EVP_DigestSignInit(owner.pointer, nil, SHA256Algorithm.shared.pointer, nil, pointer) == 1 else {

@@ -209,7 +209,8 @@ public final class SigningIdentity: @unchecked Sendable {
         return set
     }
 
-    /// ES256 signature for a JWS: ECDSA P-256 with SHA-256, returned as the 64-byte raw r‖s (RFC 7518 §3.4).
+    /// ES256 signature for a JWS: ECDSA P-256 with SHA-256, returned as the 64-byte raw r‖s (RFC 7518 §3.4), always
+    /// in low-S form (s ≤ n/2).
     ///
     /// - Throws: ``CertificateError`` (`.crypto`) when the key is not ECDSA P-256.
     public func signES256(_ message: [UInt8]) throws(CertificateError) -> [UInt8] {
@@ -241,12 +242,34 @@ public final class SigningIdentity: @unchecked Sendable {
 public enum SignatureCheck {
     /// Verifies a raw r‖s ES256 signature over `message` with the public key of a DER X.509 certificate.
     ///
-    /// Returns `false` for a wrong signature, a signature that is not 64 bytes, a certificate that cannot be
-    /// parsed, or a certificate whose key is not ECDSA P-256. Certificate validity is not checked here.
+    /// Returns `false` for a wrong signature, a signature that is not 64 bytes or not in low-S form, a certificate
+    /// that cannot be parsed, or a certificate whose key is not ECDSA P-256. Certificate validity is not checked here.
     public static func verifyES256(signature: [UInt8], message: [UInt8], certificateDER: [UInt8]) -> Bool {
         guard let key = ES256PublicKey(certificateDER: certificateDER) else { return false }
         return key.verify(signature: signature, message: message)
     }
+
+    /// Whether a raw 64-byte r‖s P-256 signature is in low-S form (s ≤ n/2, n the order of P-256), the one of its
+    /// two valid encodings that ES256 tokens and status lists may use; our signer always makes it.
+    public static func isLowS(es256Signature raw: [UInt8]) -> Bool {
+        guard raw.count == 64, let half = p256HalfOrder else { return false }
+        let s = raw[32...]
+        return s.elementsEqual(half) || s.lexicographicallyPrecedes(half)
+    }
+
+    /// n/2 of P-256, 32 bytes big-endian, computed by OpenSSL once.
+    static let p256HalfOrder: [UInt8]? = {
+        defer { OpenSSLErrorQueue.clear() }
+        guard let created = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1) else { return nil }
+        let group = OpenSSLObject(created, release: EC_GROUP_free)
+        guard let order = EC_GROUP_get0_order(group.pointer), let copy = BN_dup(order) else { return nil }
+        let half = OpenSSLObject(copy, release: BN_free)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        guard BN_rshift1(half.pointer, half.pointer) == 1, BN_bn2binpad(half.pointer, &bytes, 32) == 32 else {
+            return nil
+        }
+        return bytes
+    }()
 
     /// The DER ECDSA-Sig-Value for a raw 64-byte r‖s, encoded by OpenSSL.
     static func derECDSASignature(raw: [UInt8]) -> [UInt8]? {
@@ -296,10 +319,12 @@ public final class ES256PublicKey: @unchecked Sendable {
         self.key = key
     }
 
-    /// Whether the raw 64-byte r‖s `signature` is a valid ES256 signature of `message`.
+    /// Whether the raw 64-byte r‖s `signature` is a valid ES256 signature of `message` in low-S form (the
+    /// high-S twin of a valid signature is refused, so that a signed text has one signature only).
     public func verify(signature: [UInt8], message: [UInt8]) -> Bool {
         defer { OpenSSLErrorQueue.clear() }
-        guard signature.count == 64, let der = SignatureCheck.derECDSASignature(raw: signature),
+        guard signature.count == 64, SignatureCheck.isLowS(es256Signature: signature),
+            let der = SignatureCheck.derECDSASignature(raw: signature),
             let context = EVP_MD_CTX_new()
         else { return false }
         let owner = OpenSSLObject(context, release: EVP_MD_CTX_free)

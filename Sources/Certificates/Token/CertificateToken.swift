@@ -8,7 +8,8 @@ import Foundation
 /// (`"points/max"`, scored and qualified only), `e` ECTS credits (qualified only), `d` issue date
 /// (`YYYY-MM-DD`), `k` issuer key id (base64url of the SHA-256 thumbprint of the issuer certificate
 /// DER) and `h` (base64url of the SHA-256 of the record's canonical JSON). A verifier holding the
-/// issuer certificate checks it with no network.
+/// issuer certificate checks it with no network. Tokens are read strictly (see ``CompactJWS``): a form that could be
+/// read in two ways is ``Problem/ambiguous(_:)``.
 public enum CertificateToken {
     /// The claims of a token.
     public struct Claims: Sendable, Equatable, Codable {
@@ -88,30 +89,25 @@ public enum CertificateToken {
         case malformed(String)
         /// The signature does not verify with the given certificate.
         case badSignature
+        /// A form that could be read in two ways (see ``CompactJWS``): non-canonical base64url, a duplicate JSON
+        /// member, a `crit` header, a high-S signature.
+        case ambiguous(String)
     }
 
-    /// Splits a token into its claims and signing input, checking only its form.
+    /// Splits a token into its claims and signing input, checking only its form, strictly (see ``CompactJWS``).
     public static func decode(_ token: String) -> Result<
         (claims: Claims, signingInput: [UInt8], signature: [UInt8]), Problem
     > {
-        guard token.utf8.count <= maximumLength else {
-            return .failure(.malformed("token is longer than \(maximumLength) bytes"))
+        let jws: CompactJWS
+        switch CompactJWS.parse(token, maximumLength: maximumLength, what: "token") {
+        case .success(let parsed): jws = parsed
+        case .failure(.malformed(let detail)): return .failure(.malformed(detail))
+        case .failure(.ambiguous(let detail)): return .failure(.ambiguous(detail))
         }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { return .failure(.malformed("a token has three parts separated by dots")) }
-        if parts[0] != header {
-            guard let headerBytes = Base64URL.decode(parts[0]),
-                let fields = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-                fields["alg"] as? String == "ES256"
-            else { return .failure(.malformed("token header is not an ES256 JWS header")) }
+        guard let claims = try? JSONDecoder().decode(Claims.self, from: Data(jws.payload)) else {
+            return .failure(.malformed("token claims are not readable"))
         }
-        guard let claimBytes = Base64URL.decode(parts[1]),
-            let claims = try? JSONDecoder().decode(Claims.self, from: Data(claimBytes))
-        else { return .failure(.malformed("token claims are not readable")) }
-        guard let signature = Base64URL.decode(parts[2]), signature.count == 64 else {
-            return .failure(.malformed("token signature is not a 64-byte ES256 signature"))
-        }
-        return .success((claims, Array("\(parts[0]).\(parts[1])".utf8), signature))
+        return .success((claims, jws.signingInput, jws.signature))
     }
 
     /// Verifies `token` with the issuer certificate (DER) and returns its claims.
@@ -154,8 +150,17 @@ public enum Base64URL {
         return String(decoding: encoded, as: UTF8.self)
     }
 
-    /// Decodes text; `nil` for anything that is not base64url.
+    /// Decodes text; `nil` for anything that is not canonical base64url: characters outside the alphabet, padding,
+    /// a length no encoding has, or unused trailing bits that are not zero (two texts for the same bytes).
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        guard let bytes = decodeAllowingNonZeroTrailingBits(text), encode(bytes).utf8.elementsEqual(text.utf8) else {
+            return nil
+        }
+        return bytes
+    }
+
+    /// Decodes base64url without padding, ignoring the unused trailing bits of the last character.
+    static func decodeAllowingNonZeroTrailingBits(_ text: some StringProtocol) -> [UInt8]? {
         var standard: [UInt8] = []
         standard.reserveCapacity(text.utf8.count + 3)
         for byte in text.utf8 {

@@ -181,6 +181,78 @@ final class VerifierCertificate: @unchecked Sendable {
         return X509_self_signed(pointer, 0) == 1
     }
 
+    /// Whether the certificate is a CA certificate: basicConstraints CA:TRUE (critical or not, whatever its key
+    /// usage), keyCertSign, or a self-signed version 1 certificate.
+    var isCA: Bool {
+        defer { OpenSSLErrorQueue.clear() }
+        return X509_get_extension_flags(pointer) & UInt32(EXFLAG_CA) != 0 || X509_check_ca(pointer) != 0
+    }
+
+    /// The purposes of the extended key usage extension, as dotted object identifiers; `nil` without the
+    /// extension, `[]` when it is there but unreadable (so that an unreadable extension allows nothing).
+    var extendedKeyUsage: [String]? {
+        defer { OpenSSLErrorQueue.clear() }
+        var critical: Int32 = 0
+        guard let raw = X509_get_ext_d2i(pointer, NID_ext_key_usage, &critical, nil) else {
+            return critical == -1 ? nil : []
+        }
+        let stack = OpenSSLObject(OpaquePointer(raw)) { EXTENDED_KEY_USAGE_free($0) }
+        var purposes: [String] = []
+        for index in 0..<max(0, CCampus_sk_ASN1_OBJECT_num(stack.pointer)) {
+            guard let object = CCampus_sk_ASN1_OBJECT_value(stack.pointer, index) else { continue }
+            var text = [CChar](repeating: 0, count: 128)
+            let length = OBJ_obj2txt(&text, Int32(text.count), object, 1)
+            guard length > 0, Int(length) < text.count else { continue }
+            purposes.append(String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return purposes
+    }
+
+    /// The public key's kind and size for reasons, e.g. "an RSA key of 1024 bits", and whether it is strong
+    /// enough to sign documents: RSA of at least 2048 bits, or EC on P-256 or P-384.
+    var publicKeyStrength: (acceptable: Bool, description: String) {
+        defer { OpenSSLErrorQueue.clear() }
+        guard let key = X509_get0_pubkey(pointer) else { return (false, "an unreadable public key") }
+        let bits = Int(EVP_PKEY_get_bits(key))
+        if EVP_PKEY_is_a(key, "RSA") == 1 {
+            return (bits >= 2048, "an RSA key of \(bits) bits")
+        }
+        if EVP_PKEY_is_a(key, "EC") == 1 {
+            var name = [CChar](repeating: 0, count: 64)
+            var length = 0
+            guard EVP_PKEY_get_group_name(key, &name, name.count, &length) == 1, length < name.count else {
+                return (false, "an EC key on an unnamed curve")
+            }
+            let group = String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let accepted = ["prime256v1", "P-256", "secp256r1", "secp384r1", "P-384"].contains(group)
+            return (accepted, "an EC key on the curve \(group)")
+        }
+        let type = EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "unknown"
+        return (false, "a key of type \(type) (\(bits) bits)")
+    }
+
+    /// The name of the algorithm the certificate is signed with (e.g. "ecdsa-with-SHA1"), and whether its
+    /// digest is SHA-256 or stronger (SHA-384, SHA-512, SHA3-256 and longer).
+    var signatureStrength: (acceptable: Bool, algorithm: String) {
+        defer { OpenSSLErrorQueue.clear() }
+        let algorithm =
+            OBJ_nid2ln(X509_get_signature_nid(pointer)).map { String(cString: $0) } ?? "an unknown algorithm"
+        var digest: Int32 = NID_undef
+        guard X509_get_signature_info(pointer, &digest, nil, nil, nil) == 1 else { return (false, algorithm) }
+        let strong = [NID_sha256, NID_sha384, NID_sha512, NID_sha3_256, NID_sha3_384, NID_sha3_512]
+        return (strong.contains(digest), algorithm)
+    }
+
+    /// Whether both certificates have the same subject name (compared as OpenSSL compares names).
+    func hasSameSubject(as other: VerifierCertificate) -> Bool {
+        X509_NAME_cmp(X509_get_subject_name(pointer), X509_get_subject_name(other.pointer)) == 0
+    }
+
+    /// Whether this certificate's subject is the name `certificate` gives as its issuer.
+    func isNamedIssuer(of certificate: VerifierCertificate) -> Bool {
+        X509_NAME_cmp(X509_get_subject_name(pointer), X509_get_issuer_name(certificate.pointer)) == 0
+    }
+
     /// Fills the certificate's extension cache, so that threads that verify with it only ever read it.
     func cacheExtensions() {
         _ = X509_check_purpose(pointer, -1, 0)

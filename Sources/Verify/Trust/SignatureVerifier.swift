@@ -12,7 +12,8 @@ public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConve
         public var description: String { name }
 
         /// The signature is not a detached CMS SignedData in DER with exactly one SHA-256 signer whose certificate
-        /// it carries, or its signed attributes are missing or inconsistent.
+        /// it carries, or its signed attributes are missing or inconsistent. A signature in BER rather than DER has a
+        /// reason starting "ambiguous structure: ".
         public static let malformedSignature = Code(name: "malformedSignature")
         /// The document was changed after it was signed: its digest differs from the signed one, or the signature
         /// does not verify over the signed attributes.
@@ -23,10 +24,14 @@ public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConve
         public static let certificateExpired = Code(name: "certificateExpired")
         /// The signer certificate or a certificate of its chain was not yet valid at the time of the check.
         public static let certificateNotYetValid = Code(name: "certificateNotYetValid")
-        /// The signer certificate's key usage allows neither digitalSignature nor nonRepudiation.
+        /// The signer certificate's key usage allows neither digitalSignature nor nonRepudiation, or it has an
+        /// extended key usage without a document-signing purpose.
         public static let keyUsage = Code(name: "keyUsage")
         /// The trust list itself is unusable: no certificate, damaged PEM, or no root certificate.
         public static let trustList = Code(name: "trustList")
+        /// The signer certificate or its chain breaks the signing policy: the signer is a CA certificate, a key
+        /// is weaker than RSA-2048 or EC P-256, or a certificate is signed with a digest weaker than SHA-256.
+        public static let certificatePolicy = Code(name: "certificatePolicy")
     }
 
     /// The kind of failure.
@@ -56,6 +61,21 @@ public struct VerifiedSigner: Sendable, Equatable {
     public let notAfter: Date
     /// The common name (fallback: the subject on one line) of the trusted root the chain ends in.
     public let rootSubjectName: String
+    /// SHA-256 of the DER of the trusted root the chain ends in, the root's entry on the trust list (32 bytes).
+    public let rootThumbprint: [UInt8]
+    /// The trust-list entry the decision rests on: the checked certificate's own entry when it is on the trust
+    /// list (an issuer certificate found by a token's key id), otherwise the root's.
+    public let trustListEntry: TrustListEntry
+}
+
+/// A certificate on the trust list, as a person can check it: its name and SHA-256 thumbprint.
+public struct TrustListEntry: Sendable, Equatable {
+    /// The certificate's subject common name (fallback: the whole subject on one line).
+    public let name: String
+    /// SHA-256 of the certificate's DER (32 bytes).
+    public let thumbprint: [UInt8]
+    /// The thumbprint in lower-case hexadecimal, as reasons print it.
+    public var thumbprintHex: String { Digest.hex(thumbprint) }
 }
 
 /// Checks of PAdES signatures and issuer certificates against a ``TrustList``, with OpenSSL.
@@ -69,7 +89,8 @@ public enum SignatureVerifier {
     /// Verifies a detached CMS signature (DER, at most 64 KB) over `content`.
     ///
     /// Checks, in this order, each failure with its own code:
-    /// 1. the signature is a DER ContentInfo holding a detached SignedData of id-data with exactly one signer,
+    /// 1. the signature is a DER ContentInfo (checked by re-encoding it; BER fails with a reason starting
+    ///    "ambiguous structure: ") holding a detached SignedData of id-data with exactly one signer,
     ///    SHA-256 as digest, signed attributes with content-type id-data, and the signer's certificate among its
     ///    `certificates` (``VerificationFailure/Code/malformedSignature``). Zero bytes after the structure — the
     ///    padding of a PDF's `/Contents` — are ignored;
@@ -81,8 +102,13 @@ public enum SignatureVerifier {
     ///    `trust` (``VerificationFailure/Code/untrusted``), and every certificate of it is valid at `time`
     ///    (``VerificationFailure/Code/certificateExpired``, ``VerificationFailure/Code/certificateNotYetValid``);
     ///    OpenSSL's S/MIME purpose check is not applied;
-    /// 5. the signer certificate has a key usage extension with digitalSignature or nonRepudiation
-    ///    (``VerificationFailure/Code/keyUsage``).
+    /// 5. the signing policy: the signer certificate is not a CA (``VerificationFailure/Code/certificatePolicy``),
+    ///    has a key usage extension with digitalSignature or nonRepudiation and, when it has an extended key
+    ///    usage, a document-signing purpose among it (``VerificationFailure/Code/keyUsage``); every key of the chain
+    ///    is RSA of at least 2048 bits or EC P-256/P-384, and every certificate but the root is signed with SHA-256
+    ///    or stronger (``VerificationFailure/Code/certificatePolicy``);
+    /// 6. the root the chain ends in is on the trust list by its SHA-256 thumbprint, not only by its name
+    ///    (``VerificationFailure/Code/untrusted``).
     ///
     /// - Parameters:
     ///   - cms: The DER CMS signature (a PDF's `/Contents`, decoded from hex).
@@ -129,8 +155,8 @@ public enum SignatureVerifier {
     /// It must chain to a root on `trust` (intermediates may come from the list too;
     /// ``VerificationFailure/Code/untrusted``), every certificate of the chain must be valid at `time`
     /// (``VerificationFailure/Code/certificateExpired``, ``VerificationFailure/Code/certificateNotYetValid``),
-    /// and it must have a key usage extension with digitalSignature or nonRepudiation
-    /// (``VerificationFailure/Code/keyUsage``). Bytes that are not exactly one DER certificate are
+    /// and it must meet the same signing policy as a PDF signer (see
+    /// ``verifyDetachedCMS(_:content:trust:at:)``, steps 5 and 6). Bytes that are not exactly one DER certificate are
     /// ``VerificationFailure/Code/malformedSignature``.
     public static func verifyIssuerCertificate(
         _ der: [UInt8],
@@ -186,10 +212,11 @@ final class DetachedSignature {
                     + " \(SignatureVerifier.maximumSignatureSize) bytes")
         }
         // A DER SEQUENCE with a definite length; BER's indefinite length (CMS streaming) is not DER.
-        guard der[0] == 0x30, der.count >= 2, der[1] != 0x80 else {
+        guard der[0] == 0x30, der.count >= 2 else {
             throw VerificationFailure(
                 .malformedSignature, "the signature is not a DER CMS structure (it must start with a SEQUENCE)")
         }
+        guard der[1] != 0x80 else { throw Self.notDER }
 
         // OpenSSL reads the structure without its certificates when they can be split off (see
         // SignedDataCertificates); otherwise the whole of it, and then it says what is wrong.
@@ -205,6 +232,10 @@ final class DetachedSignature {
         guard split == nil || decoded.used == parsed.count else {
             throw VerificationFailure(.malformedSignature, "the signature is not a readable CMS structure")
         }
+        // DER has one encoding for every value: OpenSSL's encoding of what it read must be the bytes it read.
+        // (The certificates split off are DER by swift-asn1's reading.)
+        let reencoded = encodeDER { i2d_CMS_ContentInfo(contentInfo.pointer, $0) }
+        guard let reencoded, reencoded.elementsEqual(parsed[0..<decoded.used]) else { throw Self.notDER }
         let used = split?.used ?? decoded.used
         guard der[used...].allSatisfy({ $0 == 0 }) else {
             throw VerificationFailure(
@@ -280,6 +311,12 @@ final class DetachedSignature {
         signer = certificates[index]
         signerDER = certificatesDER[index]
     }
+
+    /// The failure for a signature in BER (indefinite or over-long lengths, unsorted sets …) rather than DER.
+    static let notDER = VerificationFailure(
+        .malformedSignature,
+        "ambiguous structure: the signature is BER, not DER (OpenSSL encodes what it read differently); a CMS"
+            + " signature must be DER, which has one encoding for every value")
 
     /// The certificates of the signature and their DER: from the split-off field through `trust`'s cache, or
     /// from the parsed structure.

@@ -24,6 +24,8 @@ public final class TrustList: @unchecked Sendable {
     private let store: OpenSSLObject<OpaquePointer>
     /// Index into `certificatesDER` by SHA-256 thumbprint.
     private let indexByThumbprint: [[UInt8]: Int]
+    /// The certificates on the list, in the order of `certificatesDER`.
+    private let listed: [VerifierCertificate]
     /// Certificates met in signatures (and the list's own), parsed once: DER → certificate.
     private let certificateCache: Mutex<[[UInt8]: VerifierCertificate]>
     /// Signers whose chain verified, with the time span in which every certificate of the chain is valid.
@@ -86,6 +88,7 @@ public final class TrustList: @unchecked Sendable {
         self.store = store
         certificatesDER = ders
         indexByThumbprint = index
+        listed = certificates
         certificateCache = Mutex(Dictionary(uniqueKeysWithValues: zip(ders, certificates)))
     }
 
@@ -157,7 +160,7 @@ public final class TrustList: @unchecked Sendable {
 
         let untrusted = try CertificateStack(intermediates)
         let chain = try verifiedChain(of: certificate, intermediates: untrusted.pointer, at: time, role: role)
-        let signer = try Self.signer(certificate, der: der, chain: chain, role: role)
+        let signer = try signer(certificate, der: der, chain: chain, role: role)
         if let window = Self.validity(of: chain) {
             signerCache.withLock { cache in
                 if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
@@ -179,14 +182,31 @@ public final class TrustList: @unchecked Sendable {
         return (from, until)
     }
 
-    /// Checks the key usage of a certificate whose chain verified, and describes it.
-    private static func signer(
+    /// Purposes of an extended key usage that allow signing documents: id-kp-documentSigning (RFC 9336),
+    /// id-kp-emailProtection and Adobe's Authentic Documents Trust.
+    static let documentSigningPurposes: [(oid: String, name: String)] = [
+        ("1.3.6.1.5.5.7.3.36", "document signing"), ("1.3.6.1.5.5.7.3.4", "e-mail protection"),
+        ("1.2.840.113583.1.1.5", "Adobe document signing"),
+    ]
+
+    /// Checks the signing policy for a certificate whose chain verified, and describes it.
+    ///
+    /// The certificate must be an end-entity certificate whose key usage allows digitalSignature or
+    /// nonRepudiation and whose extended key usage, when it has one, includes a document-signing purpose; every
+    /// key of the chain must be RSA of at least 2048 bits or EC P-256/P-384, and every certificate but the root
+    /// (whose self-signature proves nothing) must be signed with SHA-256 or stronger.
+    private func signer(
         _ certificate: VerifierCertificate,
         der: [UInt8],
         chain: [VerifierCertificate],
         role: String
     ) throws(VerificationFailure) -> VerifiedSigner {
         let name = certificate.subjectName
+        guard !certificate.isCA else {
+            throw VerificationFailure(
+                .certificatePolicy,
+                "the \(role) “\(name)” is a CA certificate; a signer must be an end-entity certificate (not a CA)")
+        }
         guard let usage = certificate.keyUsage else {
             throw VerificationFailure(
                 .keyUsage,
@@ -199,12 +219,78 @@ public final class TrustList: @unchecked Sendable {
                 "the \(role) “\(name)” may not sign documents: its key usage has neither digitalSignature nor"
                     + " nonRepudiation")
         }
-        guard let notAfter = certificate.notAfter, let root = chain.last else {
+        if let purposes = certificate.extendedKeyUsage,
+            !purposes.contains(where: { purpose in Self.documentSigningPurposes.contains { $0.oid == purpose } })
+        {
+            let allowed = purposes.isEmpty ? "nothing readable" : purposes.map(Self.purposeName).joined(separator: ", ")
+            let needed = Self.documentSigningPurposes.map { "\($0.name) (\($0.oid))" }.joined(separator: ", ")
+            throw VerificationFailure(
+                .keyUsage,
+                "the \(role) “\(name)” may not sign documents: its extended key usage allows only \(allowed); it"
+                    + " needs one of \(needed)")
+        }
+        for (depth, member) in chain.enumerated() {
+            let subject = Self.describe(member, depth: depth, role: role)
+            let key = member.publicKeyStrength
+            guard key.acceptable else {
+                throw VerificationFailure(
+                    .certificatePolicy,
+                    "\(subject) has \(key.description), which the signing policy does not allow; keys must be RSA"
+                        + " of at least 2048 bits or EC P-256 or P-384")
+            }
+            guard depth < chain.count - 1 else { continue }
+            let signature = member.signatureStrength
+            guard signature.acceptable else {
+                throw VerificationFailure(
+                    .certificatePolicy,
+                    "\(subject) is signed with \(signature.algorithm); every signature of the chain must use SHA-256"
+                        + " or stronger")
+            }
+        }
+        guard let notAfter = certificate.notAfter, let root = chain.last, let rootDER = root.der else {
             throw .openSSL(.untrusted, "the validity of the \(role) “\(name)” cannot be read")
         }
+        // The root is identified by its bytes, never by its name.
+        let rootThumbprint = Digest.sha256(rootDER)
+        guard indexByThumbprint[rootThumbprint] != nil else {
+            throw VerificationFailure(
+                .untrusted,
+                "signed by a key that is not on the trust list: the chain of the \(role) ends at a root named"
+                    + " “\(root.subjectName)” whose key is not on the trust list (thumbprint"
+                    + " \(Digest.hex(rootThumbprint)))")
+        }
+        let thumbprint = Digest.sha256(der)
+        let entry =
+            indexByThumbprint[thumbprint] != nil
+            ? TrustListEntry(name: name, thumbprint: thumbprint)
+            : TrustListEntry(name: root.subjectName, thumbprint: rootThumbprint)
         return VerifiedSigner(
-            certificateDER: der, thumbprint: Digest.sha256(der), subjectName: name,
-            notAfter: notAfter, rootSubjectName: root.subjectName)
+            certificateDER: der, thumbprint: thumbprint, subjectName: name,
+            notAfter: notAfter, rootSubjectName: root.subjectName, rootThumbprint: rootThumbprint,
+            trustListEntry: entry)
+    }
+
+    /// "the signer certificate “…”", "the intermediate certificate “…”" or "the root certificate “…”".
+    private static func describe(_ certificate: VerifierCertificate, depth: Int, role: String) -> String {
+        let kind: String
+        if depth == 0 {
+            kind = "the \(role)"
+        } else if certificate.isSelfSigned {
+            kind = "the root certificate"
+        } else {
+            kind = "the intermediate certificate"
+        }
+        return "\(kind) “\(certificate.subjectName)”"
+    }
+
+    /// A purpose of an extended key usage in words, with its object identifier.
+    private static func purposeName(_ oid: String) -> String {
+        let known: [String: String] = [
+            "1.3.6.1.5.5.7.3.1": "TLS server authentication", "1.3.6.1.5.5.7.3.2": "TLS client authentication",
+            "1.3.6.1.5.5.7.3.3": "code signing", "1.3.6.1.5.5.7.3.8": "time stamping",
+            "1.3.6.1.5.5.7.3.9": "OCSP signing", "2.5.29.37.0": "any purpose",
+        ]
+        return known[oid].map { "\($0) (\(oid))" } ?? oid
     }
 
     /// Builds and verifies the chain from `certificate` to a root on the list at `time`.
@@ -229,10 +315,40 @@ public final class TrustList: @unchecked Sendable {
         let verdict = X509_verify_cert(context.pointer)
         let chain = Self.chain(of: context.pointer)
         guard verdict == 1 else {
-            throw Self.failure(of: context.pointer, chain: chain, role: role, time: time)
+            throw failure(of: context.pointer, chain: chain, role: role, time: time)
         }
         OpenSSLErrorQueue.clear()
         return chain
+    }
+
+    /// The failure for a chain that ends at a self-signed root which is not on the list although a root of the
+    /// same name is, or at a certificate issued in the name of a listed root by another key: a root is identified
+    /// by its key, never by its name.
+    private func lookalikeRoot(chain: [VerifierCertificate], error: Int32, role: String) -> VerificationFailure? {
+        guard let top = chain.last else { return nil }
+        if top.isSelfSigned, let der = top.der, indexByThumbprint[Digest.sha256(der)] == nil,
+            listed.contains(where: { $0.isSelfSigned && $0.hasSameSubject(as: top) })
+        {
+            return VerificationFailure(
+                .untrusted,
+                "signed by a key that is not on the trust list: the chain of the \(role) ends at a root named"
+                    + " “\(top.subjectName)” whose key is not on the trust list (thumbprint"
+                    + " \(Digest.hex(Digest.sha256(der))))")
+        }
+        let unissued = [
+            X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+            X509_V_ERR_CERT_SIGNATURE_FAILURE, X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+        ]
+        if !top.isSelfSigned, unissued.contains(error),
+            let root = listed.first(where: { $0.isSelfSigned && $0.isNamedIssuer(of: top) })
+        {
+            return VerificationFailure(
+                .untrusted,
+                "signed by a key that is not on the trust list: “\(top.subjectName)” was issued in the name of a"
+                    + " root named “\(root.subjectName)” by a key that is not on the trust list (the listed root of"
+                    + " that name, thumbprint \(Digest.hex(Digest.sha256(root.der ?? []))), did not sign it)")
+        }
+        return nil
     }
 
     /// The chain OpenSSL built so far (complete after a successful verification), each certificate shared.
@@ -248,7 +364,7 @@ public final class TrustList: @unchecked Sendable {
     }
 
     /// The failure for a verification that did not succeed, named in words a person can act on.
-    private static func failure(
+    private func failure(
         of context: OpaquePointer,
         chain: [VerifierCertificate],
         role: String,
@@ -262,20 +378,8 @@ public final class TrustList: @unchecked Sendable {
         let details = queued.isEmpty ? openSSLReason : "\(openSSLReason); \(queued.joined(separator: "; "))"
 
         // Which certificate failed: the one checked, a root, or one in between.
-        let subject: String
-        if let current {
-            let kind: String
-            if depth == 0 {
-                kind = "the \(role)"
-            } else if current.isSelfSigned {
-                kind = "the root certificate"
-            } else {
-                kind = "the intermediate certificate"
-            }
-            subject = "\(kind) “\(current.subjectName)”"
-        } else {
-            subject = "the \(role)"
-        }
+        let subject = current.map { Self.describe($0, depth: depth, role: role) } ?? "the \(role)"
+        if let lookalike = lookalikeRoot(chain: chain, error: error, role: role) { return lookalike }
         let checked = "checked at \(VerificationTime.day(time))"
 
         switch error {
