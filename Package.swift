@@ -65,6 +65,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "VerifyFuzz", dependencies: ["Certificates", "Verify"]),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),

@@ -101,7 +101,8 @@ public final class CertificateVerifier: Sendable {
             case .ambiguous:
                 checks.append(
                     VerificationCheck(
-                        "file", false, "ambiguous structure: \(error.reason); PDF readers may disagree on what it says"))
+                        "file", false, "ambiguous structure: \(error.reason); PDF readers may disagree on what it says")
+                )
             }
             return done()
         } catch {

@@ -246,7 +246,8 @@ struct PDFParser {
                     guard dictionary.count < 10_000 else { throw PDFReadError("a dictionary is too large") }
                     // Readers disagree on which of two equal keys wins: refuse the dictionary.
                     guard dictionary.updateValue(value, forKey: key) == nil else {
-                        throw PDFReadError.ambiguous("the key /\(key) appears twice in one dictionary (byte \(keyOffset))")
+                        throw PDFReadError.ambiguous(
+                            "the key /\(key) appears twice in one dictionary (byte \(keyOffset))")
                     }
                 }
             }
@@ -283,13 +284,16 @@ struct PDFParser {
                 if after >= bytes.count || Self.isWhitespace(bytes[after]) || Self.isDelimiter(bytes[after]) {
                     guard (0...Self.maximumObjectNumber).contains(number) else {
                         throw PDFReadError(
-                            "a reference at byte \(saved) names object \(number); object numbers lie in 0…\(Self.maximumObjectNumber)")
+                            "a reference at byte \(saved) names object \(number); object numbers lie in 0…\(Self.maximumObjectNumber)"
+                        )
                     }
-                    guard generationToken.count <= 5, let generation = Int(String(decoding: generationToken, as: UTF8.self)),
+                    guard generationToken.count <= 5,
+                        let generation = Int(String(decoding: generationToken, as: UTF8.self)),
                         generation <= Self.maximumGeneration
                     else {
                         throw PDFReadError(
-                            "the generation number at byte \(generationStart) is out of range 0…\(Self.maximumGeneration)")
+                            "the generation number at byte \(generationStart) is out of range 0…\(Self.maximumGeneration)"
+                        )
                     }
                     position = after
                     return .reference(number, generation)

@@ -112,7 +112,8 @@ struct SignedDocument {
         // Every number is checked against the file before any arithmetic with it.
         for value in byteRange where !(0...bytes.count).contains(value) {
             throw PDFReadError(
-                "the signature's /ByteRange \(byteRange) holds \(value), which lies outside the file (0…\(bytes.count))")
+                "the signature's /ByteRange \(byteRange) holds \(value), which lies outside the file (0…\(bytes.count))"
+            )
         }
         let (start, firstLength, secondStart, secondLength) = (byteRange[0], byteRange[1], byteRange[2], byteRange[3])
         guard start == 0, firstLength > 0, secondStart > firstLength else {
@@ -167,7 +168,8 @@ struct SignedDocument {
         if let odd = digits.firstIndex(where: { !((0x30...0x39).contains($0) || (0x41...0x46).contains($0)) }) {
             let what = PDFParser.isWhitespace(digits[odd]) ? "white space" : "the character \(digits[odd])"
             throw PDFReadError.ambiguous(
-                "the signature value (/Contents) holds \(what) at byte \(odd); the issuer writes upper-case hex digits only")
+                "the signature value (/Contents) holds \(what) at byte \(odd); the issuer writes upper-case hex digits only"
+            )
         }
     }
 
@@ -267,8 +269,9 @@ struct PDFWork: Equatable {
 /// The cross-reference table and trailer, and objects parsed on demand.
 ///
 /// Nothing is cached: verification resolves a handful of objects, each once. Reading is bounded by a
-/// work budget (bytes parsed at most twice the file plus 64 KiB) and at most `maximumObjectsRead` objects,
-/// so objects that overlap or start inside each other's strings cannot multiply the effort.
+/// work budget (bytes scanned, whole-file scans included, at most four times the file plus 64 KiB; one
+/// object may overrun it) and at most `maximumObjectsRead` objects, so objects that overlap or start
+/// inside each other's strings cannot multiply the effort.
 struct ObjectTable {
     /// Most objects one document may make the reader parse.
     static let maximumObjectsRead = 200
@@ -277,12 +280,12 @@ struct ObjectTable {
     private var offsets: [Int: (offset: Int, generation: Int)] = [:]
     private(set) var trailer: [String: PDFValue] = [:]
     private(set) var work: PDFWork
-    /// Most bytes the object parses may span in total.
+    /// Most bytes that may be scanned before another object is parsed.
     let budget: Int
 
     init(bytes: [UInt8], xrefOffset: Int, work: inout PDFWork) throws(PDFReadError) {
         self.bytes = bytes
-        self.budget = 2 * bytes.count + 65_536
+        self.budget = 4 * bytes.count + 65_536
         var parser = PDFParser(bytes: bytes, position: xrefOffset)
         defer { work.bytesScanned += max(0, parser.position - xrefOffset) }
         try parser.expectKeyword("xref")
