@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"], exclude: ["Fuzz"]),
         .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,40 +3,55 @@ import Certificates
 /// Adversarial PDFs built to make a reader work hard: overlapping objects, deep nesting, huge arrays,
 /// huge numbers. `campus bench hostile` verifies them; the tests bound the reader's work on them.
 public enum HostileInputs {
-    /// One adversarial document.
+    /// One adversarial document, built on demand (so that only one is in memory at a time).
     public struct Input: Sendable {
         /// Short name, printed by the benchmark.
         public let name: String
-        /// The document's bytes.
-        public let bytes: [UInt8]
+        /// Builds the document's bytes.
+        public let make: @Sendable () -> [UInt8]
     }
 
-    /// Every adversarial document, each about `size` bytes (at least 64 KiB).
+    /// Every adversarial document, each at most `size` bytes (at least 64 KiB).
     public static func all(size: Int) -> [Input] {
         let size = max(size, 65_536)
+        func input(_ name: String, _ build: @escaping @Sendable (Int) -> [UInt8]) -> Input {
+            Input(name: name) { fit(size, build) }
+        }
         return [
-            Input(name: "objects inside each other's literal strings", bytes: nestedLiteralStrings(size: size)),
-            Input(name: "one large object referenced 10000 times", bytes: repeatedReference(size: size)),
-            Input(name: "10000 small objects", bytes: manyObjects(size: size)),
-            Input(name: "arrays nested to the end of the file", bytes: deepNesting(size: size)),
-            Input(name: "one huge array", bytes: hugeArray(size: size)),
-            Input(name: "one huge dictionary", bytes: hugeDictionary(size: size)),
-            Input(name: "many empty cross-reference sections", bytes: manyCrossReferenceSections(size: size)),
-            Input(name: "white space between a number and its reference", bytes: whiteSpaceLookahead(size: size)),
-            Input(name: "a hex string without its end", bytes: unclosedHexString(size: size)),
-            Input(name: "a stream /Length of 2^63-1", bytes: hugeStreamLength()),
+            input("objects inside each other's literal strings", nestedLiteralStrings),
+            input("one large object referenced 10000 times", repeatedReference),
+            input("10000 small objects", manyObjects),
+            input("arrays nested to the end of the file", deepNesting),
+            input("one huge array", hugeArray),
+            input("one huge dictionary", hugeDictionary),
+            input("many empty cross-reference sections", manyCrossReferenceSections),
+            input("white space between a number and its reference", whiteSpaceLookahead),
+            input("a hex string without its end", unclosedHexString),
+            Input(name: "a stream /Length of 2^63-1") { hugeStreamLength() },
         ]
+    }
+
+    /// `build(size)`, built again smaller if the tables around the body made it larger than `size`.
+    static func fit(_ size: Int, _ build: (Int) -> [UInt8]) -> [UInt8] {
+        var target = size
+        var bytes = build(target)
+        while bytes.count > size && target > 4096 {
+            target -= bytes.count - size + 1024
+            bytes = []  // one document in memory at a time
+            bytes = build(target)
+        }
+        return bytes
     }
 
     /// A catalog whose form lists `fields` (object numbers 3 and up), the objects from 3 on written by
     /// `body` at offsets it records; the file is padded to about `size` bytes before the body.
     static func document(
-        fields: [Int], catalogExtra: String = "", acroForm: String? = nil, padding: Int = 0,
+        fields: [Int], padding: Int = 0,
         body: (inout Writer) -> Void
     ) -> [UInt8] {
         var writer = Writer()
-        writer.object(1, "<< /Type /Catalog /AcroForm 2 0 R\(catalogExtra) >>")
-        writer.object(2, acroForm ?? "<< /Fields [\(fields.map { "\($0) 0 R" }.joined(separator: " "))] >>")
+        writer.object(1, "<< /Type /Catalog /AcroForm 2 0 R >>")
+        writer.object(2, "<< /Fields [\(fields.map { "\($0) 0 R" }.joined(separator: " "))] >>")
         writer.pad(to: padding)
         body(&writer)
         return writer.finish()
@@ -46,8 +61,8 @@ public enum HostileInputs {
     struct Writer {
         var bytes = Array("%PDF-1.7\n".utf8)
         var offsets: [Int: Int] = [:]
-        /// Text inserted between `xref` and the real section (empty sections, say).
-        var xrefPrefix = ""
+        /// Empty sections (`0 0`) written between `xref` and the real section.
+        var emptySections = 0
 
         mutating func mark(_ number: Int) { offsets[number] = bytes.count }
         mutating func append(_ text: String) { bytes += Array(text.utf8) }
@@ -67,11 +82,13 @@ public enum HostileInputs {
             }
         }
 
-        func finish() -> [UInt8] {
-            var bytes = self.bytes
+        consuming func finish() -> [UInt8] {
             let count = (offsets.keys.max() ?? 0) + 1
             let xref = bytes.count
-            var table = "xref\n\(xrefPrefix)0 \(count)\n"
+            append("xref\n")
+            bytes.reserveCapacity(bytes.count + 4 * emptySections + 20 * count + 128)
+            for _ in 0..<emptySections { bytes += [0x30, 0x20, 0x30, 0x0A] }
+            var table = "0 \(count)\n"
             for number in 0..<count {
                 if let offset = offsets[number] {
                     let digits = String(offset)
@@ -82,7 +99,7 @@ public enum HostileInputs {
             }
             table += "trailer\n<< /Size \(count) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
             bytes += Array(table.utf8)
-            return bytes
+            return self.bytes
         }
     }
 
@@ -132,35 +149,58 @@ public enum HostileInputs {
         return writer.finish()
     }
 
-    /// A field list of `size / 2` numbers.
-    static func hugeArray(size: Int) -> [UInt8] {
-        var fields = [UInt8]("<< /Fields [".utf8)
-        fields.reserveCapacity(size)
-        for _ in 0..<(size / 2) { fields += [UInt8(ascii: "0"), 0x20] }
-        fields += Array("] >>".utf8)
-        return document(fields: [], acroForm: String(decoding: fields, as: UTF8.self)) { _ in }
+    /// A catalog and a form (object 2) whose body `form` writes straight into the file.
+    static func form(_ form: (inout Writer) -> Void) -> [UInt8] {
+        var writer = Writer()
+        writer.object(1, "<< /Type /Catalog /AcroForm 2 0 R >>")
+        writer.mark(2)
+        writer.append("2 0 obj\n")
+        form(&writer)
+        writer.append("\nendobj\n")
+        return writer.finish()
     }
 
-    /// A form dictionary with `size / 12` keys.
+    /// A field list of `size / 2` numbers.
+    static func hugeArray(size: Int) -> [UInt8] {
+        form { writer in
+            writer.append("<< /Fields [")
+            writer.bytes.reserveCapacity(size + 1024)
+            for _ in 0..<(size / 2) { writer.bytes += [UInt8(ascii: "0"), 0x20] }
+            writer.append("] >>")
+        }
+    }
+
+    /// A form dictionary with about `size / 12` keys.
     static func hugeDictionary(size: Int) -> [UInt8] {
-        var form = "<< "
-        for index in 0..<(size / 12) { form += "/k\(index) 0 " }
-        form += "/Fields [] >>"
-        return document(fields: [], acroForm: form) { _ in }
+        form { writer in
+            writer.append("<< ")
+            writer.bytes.reserveCapacity(size + 1024)
+            var index = 0
+            while writer.bytes.count < size - 1024 {
+                writer.append("/k\(index) 0 ")
+                index += 1
+            }
+            writer.append("/Fields [] >>")
+        }
     }
 
     /// `size / 4` empty cross-reference sections before the real one.
     static func manyCrossReferenceSections(size: Int) -> [UInt8] {
         var writer = Writer()
         writer.object(1, "<< /Type /Catalog >>")
-        writer.xrefPrefix = String(repeating: "0 0\n", count: size / 4)
+        writer.emptySections = size / 4 - 64
         return writer.finish()
     }
 
     /// A field list `[1 …spaces… 0 …spaces… 2]`: each number makes the reader look ahead for `G R`.
     static func whiteSpaceLookahead(size: Int) -> [UInt8] {
-        let spaces = String(repeating: " ", count: size / 3)
-        return document(fields: [], acroForm: "<< /Fields [1\(spaces)0\(spaces)2] >>") { _ in }
+        form { writer in
+            writer.append("<< /Fields [1")
+            writer.append(0x20, count: size / 2 - 100)
+            writer.append("0")
+            writer.append(0x20, count: size / 2 - 100)
+            writer.append("2] >>")
+        }
     }
 
     /// A signature field whose value holds a hex string that never ends.

@@ -24,9 +24,11 @@ struct WorkBudgetTests {
     @Test("every adversarial document is refused within the byte and object budget")
     func everyHostileInput() {
         for input in HostileInputs.all(size: 2_000_000) {
-            let (work, reason) = read(input.bytes)
+            let bytes = input.make()
+            #expect(bytes.count <= 2_000_000)
+            let (work, reason) = read(bytes)
             #expect(reason != nil, "\(input.name) was read")
-            #expect(work.bytesScanned <= bound(input.bytes), "\(input.name): \(work) for \(input.bytes.count) bytes")
+            #expect(work.bytesScanned <= bound(bytes), "\(input.name): \(work) for \(bytes.count) bytes")
             #expect(work.objectsRead <= ObjectTable.maximumObjectsRead, "\(input.name): \(work)")
         }
     }

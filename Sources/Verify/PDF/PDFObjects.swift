@@ -398,6 +398,19 @@ struct PDFParser {
         var data: [UInt8] = []
         var nesting = 1
         while position < bytes.count {
+            // A run of ordinary bytes is copied at once (at most one byte past the length limit).
+            let runStart = position
+            let runLimit = min(bytes.count, position + Self.maximumStringLength - data.count + 1)
+            while position < runLimit, bytes[position] != UInt8(ascii: "\\"), bytes[position] != UInt8(ascii: "("),
+                bytes[position] != UInt8(ascii: ")")
+            {
+                position += 1
+            }
+            if position > runStart {
+                data += bytes[runStart..<position]
+                guard data.count <= Self.maximumStringLength else { throw PDFReadError("a string is too long") }
+                continue
+            }
             let byte = bytes[position]
             position += 1
             switch byte {
