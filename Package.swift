@@ -65,10 +65,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "VerifyFuzz", dependencies: ["Certificates", "Verify"]),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"], exclude: ["Fuzz"]),
         .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

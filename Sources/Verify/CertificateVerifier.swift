@@ -122,13 +122,29 @@ public final class CertificateVerifier: Sendable {
         do {
             document = try SignedDocument.read(bytes, maximumSize: maximumSize)
         } catch let error as SignedDocument.Change {
-            guard case .tampered(let detail) = error else { return done() }
             checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
-            checks.append(
-                VerificationCheck("byte-range", false, "the document was changed after it was signed: \(detail)"))
+            switch error {
+            case .tampered(let detail):
+                checks.append(
+                    VerificationCheck("byte-range", false, "the document was changed after it was signed: \(detail)"))
+            case .rewritten(let detail):
+                checks.append(
+                    VerificationCheck(
+                        "byte-range", false,
+                        "the document was rewritten after signing by another program: \(detail); "
+                            + "verify the certificate PDF as it was issued"))
+            }
             return done()
         } catch let error as PDFReadError {
-            checks.append(VerificationCheck("file", false, "not a readable certificate PDF: \(error.reason)"))
+            switch error.kind {
+            case .unreadable:
+                checks.append(VerificationCheck("file", false, "not a readable certificate PDF: \(error.reason)"))
+            case .ambiguous:
+                checks.append(
+                    VerificationCheck(
+                        "file", false, "ambiguous structure: \(error.reason); PDF readers may disagree on what it says")
+                )
+            }
             return done()
         } catch {
             checks.append(VerificationCheck("file", false, "not a readable certificate PDF"))

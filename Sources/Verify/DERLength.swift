@@ -16,7 +16,9 @@ enum DERLength {
                 return nil
             }
             guard let end = cursor else { return nil }
+            // OpenSSL flags a length beyond the buffer, but the sum is checked here too, without overflow.
             let header = start.distance(to: end)
+            guard header >= 0, header <= buffer.count, length <= buffer.count - header else { return nil }
             return header + length
         }
     }

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on one thread (build with -c release for real figures).",
-        subcommands: [Score.self, Issue.self, Verification.self]
+        subcommands: [Score.self, Issue.self, Verification.self, Hostile.self]
     )
 
     struct Score: ParsableCommand {
@@ -86,6 +86,50 @@ struct BenchCommand: ParsableCommand {
             }
             print("verified \(count) certificates in \(String(format: "%.3f", result.seconds)) s")
             print("verify: \(Int(Double(count) / result.seconds)) per second")
+        }
+    }
+
+    struct Hostile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Verify adversarial PDFs (overlapping objects, deep nesting, huge arrays and numbers); prints time and peak memory per input and ends with `hostile: worst X ms, peak Y MB`."
+        )
+
+        @Option(help: "Size of each adversarial PDF in MB (1 to 10; the verifier reads at most 10 MB).")
+        var size = 10
+
+        func validate() throws {
+            guard (1...10).contains(size) else { throw ValidationError("--size must lie in 1…10.") }
+        }
+
+        func run() throws {
+            let benchmark = try HostileBenchmark()
+            let inputs = HostileInputs.all(size: size * 1_000_000)
+            print("verifying \(inputs.count) adversarial PDFs of up to \(size) MB …")
+            var worst = 0.0
+            for input in inputs {
+                let bytes = input.make()
+                let result = benchmark.verify(bytes)
+                worst = max(worst, result.seconds)
+                print(
+                    "  \(input.name) (\(bytes.count) bytes): \(Self.milliseconds(result.seconds)) ms, "
+                        + "peak \(Self.peakMegabytes()) MB — \(result.detail)")
+            }
+            print("hostile: worst \(Self.milliseconds(worst)) ms, peak \(Self.peakMegabytes()) MB")
+        }
+
+        static func milliseconds(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
+
+        /// The process's peak resident set size so far, in MB (`ru_maxrss`: KiB on Linux, bytes on macOS).
+        static func peakMegabytes() -> Int {
+            var usage = rusage()
+            #if os(Linux)
+                guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return -1 }
+                return usage.ru_maxrss / 1024
+            #else
+                guard getrusage(RUSAGE_SELF, &usage) == 0 else { return -1 }
+                return usage.ru_maxrss / (1024 * 1024)
+            #endif
         }
     }
 }

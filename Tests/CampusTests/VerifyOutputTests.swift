@@ -76,7 +76,7 @@ struct IssuedByCampus {
             "sha256", "-cades", "-out", signature,
         ])
         let hex = Array(
-            try Data(contentsOf: URL(fileURLWithPath: signature)).map { String(format: "%02x", $0) }.joined().utf8)
+            try Data(contentsOf: URL(fileURLWithPath: signature)).map { String(format: "%02X", $0) }.joined().utf8)
         // The /Contents hex string sits between the two signed ranges: `<` … `>`.
         let start = numbers[0] + numbers[1] + 1
         let end = numbers[2] - 1

@@ -149,14 +149,16 @@ struct RedTeamTests {
         fixture = try RedTeamFixture()
     }
 
-    /// Verifies within a second and returns the failed checks' details.
+    /// Verifies within the reader's work budget and returns the failed checks' details.
     private func rejection(_ bytes: [UInt8], token: String? = nil, status: String? = nil) -> [String] {
-        let clock = ContinuousClock()
-        var verdict: CertificateVerdict? = nil
-        let elapsed = clock.measure { verdict = fixture.verifier(status: status).verify(pdf: bytes, token: token) }
-        #expect(elapsed < .seconds(1), "verification took \(elapsed)")
-        #expect(verdict?.isValid == false)
-        return verdict?.failures.map(\.detail) ?? []
+        var work = PDFWork()
+        _ = try? SignedDocument.read(bytes, work: &work)
+        // The work budget (four times the file plus 64 KiB) and at most one object beyond it.
+        #expect(work.bytesScanned <= 5 * bytes.count + 65_536, "\(work) for \(bytes.count) bytes")
+        #expect(work.objectsRead <= ObjectTable.maximumObjectsRead)
+        let verdict = fixture.verifier(status: status).verify(pdf: bytes, token: token)
+        #expect(verdict.isValid == false)
+        return verdict.failures.map(\.detail)
     }
 
     private func pyHankoSaysChanged(_ bytes: [UInt8]) throws {
@@ -343,6 +345,9 @@ struct RedTeamTests {
                 }
             }
             if bytes == genuine { continue }
+            var work = PDFWork()
+            _ = try? SignedDocument.read(bytes, work: &work)
+            #expect(work.bytesScanned <= 5 * bytes.count + 65_536 && work.objectsRead <= ObjectTable.maximumObjectsRead)
             let verdict = verifier.verify(pdf: bytes)
             #expect(!verdict.isValid, "mutation \(round) was accepted")
         }

@@ -28,7 +28,7 @@ enum HostileInput {
         }
         try #require(numbers.count == 4)
         let content = Array(pdf[numbers[0]..<(numbers[0] + numbers[1])] + pdf[numbers[2]..<(numbers[2] + numbers[3])])
-        let hex = Array(Digest.hex(try identity.signDetachedCMS(content: content)).utf8)
+        let hex = Array(Digest.hex(try identity.signDetachedCMS(content: content)).uppercased().utf8)
         let contents = Forgery.contents(pdf)
         try #require(hex.count <= contents.count)
         var bytes = pdf

@@ -39,8 +39,29 @@ indirect enum PDFValue: Equatable {
 
 /// Why the reader gave up on a file.
 struct PDFReadError: Error, Equatable {
+    /// Whether the file could not be read at all, or could be read in more than one way.
+    enum Kind: Equatable {
+        /// Malformed, truncated, out of range or too costly to read.
+        case unreadable
+        /// Readers may disagree on what the file says (duplicate keys, objects defined twice …).
+        case ambiguous
+    }
+
+    let kind: Kind
     let reason: String
-    init(_ reason: String) { self.reason = reason }
+
+    init(_ reason: String) {
+        kind = .unreadable
+        self.reason = reason
+    }
+
+    private init(kind: Kind, reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+
+    /// A structure that readers may understand differently.
+    static func ambiguous(_ reason: String) -> PDFReadError { PDFReadError(kind: .ambiguous, reason: reason) }
 }
 
 /// A bounded, non-recursive-beyond-a-limit tokenizer and parser over the bytes of a PDF.
@@ -50,9 +71,16 @@ struct PDFReadError: Error, Equatable {
 struct PDFParser {
     static let maximumDepth = 32
     static let maximumStringLength = 1 << 20
+    /// Most values (of any kind, at any depth) one parser reads: bounds the memory one object can take.
+    static let maximumValues = 100_000
+    /// Largest object number and generation a reference or cross-reference entry may carry.
+    static let maximumObjectNumber = 10_000_000
+    static let maximumGeneration = 65_535
 
     let bytes: [UInt8]
     var position: Int
+    /// Values parsed so far (see `maximumValues`).
+    private(set) var values = 0
 
     init(bytes: [UInt8], position: Int) {
         self.bytes = bytes
@@ -104,18 +132,58 @@ struct PDFParser {
         }
     }
 
-    mutating func parseInteger() throws(PDFReadError) -> Int {
+    /// Reads an unsigned integer of digits only and checks it lies in `range` (so that callers may do
+    /// arithmetic with it); `what` names it in the error.
+    mutating func parseInteger(in range: ClosedRange<Int>, _ what: String) throws(PDFReadError) -> Int {
         skipWhitespaceAndComments()
         let start = position
         var value = 0
+        // At most 18 digits: the value stays below 10^18, far from overflow.
         while position < bytes.count, (0x30...0x39).contains(bytes[position]), position - start < 18 {
             value = value * 10 + Int(bytes[position] - 0x30)
             position += 1
         }
-        guard position > start,
-            position >= bytes.count || Self.isWhitespace(bytes[position]) || Self.isDelimiter(bytes[position])
-        else { throw PDFReadError("expected a number at byte \(start)") }
+        guard position > start else { throw PDFReadError("expected \(what) at byte \(start)") }
+        guard position >= bytes.count || Self.isWhitespace(bytes[position]) || Self.isDelimiter(bytes[position]) else {
+            if (0x30...0x39).contains(bytes[position]) {
+                throw PDFReadError("\(what) at byte \(start) has more than 18 digits")
+            }
+            throw PDFReadError("expected \(what) at byte \(start)")
+        }
+        guard range.contains(value) else {
+            throw PDFReadError(
+                "\(what) at byte \(start) is \(value); it must lie in \(range.lowerBound)…\(range.upperBound)")
+        }
         return value
+    }
+
+    /// A number token: optional sign, digits, at most one decimal point (no exponents, no hex). Integers
+    /// have at most 18 digits, so that no later arithmetic on them can overflow.
+    static func number(_ token: ArraySlice<UInt8>, at offset: Int) throws(PDFReadError) -> PDFValue? {
+        var digits = token[...]
+        if let first = digits.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            digits = digits.dropFirst()
+        }
+        let points = digits.filter { $0 == UInt8(ascii: ".") }.count
+        guard points <= 1, digits.contains(where: { (0x30...0x39).contains($0) }),
+            digits.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") })
+        else { return nil }
+        let text = String(decoding: token, as: UTF8.self)
+        if points == 0 {
+            guard digits.count <= 18, let integer = Int(text) else {
+                throw PDFReadError("the number \(text.prefix(24)) at byte \(offset) is out of range")
+            }
+            return .integer(integer)
+        }
+        // "5." and ".5" are PDF reals; Double wants a digit on both sides.
+        var spelled = text
+        if spelled.hasSuffix(".") { spelled += "0" }
+        spelled = spelled.replacingOccurrences(of: "-.", with: "-0.").replacingOccurrences(of: "+.", with: "+0.")
+        if spelled.hasPrefix(".") { spelled = "0" + spelled }
+        guard let real = Double(spelled), real.isFinite else {
+            throw PDFReadError("the number \(text.prefix(24)) at byte \(offset) is out of range")
+        }
+        return .real(real)
     }
 
     /// Parses one value; `N G R` references are recognised; streams are not (see `parseObject`).
@@ -123,14 +191,18 @@ struct PDFParser {
         guard depth <= Self.maximumDepth else {
             throw PDFReadError("objects are nested more than \(Self.maximumDepth) levels deep")
         }
+        values += 1
+        guard values <= Self.maximumValues else {
+            throw PDFReadError("an object holds more than \(Self.maximumValues) values")
+        }
         skipWhitespaceAndComments()
         guard position < bytes.count else { throw PDFReadError("the file ends inside an object") }
         let byte = bytes[position]
         switch byte {
         case UInt8(ascii: "/"):
             position += 1
-            let token = regularToken()
-            return .name(String(decoding: token, as: UTF8.self))
+            let start = position
+            return .name(try Self.decodeName(regularToken(), at: start))
         case UInt8(ascii: "["):
             position += 1
             var elements: [PDFValue] = []
@@ -142,7 +214,9 @@ struct PDFParser {
                     return .array(elements)
                 }
                 var element = try parseValue(depth: depth + 1)
-                if case .integer(let number) = element, let reference = tryReference(number) { element = reference }
+                if case .integer(let number) = element, let reference = try tryReference(number) {
+                    element = reference
+                }
                 elements.append(element)
                 guard elements.count <= 100_000 else { throw PDFReadError("an array is too long") }
             }
@@ -160,14 +234,21 @@ struct PDFParser {
                         position += 2
                         return .dictionary(dictionary)
                     }
+                    let keyOffset = position
                     guard case .name(let key) = try parseValue(depth: depth + 1) else {
                         throw PDFReadError("a dictionary key is not a name near byte \(position)")
                     }
                     var value = try parseValue(depth: depth + 1)
                     // `N G R` inside a dictionary: the value parsed as an integer may start a reference.
-                    if case .integer(let number) = value, let reference = tryReference(number) { value = reference }
-                    guard dictionary.count <= 10_000 else { throw PDFReadError("a dictionary is too large") }
-                    dictionary[key] = value
+                    if case .integer(let number) = value, let reference = try tryReference(number) {
+                        value = reference
+                    }
+                    guard dictionary.count < 10_000 else { throw PDFReadError("a dictionary is too large") }
+                    // Readers disagree on which of two equal keys wins: refuse the dictionary.
+                    guard dictionary.updateValue(value, forKey: key) == nil else {
+                        throw PDFReadError.ambiguous(
+                            "the key /\(key) appears twice in one dictionary (byte \(keyOffset))")
+                    }
                 }
             }
             return try parseHexString()
@@ -183,23 +264,37 @@ struct PDFParser {
             case "false": return .bool(false)
             case "null": return .null
             default:
-                if let integer = Int(text) { return .integer(integer) }
-                if let real = Double(text), real.isFinite { return .real(real) }
+                if let number = try Self.number(token, at: start) { return number }
                 throw PDFReadError("unexpected token '\(text.prefix(20))' at byte \(start)")
             }
         }
     }
 
-    /// After an integer: if `G R` follows, consume it and return the reference.
-    private mutating func tryReference(_ number: Int) -> PDFValue? {
+    /// After an integer: if `G R` follows, consume it and return the reference (object number and
+    /// generation range-checked).
+    private mutating func tryReference(_ number: Int) throws(PDFReadError) -> PDFValue? {
         let saved = position
         skipWhitespaceAndComments()
+        let generationStart = position
         let generationToken = regularToken()
-        if let generation = Int(String(decoding: generationToken, as: UTF8.self)), !generationToken.isEmpty {
+        if !generationToken.isEmpty, generationToken.allSatisfy({ (0x30...0x39).contains($0) }) {
             skipWhitespaceAndComments()
             if position < bytes.count && bytes[position] == UInt8(ascii: "R") {
                 let after = position + 1
                 if after >= bytes.count || Self.isWhitespace(bytes[after]) || Self.isDelimiter(bytes[after]) {
+                    guard (0...Self.maximumObjectNumber).contains(number) else {
+                        throw PDFReadError(
+                            "a reference at byte \(saved) names object \(number); object numbers lie in 0…\(Self.maximumObjectNumber)"
+                        )
+                    }
+                    guard generationToken.count <= 5,
+                        let generation = Int(String(decoding: generationToken, as: UTF8.self)),
+                        generation <= Self.maximumGeneration
+                    else {
+                        throw PDFReadError(
+                            "the generation number at byte \(generationStart) is out of range 0…\(Self.maximumGeneration)"
+                        )
+                    }
                     position = after
                     return .reference(number, generation)
                 }
@@ -207,6 +302,26 @@ struct PDFParser {
         }
         position = saved
         return nil
+    }
+
+    /// A name's bytes with `#hh` escapes decoded (`/T#79pe` is `/Type`).
+    static func decodeName(_ token: ArraySlice<UInt8>, at offset: Int) throws(PDFReadError) -> String {
+        guard token.contains(UInt8(ascii: "#")) else { return String(decoding: token, as: UTF8.self) }
+        var decoded: [UInt8] = []
+        var index = token.startIndex
+        while index < token.endIndex {
+            if token[index] == UInt8(ascii: "#") {
+                guard index + 2 < token.endIndex, let high = hexValue(token[index + 1]),
+                    let low = hexValue(token[index + 2])
+                else { throw PDFReadError("a name at byte \(offset) has a malformed #-escape") }
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(token[index])
+                index += 1
+            }
+        }
+        return String(decoding: decoded, as: UTF8.self)
     }
 
     private mutating func parseHexString() throws(PDFReadError) -> PDFValue {
@@ -283,6 +398,19 @@ struct PDFParser {
         var data: [UInt8] = []
         var nesting = 1
         while position < bytes.count {
+            // A run of ordinary bytes is copied at once (at most one byte past the length limit).
+            let runStart = position
+            let runLimit = min(bytes.count, position + Self.maximumStringLength - data.count + 1)
+            while position < runLimit, bytes[position] != UInt8(ascii: "\\"), bytes[position] != UInt8(ascii: "("),
+                bytes[position] != UInt8(ascii: ")")
+            {
+                position += 1
+            }
+            if position > runStart {
+                data += bytes[runStart..<position]
+                guard data.count <= Self.maximumStringLength else { throw PDFReadError("a string is too long") }
+                continue
+            }
             let byte = bytes[position]
             position += 1
             switch byte {

@@ -24,12 +24,23 @@ struct SignedDocument {
 
     /// Problems that mean the file was changed after signing.
     enum Change: Error {
+        /// The signed bytes do not cover the file as they must (appended update, moved byte range …).
         case tampered(String)
+        /// The file was written anew by another program (object streams, cross-reference stream).
+        case rewritten(String)
     }
 
-    /// Reads `bytes`. Structural problems throw `PDFReadError` (unreadable) or `Change` (signed bytes
-    /// do not cover the file as they must).
+    /// Reads `bytes`. Structural problems throw `PDFReadError` (unreadable or ambiguous) or `Change`
+    /// (signed bytes do not cover the file as they must).
     static func read(_ bytes: [UInt8], maximumSize: Int = defaultMaximumSize) throws -> SignedDocument {
+        var work = PDFWork()
+        return try read(bytes, maximumSize: maximumSize, work: &work)
+    }
+
+    /// Reads `bytes`, counting the work done in `work` (also when reading fails).
+    static func read(_ bytes: [UInt8], maximumSize: Int = defaultMaximumSize, work: inout PDFWork) throws
+        -> SignedDocument
+    {
         guard !bytes.isEmpty else { throw PDFReadError("the file is empty") }
         guard bytes.count <= maximumSize else {
             throw PDFReadError("the file is \(bytes.count) bytes; at most \(maximumSize) bytes are read")
@@ -39,6 +50,7 @@ struct SignedDocument {
         // One revision only: a second cross-reference section or trailer means an appended update.
         let revisions = occurrences(of: Array("\nstartxref".utf8), in: bytes, anchor: 6)
         let trailers = occurrences(of: Array("\ntrailer".utf8), in: bytes, anchor: 5)
+        work.bytesScanned += 2 * bytes.count
         guard revisions >= 1 else { throw PDFReadError("the file has no cross-reference table (truncated?)") }
         guard revisions == 1, trailers <= 1 else {
             throw Change.tampered(
@@ -46,45 +58,47 @@ struct SignedDocument {
         }
 
         let tail = max(0, bytes.count - 1024)
+        work.bytesScanned += bytes.count - tail
         guard let startxref = lastIndex(of: Array("startxref".utf8), in: bytes, from: tail) else {
             throw PDFReadError("the file does not end with a cross-reference offset (truncated?)")
         }
         var parser = PDFParser(bytes: bytes, position: startxref + 9)
-        let xrefOffset = try parser.parseInteger()
+        let xrefOffset = try parser.parseInteger(in: 1...(bytes.count - 1), "the cross-reference offset")
         while parser.position < bytes.count && PDFParser.isWhitespace(bytes[parser.position]) { parser.position += 1 }
-        guard parser.position + 5 <= bytes.count,
+        guard parser.position <= bytes.count - 5,
             bytes[parser.position..<(parser.position + 5)].elementsEqual("%%EOF".utf8)
         else { throw PDFReadError("the file does not end with %%EOF (truncated?)") }
-        guard xrefOffset > 0, xrefOffset < bytes.count else {
-            throw PDFReadError("the cross-reference offset \(xrefOffset) lies outside the file")
+        try rejectCrossReferenceStream(bytes, at: xrefOffset, work: &work)
+        var objects = try ObjectTable(bytes: bytes, xrefOffset: xrefOffset, work: &work)
+        defer { work = objects.work }
+        if objects.trailer["XRefStm"] != nil {
+            throw Change.rewritten(
+                "the trailer points at a cross-reference stream (/XRefStm), which the issuer never writes")
         }
-        var objects = try ObjectTable(bytes: bytes, xrefOffset: xrefOffset)
         guard let rootReference = objects.trailer["Root"] else { throw PDFReadError("the trailer names no catalog") }
-        guard let catalog = try objects.resolve(rootReference).dictionary else {
+        guard let catalog = try objects.resolve(rootReference)?.dictionary else {
             throw PDFReadError("the catalog is not a dictionary")
         }
 
         // Exactly one signature field.
-        var signatureFields: [[String: PDFValue]] = []
-        if let acroForm = try catalog["AcroForm"].map({ value throws(PDFReadError) in try objects.resolve(value) })?
-            .dictionary,
-            let fields = try acroForm["Fields"].map({ value throws(PDFReadError) in try objects.resolve(value) })?.array
+        var signatureField: [String: PDFValue]? = nil
+        if let acroForm = try objects.resolve(catalog["AcroForm"])?.dictionary,
+            let fields = try objects.resolve(acroForm["Fields"])?.array
         {
-            for field in fields.prefix(1000) {
-                if let dictionary = try objects.resolve(field).dictionary, dictionary["FT"]?.name == "Sig" {
-                    signatureFields.append(dictionary)
+            for field in fields {
+                guard let dictionary = try objects.resolve(field)?.dictionary, dictionary["FT"]?.name == "Sig" else {
+                    continue
                 }
+                guard signatureField == nil else {
+                    throw PDFReadError("the document has more than one signature field; a certificate has exactly one")
+                }
+                signatureField = dictionary
             }
         }
-        guard signatureFields.count == 1 else {
-            throw PDFReadError(
-                signatureFields.isEmpty
-                    ? "the document has no signature field"
-                    : "the document has \(signatureFields.count) signature fields; a certificate has exactly one")
+        guard let signatureField else { throw PDFReadError("the document has no signature field") }
+        guard let signature = try objects.resolve(signatureField["V"])?.dictionary else {
+            throw PDFReadError("the signature field holds no signature")
         }
-        guard let valueReference = signatureFields[0]["V"],
-            let signature = try objects.resolve(valueReference).dictionary
-        else { throw PDFReadError("the signature field holds no signature") }
         guard let subFilter = signature["SubFilter"]?.name else {
             throw PDFReadError("the signature has no /SubFilter")
         }
@@ -95,20 +109,27 @@ struct SignedDocument {
         guard byteRange.count == 4, case .string(let contents, let contentsSource)? = signature["Contents"] else {
             throw PDFReadError("the signature's /ByteRange or /Contents is malformed")
         }
+        // Every number is checked against the file before any arithmetic with it.
+        for value in byteRange where !(0...bytes.count).contains(value) {
+            throw PDFReadError(
+                "the signature's /ByteRange \(byteRange) holds \(value), which lies outside the file (0…\(bytes.count))"
+            )
+        }
         let (start, firstLength, secondStart, secondLength) = (byteRange[0], byteRange[1], byteRange[2], byteRange[3])
-        guard start == 0, firstLength > 0, secondStart > firstLength, secondLength >= 0,
-            secondStart <= bytes.count, secondLength <= bytes.count
-        else { throw Change.tampered("the signed byte range \(byteRange) is not [0 a b c] inside the file") }
+        guard start == 0, firstLength > 0, secondStart > firstLength else {
+            throw Change.tampered("the signed byte range \(byteRange) is not [0 a b c] inside the file")
+        }
         guard contentsSource == firstLength..<secondStart else {
             throw Change.tampered("the signed byte range does not leave out exactly the signature value")
         }
-        guard secondStart + secondLength == bytes.count else {
+        guard secondLength == bytes.count - secondStart else {
             throw Change.tampered(
-                secondStart + secondLength < bytes.count
+                secondLength < bytes.count - secondStart
                     ? "\(bytes.count - secondStart - secondLength) bytes were appended after the signed part"
                     : "the signed byte range reaches past the end of the file")
         }
-        let signedParts = [bytes[0..<firstLength], bytes[secondStart..<(secondStart + secondLength)]]
+        try checkSignatureHex(bytes[contentsSource], work: &work)
+        let signedParts = [bytes[0..<firstLength], bytes[secondStart..<bytes.count]]
 
         let record = try embeddedRecord(catalog: catalog, objects: &objects)
         let signingTime: String? =
@@ -118,33 +139,88 @@ struct SignedDocument {
             signingTime: signingTime, embeddedRecord: record)
     }
 
+    /// A cross-reference stream where the table should be means another program wrote the file anew
+    /// (`qpdf --object-streams=generate`, say): the signature can no longer cover it.
+    private static func rejectCrossReferenceStream(_ bytes: [UInt8], at offset: Int, work: inout PDFWork) throws {
+        var parser = PDFParser(bytes: bytes, position: offset)
+        parser.skipWhitespaceAndComments()
+        let saved = parser.position
+        guard !parser.regularToken().elementsEqual("xref".utf8) else { return }
+        parser.position = saved
+        defer { work.bytesScanned += max(0, parser.position - offset) }
+        guard (try? parser.parseInteger(in: 0...PDFParser.maximumObjectNumber, "an object number")) != nil,
+            (try? parser.parseInteger(in: 0...PDFParser.maximumGeneration, "a generation number")) != nil,
+            (try? parser.expectKeyword("obj")) != nil,
+            let dictionary = (try? parser.parseValue())?.dictionary, dictionary["Type"]?.name == "XRef"
+        else { return }
+        throw Change.rewritten(
+            "the file now has a cross-reference stream (and object streams), which the issuer never writes")
+    }
+
+    /// The signature value exactly as the issuer writes it: upper-case hex digits, nothing else.
+    /// Readers differ on white space and case inside it (pdfsig reports such a signature as partial).
+    private static func checkSignatureHex(_ source: ArraySlice<UInt8>, work: inout PDFWork) throws(PDFReadError) {
+        work.bytesScanned += source.count
+        guard source.first == UInt8(ascii: "<"), source.last == UInt8(ascii: ">") else {
+            throw PDFReadError("the signature value (/Contents) is not a hex string")
+        }
+        let digits = source.dropFirst().dropLast()
+        if let odd = digits.firstIndex(where: { !((0x30...0x39).contains($0) || (0x41...0x46).contains($0)) }) {
+            let what = PDFParser.isWhitespace(digits[odd]) ? "white space" : "the character \(digits[odd])"
+            throw PDFReadError.ambiguous(
+                "the signature value (/Contents) holds \(what) at byte \(odd); the issuer writes upper-case hex digits only"
+            )
+        }
+    }
+
     /// The `certificate.json` attachment from the catalog's embedded files.
     private static func embeddedRecord(catalog: [String: PDFValue], objects: inout ObjectTable) throws(PDFReadError)
         -> [UInt8]?
     {
-        guard
-            let names = try catalog["Names"].map({ value throws(PDFReadError) in try objects.resolve(value) })?
-                .dictionary,
-            let files = try names["EmbeddedFiles"].map({ value throws(PDFReadError) in try objects.resolve(value) })?
-                .dictionary,
-            let entries = try files["Names"].map({ value throws(PDFReadError) in try objects.resolve(value) })?.array
+        guard let names = try objects.resolve(catalog["Names"])?.dictionary,
+            let files = try objects.resolve(names["EmbeddedFiles"])?.dictionary
         else { return nil }
-        var index = 0
-        while index + 1 < entries.count && index < 200 {
-            if case .string(let name, _) = entries[index], name == Array("certificate.json".utf8),
-                let spec = try objects.resolve(entries[index + 1]).dictionary,
-                let embedded = spec["EF"].flatMap({ $0.dictionary }), let fileReference = embedded["F"],
-                case .stream(let dictionary, let data) = try objects.resolve(fileReference)
-            {
-                guard data.count <= maximumRecordSize else { throw PDFReadError("the embedded record is too large") }
-                guard dictionary["Filter"] == nil else {
-                    throw PDFReadError("the embedded record is compressed; certificates embed it uncompressed")
-                }
-                return Array(objects.bytes[data])
-            }
-            index += 2
+        guard files["Kids"] == nil else {
+            throw PDFReadError.ambiguous(
+                "the embedded-files name tree has /Kids; the issuer writes one flat /Names list")
         }
-        return nil
+        guard let entries = try objects.resolve(files["Names"])?.array else { return nil }
+        guard entries.count <= 200 else {
+            throw PDFReadError("the document embeds \(entries.count / 2) files; a certificate embeds one")
+        }
+        var found: (dictionary: [String: PDFValue], data: Range<Int>)? = nil
+        var index = 0
+        while index + 1 < entries.count {
+            defer { index += 2 }
+            guard case .string(let name, _) = entries[index], textString(name) == "certificate.json" else { continue }
+            guard found == nil else {
+                throw PDFReadError.ambiguous("the embedded files name certificate.json twice")
+            }
+            guard let spec = try objects.resolve(entries[index + 1])?.dictionary,
+                let embedded = try objects.resolve(spec["EF"])?.dictionary
+            else { throw PDFReadError("the file specification of certificate.json is malformed") }
+            if let file = embedded["F"], let unicodeFile = embedded["UF"], file != unicodeFile {
+                throw PDFReadError.ambiguous(
+                    "the file specification of certificate.json points /F and /UF at different streams")
+            }
+            guard let fileReference = embedded["F"] ?? embedded["UF"],
+                case .stream(let dictionary, let data)? = try objects.resolve(fileReference)
+            else { throw PDFReadError("the file specification of certificate.json names no stream") }
+            found = (dictionary, data)
+        }
+        guard let found else { return nil }
+        guard found.data.count <= maximumRecordSize else { throw PDFReadError("the embedded record is too large") }
+        guard found.dictionary["Filter"] == nil else {
+            throw PDFReadError("the embedded record is compressed; certificates embed it uncompressed")
+        }
+        return Array(objects.bytes[found.data])
+    }
+
+    /// A PDF text string: UTF-16BE after a byte order mark, else taken as (a superset of) ASCII.
+    static func textString(_ bytes: [UInt8]) -> String {
+        guard bytes.starts(with: [0xFE, 0xFF]) else { return String(decoding: bytes, as: UTF8.self) }
+        let units = stride(from: 2, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+        return String(decoding: units, as: UTF16.self)
     }
 
     /// Counts non-overlapping occurrences of `needle`, scanning with memchr for its byte at `anchor`
@@ -182,40 +258,61 @@ struct SignedDocument {
     }
 }
 
-/// The cross-reference table and trailer, and objects loaded from it on demand (cached).
-struct ObjectTable {
-    let bytes: [UInt8]
-    private var offsets: [Int: Int] = [:]
-    private var cache: [Int: PDFValue] = [:]
-    private(set) var trailer: [String: PDFValue] = [:]
+/// Work done reading one document, counted deterministically (tests bound it; no clocks).
+struct PDFWork: Equatable {
+    /// Bytes looked at: whole-file scans plus the span of every object, table and trailer parsed.
+    var bytesScanned = 0
+    /// Objects parsed (a reference followed twice parses its object twice: nothing is cached).
+    var objectsRead = 0
+}
 
-    init(bytes: [UInt8], xrefOffset: Int) throws(PDFReadError) {
+/// The cross-reference table and trailer, and objects parsed on demand.
+///
+/// Nothing is cached: verification resolves a handful of objects, each once. Reading is bounded by a
+/// work budget (bytes scanned, whole-file scans included, at most four times the file plus 64 KiB; one
+/// object may overrun it) and at most `maximumObjectsRead` objects, so objects that overlap or start
+/// inside each other's strings cannot multiply the effort.
+struct ObjectTable {
+    /// Most objects one document may make the reader parse.
+    static let maximumObjectsRead = 200
+
+    let bytes: [UInt8]
+    private var offsets: [Int: (offset: Int, generation: Int)] = [:]
+    private(set) var trailer: [String: PDFValue] = [:]
+    private(set) var work: PDFWork
+    /// Most bytes that may be scanned before another object is parsed.
+    let budget: Int
+
+    init(bytes: [UInt8], xrefOffset: Int, work: inout PDFWork) throws(PDFReadError) {
         self.bytes = bytes
+        self.budget = 4 * bytes.count + 65_536
         var parser = PDFParser(bytes: bytes, position: xrefOffset)
+        defer { work.bytesScanned += max(0, parser.position - xrefOffset) }
         try parser.expectKeyword("xref")
         var total = 0
+        var seen = Set<Int>()
         while true {
             parser.skipWhitespaceAndComments()
             let saved = parser.position
             let token = parser.regularToken()
             if token.elementsEqual("trailer".utf8) { break }
             parser.position = saved
-            let first = try parser.parseInteger()
-            let count = try parser.parseInteger()
+            let limit = SignedDocument.maximumObjects
+            let first = try parser.parseInteger(in: 0...limit, "the first object number of a cross-reference section")
+            let count = try parser.parseInteger(
+                in: 0...(limit - total), "the object count of a cross-reference section")
             total += count
-            guard total <= SignedDocument.maximumObjects, first >= 0, first <= SignedDocument.maximumObjects else {
-                throw PDFReadError("the cross-reference table lists too many objects")
-            }
             for number in first..<(first + count) {
-                let offset = try parser.parseInteger()
-                _ = try parser.parseInteger()
+                let offset = try parser.parseInteger(in: 0...(bytes.count - 1), "the offset of object \(number)")
+                let generation = try parser.parseInteger(
+                    in: 0...PDFParser.maximumGeneration, "the generation of object \(number)")
                 parser.skipWhitespaceAndComments()
                 let kind = parser.regularToken()
+                guard seen.insert(number).inserted else {
+                    throw PDFReadError.ambiguous("the cross-reference table defines object \(number) twice")
+                }
                 if kind.elementsEqual("n".utf8) {
-                    guard offset < bytes.count else {
-                        throw PDFReadError("object \(number) lies outside the file (offset \(offset))")
-                    }
-                    offsets[number] = offset
+                    offsets[number] = (offset, generation)
                 } else if !kind.elementsEqual("f".utf8) {
                     throw PDFReadError("malformed cross-reference entry for object \(number)")
                 }
@@ -225,27 +322,44 @@ struct ObjectTable {
             throw PDFReadError("the trailer is not a dictionary")
         }
         self.trailer = trailer
+        // The caller's count gets the same increment from the `defer` above.
+        self.work = work
+        self.work.bytesScanned += max(0, parser.position - xrefOffset)
     }
 
     /// The value itself, or the object a reference points to (references to references are followed
-    /// a bounded number of times).
-    mutating func resolve(_ value: PDFValue) throws(PDFReadError) -> PDFValue {
-        var current = value
+    /// a bounded number of times); nil stays nil.
+    mutating func resolve(_ value: PDFValue?) throws(PDFReadError) -> PDFValue? {
+        guard var current = value else { return nil }
         for _ in 0..<8 {
-            guard case .reference(let number, _) = current else { return current }
-            current = try object(number)
+            guard case .reference(let number, let generation) = current else { return current }
+            current = try object(number, generation: generation)
         }
         throw PDFReadError("references point at each other in a loop")
     }
 
-    private mutating func object(_ number: Int) throws(PDFReadError) -> PDFValue {
-        if let cached = cache[number] { return cached }
-        guard let offset = offsets[number] else { throw PDFReadError("object \(number) is not in the file") }
-        var parser = PDFParser(bytes: bytes, position: offset)
-        guard try parser.parseInteger() == number else {
+    private mutating func object(_ number: Int, generation: Int) throws(PDFReadError) -> PDFValue {
+        guard let entry = offsets[number], entry.generation == generation else {
+            throw PDFReadError("object \(number) \(generation) is not in the file")
+        }
+        guard work.objectsRead < Self.maximumObjectsRead else {
+            throw PDFReadError("reading the document needs more than \(Self.maximumObjectsRead) objects")
+        }
+        guard work.bytesScanned < budget else {
+            throw PDFReadError("reading the document needs more than \(budget) bytes of parsing; its objects overlap")
+        }
+        work.objectsRead += 1
+        var parser = PDFParser(bytes: bytes, position: entry.offset)
+        // The data of a stream is skipped, not parsed: it is not counted.
+        var skipped = 0
+        defer { work.bytesScanned += max(0, parser.position - entry.offset - skipped) }
+        let limit = PDFParser.maximumObjectNumber
+        guard try parser.parseInteger(in: 0...limit, "the object number of object \(number)") == number,
+            try parser.parseInteger(in: 0...PDFParser.maximumGeneration, "the generation of object \(number)")
+                == generation
+        else {
             throw PDFReadError("object \(number) is not where the cross-reference table says")
         }
-        _ = try parser.parseInteger()
         try parser.expectKeyword("obj")
         var value = try parser.parseValue()
         parser.skipWhitespaceAndComments()
@@ -255,16 +369,17 @@ struct ObjectTable {
             var start = parser.position
             if start < bytes.count && bytes[start] == 0x0D { start += 1 }
             if start < bytes.count && bytes[start] == 0x0A { start += 1 }
-            guard let length = dictionary["Length"]?.integer, length >= 0, start + length <= bytes.count else {
+            // The length is checked against what is left of the file before it is added to anything.
+            guard let length = dictionary["Length"]?.integer, (0...(bytes.count - start)).contains(length) else {
                 throw PDFReadError("stream \(number) has a missing or impossible /Length")
             }
             parser.position = start + length
+            skipped = length
             try parser.expectKeyword("endstream")
             value = .stream(dictionary, data: start..<(start + length))
         } else {
             parser.position = saved
         }
-        cache[number] = value
         return value
     }
 }

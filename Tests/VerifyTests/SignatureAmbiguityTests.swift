@@ -7,8 +7,8 @@ import Testing
 
 /// Ambiguity is rejection: a signature or token that could be read in two ways fails with a reason starting
 /// "ambiguous structure: ".
-@Suite("Ambiguous structures")
-struct AmbiguityTests {
+@Suite("Ambiguous signatures and tokens")
+struct SignatureAmbiguityTests {
     static let prefix = "ambiguous structure: "
 
     /// Detached CMS signatures of `content` made by the `openssl cms` tool with the fixture's issuer key: DER, and
