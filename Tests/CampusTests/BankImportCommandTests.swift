@@ -74,6 +74,19 @@ struct BankImportCommandTests {
             lines.contains {
                 $0.contains("moodle.xml:") && $0.contains("skipped 'Formel'") && $0.contains("calculated")
             })
+        // The image the Moodle file does not hold keeps its reference: the validator names it until it is there.
+        let missing = try Campus.run(["bank", "validate", out.path])
+        #expect(missing.status == 1)
+        #expect(
+            missing.lines.contains {
+                $0.hasPrefix("\(out.path):")
+                    && $0.hasSuffix(
+                        ": error: image media/karte.png not found (put the file there, next to the bank, or remove the reference)"
+                    )
+            }, "\(missing.stdout)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("media"), withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4E, 0x47]).write(to: folder.appendingPathComponent("media/karte.png"))
         let validate = try Campus.run(["bank", "validate", out.path])
         #expect(validate.status == 0, "\(validate.stdout)")
         let bank = try #require(BankReader.read(Array(try Data(contentsOf: out)), file: out.path).bank)

@@ -130,9 +130,14 @@ struct QTIItemWriter {
         }
     }
 
+    /// A text as XHTML that LMSs show, with its exact Markdown kept in `data-kc-markdown` for our import.
     private func markdownDiv(_ text: String) throws -> String {
-        try textElement("div", [("class", "kc-markdown")], text)
+        try xml.inlineStart("div", [("class", "kc-markdown"), ("data-kc-markdown", text)])
+            + MarkdownXHTML.render(text, imagePrefix: Self.imagePrefix) + xml.inlineEnd("div")
     }
+
+    /// Items are written to `items/`; images to `media/` next to that folder, as in the bank's folder.
+    static let imagePrefix = "../"
 
     private func matchCorrect(_ response: String, value: String) throws -> String {
         try element(
