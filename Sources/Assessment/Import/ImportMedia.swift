@@ -79,8 +79,8 @@ final class MediaCollector {
     /// digits, `-`, `_` and one extension; never hidden, never empty.
     static func fileName(from source: String) -> String {
         var last = source.split(whereSeparator: { $0 == "?" || $0 == "#" }).first.map(String.init) ?? source
-        last = last.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         last = last.removingPercentEncoding ?? last
+        last = last.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         return MediaNames.sanitized(last)
     }
 
@@ -130,6 +130,25 @@ enum MediaNames {
         if base.isEmpty { base = "image" }
         if ext.isEmpty { ext = "bin" }
         return String(base.prefix(50)) + "." + String(ext.prefix(10))
+    }
+
+    /// The archive path of `source` (an `<img src>`) relative to the folder `base` of the file that names it;
+    /// `..` may climb inside the archive, never out of it. `nil` for URLs, absolute paths and escapes.
+    static func archivePath(_ source: String, relativeTo base: String) -> String? {
+        let decoded = source.removingPercentEncoding ?? source
+        guard !decoded.contains(":"), !decoded.hasPrefix("/"), !decoded.contains("\\"), !decoded.contains("\0")
+        else { return nil }
+        var components: [Substring] = base.split(separator: "/")
+        for component in decoded.split(separator: "/") {
+            if component == "." { continue }
+            if component == ".." {
+                guard components.popLast() != nil else { return nil }
+                continue
+            }
+            components.append(component)
+        }
+        let path = components.joined(separator: "/")
+        return path.isEmpty || !ZipPackage.isSafe(path) ? nil : path
     }
 
     /// `path`, or `path` with `-2`, `-3`, ... before its extension: the first for which `isFree` holds.

@@ -394,7 +394,7 @@ struct ILIASItemReader {
                 }
             }
             let uri = image.map { $0.uri.isEmpty ? source : $0.uri } ?? source
-            let data = QTIPackage.resolve(uri, base: folder).flatMap { files[$0] }
+            let data = MediaNames.archivePath(uri, relativeTo: folder).flatMap { files[$0] }
             return MediaFile(data, name: (uri as NSString).lastPathComponent)
         }
         var result: String

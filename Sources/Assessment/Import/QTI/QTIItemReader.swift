@@ -84,7 +84,9 @@ struct QTIItemReader {
         let files = hints.files
         reader.packageFiles = files
         reader.media.lookup = { source in
-            guard let path = QTIPackage.resolve(source, base: folder), let data = files[path] else { return nil }
+            guard let path = MediaNames.archivePath(source, relativeTo: folder), let data = files[path] else {
+                return nil
+            }
             return MediaFile(data)
         }
         let label = reader.label
