@@ -152,6 +152,16 @@ extension BankCommand {
             } catch {
                 throw CLIError("the bank could not be written: \(error.reason)")
             }
+            if !assembled.media.isEmpty {
+                let media = folder.appendingPathComponent("media")
+                if let type = (try? FileManager.default.attributesOfItem(atPath: media.path))?[.type]
+                    as? FileAttributeType, type != .typeDirectory
+                {
+                    throw CLIError(
+                        "\(media.path): is not a folder (a link or a file); images are written only into a real "
+                            + "media folder next to --out")
+                }
+            }
             for (path, data) in assembled.media.sorted(by: { $0.key < $1.key }) {
                 let target = folder.appendingPathComponent(path)
                 do {
@@ -177,10 +187,11 @@ extension BankCommand {
     /// The bytes of the file at the bank-relative `path` in `folder`, if there is a regular file (bounded).
     fileprivate static func existingFile(_ path: String, in folder: URL) -> Data? {
         let target = folder.appendingPathComponent(path).path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else { return nil }
-        // A folder or an unreadable file there is never overwritten: report it as different bytes.
-        guard !isDirectory.boolValue, let data = try? FileInput.read(target, limit: BankMedia.maximumFileSize)
+        // lstat: a symbolic link (even a dangling one) is something there, never written through.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target) else { return nil }
+        // A folder, a link or an unreadable file there is never overwritten: report it as different bytes.
+        guard attributes[.type] as? FileAttributeType == .typeRegular,
+            let data = try? FileInput.read(target, limit: BankMedia.maximumFileSize)
         else { return Data([0]) }
         return data
     }
@@ -223,8 +234,13 @@ extension BankCommand {
             let folder = URL(fileURLWithPath: bank).deletingLastPathComponent()
             var media: [String: Data] = [:]
             var total = 0
+            let root = folder.resolvingSymlinksInPath().path + "/"
             for path in BankMedia.references(in: parsed) {
                 let file = folder.appendingPathComponent(path).path
+                // A link may not bring a file from outside the bank's folder into the package.
+                guard URL(fileURLWithPath: file).resolvingSymlinksInPath().path.hasPrefix(root) else {
+                    throw CLIError("image \(path): leads outside the bank's folder through a symbolic link")
+                }
                 let data: Data
                 do {
                     data = try FileInput.read(file, limit: BankMedia.maximumFileSize)

@@ -250,6 +250,19 @@ struct BankImportCommandTests {
         let export = try Campus.run(["bank", "export", bank.path, "--format", "qti30", "--out", package.path])
         #expect(export.status == 1)
         #expect(!FileManager.default.fileExists(atPath: package.path))
+        // A link that leads out of the bank's folder is not packed.
+        let outside = try Campus.temporaryFolder().appendingPathComponent("geheim.txt")
+        try "geheim".write(to: outside, atomically: true, encoding: .utf8)
+        let media = folder.appendingPathComponent("media")
+        try FileManager.default.createDirectory(at: media, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: media.appendingPathComponent("karte.png"), withDestinationURL: outside)
+        try Data("GIF89a".utf8).write(to: media.appendingPathComponent("wappen.gif"))
+        let linked = try Campus.run(["bank", "export", bank.path, "--format", "qti30", "--out", package.path])
+        #expect(linked.status != 0)
+        #expect(
+            linked.stderr.contains("image media/karte.png: leads outside the bank's folder through a symbolic link"))
+        #expect(!FileManager.default.fileExists(atPath: package.path))
     }
 
     @Test("images embedded in Moodle XML are written to media/ next to the bank, which then validates")

@@ -56,7 +56,11 @@ final class MediaCollector {
     /// Keeps `data` under the bank-relative `path` as written in a text of our own export (`media/a.png`),
     /// or under a new name when `path` is not a safe relative path or is taken by other bytes.
     func keep(path: String, data: Data) -> String {
-        guard MarkdownImage.pathProblem(path) == nil, path.hasPrefix("media/") else {
+        // Only `media/NAME`: images are written into that one folder, never into subfolders.
+        guard MarkdownImage.pathProblem(path) == nil, path.hasPrefix("media/"),
+            path.dropFirst("media/".count).allSatisfy({ $0 != "/" }),
+            MediaNames.sanitized(String(path.dropFirst("media/".count))) == path.dropFirst("media/".count)
+        else {
             return add(name: Self.fileName(from: path), data: data)
         }
         if media[path] == data { return path }
@@ -169,13 +173,24 @@ enum MediaNames {
 /// different files already on disk, are renamed (and the references with them); nothing is overwritten.
 struct MediaPlacement {
     /// The bytes already at a bank-relative path on disk, if any.
-    let existing: (String) -> Data?
+    private let lookup: (String) -> Data?
+    /// What `lookup` said, so that each path on disk is read once.
+    private var seen: [String: Data?] = [:]
     /// Files to write, by bank-relative path.
     private(set) var files: [String: Data] = [:]
+    /// The path of each content placed so far (written now or already on disk).
+    private var pathOfContent: [Data: String] = [:]
     private var total = 0
 
     init(existing: @escaping (String) -> Data?) {
-        self.existing = existing
+        lookup = existing
+    }
+
+    private mutating func existing(_ path: String) -> Data? {
+        if let known = seen[path] { return known }
+        let found = lookup(path)
+        seen[path] = found
+        return found
     }
 
     /// Places the media of one question and returns its item with references renamed; `nil` when the
@@ -184,24 +199,33 @@ struct MediaPlacement {
         guard !media.isEmpty else { return item }
         var renames: [String: String] = [:]
         var added: [String: Data] = [:]
+        var contents: [Data: String] = [:]
         var size = 0
         for (path, data) in media.sorted(by: { $0.key < $1.key }) {
-            if let same = (files.merging(added) { first, _ in first }).first(where: { $0.value == data }) {
-                renames[path] = same.key
+            if let same = pathOfContent[data] ?? contents[data] {
+                renames[path] = same
                 continue
             }
-            let final = MediaNames.free(path) { candidate in
-                files[candidate] == nil && added[candidate] == nil && (existing(candidate).map { $0 == data } ?? true)
+            var candidate = path
+            var counter = 2
+            while files[candidate] != nil || added[candidate] != nil
+                || (existing(candidate).map { $0 != data } ?? false)
+            {
+                let ext = (path as NSString).pathExtension
+                candidate = (path as NSString).deletingPathExtension + "-\(counter)" + (ext.isEmpty ? "" : ".\(ext)")
+                counter += 1
             }
-            renames[path] = final
-            if existing(final) == nil {
-                added[final] = data
+            renames[path] = candidate
+            contents[data] = candidate
+            if existing(candidate) == nil {
+                added[candidate] = data
                 size += data.count
             }
         }
         guard total + size <= BankMedia.maximumTotalSize else { return nil }
         total += size
         files.merge(added) { first, _ in first }
+        pathOfContent.merge(contents) { first, _ in first }
         guard renames.contains(where: { $0.key != $0.value }) else { return item }
         return item.mappingTexts { text in
             var result = text
