@@ -48,6 +48,32 @@ struct MarkdownXHTMLTests {
         #expect(render("") == "")
     }
 
+    @Test("a cloze stem is rendered with its interactions in place and reads back unchanged")
+    func clozeStem() throws {
+        let gaps = [
+            Gap(id: "frist", kind: .text(answers: [TextAnswer("Aufbewahrungsfrist")], caseSensitive: false)),
+            Gap(id: "n", kind: .numeric(answers: [NumericAnswer(Rational(10))])),
+        ]
+        for stem in ["Nach **Ablauf** der {{frist}} und *{{n}}* Jahren.", "Bild ![{{frist}}](media/x.png) und {{n}}"] {
+            let item = Item(id: "c", topic: "imported", points: Rational(2), stem: stem, kind: .cloze(gaps: gaps))
+            for version in [QTIVersion.qti30, .qti21] {
+                let xml = try QTIExporter.itemXML(item, version: version, language: "de")
+                let source = ImportSource(name: "c.xml", data: Data(xml.utf8))
+                let back =
+                    version == .qti30
+                    ? try QTI30Importer.questions(in: source) : try QTI21Importer.questions(in: source)
+                #expect(back.first?.item == item, "\(stem) \(version)")
+                if stem.hasPrefix("Nach") {
+                    #expect(xml.contains("<p>Nach <strong>Ablauf</strong> der <"))
+                    #expect(!xml.contains(">Nach **Ablauf**"))
+                } else {
+                    // A gap inside an image's text cannot be an interaction there: the stem stays Markdown text.
+                    #expect(xml.contains(">Bild !["))
+                }
+            }
+        }
+    }
+
     @Test("any input renders to well-formed XML")
     func wellFormed() throws {
         let pieces = [
