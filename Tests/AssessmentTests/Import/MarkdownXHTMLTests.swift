@@ -74,6 +74,16 @@ struct MarkdownXHTMLTests {
         }
     }
 
+    @Test("an item's title is the first line of its stem as plain text")
+    func title() throws {
+        #expect(MarkdownXHTML.plainText("Was ist **OZG** & `<b>`? ![Karte](media/k.png)") == "Was ist OZG & <b>? ")
+        let item = Item(
+            id: "t", topic: "imported", points: .one, stem: "Welcher **Kreis** ist *markiert*?\n\nMehr",
+            kind: .trueFalse(correct: true, feedbackTrue: nil, feedbackFalse: nil))
+        let xml = try QTIExporter.itemXML(item, version: .qti30, language: "de")
+        #expect(xml.contains("title=\"Welcher Kreis ist markiert?\""))
+    }
+
     @Test("any input renders to well-formed XML")
     func wellFormed() throws {
         let pieces = [

@@ -224,6 +224,24 @@ enum MarkdownXHTML {
         return MarkdownImage.pathProblem(target) == nil
     }
 
+    /// The text a reader sees in one line of inline Markdown: marks removed, images and interactions gone.
+    static func plainText(_ markdown: String) -> String {
+        let rendered = inline(markdown, imagePrefix: "")
+        var text = ""
+        var inTag = false
+        for character in rendered {
+            if character == "<" {
+                inTag = true
+            } else if character == ">" {
+                inTag = false
+            } else if !inTag {
+                text.append(character)
+            }
+        }
+        return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
     /// Text for XHTML content and attribute values.
     static func escape(_ text: String) -> String {
         var result = ""

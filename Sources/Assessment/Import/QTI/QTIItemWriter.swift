@@ -718,8 +718,9 @@ struct QTIItemWriter {
 
     private mutating func assemble() throws {
         xml.output = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        // The title is plain text in LMS lists: the first line without Markdown marks.
         let title = item.stem.split(whereSeparator: \.isNewline).first.map {
-            String($0.trimmingCharacters(in: .whitespaces).prefix(60))
+            String(MarkdownXHTML.plainText(String($0)).trimmingCharacters(in: .whitespaces).prefix(60))
         }
         try xml.open(
             "assessmentItem",
