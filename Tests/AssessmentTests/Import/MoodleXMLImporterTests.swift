@@ -1242,8 +1242,10 @@ extension MoodleXMLImporterTests {
                 "tags Wahlen, GemO, Kurs 3 not kept",
                 "the question is hidden in Moodle; imported as a normal item",
                 "Moodle ID number KR-17 not kept",
-                "image alt/wahl.gif not embedded",
             ])
+        // The old-style question image is embedded after the question text.
+        #expect(question.item?.stem == "Wer wählt den Bürgermeister?\n\n![](media/wahl.gif)")
+        #expect(question.media == ["media/wahl.gif": Data(base64Encoded: "R0lGODlh")])
     }
 
     @Test func essayWithoutTextOptionalAttachmentsAndWordLimit() throws {

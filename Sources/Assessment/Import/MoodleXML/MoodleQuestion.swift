@@ -200,7 +200,7 @@ struct MoodleQuestion {
     /// Largest embedded file whose size is looked at; bigger payloads are reported without being read.
     static let maximumFileSize = 5_000_000
 
-    /// One warning per embedded `<file>` (and old-style `<image>`) that no text embeds as an image.
+    /// One warning per embedded `<file>` that no text embeds as an image.
     mutating func fileWarnings() {
         let embedded = Set(media.embeddedSources.map { $0.removingPercentEncoding ?? $0 })
         for file in element.descendants("file") {
@@ -213,9 +213,22 @@ struct MoodleQuestion {
                 warn("\(kind) \(reference) not embedded")
             }
         }
-        if let image = value("image"), !image.isEmpty {
-            warn("image \(image) not embedded")
+    }
+
+    /// The old-style question image (`<image>` with `<image_base64>`, Moodle 1.x) as Markdown to follow the
+    /// question text; embedded when its data is there, else a reference with a warning.
+    mutating func legacyImage() -> String? {
+        guard let image = value("image"), !image.isEmpty else { return nil }
+        let payload = element.element("image_base64").map { Self.directText($0).filter { !$0.isWhitespace } } ?? ""
+        if !payload.isEmpty, payload.utf8.count <= Self.maximumFileSize / 3 * 4 + 4,
+            let data = Data(base64Encoded: payload)
+        {
+            return MarkdownImage.markdown(
+                alt: "", target: media.add(name: MediaCollector.fileName(from: image), data: data))
         }
+        let (markdown, warning) = media.image(source: image, alt: "")
+        if let warning { warn(warning) }
+        return markdown
     }
 
     /// Whether an earlier warning (from the HTML) already names `reference`, also percent-encoded.

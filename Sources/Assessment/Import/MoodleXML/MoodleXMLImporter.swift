@@ -40,7 +40,8 @@ public enum MoodleXMLImporter: QuestionImporter {
             let status: ImportStatus
             var question = MoodleQuestion(element: element, type: type)
             do throws(MoodleSkip) {
-                let conversion = try convert(&question)
+                var conversion = try convert(&question)
+                if let image = question.legacyImage() { conversion.stem += "\n\n" + image }
                 let feedback = question.optionalMarkdown(of: element.element("generalfeedback"))
                 question.commonWarnings()
                 question.fileWarnings()
