@@ -314,6 +314,31 @@ struct ImportMediaTests {
         }
     }
 
+    @Test("an image in a cloze drop-down option (plain text in QTI) travels with the package too")
+    func qtiClozeOptionImage() throws {
+        let bank = Bank(
+            id: "l", title: "L", language: "de", provider: "P", version: "1",
+            items: [
+                Item(
+                    id: "c", topic: "t", points: .one, stem: "Wappen: {{w}}",
+                    kind: .cloze(gaps: [
+                        Gap(
+                            id: "w",
+                            kind: .choice(
+                                options: [
+                                    Choice(id: "a", text: "![A](media/karte.png)"), Choice(id: "b", text: "Keins"),
+                                ],
+                                correct: "a"))
+                    ]))
+            ])
+        let data = try QTIExporter.package(bank, version: .qti30, media: ["media/karte.png": png])
+        let file = try BankImport.read(name: "l.zip", data: data, format: nil)
+        let result = BankImport.assemble(
+            [file], settings: BankImportSettings(), defaultID: "x", existingMedia: { _ in nil })
+        #expect(result.bank == bank)
+        #expect(result.media == ["media/karte.png": png])
+    }
+
     @Test("the export refuses a bank whose image is missing")
     func qtiMissingImage() {
         #expect(throws: QTIExportError.self) {

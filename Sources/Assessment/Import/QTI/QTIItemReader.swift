@@ -91,7 +91,7 @@ struct QTIItemReader {
         }
         let label = reader.label
         do {
-            let item = try reader.read(itemIDs: &itemIDs, hints: hints)
+            let item = reader.embeddingRemainingImages(try reader.read(itemIDs: &itemIDs, hints: hints))
             var warnings: [String] = []
             for warning in reader.warnings where !warnings.contains(warning) { warnings.append(warning) }
             return ImportedQuestion(
@@ -654,6 +654,28 @@ struct QTIItemReader {
             }
         }
         return result
+    }
+
+    /// `item` with the images its texts name by a package path but that no reading embedded yet (Markdown
+    /// kept as text, such as an inline choice of our own export) embedded from the package.
+    func embeddingRemainingImages(_ item: Item) -> Item {
+        guard !packageFiles.isEmpty else { return item }
+        var renames: [String: String] = [:]
+        for text in item.markdownTexts {
+            for image in MarkdownImage.all(in: text) where media.media[image.target] == nil {
+                guard renames[image.target] == nil, let data = packageFiles[image.target] else { continue }
+                renames[image.target] = media.keep(path: image.target, data: data)
+            }
+        }
+        guard renames.contains(where: { $0.key != $0.value }) else { return item }
+        return item.mappingTexts { text in
+            var result = text
+            for image in MarkdownImage.all(in: text).reversed() {
+                guard let renamed = renames[image.target], renamed != image.target else { continue }
+                result.replaceSubrange(image.range, with: MarkdownImage.markdown(alt: image.alt, target: renamed))
+            }
+            return result
+        }
     }
 
     /// `markdown` (our own export's verbatim text) with its images, which the package holds at the
