@@ -42,7 +42,13 @@ extension BankCommand {
                 A file that cannot be parsed is reported as `FILE:LINE:COL: error: MESSAGE`; then no bank is \
                 written and the exit status is 1. The exit status is 0 when at least one question was imported \
                 and every file was parsed. The bank is written only then, and never over an existing file unless \
-                --force is given.
+                --force is given. A file without questions (only categories or comments) prints `no questions \
+                found in FILE`; when no file has any, nothing is written and the exit status is 0.
+
+                Images the sources embed (Moodle XML <file>, files of QTI and ILIAS zip packages, data: URIs) are \
+                written to media/ next to --out and referred to as ![alt](media/NAME); a file already there with \
+                other content is never overwritten (the new one is renamed). An image the source does not hold \
+                keeps its reference, with a warning saying where to put the file.
                 """
         )
 
@@ -91,7 +97,9 @@ extension BankCommand {
                 if files.count > 1 { printError("[\(index + 1)/\(files.count)] reading \(file)") }
                 do {
                     let data = try FileInput.read(file, limit: ZipPackage.maximumArchiveSize)
-                    imported.append(try BankImport.read(name: file, data: data, format: chosen))
+                    let read = try BankImport.read(name: file, data: data, format: chosen)
+                    if read.questions.isEmpty { printError("no questions found in \(file)") }
+                    imported.append(read)
                 } catch let failure as FileInput.Failure {
                     failures += 1
                     print("\(file):1:1: error: \(failure.description.replacingOccurrences(of: "\(file): ", with: ""))")
@@ -103,7 +111,11 @@ extension BankCommand {
             let defaultID = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
             let settings = BankImportSettings(
                 id: id, title: title, language: language, provider: provider, version: bankVersion)
-            let (bank, outcomes) = BankImport.assemble(imported, settings: settings, defaultID: defaultID)
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
+            let assembled = BankImport.assemble(
+                imported, settings: settings, defaultID: defaultID,
+                existingMedia: { path in BankCommand.existingFile(path, in: folder) })
+            let (bank, outcomes) = (assembled.bank, assembled.outcomes)
             var warned = 0
             var skipped = 0
             for outcome in outcomes {
@@ -127,6 +139,8 @@ extension BankCommand {
                 throw ExitCode(1)
             }
             guard let bank else {
+                // Files without any question (only categories or comments) are not an error.
+                if outcomes.isEmpty { return }
                 printError("no bank written: no question could be imported")
                 throw ExitCode(1)
             }
@@ -136,6 +150,37 @@ extension BankCommand {
             } catch {
                 throw CLIError("the bank could not be written: \(error.reason)")
             }
+            if !assembled.media.isEmpty {
+                let media = folder.appendingPathComponent("media").path
+                switch FileOutput.existing(media) {
+                case .folder, .nothing: break
+                default:
+                    throw CLIError(
+                        "\(media): is not a folder (a link or a file); images are written only into a real "
+                            + "media folder next to --out")
+                }
+            }
+            do {
+                for (path, data) in assembled.media.sorted(by: { $0.key < $1.key }) {
+                    let target = folder.appendingPathComponent(path).path
+                    try FileOutput.prepareFolder(FileOutput.parentFolder(of: target))
+                    // The same image from an earlier import stays; a different file is never replaced (the
+                    // import renamed the new one then).
+                    if FileOutput.existing(target) == .file,
+                        (try? FileInput.read(target, limit: BankMedia.maximumFileSize)) == data
+                    {
+                        continue
+                    }
+                    try FileOutput.write([UInt8](data), to: target, replace: false)
+                }
+            } catch {
+                throw CLIError(error.description)
+            }
+            if !assembled.media.isEmpty {
+                let count = assembled.media.count
+                printError(
+                    "wrote \(count) image\(count == 1 ? "" : "s") to \(folder.appendingPathComponent("media").path)")
+            }
             try FileOutput.write(yaml, to: out, replace: force)
             printError(
                 "wrote \(out) (bank '\(bank.id)', \(bank.items.count) items); check it with: campus bank validate \(out)"
@@ -143,12 +188,28 @@ extension BankCommand {
         }
     }
 
+    /// The bytes of the file at the bank-relative `path` in `folder`, if there is a regular file (bounded).
+    fileprivate static func existingFile(_ path: String, in folder: URL) -> Data? {
+        let target = folder.appendingPathComponent(path).path
+        // lstat: a symbolic link (even a dangling one) is something there, never written through.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target) else { return nil }
+        // A folder, a link or an unreadable file there is never overwritten: report it as different bytes.
+        guard attributes[.type] as? FileAttributeType == .typeRegular,
+            let data = try? FileInput.read(target, limit: BankMedia.maximumFileSize)
+        else { return Data([0]) }
+        return data
+    }
+}
+
+extension BankCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a bank as a QTI content package (zip) that LMSs and `campus bank import` read.",
             discussion: """
-                Every item type is written with standard QTI interactions and response processing; texts stay \
-                Markdown inside the XHTML. `campus bank import` reads the package back to the same bank.
+                Every item type is written with standard QTI interactions and response processing; texts are \
+                rendered as XHTML (the exact Markdown is kept for our own import), and the images the bank refers \
+                to (media/...) are packed with the items. `campus bank import` reads the package back to the same \
+                bank and images.
                 """
         )
 
@@ -172,9 +233,32 @@ extension BankCommand {
                 printError("no package written: fix the bank first")
                 throw ExitCode(1)
             }
+            let folder = URL(fileURLWithPath: bank).deletingLastPathComponent()
+            var media: [String: Data] = [:]
+            var total = 0
+            let root = folder.resolvingSymlinksInPath().path + "/"
+            for path in BankMedia.references(in: parsed) {
+                let file = folder.appendingPathComponent(path).path
+                // A link may not bring a file from outside the bank's folder into the package.
+                guard URL(fileURLWithPath: file).resolvingSymlinksInPath().path.hasPrefix(root) else {
+                    throw CLIError("image \(path): leads outside the bank's folder through a symbolic link")
+                }
+                let data: Data
+                do {
+                    data = try FileInput.read(file, limit: BankMedia.maximumFileSize)
+                } catch {
+                    throw CLIError("image \(path): \(error.description)")
+                }
+                total += data.count
+                guard total <= BankMedia.maximumTotalSize else {
+                    throw CLIError(
+                        "the bank's images are larger than \(BankMedia.maximumTotalSize / 1_000_000) MB together")
+                }
+                media[path] = data
+            }
             let data: Data
             do {
-                data = try QTIExporter.package(parsed, version: format)
+                data = try QTIExporter.package(parsed, version: format, media: media)
             } catch {
                 throw CLIError("the package could not be written: \(FileOutput.reason(of: error))")
             }

@@ -42,7 +42,8 @@ enum FileInput {
     static func readBank(_ path: String) -> BankReadResult {
         do {
             let data = try read(path, limit: BankReader.maximumFileSize)
-            return BankReader.read(Array(data), file: path)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            return BankReader.read(Array(data), file: path, mediaDirectory: folder)
         } catch {
             return BankReadResult.failure(
                 file: path, message: error.description.replacingOccurrences(of: "\(path): ", with: ""))

@@ -74,6 +74,19 @@ struct BankImportCommandTests {
             lines.contains {
                 $0.contains("moodle.xml:") && $0.contains("skipped 'Formel'") && $0.contains("calculated")
             })
+        // The image the Moodle file does not hold keeps its reference: the validator names it until it is there.
+        let missing = try Campus.run(["bank", "validate", out.path])
+        #expect(missing.status == 1)
+        #expect(
+            missing.lines.contains {
+                $0.hasPrefix("\(out.path):")
+                    && $0.hasSuffix(
+                        ": error: image media/karte.png not found (put the file there, next to the bank, or remove the reference)"
+                    )
+            }, "\(missing.stdout)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("media"), withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4E, 0x47]).write(to: folder.appendingPathComponent("media/karte.png"))
         let validate = try Campus.run(["bank", "validate", out.path])
         #expect(validate.status == 0, "\(validate.stdout)")
         let bank = try #require(BankReader.read(Array(try Data(contentsOf: out)), file: out.path).bank)
@@ -141,6 +154,140 @@ struct BankImportCommandTests {
                 #expect(reread == original, "\(name) as \(format)")
             }
         }
+    }
+
+    @Test("a GIFT file with only categories imports nothing, says so, writes nothing and exits 0")
+    func noQuestions() throws {
+        let folder = try Campus.temporaryFolder()
+        let file = folder.appendingPathComponent("kategorien.gift")
+        try "// Export\n$CATEGORY: $course$/top/Haushalt\n\n$CATEGORY: $course$/top/Recht\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("bank.yaml")
+        let result = try Campus.run(["bank", "import", file.path, "--out", out.path])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.lines == ["imported 0, warnings 0, skipped 0"])
+        #expect(result.stderr.contains("no questions found in \(file.path)"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    static let imageBank = """
+        id: bilder
+        title: Bilder
+        language: de
+        provider: Akademie
+        version: 1.0.0
+        items:
+          - id: karte
+            type: single-choice
+            topic: geo
+            points: 1
+            stem: "Welcher **Kreis** ist markiert?\\n\\n![Karte des Landes](media/karte.png)"
+            options:
+              - { id: a, text: "![Wappen A](media/wappen.gif)" }
+              - { id: b, text: Nordkreis }
+            answer: a
+        """
+
+    @Test("a bank with images exports them into the QTI package and imports back to the same bank and bytes")
+    func imagesRoundTrip() throws {
+        let folder = try Campus.temporaryFolder()
+        let bank = folder.appendingPathComponent("bilder.yaml")
+        try Self.imageBank.write(to: bank, atomically: true, encoding: .utf8)
+        let media = folder.appendingPathComponent("media")
+        try FileManager.default.createDirectory(at: media, withIntermediateDirectories: true)
+        let karte = Data([0x89, 0x50, 0x4E, 0x47, 1, 2, 3])
+        let wappen = Data("GIF89a-wappen".utf8)
+        try karte.write(to: media.appendingPathComponent("karte.png"))
+        try wappen.write(to: media.appendingPathComponent("wappen.gif"))
+        let validate = try Campus.run(["bank", "validate", bank.path])
+        #expect(validate.status == 0, "\(validate.stdout)")
+        let original = try #require(BankReader.read(Array(try Data(contentsOf: bank)), file: "b").bank)
+        for format in ["qti30", "qti21"] {
+            let package = folder.appendingPathComponent("bilder-\(format).zip")
+            let export = try Campus.run(["bank", "export", bank.path, "--format", format, "--out", package.path])
+            #expect(export.status == 0, "\(export.stdout)\n\(export.stderr)")
+            let target = folder.appendingPathComponent("zurueck-\(format)")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let back = target.appendingPathComponent("bank.yaml")
+            let reimport = try Campus.run(["bank", "import", package.path, "--out", back.path])
+            #expect(reimport.status == 0, "\(reimport.stdout)\n\(reimport.stderr)")
+            #expect(reimport.lines.last == "imported 1, warnings 0, skipped 0")
+            #expect(reimport.stderr.contains("wrote 2 images to \(target.appendingPathComponent("media").path)"))
+            let reread = try #require(BankReader.read(Array(try Data(contentsOf: back)), file: "b").bank)
+            #expect(reread == original)
+            #expect(try Data(contentsOf: target.appendingPathComponent("media/karte.png")) == karte)
+            #expect(try Data(contentsOf: target.appendingPathComponent("media/wappen.gif")) == wappen)
+            #expect(try Campus.run(["bank", "validate", back.path]).status == 0)
+            // Importing again beside a different karte.png keeps that file and renames the new one.
+            let other = Data("andere Karte".utf8)
+            try other.write(to: target.appendingPathComponent("media/karte.png"))
+            let again = try Campus.run(["bank", "import", package.path, "--out", back.path, "--force"])
+            #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+            #expect(again.stderr.contains("wrote 1 image to "))
+            #expect(try Data(contentsOf: target.appendingPathComponent("media/karte.png")) == other)
+            #expect(try Data(contentsOf: target.appendingPathComponent("media/karte-2.png")) == karte)
+            let renamed = try #require(BankReader.read(Array(try Data(contentsOf: back)), file: "b").bank)
+            #expect(renamed.items.first?.stem.hasSuffix("![Karte des Landes](media/karte-2.png)") == true)
+        }
+    }
+
+    @Test("a missing image is a validator error with its position, and the export refuses the bank")
+    func missingImage() throws {
+        let folder = try Campus.temporaryFolder()
+        let bank = folder.appendingPathComponent("bilder.yaml")
+        try Self.imageBank.write(to: bank, atomically: true, encoding: .utf8)
+        let validate = try Campus.run(["bank", "validate", bank.path])
+        #expect(validate.status == 1)
+        #expect(
+            validate.lines == [
+                "\(bank.path):11:11: error: image media/karte.png not found (put the file there, next to the bank, "
+                    + "or remove the reference)",
+                "\(bank.path):13:24: error: image media/wappen.gif not found (put the file there, next to the bank, "
+                    + "or remove the reference)",
+                "1 banks, 1 items, 2 problems",
+            ])
+        let package = folder.appendingPathComponent("bilder.zip")
+        let export = try Campus.run(["bank", "export", bank.path, "--format", "qti30", "--out", package.path])
+        #expect(export.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: package.path))
+        // A link that leads out of the bank's folder is not packed.
+        let outside = try Campus.temporaryFolder().appendingPathComponent("geheim.txt")
+        try "geheim".write(to: outside, atomically: true, encoding: .utf8)
+        let media = folder.appendingPathComponent("media")
+        try FileManager.default.createDirectory(at: media, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: media.appendingPathComponent("karte.png"), withDestinationURL: outside)
+        try Data("GIF89a".utf8).write(to: media.appendingPathComponent("wappen.gif"))
+        let linked = try Campus.run(["bank", "export", bank.path, "--format", "qti30", "--out", package.path])
+        #expect(linked.status != 0)
+        #expect(
+            linked.stderr.contains("image media/karte.png: leads outside the bank's folder through a symbolic link"))
+        #expect(!FileManager.default.fileExists(atPath: package.path))
+    }
+
+    @Test("images embedded in Moodle XML are written to media/ next to the bank, which then validates")
+    func moodleImages() throws {
+        let folder = try Campus.temporaryFolder()
+        let file = folder.appendingPathComponent("frage.xml")
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 9, 9])
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <question type="truefalse">
+          <name><text>Wappen</text></name>
+          <questiontext format="html"><text><![CDATA[<p>Ist das das Wappen von Mainz?</p><p><img src="@@PLUGINFILE@@/Wappen%20Mainz.png" alt="Wappen"></p>]]></text>
+            <file name="Wappen Mainz.png" path="/" encoding="base64">\(png.base64EncodedString())</file></questiontext>
+          <answer fraction="100"><text>true</text></answer>
+          <answer fraction="0"><text>false</text></answer>
+        </question>
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("bank.yaml")
+        let result = try Campus.run(["bank", "import", file.path, "--out", out.path])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.lines.last == "imported 1, warnings 0, skipped 0")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("media/Wappen-Mainz.png")) == png)
+        let bank = try #require(BankReader.read(Array(try Data(contentsOf: out)), file: "b").bank)
+        #expect(bank.items.first?.stem == "Ist das das Wappen von Mainz?\n\n![Wappen](media/Wappen-Mainz.png)")
+        #expect(try Campus.run(["bank", "validate", out.path]).status == 0)
     }
 }
 

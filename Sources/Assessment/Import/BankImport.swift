@@ -14,6 +14,17 @@ public struct ImportedFile: Sendable {
     public var title: String?
 }
 
+/// What an import assembled: the bank, the outcome of every question, and the images to write next to the bank.
+public struct ImportedBank: Sendable {
+    /// The bank, `nil` when no question was imported.
+    public var bank: Bank?
+    /// The final outcome of every source question, in order.
+    public var outcomes: [ImportedQuestion]
+    /// New files to write, by path relative to the bank file (`media/karte.png`); files already there with
+    /// the same bytes are not repeated.
+    public var media: [String: Data]
+}
+
 /// Settings for the bank that an import builds; `nil` fields take the source's metadata or a default.
 public struct BankImportSettings: Sendable {
     /// Bank id; default: derived from the output file name.
@@ -53,7 +64,7 @@ public enum BankImport {
         let head = String(decoding: bytes, as: UTF8.self)
         if let root = rootElementName(head) {
             switch root.split(separator: ":").last.map(String.init) ?? root {
-            case "quiz": return .moodleXML
+            case "quiz", "question": return .moodleXML
             case "questestinterop": return .ilias
             case "assessmentItem": return .qti21
             case "qti-assessment-item": return .qti30
@@ -139,6 +150,18 @@ public enum BankImport {
     public static func assemble(_ files: [ImportedFile], settings: BankImportSettings, defaultID: String) -> (
         bank: Bank?, outcomes: [ImportedQuestion]
     ) {
+        let result = assemble(files, settings: settings, defaultID: defaultID, existingMedia: { _ in nil })
+        return (result.bank, result.outcomes)
+    }
+
+    /// Builds one bank from the imported files, like ``assemble(_:settings:defaultID:)``, and places the
+    /// images the items embed: `existingMedia` gives the bytes already at a bank-relative path next to the
+    /// bank (`media/a.png`); a clash with a different file there or between questions is renamed (`a-2.png`)
+    /// together with the references to it, so no file is overwritten.
+    public static func assemble(
+        _ files: [ImportedFile], settings: BankImportSettings, defaultID: String,
+        existingMedia: @escaping (String) -> Data?
+    ) -> ImportedBank {
         let metadata = files.lazy.compactMap(\.metadata).first
         let id =
             settings.id ?? metadata?.id
@@ -151,6 +174,7 @@ public enum BankImport {
         var items: [Item] = []
         var usedIDs: [String: String] = [:]
         var outcomes: [ImportedQuestion] = []
+        var placement = MediaPlacement(existing: existingMedia)
         for file in files {
             for var question in file.questions {
                 guard var item = question.item else {
@@ -171,16 +195,25 @@ public enum BankImport {
                     outcomes.append(question)
                     continue
                 }
+                guard let placed = placement.place(question.media, in: item) else {
+                    question.status = .skipped(
+                        reason:
+                            "its images would exceed \(BankMedia.maximumTotalSize / 1_000_000) MB of images in one import"
+                    )
+                    outcomes.append(question)
+                    continue
+                }
+                item = placed
                 usedIDs[item.id] = file.name
                 items.append(item)
                 question.status = warnings.isEmpty ? .imported(item) : .importedWithWarnings(item, warnings)
                 outcomes.append(question)
             }
         }
-        guard !items.isEmpty else { return (nil, outcomes) }
+        guard !items.isEmpty else { return ImportedBank(bank: nil, outcomes: outcomes, media: [:]) }
         var bank = bankHeader
         bank.items = items
-        return (bank, outcomes)
+        return ImportedBank(bank: bank, outcomes: outcomes, media: placement.files)
     }
 
     /// The first problem the validator finds with `item` in a bank with `header`, or `nil` when it reads back equal.
@@ -223,6 +256,10 @@ public enum BankImport {
 
     /// GIFT or Aiken, told apart by their marks: GIFT answer braces, titles or categories; Aiken `ANSWER:` lines.
     static func detectText(_ text: String) -> BankFormat? {
+        let lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Only `//` comments: GIFT's comment syntax (Aiken has none).
+        if !lines.isEmpty && lines.allSatisfy({ $0.hasPrefix("//") }) { return .gift }
         var aikenAnswers = 0
         var aikenOptions = 0
         var giftMarks = 0

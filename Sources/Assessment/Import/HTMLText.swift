@@ -8,8 +8,16 @@ import Foundation
 /// say so. Character references are decoded exactly once.
 public enum HTMLText {
     /// The Markdown for `html` and the warnings about what could not be kept.
+    ///
+    /// An image becomes a Markdown image `![alt](media/NAME)`; it is not embedded here (there are no bytes), so
+    /// each image is also a warning that says where to put the file.
     public static func markdown(from html: String) -> (markdown: String, warnings: [String]) {
-        var reducer = HTMLReducer(html: html)
+        markdown(from: html, media: MediaCollector())
+    }
+
+    /// Like ``markdown(from:)``, embedding the images whose bytes `media` finds.
+    static func markdown(from html: String, media: MediaCollector) -> (markdown: String, warnings: [String]) {
+        var reducer = HTMLReducer(html: html, media: media)
         reducer.run()
         return (reducer.output.trimmingCharacters(in: .whitespacesAndNewlines), reducer.warnings)
     }
@@ -148,8 +156,11 @@ struct HTMLReducer {
         var contentIndent: Int
     }
 
-    init(html: String) {
+    private let media: MediaCollector
+
+    init(html: String, media: MediaCollector) {
         scalars = Array(html.unicodeScalars)
+        self.media = media
     }
 
     /// The Markdown written so far (all open inline elements closed).
@@ -441,13 +452,13 @@ struct HTMLReducer {
             droppedTags.insert("table")
         case "img":
             let tag = String(body)
-            let source = Self.attribute("src", in: tag).map(HTMLText.decodeEntities) ?? "(no source)"
-            resources.append("image \(source) not embedded")
-            if let alt = Self.attribute("alt", in: tag).map(HTMLText.decodeEntities),
-                !alt.trimmingCharacters(in: .whitespaces).isEmpty
-            {
-                appendText(alt, decode: false)
-            }
+            let source = Self.attribute("src", in: tag).map(HTMLText.decodeEntities) ?? ""
+            let alt = (Self.attribute("alt", in: tag).map(HTMLText.decodeEntities) ?? "")
+                .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            // The alternative text stays inside the image: written as prose it could read like a hint.
+            let (markdown, warning) = media.image(source: source, alt: alt)
+            if let warning { resources.append(warning) }
+            write(markdown)
         case "script", "style":
             droppedTags.insert(name)
             if !closing && !selfClosing { return .skipRawText(name) }

@@ -76,12 +76,15 @@ public struct ImportedQuestion: Sendable, Equatable {
     public var label: String
     /// What happened.
     public var status: ImportStatus
+    /// The images the item embeds, by the path its texts refer to them with (`media/karte.png`).
+    public var media: [String: Data]
 
     /// Creates an outcome.
-    public init(location: SourceLocation, label: String, status: ImportStatus) {
+    public init(location: SourceLocation, label: String, status: ImportStatus, media: [String: Data] = [:]) {
         self.location = location
         self.label = label
         self.status = status
+        self.media = media
     }
 
     /// The converted item, if the question was imported.

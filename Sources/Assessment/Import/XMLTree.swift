@@ -399,3 +399,25 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         pendingText += String(decoding: CDATABlock, as: UTF8.self)
     }
 }
+
+/// Numbers in XML attribute values and elements, read as XML Schema reads them: surrounding white space
+/// (space, tab, carriage return, line feed) is collapsed away, so `mapped-value=" 0.6667"` is a number.
+enum XMLNumber {
+    /// `text` without the XML white space around it.
+    static func collapsed(_ text: some StringProtocol) -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        var result = Substring(text)
+        while let first = result.first, isSpace(first) { result = result.dropFirst() }
+        while let last = result.last, isSpace(last) { result = result.dropLast() }
+        return result
+    }
+
+    /// An `xs:integer` of at most 9 digits (with an optional sign), or `nil`.
+    static func integer(_ text: String?) -> Int? {
+        guard let text else { return nil }
+        let trimmed = collapsed(text)
+        let digits = trimmed.first == "-" || trimmed.first == "+" ? trimmed.dropFirst() : trimmed
+        guard (1...9).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(trimmed)
+    }
+}

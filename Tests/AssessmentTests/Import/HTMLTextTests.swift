@@ -84,10 +84,14 @@ struct HTMLTextTests {
         #expect(HTMLText.decodeEntities("Preis: 5&nbsp;&euro;") == "Preis: 5\u{00A0}€")
     }
 
-    @Test func imagesAreReportedWithTheirAltText() {
+    @Test func imagesKeepTheirAltTextInsideTheReference() {
         let (markdown, warnings) = reduce("<p>Karte: <img src=\"@@PLUGINFILE@@/karte.png\" alt=\"Landkreis\"></p>")
-        #expect(markdown == "Karte: Landkreis")
-        #expect(warnings == ["image @@PLUGINFILE@@/karte.png not embedded"])
+        #expect(markdown == "Karte: ![Landkreis](media/karte.png)")
+        #expect(
+            warnings == [
+                "image @@PLUGINFILE@@/karte.png not embedded (the source does not contain it); save it as "
+                    + "media/karte.png next to the bank"
+            ])
     }
 
     @Test func droppedFormattingIsNamedOnce() {

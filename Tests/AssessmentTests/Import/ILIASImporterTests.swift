@@ -477,15 +477,21 @@ struct ILIASImporterTests {
 
     // MARK: Text, media, feedback
 
-    @Test("HTML is reduced to Markdown with warnings; images not embedded; unconditional feedback is general")
+    @Test(
+        "HTML is reduced to Markdown with warnings; an image outside a zip is a reference; unconditional feedback is general"
+    )
     func htmlAndMedia() throws {
         let question = try single(F.htmlSingleChoice)
         let item = try #require(question.item)
-        #expect(item.stem == "Welche Gebühr gilt laut *Tabelle*?\n\n | Ausweis | 37 €")
+        #expect(item.stem == "Welche Gebühr gilt laut *Tabelle*?\n\n | Ausweis | 37 €\n\n![](media/gebuehren.png)")
         #expect(item.feedback == "Siehe Gebührenverordnung.")
         #expect(
             question.warnings
-                == ["image il_0_mob_12 not embedded", "HTML formatting reduced to Markdown (<table> dropped)"])
+                == [
+                    "image il_0_mob_12 not embedded (the source does not contain it); save it as media/gebuehren.png "
+                        + "next to the bank",
+                    "HTML formatting reduced to Markdown (<table> dropped)",
+                ])
     }
 
     @Test("hints, suggested solutions, media in options and dropped specific feedback are warned")
@@ -507,7 +513,7 @@ struct ILIASImporterTests {
         #expect(
             try single(item).warnings
                 == [
-                    "image loewe.png not embedded", "audio adler.mp3 not embedded", "feedback 'response_5' dropped",
+                    "audio adler.mp3 not embedded", "feedback 'response_5' dropped",
                     "1 hint not kept", "suggested solution il_0_lm_55 not kept",
                 ])
     }

@@ -548,7 +548,19 @@ struct MoodleXMLImporterTests {
             reasons == [
                 .skipped(reason: "a multiple choice question needs 2 to 20 answers (found 1)"),
                 .skipped(reason: "no answer has a positive fraction"),
-                .skipped(reason: "answer 1 has no text once its HTML is reduced (images are not embedded)"),
+                // An answer that is only an image keeps its question, with the reference and a warning.
+                .importedWithWarnings(
+                    Item(
+                        id: "Bild", topic: "imported", points: .one, stem: "Frage",
+                        kind: .singleChoice(
+                            options: [Choice(id: "a", text: "![](media/a.png)"), Choice(id: "b", text: "B")],
+                            correct: "a")),
+                    [
+                        "image @@PLUGINFILE@@/a.png not embedded (the source does not contain it); save it as "
+                            + "media/a.png next to the bank",
+                        "Moodle shows the answers in a fixed order (shuffleanswers off); a draw shuffles them unless "
+                            + "the blueprint turns shuffleOptions off",
+                    ]),
                 .skipped(
                     reason:
                         "default grade 0 cannot be kept (points must be greater than 0 and at most 1000, with at most 4 decimal places)"
@@ -975,12 +987,10 @@ struct MoodleXMLImporterTests {
 
     @Test func embeddedFilesAreReportedOnce() throws {
         let question = try #require(try importing(MoodleFixtures.files).first)
-        #expect(question.item?.stem == "Wessen Wappen? Wappen")
-        #expect(
-            question.warnings == [
-                "image @@PLUGINFILE@@/Wappen%20Mainz.png not embedded",
-                "file @@PLUGINFILE@@/Satzung.pdf not embedded",
-            ])
+        // The image the text shows is embedded; the file no text shows is reported.
+        #expect(question.item?.stem == "Wessen Wappen? ![Wappen](media/Wappen-Mainz.png)")
+        #expect(question.media == ["media/Wappen-Mainz.png": Data(base64Encoded: "iVBORw0KGgo=")])
+        #expect(question.warnings == ["file @@PLUGINFILE@@/Satzung.pdf not embedded"])
     }
 
     @Test func largeEmbeddedFilesAreNotRead() throws {
@@ -1080,7 +1090,8 @@ struct MoodleXMLImporterTests {
             failure(Data(xml.utf8))
                 == ImportFailure(
                     file: "fragen.xml", line: 3, column: 3,
-                    "the root element is <questestinterop>, not <quiz>; this is not a Moodle XML question file"))
+                    "the root element is <questestinterop>, not <quiz> or <question>; this is not a Moodle XML question file"
+                ))
     }
 
     @Test func notUTF8() {
@@ -1231,8 +1242,10 @@ extension MoodleXMLImporterTests {
                 "tags Wahlen, GemO, Kurs 3 not kept",
                 "the question is hidden in Moodle; imported as a normal item",
                 "Moodle ID number KR-17 not kept",
-                "image alt/wahl.gif not embedded",
             ])
+        // The old-style question image is embedded after the question text.
+        #expect(question.item?.stem == "Wer wählt den Bürgermeister?\n\n![](media/wahl.gif)")
+        #expect(question.media == ["media/wahl.gif": Data(base64Encoded: "R0lGODlh")])
     }
 
     @Test func essayWithoutTextOptionalAttachmentsAndWordLimit() throws {

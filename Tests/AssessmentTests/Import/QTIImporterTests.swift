@@ -989,8 +989,11 @@ struct QTIImporterTests {
         let question = try importItem(xml)
         #expect(
             question.warnings == [
-                "image images/karte.png not embedded", "HTML formatting reduced to Markdown (<table> dropped)",
+                "image images/karte.png not embedded (the source does not contain it); save it as media/karte.png "
+                    + "next to the bank",
+                "HTML formatting reduced to Markdown (<table> dropped)",
             ])
+        #expect(question.item?.stem.contains("![Karte](media/karte.png)") == true)
     }
 
     @Test("feedback that cannot be attached is reported, not dropped silently")

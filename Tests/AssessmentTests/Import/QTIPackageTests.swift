@@ -180,7 +180,10 @@ struct QTIPackageTests {
             "product", "divide", "match", "correct", "member", "not", "and", "equal", "stringMatch", "patternMatch",
             "gte", "lte", "gt", "lt", "isNull", "mapResponse", "multiple", "index", "modalFeedback",
         ]
+        // The XHTML that rendered Markdown uses is part of QTI's content model in both versions.
+        let xhtml: Set<String> = ["p", "ul", "ol", "li", "em", "strong", "code", "pre", "a", "img"]
         let allowed = Set(qti21.map(version.elementName)).union(version == .qti30 ? ["qti-content-body"] : [])
+            .union(xhtml)
         var generator = QTIBankGenerator(seed: "names")
         let bank = generator.bank(items: 60)
         var seen = Set<String>()

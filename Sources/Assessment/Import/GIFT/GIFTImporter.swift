@@ -15,7 +15,8 @@ import Foundation
 ///   (titles, texts, answers, HTML attributes).
 /// - **File errors.** A `}` without `{`, or a `{` not closed before the next `{` or the end of the file,
 ///   makes the whole file unreadable (``ImportFailure`` at the brace), since every later question would be
-///   misread. A file without any answer block holds no question and is refused as well.
+///   misread. A file with question text but without any answer block is refused as well; a file of only
+///   `$CATEGORY:` lines and comments (or nothing) gives no questions.
 /// - **Texts.** A leading `[html]` reduces the text to Markdown with ``HTMLText`` (its warnings are kept);
 ///   `[moodle]` (the default), `[plain]` and `[markdown]` are kept as text. Answers and feedback inherit
 ///   the question text's format unless they declare their own.
@@ -53,7 +54,11 @@ public enum GIFTImporter: QuestionImporter {
             if case .question(let question) = block { return !question.braces.isEmpty || question.oversized }
             return false
         }
-        guard hasQuestion else {
+        // A file of only `$CATEGORY:` lines and comments holds no question, which is not an error.
+        let onlyCategories =
+            !blocks.contains { if case .question = $0 { true } else { false } }
+            && lines.bytes.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        guard hasQuestion || onlyCategories else {
             var line = 1
             for case .question(let question) in blocks {
                 line = lines.line(of: question.start)

@@ -14,7 +14,9 @@ struct GIFTText: Sendable {
     /// Converts `units`: a leading format marker is removed and sets the format (else `defaultFormat`);
     /// HTML is reduced to Markdown, the other formats are kept as text with each line's indentation removed
     /// (Markdown would read indented lines as code). Markdown keeps its lines as written.
-    init(_ units: some Collection<GIFTUnit>, defaultFormat: GIFTTextFormat) {
+    /// `<img>` tags in `[moodle]` and `[markdown]` texts (which Moodle shows as images) become Markdown
+    /// images through `media`, with its warnings.
+    init(_ units: some Collection<GIFTUnit>, defaultFormat: GIFTTextFormat, media: MediaCollector = MediaCollector()) {
         var text = Array(units)[...].trimmed.text
         var format = defaultFormat
         if text.hasPrefix("["), let close = text.firstIndex(of: "]"),
@@ -26,17 +28,52 @@ struct GIFTText: Sendable {
         self.format = format
         switch format {
         case .html:
-            (markdown, warnings) = HTMLText.markdown(from: Self.withoutUnclosedTags(text))
+            (markdown, warnings) = HTMLText.markdown(from: Self.withoutUnclosedTags(text), media: media)
         case .markdown:
-            markdown = String(Self.trimmed(text[...]))
-            warnings = []
-        case .moodle, .plain:
+            (markdown, warnings) = Self.imagesConverted(String(Self.trimmed(text[...])), media: media)
+        case .moodle:
+            (markdown, warnings) = Self.imagesConverted(
+                String(
+                    Self.trimmed(
+                        text.split(separator: "\n", omittingEmptySubsequences: false).map { Self.trimmed($0) }
+                            .joined(separator: "\n")[...])), media: media)
+        case .plain:
             markdown = String(
                 Self.trimmed(
                     text.split(separator: "\n", omittingEmptySubsequences: false).map { Self.trimmed($0) }
                         .joined(separator: "\n")[...]))
             warnings = []
         }
+    }
+
+    /// `text` with each `<img ...>` tag replaced by a Markdown image (Moodle shows such tags in `[moodle]`
+    /// and `[markdown]` texts as images; kept raw, the bank would show the tag as text).
+    static func imagesConverted(_ text: String, media: MediaCollector) -> (String, [String]) {
+        guard text.range(of: "<img", options: .caseInsensitive) != nil else { return (text, []) }
+        var result = ""
+        var warnings: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "<img", options: .caseInsensitive) {
+            let after = rest[open.upperBound...]
+            guard let first = after.first, first.isWhitespace || first == "/" || first == ">",
+                let close = after.firstIndex(of: ">")
+            else {
+                result += rest[..<open.upperBound]
+                rest = after
+                continue
+            }
+            result += rest[..<open.lowerBound]
+            let tag = String(rest[rest.index(after: open.lowerBound)..<close])
+            let source = HTMLReducer.attribute("src", in: tag).map(HTMLText.decodeEntities) ?? ""
+            let alt = (HTMLReducer.attribute("alt", in: tag).map(HTMLText.decodeEntities) ?? "")
+                .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let (image, warning) = media.image(source: source, alt: alt)
+            result += image
+            if let warning, !warnings.contains(warning) { warnings.append(warning) }
+            rest = after[after.index(after: close)...]
+        }
+        result += rest
+        return (result, warnings)
     }
 
     /// `text` without leading and trailing white space (a fast path for ASCII; Foundation's trimming is slow).
@@ -89,14 +126,15 @@ struct GIFTItemMapper {
 
     /// The outcome for `question`, filed under `topic`.
     mutating func outcome(for question: GIFTQuestion, topic: String, location: SourceLocation) -> ImportedQuestion {
-        let stem = GIFTText(question.stem, defaultFormat: .moodle)
+        let media = MediaCollector()
+        let stem = GIFTText(question.stem, defaultFormat: .moodle, media: media)
         let label = question.title.flatMap { $0.isEmpty ? nil : $0 } ?? GIFTImporter.label(from: stem.markdown)
         if case .description = question.answers {
             return ImportedQuestion(
                 location: location, label: label,
                 status: .skipped(reason: "description is not a question (it has no points)"))
         }
-        var builder = GIFTItemBuilder(format: stem.format, warnings: stem.warnings)
+        var builder = GIFTItemBuilder(format: stem.format, warnings: stem.warnings, media: media)
         do throws(GIFTProblem) {
             let line = location.line
             try GIFTItemBuilder.checkNotEmpty(stem, question.stem[...], "the question text", line: line)
@@ -119,7 +157,7 @@ struct GIFTItemMapper {
                 id: id, topic: topic, points: Rational(1), stem: stem.markdown, feedback: feedback, kind: kind)
             let status: ImportStatus =
                 builder.warnings.isEmpty ? .imported(item) : .importedWithWarnings(item, builder.warnings)
-            return ImportedQuestion(location: location, label: label, status: status)
+            return ImportedQuestion(location: location, label: label, status: status, media: media.media)
         } catch {
             return ImportedQuestion(location: location, label: label, status: .skipped(reason: error.reason))
         }
@@ -130,9 +168,12 @@ struct GIFTItemMapper {
 struct GIFTItemBuilder {
     let format: GIFTTextFormat
     private(set) var warnings: [String]
+    /// The question's images.
+    let media: MediaCollector
 
-    init(format: GIFTTextFormat, warnings: [String]) {
+    init(format: GIFTTextFormat, warnings: [String], media: MediaCollector) {
         self.format = format
+        self.media = media
         self.warnings = []
         for warning in warnings { warn(warning) }
     }
@@ -150,7 +191,7 @@ struct GIFTItemBuilder {
 
     /// A required text in the question's format.
     mutating func text(_ units: ArraySlice<GIFTUnit>, _ what: String, line: Int) throws(GIFTProblem) -> String {
-        let converted = GIFTText(units, defaultFormat: format)
+        let converted = GIFTText(units, defaultFormat: format, media: media)
         for warning in converted.warnings { warn(warning) }
         try Self.checkNotEmpty(converted, units, what, line: line)
         try Self.checkLength(converted.markdown, what, line: line)
@@ -176,7 +217,7 @@ struct GIFTItemBuilder {
         _ units: ArraySlice<GIFTUnit>?, _ what: String, line: Int
     ) throws(GIFTProblem) -> String? {
         guard let units else { return nil }
-        let converted = GIFTText(units, defaultFormat: format)
+        let converted = GIFTText(units, defaultFormat: format, media: media)
         guard !converted.markdown.isEmpty else { return nil }
         for warning in converted.warnings { warn(warning) }
         try Self.checkLength(converted.markdown, what, line: line)
@@ -294,7 +335,7 @@ struct GIFTItemBuilder {
                 responseID = "r\(responses.count + 1)"
                 responses.append(Choice(id: responseID, text: responseText))
             }
-            let premise = GIFTText(pair.premise, defaultFormat: format)
+            let premise = GIFTText(pair.premise, defaultFormat: format, media: media)
             for warning in premise.warnings { warn(warning) }
             try Self.checkLength(premise.markdown, "the question of matching pair \(index + 1)", line: pair.line)
             if let feedback = pair.feedback, !feedback.isBlank {

@@ -24,7 +24,7 @@ public enum ILIASImporter: QuestionImporter {
     /// The questions of `source`; `extraWarnings` (by item `ident`) are added to imported items, e.g. about
     /// page content that the pool file holds next to a question.
     static func questions(
-        in source: ImportSource, extraWarnings: [String: [String]]
+        in source: ImportSource, extraWarnings: [String: [String]], files: [String: Data] = [:], folder: String = ""
     ) throws(ImportFailure) -> [ImportedQuestion] {
         let root = try parseDocument(source)
         guard root.localName == "questestinterop" else {
@@ -43,7 +43,7 @@ public enum ILIASImporter: QuestionImporter {
         var results: [ImportedQuestion] = []
         results.reserveCapacity(items.count)
         for (index, element) in items.enumerated() {
-            var reader = ILIASItemReader(item: element)
+            var reader = ILIASItemReader(item: element, files: files, folder: folder)
             let label = reader.label
             let status: ImportStatus
             do {
@@ -62,7 +62,10 @@ public enum ILIASImporter: QuestionImporter {
             } catch {
                 status = .skipped(reason: error.reason)
             }
-            results.append(ImportedQuestion(location: element.location(in: source.name), label: label, status: status))
+            results.append(
+                ImportedQuestion(
+                    location: element.location(in: source.name), label: label, status: status,
+                    media: reader.media.media))
         }
         return results
     }

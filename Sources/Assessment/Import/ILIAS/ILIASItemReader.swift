@@ -4,8 +4,11 @@ import Foundation
 struct ILIASText {
     /// The runs in order, each with whether it is HTML (`texttype="text/xhtml"`).
     var fragments: [(text: String, isHTML: Bool)] = []
-    /// Warnings about what reading left out (images, audio, ...), given when the text is used.
+    /// Warnings about what reading left out (audio, video, ...), given when the text is used.
     var notes: [String] = []
+    /// The `matimage`s: `label` (what an `<img src>` in the HTML names), `uri` (a file of the export) and
+    /// the base64 payload of an embedded image.
+    var images: [(label: String, uri: String, base64: String?)] = []
 
     /// The runs joined as ILIAS joins them.
     var raw: String { fragments.map(\.text).joined() }
@@ -91,9 +94,16 @@ struct ILIASItemReader {
     private let feedbackElements: [(ident: String, element: MarkupElement)]
     private let referencedFeedback: Set<String>
     private let tooLarge: Bool
+    /// The images the item's texts embed.
+    let media = MediaCollector()
+    /// The files of the export (zip), by archive path, and the folder of the question file in it.
+    private let packageFiles: [String: Data]
+    private let packageFolder: String
 
-    init(item: MarkupElement) {
+    init(item: MarkupElement, files: [String: Data] = [:], folder: String = "") {
         self.item = item
+        packageFiles = files
+        packageFolder = folder
         var metadata: [String: String] = [:]
         var conditions: [ILIASCondition] = []
         var feedbacks: [(ident: String, element: MarkupElement)] = []
@@ -324,7 +334,13 @@ struct ILIASItemReader {
             case "matbreak":
                 text.fragments.append(("\n", false))
             case "matimage":
-                text.notes.append(mediaNote("image", child))
+                let embedded = (child.attributes["embedded"] ?? "").lowercased() == "base64"
+                text.images.append(
+                    (
+                        (child.attributes["label"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                        (child.attributes["uri"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                        embedded ? child.text : nil
+                    ))
             case "mataudio":
                 text.notes.append(mediaNote("audio", child))
             case "matvideo":
@@ -366,13 +382,38 @@ struct ILIASItemReader {
             throw ILIASSkip("\(what) is too long (\(raw.utf8.count) bytes)")
         }
         warnings += text.notes
-        let result: String
+        let images = text.images
+        let files = packageFiles
+        let folder = packageFolder
+        media.lookup = { source in
+            let image = images.first { $0.label == source || $0.uri == source }
+            if let payload = image?.base64 {
+                guard payload.utf8.count <= BankMedia.maximumFileSize / 3 * 4 + 1_000 else { return nil }
+                return Data(base64Encoded: payload.filter { !$0.isWhitespace }).map {
+                    MediaFile($0, name: image?.label)
+                }
+            }
+            let uri = image.map { $0.uri.isEmpty ? source : $0.uri } ?? source
+            let data = MediaNames.archivePath(uri, relativeTo: folder).flatMap { files[$0] }
+            return MediaFile(data, name: (uri as NSString).lastPathComponent)
+        }
+        var result: String
         if text.isHTML {
-            let converted = HTMLText.markdown(from: raw)
+            let converted = HTMLText.markdown(from: raw, media: media)
             warnings += converted.warnings
             result = converted.markdown
         } else {
             result = HTMLText.decodeEntities(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Images the HTML does not show (an option's picture) follow the text.
+        for image in images where !image.label.isEmpty || !image.uri.isEmpty {
+            let source = image.label.isEmpty ? image.uri : image.label
+            guard !raw.contains("src=\"\(source)\""), !raw.contains("src='\(source)'") else {
+                continue
+            }
+            let (markdown, warning) = media.image(source: source, alt: "")
+            if let warning { warnings.append(warning) }
+            result += (result.isEmpty ? "" : " ") + markdown
         }
         guard result.count <= BankReader.maximumTextLength else {
             throw ILIASSkip(

@@ -29,7 +29,9 @@ public struct ILIASPackage {
         if let poolSource = zip.source(poolPath(for: questionPath)) {
             (title, pageWarnings) = try readPool(poolSource)
         }
-        let questions = try ILIASImporter.questions(in: questionSource, extraWarnings: pageWarnings)
+        let folder = questionPath.lastIndex(of: "/").map { String(questionPath[...$0]) } ?? ""
+        let questions = try ILIASImporter.questions(
+            in: questionSource, extraWarnings: pageWarnings, files: zip.files, folder: folder)
         return (title, questions)
     }
 

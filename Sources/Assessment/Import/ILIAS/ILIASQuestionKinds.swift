@@ -67,7 +67,9 @@ extension ILIASItemReader {
         guard !correct.isEmpty else {
             throw ILIASSkip("no option earns points when ticked (only unticked options score), which is not supported")
         }
-        if let limit = response.descendants("render_choice").first?.attributes["maxnumber"].flatMap({ Int($0) }),
+        if let limit = response.descendants("render_choice").first?.attributes["maxnumber"].flatMap({
+            XMLNumber.integer($0)
+        }),
             limit > 0, limit < options.count
         {
             warn("at most \(limit) options may be ticked in ILIAS; the limit is not kept")
@@ -163,7 +165,9 @@ extension ILIASItemReader {
         }
         let total = try itemPoints(points)
         if usesKeywordScoring { warn("keyword scoring not kept; graded by a person") }
-        if let limit = response.element("render_fib")?.attributes["maxchars"].flatMap({ Int($0) }), limit > 0 {
+        if let limit = response.element("render_fib")?.attributes["maxchars"].flatMap({ XMLNumber.integer($0) }),
+            limit > 0
+        {
             warn("maximum answer length of \(limit) characters not kept")
         }
         return ILIASConverted(stem: stem, points: total, kind: .essay(responseTemplate: nil, graderInfo: nil))
@@ -305,9 +309,9 @@ extension ILIASItemReader {
         for (index, condition) in conditions.enumerated() where condition.refers(to: ident) {
             guard case .equal(let value, let position) = condition.test, !condition.setvars.isEmpty,
                 let element = labels.firstIndex(where: { $0.ident == value })
-                    ?? Int(value).flatMap({ labels.indices.contains($0) ? $0 : nil })
+                    ?? XMLNumber.integer(value).flatMap({ labels.indices.contains($0) ? $0 : nil })
             else { continue }
-            guard let position = position.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
+            guard let position = position.flatMap({ XMLNumber.integer($0) }) else {
                 throw ILIASSkip("the correct order cannot be read (no position at line \(condition.line))")
             }
             guard positions[element] == nil else {
@@ -343,7 +347,7 @@ extension ILIASItemReader {
         let total = try itemPoints(points)
         let nested = labels.contains { label in
             label.element.descendants("mattext").contains {
-                $0.attributes["label"] == "answerdepth" && (Int($0.text.trimmingCharacters(in: .whitespaces)) ?? 0) != 0
+                $0.attributes["label"] == "answerdepth" && (XMLNumber.integer($0.text) ?? 0) != 0
             }
         }
         if nested { warn("indentation of elements not kept (ILIAS also scored the indentation)") }

@@ -19,7 +19,7 @@ enum MoodleChoiceTypes {
             let text = question.markdown(
                 raw: raw, format: MoodleQuestion.format(of: answer, default: question.textFormat))
             guard !text.isEmpty else {
-                throw MoodleSkip("answer \(index + 1) has no text once its HTML is reduced (images are not embedded)")
+                throw MoodleSkip("answer \(index + 1) has no text once its HTML is reduced")
             }
             options.append(
                 Choice(id: MoodleIDs.letter(options.count), text: text, feedback: feedback, credit: fraction))
@@ -175,7 +175,7 @@ enum MoodleChoiceTypes {
         let select = (question.value("selecttype") ?? question.value("logical") ?? "RANDOM").uppercased()
         if !["ALL", "EXACT"].contains(select) {
             let spelled = question.value("selectcount") ?? question.value("studentsee")
-            var count = spelled.map { Int($0) ?? 3 } ?? 6
+            var count = spelled.map { XMLNumber.integer($0) ?? 3 } ?? 6
             count = min(max(2, count), elements.count)
             if count < elements.count {
                 question.warn(
@@ -193,7 +193,7 @@ enum MoodleChoiceTypes {
     static func gapSelect(_ question: inout MoodleQuestion) throws(MoodleSkip) -> MoodleConversion {
         let points = try question.points()
         let choices = question.element.elements("selectoption").map { option in
-            (text: MoodleQuestion.rawText(option), group: Int(question.valueOf(option, "group")) ?? 1)
+            (text: MoodleQuestion.rawText(option), group: XMLNumber.integer(question.valueOf(option, "group")) ?? 1)
         }
         let questionText = question.element.element("questiontext")
         let raw = Array(MoodleQuestion.rawText(questionText).unicodeScalars)

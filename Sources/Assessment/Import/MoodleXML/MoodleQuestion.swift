@@ -24,11 +24,42 @@ struct MoodleQuestion {
     /// feedback and answers that name none.
     let textFormat: String
     private(set) var warnings: [String] = []
+    /// The images the question's texts embed, found among its `<file>` elements.
+    let media: MediaCollector
 
     init(element: MarkupElement, type: String) {
         self.element = element
         self.type = type
         textFormat = Self.format(of: element.element("questiontext"), default: "html")
+        var files: [String: MarkupElement] = [:]
+        for file in element.descendants("file") {
+            let reference = Self.reference(of: file)
+            if files[reference] == nil { files[reference] = file }
+        }
+        media = MediaCollector { source in
+            let decoded = source.removingPercentEncoding ?? source
+            guard let file = files[decoded] ?? files[source], !Self.isOversized(file) else { return nil }
+            let payload = Self.directText(file).filter { !$0.isWhitespace }
+            return Data(base64Encoded: payload).map { MediaFile($0) }
+        }
+    }
+
+    /// `@@PLUGINFILE@@/path/name`, the way Moodle's texts refer to a `<file>`.
+    static func reference(of file: MarkupElement) -> String {
+        let name = file.attributes["name"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        var path = file.attributes["path"]?.trimmingCharacters(in: .whitespaces) ?? "/"
+        if !path.hasPrefix("/") { path = "/" + path }
+        if !path.hasSuffix("/") { path += "/" }
+        return "@@PLUGINFILE@@\(path)\(name.isEmpty ? "(unnamed)" : name)"
+    }
+
+    /// Whether the base64 payload of `file` holds more than ``maximumFileSize`` bytes (measured, not decoded).
+    static func isOversized(_ file: MarkupElement) -> Bool {
+        var characters = 0
+        for child in file.children {
+            if case .text(let text) = child { characters += text.utf8.count }
+        }
+        return characters / 4 * 3 > maximumFileSize
     }
 
     mutating func warn(_ message: String) {
@@ -66,7 +97,7 @@ struct MoodleQuestion {
             return raw.trimmingCharacters(in: .whitespacesAndNewlines)
         default:
             // `html`, and whatever Moodle does not know, which it reads as HTML.
-            let (markdown, warnings) = HTMLText.markdown(from: raw)
+            let (markdown, warnings) = HTMLText.markdown(from: raw, media: media)
             for warning in warnings { warn(warning) }
             return markdown
         }
@@ -169,36 +200,42 @@ struct MoodleQuestion {
     /// Largest embedded file whose size is looked at; bigger payloads are reported without being read.
     static let maximumFileSize = 5_000_000
 
-    /// One warning per embedded `<file>` (and old-style `<image>`), unless the HTML already named it.
+    /// One warning per embedded `<file>` that no text embeds as an image.
     mutating func fileWarnings() {
+        let embedded = Set(media.embeddedSources.map { $0.removingPercentEncoding ?? $0 })
         for file in element.descendants("file") {
-            let name = file.attributes["name"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            var path = file.attributes["path"]?.trimmingCharacters(in: .whitespaces) ?? "/"
-            if !path.hasPrefix("/") { path = "/" + path }
-            if !path.hasSuffix("/") { path += "/" }
-            let reference = "@@PLUGINFILE@@\(path)\(name.isEmpty ? "(unnamed)" : name)"
-            let kind = Self.isImage(name) ? "image" : "file"
-            // Base64 carries 3 bytes in 4 characters; the payload is measured, never decoded.
-            var characters = 0
-            for child in file.children {
-                if case .text(let text) = child { characters += text.utf8.count }
-            }
-            if characters / 4 * 3 > Self.maximumFileSize {
+            let reference = Self.reference(of: file)
+            guard !embedded.contains(reference) else { continue }
+            let kind = Self.isImage(reference) ? "image" : "file"
+            if Self.isOversized(file) {
                 warn("\(kind) \(reference) not embedded (larger than 5 MB; its data was not read)")
             } else if !mentions(reference) {
                 warn("\(kind) \(reference) not embedded")
             }
         }
-        if let image = value("image"), !image.isEmpty {
-            warn("image \(image) not embedded")
+    }
+
+    /// The old-style question image (`<image>` with `<image_base64>`, Moodle 1.x) as Markdown to follow the
+    /// question text; embedded when its data is there, else a reference with a warning.
+    mutating func legacyImage() -> String? {
+        guard let image = value("image"), !image.isEmpty else { return nil }
+        let payload = element.element("image_base64").map { Self.directText($0).filter { !$0.isWhitespace } } ?? ""
+        if !payload.isEmpty, payload.utf8.count <= Self.maximumFileSize / 3 * 4 + 4,
+            let data = Data(base64Encoded: payload)
+        {
+            return MarkdownImage.markdown(
+                alt: "", target: media.add(name: MediaCollector.fileName(from: image), data: data))
         }
+        let (markdown, warning) = media.image(source: image, alt: "")
+        if let warning { warn(warning) }
+        return markdown
     }
 
     /// Whether an earlier warning (from the HTML) already names `reference`, also percent-encoded.
     private func mentions(_ reference: String) -> Bool {
         warnings.contains { warning in
-            for prefix in ["image ", "file "] where warning.hasPrefix(prefix) && warning.hasSuffix(" not embedded") {
-                let named = String(warning.dropFirst(prefix.count).dropLast(" not embedded".count))
+            for prefix in ["image ", "file "] where warning.hasPrefix(prefix) && warning.contains(" not embedded") {
+                let named = warning.dropFirst(prefix.count).components(separatedBy: " not embedded")[0]
                 if named == reference || named.removingPercentEncoding == reference { return true }
             }
             return false

@@ -130,8 +130,8 @@ enum MoodleTextTypes {
         if question.value("responseformat") == "noinline" {
             question.warn("Moodle takes attachments only, no text; here the learner answers in text")
         }
-        let attachments = Int(question.value("attachments") ?? "0") ?? 0
-        let required = Int(question.value("attachmentsrequired") ?? "0") ?? 0
+        let attachments = XMLNumber.integer(question.value("attachments")) ?? 0
+        let required = XMLNumber.integer(question.value("attachmentsrequired")) ?? 0
         if required > 0 {
             question.warn(
                 "Moodle requires \(required == 1 ? "1 attachment" : "\(required) attachments"); file uploads "

@@ -17,16 +17,18 @@ public enum MoodleXMLImporter: QuestionImporter {
     public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         let root = try XMLTree.parse(source)
         var startTags = MoodleStartTags(source.data)
-        guard root.localName == "quiz" else {
+        // A single question saved on its own has <question> as its root.
+        guard root.localName == "quiz" || root.localName == "question" else {
             throw ImportFailure(
                 startTags.location(of: root, in: source.name),
-                "the root element is <\(root.name)>, not <quiz>; this is not a Moodle XML question file")
+                "the root element is <\(root.name)>, not <quiz> or <question>; this is not a Moodle XML question file")
         }
+        let elements = root.localName == "quiz" ? root.elements : [root]
         var topic = "imported"
         var identifiers = IdentifierMaker()
         var results: [ImportedQuestion] = []
         var number = 0
-        for element in root.elements where element.localName == "question" {
+        for element in elements where element.localName == "question" {
             let type = element.attributes["type"]?.trimmingCharacters(in: .whitespaces) ?? ""
             if type == "category" {
                 topic = Self.topic(fromCategory: element)
@@ -36,9 +38,10 @@ public enum MoodleXMLImporter: QuestionImporter {
             let name = Self.collapsed(MoodleQuestion.rawText(element.element("name")))
             let label = name.isEmpty ? Self.fallbackLabel(element, number: number) : name
             let status: ImportStatus
+            var question = MoodleQuestion(element: element, type: type)
             do throws(MoodleSkip) {
-                var question = MoodleQuestion(element: element, type: type)
-                let conversion = try convert(&question)
+                var conversion = try convert(&question)
+                if let image = question.legacyImage() { conversion.stem += "\n\n" + image }
                 let feedback = question.optionalMarkdown(of: element.element("generalfeedback"))
                 question.commonWarnings()
                 question.fileWarnings()
@@ -53,7 +56,8 @@ public enum MoodleXMLImporter: QuestionImporter {
             }
             results.append(
                 ImportedQuestion(
-                    location: startTags.location(of: element, in: source.name), label: label, status: status))
+                    location: startTags.location(of: element, in: source.name), label: label, status: status,
+                    media: question.media.media))
         }
         return results
     }

@@ -640,7 +640,7 @@ extension QTIItemReader {
         }
         assignWeights(&gaps, maxima)
         let limited = names.children(interaction, "gapText").compactMap {
-            names.attribute($0, "matchMax").flatMap(Int.init)
+            XMLNumber.integer(names.attribute($0, "matchMax"))
         }
         if limited.contains(where: { $0 > 0 && $0 < gapList.count }) {
             warnings.append("gap texts that could be used only a limited number of times are offered in every gap")

@@ -6,8 +6,12 @@ import Foundation
 /// Every item uses standard QTI constructs; what QTI cannot say is kept in `kc-` class names and in the
 /// manifest (namespace `https://kommunalcampus.de/xsd/qti-bank/v1`):
 ///
-/// - Texts are Markdown, written as the only text of `<div class="kc-markdown">` and read back verbatim;
-///   inline choices hold their text directly (QTI allows only text there).
+/// - Texts are Markdown rendered as XHTML (paragraphs, lists, emphasis, code, links, images) inside
+///   `<div class="kc-markdown" data-kc-markdown="SOURCE">`; the exact Markdown source in the attribute is
+///   what our import reads back. Inline choices hold their text directly (QTI allows only text there), and a
+///   cloze stem stays Markdown text around its interactions.
+/// - Images (`![alt](media/x.png)`) are packed at their bank-relative path and listed as files of the
+///   items using them; the XHTML refers to them relative to the item file (`../media/x.png`).
 /// - Bank id, title, language, provider and version: `<kc:bank>` in the manifest metadata; topic and
 ///   difficulty: `<kc:item>` in each item resource's metadata.
 /// - Identifiers that do not start with a letter get a leading `_` (QTI identifiers are XML names);
@@ -38,20 +42,39 @@ public enum QTIExporter {
     /// The namespace of our manifest extension.
     public static let extensionNamespace = "https://kommunalcampus.de/xsd/qti-bank/v1"
 
-    /// The content package for `bank` in `version`.
+    /// The content package for `bank` in `version`, with the images its texts refer to.
     ///
-    /// - Throws: ``QTIExportError`` when a text holds characters XML cannot carry (control characters).
-    public static func package(_ bank: Bank, version: QTIVersion) throws -> Data {
+    /// `media` holds the bytes of every image by the bank-relative path the texts use (`media/karte.png`,
+    /// see ``BankMedia/references(in:)``); each is packed at that path and listed with the items using it.
+    ///
+    /// - Throws: ``QTIExportError`` when a text holds characters XML cannot carry (control characters), or
+    ///   an image the bank refers to is not in `media`.
+    public static func package(_ bank: Bank, version: QTIVersion, media: [String: Data] = [:]) throws -> Data {
         var files: [(path: String, data: Data)] = []
         var resources: [(identifier: String, href: String, item: Item)] = []
+        var packed: Set<String> = []
         for (index, item) in bank.items.enumerated() {
             let number = String(format: "%04d", index + 1)
             let href = "items/item-\(number).xml"
             files.append((href, Data(try itemXML(item, version: version, language: bank.language).utf8)))
             resources.append(("ITEM-\(number)", href, item))
+            for target in imageTargets(of: item) where packed.insert(target).inserted {
+                guard MarkdownImage.pathProblem(target) == nil, let data = media[target] else {
+                    throw QTIExportError(message: "item '\(item.id)': image \(target) not found next to the bank")
+                }
+                files.append((target, data))
+            }
         }
         files.insert(("imsmanifest.xml", Data(try manifest(bank, version: version, resources: resources).utf8)), at: 0)
         return try ZipPackage.archive(files)
+    }
+
+    /// The bank-relative image paths of `item`, in order, without repetition.
+    static func imageTargets(of item: Item) -> [String] {
+        var seen: Set<String> = []
+        return item.markdownTexts.flatMap { MarkdownImage.all(in: $0).map(\.target) }.filter {
+            seen.insert($0).inserted
+        }
     }
 
     /// The item file for `item`.
@@ -94,6 +117,7 @@ public enum QTIExporter {
                 [("topic", resource.item.topic), ("difficulty", resource.item.difficulty?.rawValue)])
             xml.close("metadata")
             try xml.leaf("file", [("href", resource.href)])
+            for image in imageTargets(of: resource.item) { try xml.leaf("file", [("href", image)]) }
             xml.close("resource")
         }
         xml.close("resources")

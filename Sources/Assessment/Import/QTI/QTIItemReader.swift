@@ -9,6 +9,10 @@ struct QTISkip: Error {
 struct QTIItemHints {
     var topic: String?
     var difficulty: Difficulty?
+    /// The files of the package the item is in, by archive path (images are looked up here).
+    var files: [String: Data] = [:]
+    /// The item file's path in the package; image sources in its XHTML are relative to it.
+    var itemPath = ""
 }
 
 /// A sample answer used to read and check scoring: our response and the QTI response variables it sets.
@@ -47,6 +51,10 @@ struct QTIItemReader {
     var nativePatterns: Set<String> = []
     /// Whether a scoring approximation was already reported (then the check by samples is skipped).
     var scoringApproximated = false
+    /// The images the item's texts embed.
+    var media = MediaCollector()
+    /// The files of the package, by archive path (empty for a lone item file).
+    var packageFiles: [String: Data] = [:]
 
     static let supportedInteractions: Set<String> = [
         "choiceInteraction", "orderInteraction", "matchInteraction", "associateInteraction", "gapMatchInteraction",
@@ -72,14 +80,24 @@ struct QTIItemReader {
         itemIDs: inout IdentifierMaker, hints: QTIItemHints
     ) -> ImportedQuestion {
         var reader = QTIItemReader(root: root, file: file, version: version)
+        let folder = hints.itemPath.lastIndex(of: "/").map { String(hints.itemPath[...$0]) } ?? ""
+        let files = hints.files
+        reader.packageFiles = files
+        reader.media.lookup = { source in
+            guard let path = MediaNames.archivePath(source, relativeTo: folder), let data = files[path] else {
+                return nil
+            }
+            return MediaFile(data)
+        }
         let label = reader.label
         do {
-            let item = try reader.read(itemIDs: &itemIDs, hints: hints)
+            let item = reader.embeddingRemainingImages(try reader.read(itemIDs: &itemIDs, hints: hints))
             var warnings: [String] = []
             for warning in reader.warnings where !warnings.contains(warning) { warnings.append(warning) }
             return ImportedQuestion(
                 location: location, label: label,
-                status: warnings.isEmpty ? .imported(item) : .importedWithWarnings(item, warnings))
+                status: warnings.isEmpty ? .imported(item) : .importedWithWarnings(item, warnings),
+                media: reader.media.media)
         } catch {
             return ImportedQuestion(location: location, label: label, status: .skipped(reason: error.reason))
         }
@@ -597,10 +615,10 @@ struct QTIItemReader {
             if dropFeedback, Self.feedbackNames.contains(names.name(element)) { return .drop }
             return action(element)
         }
-        if let verbatim = Self.verbatim(cleaned) { return verbatim }
+        if let verbatim = Self.verbatim(cleaned) { return embedImages(in: verbatim) }
         var html = ""
         Self.serialize(cleaned, into: &html)
-        let (markdown, htmlWarnings) = HTMLText.markdown(from: html)
+        let (markdown, htmlWarnings) = HTMLText.markdown(from: html, media: media)
         warnings += htmlWarnings
         return markdown
     }
@@ -638,6 +656,46 @@ struct QTIItemReader {
         return result
     }
 
+    /// `item` with the images its texts name by a package path but that no reading embedded yet (Markdown
+    /// kept as text, such as an inline choice of our own export) embedded from the package.
+    func embeddingRemainingImages(_ item: Item) -> Item {
+        guard !packageFiles.isEmpty else { return item }
+        var renames: [String: String] = [:]
+        for text in item.markdownTexts {
+            for image in MarkdownImage.all(in: text) where media.media[image.target] == nil {
+                guard renames[image.target] == nil, let data = packageFiles[image.target] else { continue }
+                renames[image.target] = media.keep(path: image.target, data: data)
+            }
+        }
+        guard renames.contains(where: { $0.key != $0.value }) else { return item }
+        return item.mappingTexts { text in
+            var result = text
+            for image in MarkdownImage.all(in: text).reversed() {
+                guard let renamed = renames[image.target], renamed != image.target else { continue }
+                result.replaceSubrange(image.range, with: MarkdownImage.markdown(alt: image.alt, target: renamed))
+            }
+            return result
+        }
+    }
+
+    /// `markdown` (our own export's verbatim text) with its images, which the package holds at the
+    /// bank-relative path the text names, embedded; a missing image is a warning.
+    mutating func embedImages(in markdown: String) -> String {
+        var result = markdown
+        for image in MarkdownImage.all(in: markdown).reversed() {
+            guard let data = packageFiles[image.target] else {
+                let warning = "image \(image.target) not embedded (the package does not contain it)"
+                if !warnings.contains(warning) { warnings.append(warning) }
+                continue
+            }
+            let path = media.keep(path: image.target, data: data)
+            if path != image.target {
+                result.replaceSubrange(image.range, with: MarkdownImage.markdown(alt: image.alt, target: path))
+            }
+        }
+        return result
+    }
+
     static func classes(_ value: String?) -> [String] {
         (value ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
     }
@@ -650,6 +708,8 @@ struct QTIItemReader {
         guard significant.count == 1, case .element(let name, let attributes, let children) = significant[0],
             name == "div" || name == "span", classes(attributes["class"]).contains("kc-markdown")
         else { return nil }
+        // Our export renders the Markdown as XHTML and keeps the source in an attribute.
+        if let source = attributes["data-kc-markdown"] { return source }
         var text = ""
         for child in children {
             guard case .text(let part) = child else { return nil }

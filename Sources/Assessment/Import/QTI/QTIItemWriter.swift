@@ -130,9 +130,14 @@ struct QTIItemWriter {
         }
     }
 
+    /// A text as XHTML that LMSs show, with its exact Markdown kept in `data-kc-markdown` for our import.
     private func markdownDiv(_ text: String) throws -> String {
-        try textElement("div", [("class", "kc-markdown")], text)
+        try xml.inlineStart("div", [("class", "kc-markdown"), ("data-kc-markdown", text)])
+            + MarkdownXHTML.render(text, imagePrefix: Self.imagePrefix) + xml.inlineEnd("div")
     }
+
+    /// Items are written to `items/`; images to `media/` next to that folder, as in the bank's folder.
+    static let imagePrefix = "../"
 
     private func matchCorrect(_ response: String, value: String) throws -> String {
         try element(
@@ -556,7 +561,7 @@ struct QTIItemWriter {
 
     private mutating func cloze(_ gaps: [Gap]) throws {
         let totalWeight = try Self.exact(QTIArithmetic.sum(gaps.map(\.weight)))
-        var markup = try xml.inlineStart("div", [("class", "kc-markdown")])
+        let segments = Self.segments(item.stem, gaps: Set(gaps.map(\.id)))
         var gapMarkup: [String: String] = [:]
         var sum: [String] = []
         for gap in gaps {
@@ -644,12 +649,51 @@ struct QTIItemWriter {
                     "product", [],
                     [try variable(credit), try number(try Self.exact(points.times(gap.weight)?.over(totalWeight)))]))
         }
-        for segment in Self.segments(item.stem, gaps: Set(gaps.map(\.id))) {
-            markup += try QTIXMLWriter.text(segment.text)
-            if let gap = segment.gap { markup += gapMarkup[gap] ?? "" }
+        if let rendered = Self.renderedCloze(segments, gapMarkup: gapMarkup) {
+            body.append(
+                try xml.inlineStart("div", [("class", "kc-markdown"), ("data-kc-markdown", item.stem)]) + rendered
+                    + xml.inlineEnd("div"))
+        } else {
+            var markup = try xml.inlineStart("div", [("class", "kc-markdown")])
+            for segment in segments {
+                markup += try QTIXMLWriter.text(segment.text)
+                if let gap = segment.gap { markup += gapMarkup[gap] ?? "" }
+            }
+            body.append(markup + xml.inlineEnd("div"))
         }
-        body.append(markup + xml.inlineEnd("div"))
         scoring.append(try set(Self.score, try element("sum", [], sum)))
+    }
+
+    /// The cloze stem rendered as XHTML with each gap's interaction in its place, or `nil` when a gap would
+    /// land where an interaction cannot stand (inside a tag's attribute or preformatted text); then the stem
+    /// is written as Markdown text around the interactions.
+    static func renderedCloze(_ segments: [(text: String, gap: String?)], gapMarkup: [String: String]) -> String? {
+        // Private-use characters as placeholders: the renderer writes them as text.
+        func token(_ index: Int) -> String { "\u{E000}\(index)\u{E001}" }
+        var source = ""
+        var gaps: [String] = []
+        for segment in segments {
+            if segment.text.contains("\u{E000}") || segment.text.contains("\u{E001}") { return nil }
+            source += segment.text
+            if let gap = segment.gap {
+                source += token(gaps.count)
+                gaps.append(gap)
+            }
+        }
+        var rendered = MarkdownXHTML.render(source, imagePrefix: imagePrefix)
+        if rendered.contains("<pre>") { return nil }
+        for (index, gap) in gaps.enumerated() {
+            let placeholder = token(index)
+            guard let range = rendered.range(of: placeholder), let markup = gapMarkup[gap],
+                rendered[range.upperBound...].range(of: placeholder) == nil
+            else { return nil }
+            let before = rendered[..<range.lowerBound]
+            if let open = before.lastIndex(of: "<"), before.lastIndex(of: ">").map({ $0 < open }) ?? true {
+                return nil
+            }
+            rendered.replaceSubrange(range, with: markup)
+        }
+        return rendered
     }
 
     // MARK: Essay
@@ -674,8 +718,9 @@ struct QTIItemWriter {
 
     private mutating func assemble() throws {
         xml.output = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        // The title is plain text in LMS lists: the first line without Markdown marks.
         let title = item.stem.split(whereSeparator: \.isNewline).first.map {
-            String($0.trimmingCharacters(in: .whitespaces).prefix(60))
+            String(MarkdownXHTML.plainText(String($0)).trimmingCharacters(in: .whitespaces).prefix(60))
         }
         try xml.open(
             "assessmentItem",

@@ -178,7 +178,8 @@ public struct QTIPackage: Sendable {
                 questions.append(
                     try QTIItemImport.question(
                         in: source, version: nil, itemIDs: &ids,
-                        hints: QTIItemHints(topic: item.topic, difficulty: item.difficulty)))
+                        hints: QTIItemHints(
+                            topic: item.topic, difficulty: item.difficulty, files: archive.files, itemPath: item.path)))
             } catch {
                 questions.append(
                     ImportedQuestion(

@@ -382,7 +382,7 @@ struct QTIEvaluator {
             return .number(Rational(try evaluate(sym.children[0]).scalars.count))
         case "index":
             let value = try evaluate(sym.children[0])
-            guard let n = Int(sym.attributes["n"] ?? ""), n >= 1, n <= value.scalars.count else { return .null }
+            guard let n = XMLNumber.integer(sym.attributes["n"]), n >= 1, n <= value.scalars.count else { return .null }
             return .single(value.scalars[n - 1])
         case "equal":
             guard let values = try numbers(sym), values.count == 2 else { return .null }
