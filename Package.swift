@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"], exclude: ["Fuzz"]),
-        .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment", "TestSupport"]),
+        .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
