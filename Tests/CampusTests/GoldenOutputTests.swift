@@ -102,6 +102,28 @@ struct GoldenOutputTests {
         try transcript.compare(with: "quiz")
     }
 
+    @Test("the typical use shown by campus --help, with a seed for the quiz and the keys in a temporary folder")
+    func helpExamples() throws {
+        let transcript = try GoldenTranscript()
+        defer { transcript.cleanUp() }
+        let keys = "\(transcript.folder.path)/keys"
+        let out = "\(transcript.folder.path)/out"
+        try transcript.run(["bank", "validate", "question-banks/"])
+        try transcript.run(["quiz", "question-banks/datenschutz-dsgvo.yaml", "--count", "10", "--seed", "hilfe"])
+        try transcript.run([
+            "exam", "draw", "question-banks/ozg-onlinedienste.yaml", "--count", "12", "--seed", "2026-11-23",
+        ])
+        try transcript.run(["grade", "question-banks/examples/gradebook.json"])
+        try transcript.run(["keys", "init", "--dir", keys, "--base", "https://campus.example.de"])
+        try transcript.run(
+            [
+                "issue", "--gradebook", "question-banks/examples/gradebook.json", "--keys", keys, "--out-dir", out,
+                "--issued", "2026-12-01",
+            ], environment: ["CAMPUS_BASE_URL": ""])
+        try transcript.run(["verify", "\(out)/l-0001.pdf", "--trust", "\(keys)/root.pem"])
+        try transcript.compare(with: "help-examples")
+    }
+
     @Test("keys init writes the development root and issuer")
     func keysInit() throws {
         let transcript = try GoldenTranscript()
@@ -173,12 +195,22 @@ struct GoldenOutputTests {
             "status", "revoke", "--keys", keys, "--list", list, "--id", "KC-7Q2M9X4D1HBW", "--reason", "exam voided",
             "--date", "2026-12-01",
         ])
+        try transcript.run([
+            "issue", "--record", "question-banks/examples/record-attendance.json", "--keys", keys, "--out",
+            "\(folder)/attendance.pdf",
+        ])
+        try transcript.run([
+            "status", "supersede", "--keys", keys, "--list", list, "--id", "KC-9RJ4T6V1W2YB", "--by", "KC-3F8K2M7Q9XPA",
+            "--reason", "höhere Stufe erreicht", "--date", "2026-12-01",
+        ])
         try transcript.run(["status", "refresh", "--keys", keys, "--list", list])
         for json in [[], ["--json"]] {
             try transcript.run(pdf + ["--status", list] + json)
             try transcript.run(token + ["--status", list] + json)
-            try transcript.run(
-                ["verify", "\(folder)/qualified.pdf", "--trust", "\(keys)/root.pem", "--status", list] + json)
+            for other in ["qualified", "attendance"] {
+                try transcript.run(
+                    ["verify", "\(folder)/\(other).pdf", "--trust", "\(keys)/root.pem", "--status", list] + json)
+            }
         }
         try transcript.run(["verify", "\(folder)/fehlt.pdf", "--trust", "\(keys)/root.pem"])
         try transcript.run(["verify", "--trust", "\(keys)/root.pem"])
@@ -225,8 +257,11 @@ final class GoldenTranscript {
 
     /// Runs `campus arguments` in an 80-column terminal and appends the run to the transcript.
     @discardableResult
-    func run(_ arguments: [String], input: String? = nil) throws -> Campus.Output {
-        let output = try Campus.run(arguments, input: input, environment: ["COLUMNS": "80", "LINES": "24"])
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws
+        -> Campus.Output
+    {
+        let output = try Campus.run(
+            arguments, input: input, environment: ["COLUMNS": "80", "LINES": "24"].merging(environment) { $1 })
         let shown = arguments.map { $0.contains(where: { " '\"#$".contains($0) }) || $0.isEmpty ? "'\($0)'" : $0 }
         text += "$ campus \(shown.joined(separator: " "))\n"
         if let input { text += "--- stdin\n" + Self.section(input) }
