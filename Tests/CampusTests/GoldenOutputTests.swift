@@ -312,15 +312,19 @@ final class GoldenTranscript {
         }
     }
 
-    /// The first differing lines with two lines of context before them.
+    /// The first differing lines (`-` expected, `+` actual) with two lines of context before them.
     static func difference(expected: String, actual: String, name: String) -> String {
         let old = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let new = actual.split(separator: "\n", omittingEmptySubsequences: false)
         let first = (0..<min(old.count, new.count)).first { old[$0] != new[$0] } ?? min(old.count, new.count)
         var lines = ["output differs from Golden/\(name).txt at line \(first + 1):"]
         for index in max(0, first - 2)..<first { lines.append("  \(old[index])") }
-        for index in first..<min(old.count, first + 5) { lines.append("- \(old[index])") }
-        for index in first..<min(new.count, first + 5) { lines.append("+ \(new[index])") }
+        // The differing lines from there, up to five, until both sides agree again at the same line.
+        let differing = (first..<max(old.count, new.count)).prefix { index in
+            index - first < 5 && (index >= old.count || index >= new.count || old[index] != new[index])
+        }
+        for index in differing where index < old.count { lines.append("- \(old[index])") }
+        for index in differing where index < new.count { lines.append("+ \(new[index])") }
         lines.append("(if the change is intended: CAMPUS_UPDATE_GOLDEN=1 swift test --filter GoldenOutputTests)")
         return lines.joined(separator: "\n")
     }
