@@ -51,3 +51,4 @@ bench: build
 	.build/release/campus bench score
 	.build/release/campus bench issue
 	.build/release/campus bench verify
+	.build/release/campus bench hostile

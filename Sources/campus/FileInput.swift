@@ -61,7 +61,9 @@ enum FileInput {
                 files.append(path)
                 continue
             }
-            let enumerator = FileManager.default.enumerator(atPath: path)
+            // A folder given through a symbolic link is searched too (the enumerator does not follow the link itself).
+            let enumerator = FileManager.default.enumerator(
+                atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
             var found: [String] = []
             while let relative = enumerator?.nextObject() as? String {
                 let name = (relative as NSString).lastPathComponent

@@ -102,4 +102,16 @@ struct BankValidateCommandTests {
         #expect(withBank.status == 1, "an empty folder fails the run even when other banks are valid")
         #expect(withBank.lines.first == "\(folder.path): error: no bank files (*.yaml, *.yml) under \(folder.path)")
     }
+
+    @Test("a folder given through a symbolic link is searched like the folder itself")
+    func linkedFolder() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let link = folder.appendingPathComponent("banken").path
+        try FileManager.default.createSymbolicLink(
+            atPath: link, withDestinationPath: FileManager.default.currentDirectoryPath + "/question-banks")
+        let output = try Campus.run(["bank", "validate", link])
+        #expect(output.status == 0, "\(output.stdout)")
+        #expect(output.lines.last == "4 banks, 170 items, 0 problems")
+    }
 }
