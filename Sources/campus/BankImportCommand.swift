@@ -1,5 +1,6 @@
 import ArgumentParser
 import Assessment
+import Interchange
 import Foundation
 
 extension BankFormat: ExpressibleByArgument {}
