@@ -4,15 +4,15 @@ import Foundation
 /// One source file read by ``BankImport/read(name:data:format:)``.
 public struct ImportedFile: Sendable {
     /// The file name as given.
-    public var name: String
+    var name: String
     /// The format it was read as.
-    public var format: BankFormat
+    var format: BankFormat
     /// Every source question in order.
     public var questions: [ImportedQuestion]
     /// Bank metadata, when the source carries it (our own QTI export does).
-    public var metadata: BankMetadata?
+    var metadata: BankMetadata?
     /// A title for the bank found in the source (an ILIAS pool's title), if any.
-    public var title: String?
+    var title: String?
 }
 
 /// What an import assembled: the bank, the outcome of every question, and the images to write next to the bank.
@@ -29,15 +29,15 @@ public struct ImportedBank: Sendable {
 /// Settings for the bank that an import builds; `nil` fields take the source's metadata or a default.
 public struct BankImportSettings: Sendable {
     /// Bank id; default: derived from the output file name.
-    public var id: String?
+    var id: String?
     /// Title; default: the source's title, else the id.
-    public var title: String?
+    var title: String?
     /// Language tag; default: the source's, else `de`.
-    public var language: String?
+    var language: String?
     /// Provider; default: the source's, else `unbekannt`.
-    public var provider: String?
+    var provider: String?
     /// Version; default: the source's, else `1.0.0`.
-    public var version: String?
+    var version: String?
 
     /// Creates settings.
     public init(
@@ -55,7 +55,7 @@ public struct BankImportSettings: Sendable {
 /// Format detection, dispatch to the importers, and assembly of one valid bank from many files.
 public enum BankImport {
     /// The format of `data`, judged by its content (never the file name); `nil` when it is not recognised.
-    public static func detectFormat(_ data: Data) -> BankFormat? {
+    static func detectFormat(_ data: Data) -> BankFormat? {
         if ZipPackage.looksLikeZip(data) {
             guard let package = try? ZipPackage(name: "", data: data) else { return nil }
             return detectFormat(package)
@@ -76,7 +76,7 @@ public enum BankImport {
     }
 
     /// The format of a zip package: an ILIAS pool export (qpl and qti files) or a QTI content package.
-    public static func detectFormat(_ package: ZipPackage) -> BankFormat? {
+    static func detectFormat(_ package: ZipPackage) -> BankFormat? {
         let names = package.files.keys.map { ($0 as NSString).lastPathComponent }
         if names.contains(where: { $0.contains("__qpl_") && $0.hasSuffix(".xml") })
             && names.contains(where: { $0.contains("__qti_") && $0.hasSuffix(".xml") })
@@ -148,7 +148,7 @@ public enum BankImport {
     /// validator's message, so the bank written is always valid and nothing is dropped silently.
     ///
     /// - Returns: the bank (`nil` when no question was imported) and the final outcome of every question.
-    public static func assemble(_ files: [ImportedFile], settings: BankImportSettings, defaultID: String) -> (
+    static func assemble(_ files: [ImportedFile], settings: BankImportSettings, defaultID: String) -> (
         bank: Bank?, outcomes: [ImportedQuestion]
     ) {
         let result = assemble(files, settings: settings, defaultID: defaultID, existingMedia: { _ in nil })

@@ -7,12 +7,12 @@ import Foundation
 /// blocks, and writes sub- and superscripts as Unicode where such characters exist (`m²`, `CO₂`);
 /// everything else is reduced to its text. Whatever is lost is reported as a warning so the importer can
 /// say so. Character references are decoded exactly once.
-public enum HTMLText {
+enum HTMLText {
     /// The Markdown for `html` and the warnings about what could not be kept.
     ///
     /// An image becomes a Markdown image `![alt](media/NAME)`; it is not embedded here (there are no bytes), so
     /// each image is also a warning that says where to put the file.
-    public static func markdown(from html: String) -> (markdown: String, warnings: [String]) {
+    static func markdown(from html: String) -> (markdown: String, warnings: [String]) {
         markdown(from: html, media: MediaCollector())
     }
 
@@ -25,7 +25,7 @@ public enum HTMLText {
 
     /// Decodes HTML character references (`&amp;`, `&auml;`, `&#228;`, `&#xE4;`) in one pass, so `&amp;lt;`
     /// becomes `&lt;` and not `<`. Unknown names and references without `;` stay as written.
-    public static func decodeEntities(_ text: String) -> String {
+    static func decodeEntities(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)

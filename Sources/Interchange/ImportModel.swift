@@ -27,7 +27,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var column: Int
 
     /// Creates a location.
-    public init(file: String, line: Int, column: Int = 1) {
+    init(file: String, line: Int, column: Int = 1) {
         self.file = file
         self.line = line
         self.column = column
@@ -45,13 +45,13 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
 
     /// Creates a failure.
-    public init(_ location: SourceLocation, _ message: String) {
+    init(_ location: SourceLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
     /// Creates a failure at `line`/`column` of `file`.
-    public init(file: String, line: Int, column: Int = 1, _ message: String) {
+    init(file: String, line: Int, column: Int = 1, _ message: String) {
         self.init(SourceLocation(file: file, line: line, column: column), message)
     }
 
@@ -78,10 +78,10 @@ public struct ImportedQuestion: Sendable, Equatable {
     /// What happened.
     public var status: ImportStatus
     /// The images the item embeds, by the path its texts refer to them with (`media/karte.png`).
-    public var media: [String: Data]
+    var media: [String: Data]
 
     /// Creates an outcome.
-    public init(location: SourceLocation, label: String, status: ImportStatus, media: [String: Data] = [:]) {
+    init(location: SourceLocation, label: String, status: ImportStatus, media: [String: Data] = [:]) {
         self.location = location
         self.label = label
         self.status = status
@@ -89,7 +89,7 @@ public struct ImportedQuestion: Sendable, Equatable {
     }
 
     /// The converted item, if the question was imported.
-    public var item: Item? {
+    var item: Item? {
         switch status {
         case .imported(let item), .importedWithWarnings(let item, _): item
         case .skipped: nil
@@ -97,30 +97,30 @@ public struct ImportedQuestion: Sendable, Equatable {
     }
 
     /// Warnings (empty unless imported with warnings).
-    public var warnings: [String] {
+    var warnings: [String] {
         if case .importedWithWarnings(_, let warnings) = status { return warnings }
         return []
     }
 }
 
 /// One file to import: its name for messages and its bytes.
-public struct ImportSource: Sendable {
+struct ImportSource: Sendable {
     /// Largest single source file or zip entry read, in bytes.
-    public static let maximumSize = 20_000_000
+    static let maximumSize = 20_000_000
 
     /// The name used in messages (path, or `archive.zip:entry`).
-    public var name: String
+    var name: String
     /// The raw bytes.
-    public var data: Data
+    var data: Data
 
     /// Creates a source.
-    public init(name: String, data: Data) {
+    init(name: String, data: Data) {
         self.name = name
         self.data = data
     }
 
     /// The bytes as UTF-8 text without a byte-order mark, or a failure naming the first bad byte's line.
-    public func text() throws(ImportFailure) -> String {
+    func text() throws(ImportFailure) -> String {
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
@@ -139,7 +139,7 @@ public struct ImportSource: Sendable {
 }
 
 /// Converts one source file into questions.
-public protocol QuestionImporter {
+protocol QuestionImporter {
     /// The format this importer reads.
     static var format: BankFormat { get }
     /// Every question of `source`, in order, each imported, imported with warnings, or skipped.
@@ -155,11 +155,11 @@ public struct IdentifierMaker: Sendable {
     private var nextSuffix: [String: Int] = [:]
 
     /// An empty maker.
-    public init() {}
+    init() {}
 
     /// An id derived from `name` (letters, digits, `-`, `_`, `.`; umlauts transliterated; max 64), made
     /// unique among the ids this maker returned by appending `-2`, `-3`, ...; `fallback` when nothing is left.
-    public mutating func make(from name: String, fallback: String) -> String {
+    mutating func make(from name: String, fallback: String) -> String {
         var base = Self.sanitized(name)
         if base.isEmpty { base = Self.sanitized(fallback) }
         if base.isEmpty { base = "item" }
@@ -209,11 +209,11 @@ public struct IdentifierMaker: Sendable {
 }
 
 /// Moodle's question-category paths, as GIFT `$CATEGORY:` lines and Moodle XML categories write them.
-public enum MoodleCategoryPath {
+enum MoodleCategoryPath {
     /// The topic for a path such as `$course$/top/Kommunalrecht/Haushalt`: its last component as an id
     /// (Moodle writes a `/` inside a name as `//`), or `imported` when there is none. The context
     /// (`$course$`, `$system$`, ...) and its root category `top` are not topics.
-    public static func topic(from path: String) -> String {
+    static func topic(from path: String) -> String {
         var components: [String] = []
         var current = ""
         var characters = Array(path)[...]

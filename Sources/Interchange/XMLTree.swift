@@ -8,19 +8,19 @@ import Foundation
 /// An element of a parsed XML document, with the line and column where its start tag was read.
 ///
 /// Built by ``XMLTree/parse(_:)``; the importers walk it instead of handling parser callbacks.
-public final class MarkupElement: @unchecked Sendable {
+final class MarkupElement: @unchecked Sendable {
     // Immutable once `XMLTree.parse` returns; only the builder mutates it.
 
     /// The tag name as written, including any prefix (`qti:choiceInteraction`).
-    public let name: String
+    let name: String
     /// Attributes by name as written.
-    public let attributes: [String: String]
+    let attributes: [String: String]
     /// Line of the start tag (1-based).
-    public let line: Int
+    let line: Int
     /// Column of the start tag (1-based, approximate: where the parser reported it).
-    public let column: Int
+    let column: Int
     /// Child nodes in document order.
-    public fileprivate(set) var children: [MarkupNode] = []
+    fileprivate(set) var children: [MarkupNode] = []
 
     init(name: String, attributes: [String: String], line: Int, column: Int) {
         self.name = name
@@ -30,28 +30,28 @@ public final class MarkupElement: @unchecked Sendable {
     }
 
     /// The name without a namespace prefix.
-    public var localName: String {
+    var localName: String {
         guard let colon = name.lastIndex(of: ":") else { return name }
         return String(name[name.index(after: colon)...])
     }
 
     /// Child elements.
-    public var elements: [MarkupElement] {
+    var elements: [MarkupElement] {
         children.compactMap { if case .element(let element) = $0 { element } else { nil } }
     }
 
     /// Child elements whose local name is `localName`.
-    public func elements(_ localName: String) -> [MarkupElement] {
+    func elements(_ localName: String) -> [MarkupElement] {
         elements.filter { $0.localName == localName }
     }
 
     /// The first child element named `localName`.
-    public func element(_ localName: String) -> MarkupElement? {
+    func element(_ localName: String) -> MarkupElement? {
         elements.first { $0.localName == localName }
     }
 
     /// All descendant elements (depth first) whose local name is `localName`.
-    public func descendants(_ localName: String) -> [MarkupElement] {
+    func descendants(_ localName: String) -> [MarkupElement] {
         var found: [MarkupElement] = []
         var stack = Array(elements.reversed())
         while let next = stack.popLast() {
@@ -62,7 +62,7 @@ public final class MarkupElement: @unchecked Sendable {
     }
 
     /// The concatenated text of this element and its descendants (CDATA included), entities decoded.
-    public var text: String {
+    var text: String {
         var result = ""
         appendText(to: &result)
         return result
@@ -78,26 +78,26 @@ public final class MarkupElement: @unchecked Sendable {
     }
 
     /// The text of the first child named `localName`, if present.
-    public func childText(_ localName: String) -> String? {
+    func childText(_ localName: String) -> String? {
         element(localName)?.text
     }
 
     /// The inner markup re-serialised (tags, attributes and escaped text), for HTML bodies such as QTI's
     /// `itemBody` whose content is XHTML.
-    public var innerXML: String {
+    var innerXML: String {
         var result = ""
         for child in children { child.serialize(into: &result) }
         return result
     }
 
     /// Where this element starts in `file`.
-    public func location(in file: String) -> SourceLocation {
+    func location(in file: String) -> SourceLocation {
         SourceLocation(file: file, line: line, column: column)
     }
 }
 
 /// A child of an element: a nested element or a run of text.
-public enum MarkupNode: Sendable {
+enum MarkupNode: Sendable {
     /// A nested element.
     case element(MarkupElement)
     /// Character data (text and CDATA), entities decoded.
@@ -124,9 +124,9 @@ public enum MarkupNode: Sendable {
 }
 
 /// Parses XML safely for import: bounded size and depth, no DTD loading, no entity declarations.
-public enum XMLTree {
+enum XMLTree {
     /// Deepest element nesting accepted.
-    public static let maximumDepth = 256
+    static let maximumDepth = 256
 
     /// Parses `source` into its root element.
     ///
@@ -134,7 +134,7 @@ public enum XMLTree {
     /// need them and they are the vehicle of entity-expansion and external-entity attacks.
     ///
     /// - Throws: ``ImportFailure`` with the parser's line and column.
-    public static func parse(_ source: ImportSource) throws(ImportFailure) -> MarkupElement {
+    static func parse(_ source: ImportSource) throws(ImportFailure) -> MarkupElement {
         guard source.data.count <= ImportSource.maximumSize else {
             throw ImportFailure(
                 file: source.name, line: 1,
@@ -314,7 +314,7 @@ public enum XMLTree {
     ]
 
     /// `text` with `&`, `<`, `>` (and `"` in attributes) escaped.
-    public static func escape(_ text: String, attribute: Bool = false) -> String {
+    static func escape(_ text: String, attribute: Bool = false) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {

@@ -9,19 +9,19 @@ public struct ZipPackage: Sendable {
     /// Largest archive file read, in bytes.
     public static let maximumArchiveSize = 100_000_000
     /// Most entries read from one archive.
-    public static let maximumEntries = 5_000
+    static let maximumEntries = 5_000
     /// Most uncompressed bytes in all entries together.
-    public static let maximumTotalSize = 200_000_000
+    static let maximumTotalSize = 200_000_000
     /// Highest uncompressed/compressed ratio accepted for an entry larger than 1 MB.
-    public static let maximumCompressionRatio: UInt64 = 200
+    static let maximumCompressionRatio: UInt64 = 200
 
     /// The archive's name as given by the user.
-    public let name: String
+    let name: String
     /// Regular files by their path inside the archive (directories are left out).
-    public let files: [String: Data]
+    let files: [String: Data]
 
     /// Whether `data` starts like a zip archive.
-    public static func looksLikeZip(_ data: Data) -> Bool {
+    static func looksLikeZip(_ data: Data) -> Bool {
         data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06])
     }
 
@@ -29,7 +29,7 @@ public struct ZipPackage: Sendable {
     /// checks every entry's CRC-32).
     ///
     /// - Throws: ``ImportFailure`` naming the archive (and entry) when it is damaged or breaks a limit.
-    public init(name: String, data: Data) throws(ImportFailure) {
+    init(name: String, data: Data) throws(ImportFailure) {
         self.name = name
         guard data.count <= Self.maximumArchiveSize else {
             throw ImportFailure(
@@ -134,7 +134,7 @@ public struct ZipPackage: Sendable {
     }
 
     /// The source for the file at `path` inside the archive, named `archive.zip:path` in messages.
-    public func source(_ path: String) -> ImportSource? {
+    func source(_ path: String) -> ImportSource? {
         files[path].map { ImportSource(name: "\(name):\(path)", data: $0) }
     }
 
@@ -142,7 +142,7 @@ public struct ZipPackage: Sendable {
     /// zip archive, in memory, with libzip.
     ///
     /// - Throws: ``ZipWriteFailed`` when libzip cannot build the archive (out of memory).
-    public static func archive(_ files: [(path: String, data: Data)]) throws -> Data {
+    static func archive(_ files: [(path: String, data: Data)]) throws -> Data {
         // libzip removes an archive left without entries instead of writing one; the empty archive is its end
         // record alone.
         guard !files.isEmpty else { return Data([0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18)) }
@@ -203,5 +203,6 @@ public struct ZipPackage: Sendable {
 
 /// Writing a zip archive in memory failed.
 public struct ZipWriteFailed: Error, CustomStringConvertible {
+    /// What a user reads.
     public var description: String { "the zip archive could not be written" }
 }

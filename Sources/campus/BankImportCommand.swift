@@ -1,7 +1,7 @@
 import ArgumentParser
 import Assessment
-import Interchange
 import Foundation
+import Interchange
 
 extension BankFormat: ExpressibleByArgument {}
 

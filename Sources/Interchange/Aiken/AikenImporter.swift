@@ -32,10 +32,10 @@ import Foundation
 ///   affects the next one, because every question ends at its `ANSWER` line.
 /// - The **file** is refused (``ImportFailure``) only when it is not UTF-8, too large, or holds no option
 ///   and no `ANSWER` line at all (then it is not an Aiken file; the failure names its first line of text).
-public enum AikenImporter: QuestionImporter {
-    public static let format = BankFormat.aiken
+enum AikenImporter: QuestionImporter {
+    static let format = BankFormat.aiken
 
-    public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
+    static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         guard source.data.count <= ImportSource.maximumSize else {
             throw ImportFailure(
                 file: source.name, line: 1,

@@ -39,10 +39,10 @@ import Foundation
 /// - **Points.** GIFT has no points syntax; every item is worth 1 (Moodle's default mark).
 /// - **Malformed questions** (a second answer block, an unclosed title, a bad number or weight, fewer than
 ///   two choices, ...) are skipped with `line N: ...` naming the offending line.
-public enum GIFTImporter: QuestionImporter {
-    public static let format = BankFormat.gift
+enum GIFTImporter: QuestionImporter {
+    static let format = BankFormat.gift
 
-    public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
+    static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         guard source.data.count <= ImportSource.maximumSize else {
             throw ImportFailure(
                 file: source.name, line: 1,

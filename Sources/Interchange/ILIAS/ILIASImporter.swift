@@ -12,13 +12,13 @@ import Foundation
 /// larger of ticked and unticked points).
 ///
 /// Use ``ILIASPackage`` for the zip archive ILIAS writes (`<ts>__<inst>__qpl_<id>/…qti_<id>.xml`).
-public enum ILIASImporter: QuestionImporter {
+enum ILIASImporter: QuestionImporter {
     /// ILIAS question pool (QTI 1.2).
-    public static let format = BankFormat.ilias
+    static let format = BankFormat.ilias
     /// Most items read from one file.
-    public static let maximumItems = BankReader.maximumItems
+    static let maximumItems = BankReader.maximumItems
 
-    public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
+    static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         try questions(in: source, extraWarnings: [:])
     }
 

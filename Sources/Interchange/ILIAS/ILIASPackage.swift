@@ -4,12 +4,12 @@ import Foundation
 /// An ILIAS question pool export: a zip with a folder `<ts>__<inst>__qpl_<id>/` holding the pool file
 /// `<ts>__<inst>__qpl_<id>.xml` (an ILIAS `ContentObject` with the pool's title and its pages) and the questions
 /// in `<ts>__<inst>__qti_<id>.xml`.
-public struct ILIASPackage {
+struct ILIASPackage {
     /// The pool's title (from the pool file, when there is one) and its questions.
     ///
     /// - Throws: ``ImportFailure`` naming the archive when it holds no (or more than one) ILIAS question file,
     ///   or naming the file when the pool or question file cannot be read.
-    public static func questions(
+    static func questions(
         in zip: ZipPackage
     ) throws(ImportFailure) -> (title: String?, questions: [ImportedQuestion]) {
         let questionFiles = zip.files.keys.filter(isQuestionFile).sorted()

@@ -12,10 +12,10 @@ import Foundation
 /// Supported: multichoice (single and multiple), truefalse, shortanswer, numerical, matching, ordering, essay,
 /// cloze (multianswer) and gapselect. Option grades are kept exactly (`33.33333` % stays 3333333/10000000);
 /// whatever Moodle does that a bank cannot is named in a warning.
-public enum MoodleXMLImporter: QuestionImporter {
-    public static let format = BankFormat.moodleXML
+enum MoodleXMLImporter: QuestionImporter {
+    static let format = BankFormat.moodleXML
 
-    public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
+    static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         let root = try XMLTree.parse(source)
         var startTags = MoodleStartTags(source.data)
         // A single question saved on its own has <question> as its root.

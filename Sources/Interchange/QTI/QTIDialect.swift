@@ -9,7 +9,7 @@ public enum QTIVersion: String, Sendable, CaseIterable {
     case qti30
 
     /// The bank format of items in this version.
-    public var format: BankFormat {
+    var format: BankFormat {
         switch self {
         case .qti21: .qti21
         case .qti30: .qti30

@@ -41,7 +41,7 @@ public enum QTIExporter {
     static let toolName = "KommunalCampus"
     static let toolVersion = "1"
     /// The namespace of our manifest extension.
-    public static let extensionNamespace = "https://kommunalcampus.de/xsd/qti-bank/v1"
+    static let extensionNamespace = "https://kommunalcampus.de/xsd/qti-bank/v1"
 
     /// The content package for `bank` in `version`, with the images its texts refer to.
     ///
@@ -79,7 +79,7 @@ public enum QTIExporter {
     }
 
     /// The item file for `item`.
-    public static func itemXML(_ item: Item, version: QTIVersion, language: String) throws -> String {
+    static func itemXML(_ item: Item, version: QTIVersion, language: String) throws -> String {
         var writer = QTIItemWriter(version: version, item: item, language: language)
         try writer.write()
         return writer.xml.output
@@ -135,7 +135,9 @@ public enum QTIExporter {
 
 /// A text cannot be written as XML.
 public struct QTIExportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What cannot be written, naming the item.
     public var message: String
+    /// The message, as a user reads it.
     public var description: String { message }
 }
 

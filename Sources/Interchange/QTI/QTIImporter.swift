@@ -9,20 +9,20 @@ import Foundation
 /// templates (`match_correct`, `map_response`) and from custom rules (conditions, `isNull`, `match`,
 /// `equal` with tolerances, `stringMatch`, `patternMatch`, `member`, sums of `mapResponse`, clamping to
 /// MAXSCORE/MINSCORE ...); the converted item's scoring is then checked against the file on sample answers.
-public enum QTI21Importer: QuestionImporter {
-    public static let format = BankFormat.qti21
+enum QTI21Importer: QuestionImporter {
+    static let format = BankFormat.qti21
 
-    public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
+    static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         try QTIItemImport.questions(in: source, version: .qti21)
     }
 }
 
 /// Reads one 1EdTech QTI 3.0 item file (`qti-assessment-item`, namespace
 /// `http://www.imsglobal.org/xsd/imsqtiasi_v3p0`) into one question; see ``QTI21Importer`` for what is read.
-public enum QTI30Importer: QuestionImporter {
-    public static let format = BankFormat.qti30
+enum QTI30Importer: QuestionImporter {
+    static let format = BankFormat.qti30
 
-    public static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
+    static func questions(in source: ImportSource) throws(ImportFailure) -> [ImportedQuestion] {
         try QTIItemImport.questions(in: source, version: .qti30)
     }
 }

@@ -2,14 +2,14 @@ import Assessment
 import Foundation
 
 /// The bank fields our exporter keeps in a content package's manifest (`<kc:bank>`).
-public struct BankMetadata: Sendable, Equatable {
-    public var id: String
-    public var title: String
-    public var language: String
-    public var provider: String
-    public var version: String
+struct BankMetadata: Sendable, Equatable {
+    var id: String
+    var title: String
+    var language: String
+    var provider: String
+    var version: String
 
-    public init(id: String, title: String, language: String, provider: String, version: String) {
+    init(id: String, title: String, language: String, provider: String, version: String) {
         self.id = id
         self.title = title
         self.language = language
@@ -20,31 +20,31 @@ public struct BankMetadata: Sendable, Equatable {
 
 /// An IMS content package of QTI items (`imsmanifest.xml` plus item files), as QTI 2.1 and 3.0 tools export
 /// question pools.
-public struct QTIPackage: Sendable {
+struct QTIPackage: Sendable {
     /// One item resource of the manifest.
-    public struct ItemResource: Sendable, Equatable {
+    struct ItemResource: Sendable, Equatable {
         /// The resource identifier in the manifest.
-        public var identifier: String
+        var identifier: String
         /// The item file's path inside the archive (resolved against the manifest's folder and `xml:base`).
-        public var path: String
+        var path: String
         /// The QTI version the resource type names.
-        public var version: QTIVersion
+        var version: QTIVersion
         /// Topic from our item metadata, if the package was written by ``QTIExporter``.
-        public var topic: String?
+        var topic: String?
         /// Difficulty from our item metadata.
-        public var difficulty: Difficulty?
+        var difficulty: Difficulty?
         /// Where the resource is declared in the manifest.
-        public var location: SourceLocation
+        var location: SourceLocation
     }
 
     /// The archive.
-    public let archive: ZipPackage
+    let archive: ZipPackage
     /// The manifest's path inside the archive.
-    public let manifestPath: String
+    let manifestPath: String
     /// Bank metadata, if our exporter wrote the package.
-    public let metadata: BankMetadata?
+    let metadata: BankMetadata?
     /// The item resources in manifest order.
-    public let items: [ItemResource]
+    let items: [ItemResource]
 
     static let itemTypes: [(prefix: String, version: QTIVersion)] = [
         ("imsqti_item_xmlv2p", .qti21), ("imsqti_item_xmlv3p", .qti30),
@@ -54,7 +54,7 @@ public struct QTIPackage: Sendable {
     ///
     /// - Throws: ``ImportFailure`` when there is no readable manifest, or a resource's `href` is unsafe or
     ///   names a file that is not in the archive (with the manifest line).
-    public init(_ archive: ZipPackage) throws(ImportFailure) {
+    init(_ archive: ZipPackage) throws(ImportFailure) {
         self.archive = archive
         var manifestPath = "imsmanifest.xml"
         if archive.files[manifestPath] == nil {
@@ -148,17 +148,17 @@ public struct QTIPackage: Sendable {
     }
 
     /// The item file of `item`.
-    public func source(of item: ItemResource) -> ImportSource? {
+    func source(of item: ItemResource) -> ImportSource? {
         archive.source(item.path)
     }
 
     /// The item files in manifest order (named `archive.zip:path`).
-    public var itemSources: [ImportSource] {
+    var itemSources: [ImportSource] {
         items.compactMap { source(of: $0) }
     }
 
     /// Whether `archive` is a content package: it has an `imsmanifest.xml` at its top or in one folder.
-    public static func isPackage(_ archive: ZipPackage) -> Bool {
+    static func isPackage(_ archive: ZipPackage) -> Bool {
         archive.files["imsmanifest.xml"] != nil
             || archive.files.keys.filter { $0.hasSuffix("/imsmanifest.xml") }.count == 1
     }
@@ -167,7 +167,7 @@ public struct QTIPackage: Sendable {
     /// QTI 2.1 or 3.0 reader; an item file that cannot be read is skipped with the reason.
     ///
     /// - Throws: ``ImportFailure`` when the manifest cannot be read (see ``init(_:)``).
-    public static func questions(in archive: ZipPackage) throws(ImportFailure) -> (
+    static func questions(in archive: ZipPackage) throws(ImportFailure) -> (
         metadata: BankMetadata?, questions: [ImportedQuestion]
     ) {
         let package = try QTIPackage(archive)
