@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "campus", targets: ["campus"]),
         .library(name: "Assessment", targets: ["Assessment"]),
+        .library(name: "Interchange", targets: ["Interchange"]),
         .library(name: "Certificates", targets: ["Certificates"]),
         .library(name: "Verify", targets: ["Verify"]),
     ],
@@ -14,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -44,12 +44,9 @@ let package = Package(
         ),
         .target(
             name: "Assessment",
-            dependencies: [
-                "CLibZip",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "Interchange", dependencies: ["Assessment", "CLibZip"]),
         .target(
             name: "Certificates",
             dependencies: ["Assessment", "COpenSSL", "CQREncode", "CHarfBuzz", "CCampusZlib"]
@@ -61,16 +58,19 @@ let package = Package(
         .executableTarget(
             name: "campus",
             dependencies: [
-                "Assessment", "Certificates", "Verify",
+                "Assessment", "Interchange", "Certificates", "Verify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "VerifyFuzz", dependencies: ["Certificates", "Verify"]),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Assessment", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"], exclude: ["Fuzz"]),
-        .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "CampusTests", dependencies: ["campus", "Assessment", "Interchange", "TestSupport"],
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assessment
 import Foundation
+import Interchange
 
 extension BankFormat: ExpressibleByArgument {}
 

@@ -2,7 +2,7 @@ import Foundation
 internal import Yams
 
 /// Walks a composed YAML tree, building the bank and collecting every problem with its position.
-struct NodeReader {
+package struct NodeReader {
     let file: String
     private(set) var problems: [BankProblem] = []
     private(set) var itemCount = 0
@@ -708,7 +708,7 @@ struct NodeReader {
         return value
     }
 
-    static func isIdentifier(_ value: String) -> Bool {
+    package static func isIdentifier(_ value: String) -> Bool {
         !value.isEmpty && value.utf8.count <= 64
             && value.unicodeScalars.allSatisfy { scalar in
                 scalar.isASCII

@@ -208,11 +208,11 @@ public struct ItemScorer: Sendable {
 }
 
 /// A short-text pattern compiled once, matched case-insensitively against a whole answer.
-struct CompiledPattern: @unchecked Sendable {
+package struct CompiledPattern: @unchecked Sendable {
     // Regex values are never mutated after creation; matching does not change them.
     private let regex: Regex<AnyRegexOutput>
 
-    init?(_ source: String) {
+    package init?(_ source: String) {
         guard let regex = try? Regex(source) else { return nil }
         self.regex = regex.ignoresCase()
     }
@@ -241,7 +241,7 @@ struct CompiledPattern: @unchecked Sendable {
         self.regex = caseSensitive ? regex : regex.ignoresCase()
     }
 
-    func matchesWhole(_ text: String) -> Bool {
+    package func matchesWhole(_ text: String) -> Bool {
         (try? regex.wholeMatch(in: text)) != nil
     }
 }

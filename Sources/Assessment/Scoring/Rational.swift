@@ -33,7 +33,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.init(reducing: Int128(numerator), Int128(denominator))
     }
 
-    init(reducing numerator: Int128, _ denominator: Int128) {
+    package init(reducing numerator: Int128, _ denominator: Int128) {
         precondition(denominator != 0, "a rational number cannot have the denominator 0")
         if let n = Int64(exactly: numerator), let d = Int64(exactly: denominator), n != .min, d != .min {
             (self.numerator, self.denominator) = Self.lowestTerms(n, d)
@@ -82,7 +82,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// `n/d` reduced, or `nil` when the lowest terms do not fit in 64 bits.
-    static func exactly(_ numerator: Int128, _ denominator: Int128) -> Rational? {
+    package static func exactly(_ numerator: Int128, _ denominator: Int128) -> Rational? {
         guard denominator != 0 else { return nil }
         let (n, d) = lowestTerms(numerator, denominator)
         guard let exactNumerator = Int64(exactly: n), let exactDenominator = Int64(exactly: d), exactNumerator != .min
