@@ -64,6 +64,22 @@ struct GradebookErrorTests {
         }
     }
 
+    @Test("a member twice in one object is a problem at the second one, names compared decoded")
+    func duplicateMember() throws {
+        let json = "{\n  \"course\": {\"id\": \"c\"},\n  \"learners\": [{\"id\": \"a\",\n    \"\\u0069d\": \"b\"}]\n}"
+        let problem = try #require(JSONSyntax.problem(in: Array(json.utf8)))
+        #expect(problem.line == 4 && problem.column == 5, "\(problem)")
+        #expect(problem.kind == .duplicateMember("id"))
+        #expect(problem.message.hasPrefix("the member “id” appears twice"), "\(problem)")
+        #expect(JSONSyntax.problem(in: Array(#"{"a": {"b": 1}, "b": {"a": 2}}"#.utf8)) == nil)
+        #expect {
+            try Gradebook.parse(Data(json.utf8))
+        } throws: { error in
+            (error as? AssessmentError)?.reason.hasPrefix(
+                "gradebook has a member twice: line 4, column 5: the member “id” appears twice") == true
+        }
+    }
+
     @Test("every course-level problem is in the one error, one per line")
     func allCourseProblems() throws {
         let json = """

@@ -128,6 +128,38 @@ struct IssueInputTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
+    @Test("a gradebook or record with a member twice is refused as FILE:LINE:COLUMN, the name shown escaped")
+    func duplicateMembers() throws {
+        let (folder, keys) = try keysFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let book = folder.appendingPathComponent("gradebook.json")
+        let text = try String(contentsOfFile: "question-banks/examples/gradebook.json", encoding: .utf8)
+        let doubled = #""id": "dsgvo-2026-herbst","#
+        #expect(text.contains(doubled))
+        try Data(text.replacingOccurrences(of: doubled, with: #""\u0074itle": "X", "# + doubled).utf8).write(to: book)
+        let title = "\(book.path):4:5: error: the member “title” appears twice"
+        let grade = try Campus.run(["grade", book.path])
+        #expect(grade.status != 0)
+        #expect(grade.stderr.contains(title), "\(grade.stderr)")
+        let out = folder.appendingPathComponent("out").path
+        let issue = try Campus.run(["issue", "--gradebook", book.path, "--keys", keys, "--out-dir", out])
+        #expect(issue.status != 0)
+        #expect(issue.stderr.contains(title), "\(issue.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let record = folder.appendingPathComponent("record.json")
+        try Data("{\n  \"id\": \"KC-7Q2M9X4D1HBW\", \"a\\u001B[2J\": 1,\n  \"a\\u001b[2J\": 2\n}\n".utf8).write(
+            to: record)
+        let pdf = folder.appendingPathComponent("z.pdf").path
+        let refused = try Campus.run(["issue", "--record", record.path, "--keys", keys, "--out", pdf])
+        #expect(refused.status != 0)
+        #expect(
+            refused.stderr.contains(#"\#(record.path):3:3: error: the member “a\u{1B}[2J” appears twice"#),
+            "\(refused.stderr)")
+        #expect(!refused.stderr.contains("\u{1B}"))
+        #expect(!FileManager.default.fileExists(atPath: pdf))
+    }
+
     @Test("every course-level problem of a gradebook is reported in one run")
     func allCourseProblems() throws {
         let folder = try Campus.temporaryFolder()

@@ -45,7 +45,8 @@ public struct Gradebook: Sendable {
             throw AssessmentError(.gradebook, "gradebook is larger than \(maximumSize / 1_000_000) MB")
         }
         if let syntax = JSONSyntax.problem(in: Array(data)) {
-            throw AssessmentError(.gradebook, "gradebook is not valid JSON: \(syntax)")
+            let what = syntax.kind == .syntax ? "is not valid JSON" : "has a member twice"
+            throw AssessmentError(.gradebook, "gradebook \(what): \(syntax)")
         }
         let file: GradebookFile
         do {
