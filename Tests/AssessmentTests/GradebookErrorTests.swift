@@ -105,6 +105,28 @@ struct GradebookErrorTests {
             ], "\(reason)")
     }
 
+    @Test("missing and mistyped fields of every assessment entry are all listed")
+    func allAssessmentProblems() {
+        let json = """
+            {"course": {"id": "c", "title": "T", "provider": "P", "start": "2026-01-01", "end": "2026-02-01",
+              "assessments": [{"id": "x", "maxPoints": "ten"}, {"kind": 5, "maxPoints": 5}, "exam",
+                              {"id": "y", "kind": "quiz", "maxPoints": 0}, {"id": "z", "kind": "exam", "maxPoints": 5}]},
+             "learners": []}
+            """
+        #expect {
+            try Gradebook.parse(Data(json.utf8))
+        } throws: { error in
+            let lines = ((error as? AssessmentError)?.reason ?? "").split(separator: "\n")
+            return lines == [
+                "course.assessments[0].kind: missing", "course.assessments[0].maxPoints: expected a number",
+                "course.assessments[1].id: missing", "course.assessments[1].kind: expected text",
+                "course.assessments[2]: expected an object",
+                "course.assessments[3].kind 'quiz' must be 'homework' or 'exam'",
+                "course.assessments[3].maxPoints must be greater than 0",
+            ]
+        }
+    }
+
     @Test("missing and mistyped course fields are all listed")
     func missingFields() {
         let json = #"{"course": {"id": "c", "title": 5, "start": "2026-01-01", "end": "2026-02-01"}, "learners": []}"#
