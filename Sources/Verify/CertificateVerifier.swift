@@ -390,6 +390,9 @@ public final class CertificateVerifier: Sendable {
         case .failure(.malformed(let detail)):
             checks.append(VerificationCheck("status", false, "the status list is unusable: \(detail)"))
             return (nil, nil)
+        case .failure(.ambiguous(let detail)):
+            checks.append(VerificationCheck("status", false, "ambiguous structure: \(detail)"))
+            return (nil, nil)
         }
         guard list.issuer == Base64URL.encode(issuerThumbprint) else {
             var name = "unnamed"

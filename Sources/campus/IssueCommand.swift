@@ -225,7 +225,7 @@ struct IssueCommand: ParsableCommand {
         do {
             book = try Gradebook.parse(data)
         } catch {
-            throw CLIError("\(path): \(error.reason)")
+            throw JSONInput.failure(path, error.reason)
         }
         do {
             try FileOutput.prepareFolder(folder)
@@ -262,19 +262,19 @@ struct IssueCommand: ParsableCommand {
             switch entry {
             case .invalid(let label, let problem):
                 failed += 1
-                printError("\(progress) \(label): error: \(problem)")
+                printLearnerLine("\(progress) \(label): error: \(problem)")
             case .learner(let learner, let birthDate):
                 let result = rules.grade(learner)
                 let who = "\(progress) \(learner.id) \(learner.name)"
                 guard result.isFinal else {
                     awaitingGrading += 1
-                    printError(
+                    printLearnerLine(
                         "\(who): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))")
                     continue
                 }
                 guard let tier = result.highest else {
                     withoutTier += 1
-                    printError("\(who): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
+                    printLearnerLine("\(who): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
                     continue
                 }
                 let decision = IssueDecision.decide(
@@ -283,12 +283,13 @@ struct IssueCommand: ParsableCommand {
                 switch decision {
                 case .keep(let held):
                     kept += 1
-                    printError("\(who): kept \(held.tier.rawValue) \(held.id)\(held.file.map { " (\($0))" } ?? "")")
+                    printLearnerLine(
+                        "\(who): kept \(held.tier.rawValue) \(held.id)\(held.file.map { " (\($0))" } ?? "")")
                     continue
                 case .refuseRevoked(let held):
                     refused += 1
                     let why = statusList?.entry(for: held.id).map { ": \($0.reason)" } ?? ""
-                    printError(
+                    printLearnerLine(
                         "\(who): refused, \(held.id) was revoked\(why); to issue again give --reissue \(held.id) --reason TEXT"
                     )
                     continue
@@ -324,7 +325,7 @@ struct IssueCommand: ParsableCommand {
                     }
                     manifest.record(issuedEntry)
                     newEntries.append(issuedEntry)
-                    printError("\(who): \(tier.rawValue) \(record.id) → \(file)")
+                    printLearnerLine("\(who): \(tier.rawValue) \(record.id) → \(file)")
                     if case .upgrade(let old) = decision {
                         if var list = statusList {
                             try list.record(
@@ -335,9 +336,9 @@ struct IssueCommand: ParsableCommand {
                             statusChanged = true
                             superseded += 1
                             manifest.markSuperseded(old.id, by: record.id)
-                            printError("\(who): \(old.id) (\(old.tier.rawValue)) superseded by \(record.id)")
+                            printLearnerLine("\(who): \(old.id) (\(old.tier.rawValue)) superseded by \(record.id)")
                         } else {
-                            printError(
+                            printLearnerLine(
                                 "\(who): \(old.id) (\(old.tier.rawValue)) must be superseded; run: campus status supersede "
                                     + "--keys \(keys ?? "DIR") --list FILE --id \(old.id) --by \(record.id) "
                                     + "--reason \"replaced by the higher tier \(tier.rawValue)\"")
@@ -346,7 +347,7 @@ struct IssueCommand: ParsableCommand {
                 } catch {
                     // One learner's failure stops nothing else; what was issued so far is still recorded below.
                     failed += 1
-                    printError("\(who): error: \(error)")
+                    printLearnerLine("\(who): error: \(error)")
                 }
             }
         }
@@ -411,6 +412,12 @@ struct IssueCommand: ParsableCommand {
         let name = String(safe).trimmingCharacters(in: CharacterSet(charactersIn: "."))
         return name.isEmpty ? "learner" : String(name.prefix(80))
     }
+}
+
+/// Prints a line about a gradebook learner to standard error, terminal-safe: names, ids and reasons come from the
+/// gradebook, so control characters, escape sequences and bidi controls in them are shown escaped.
+func printLearnerLine(_ text: String) {
+    printError(TerminalSafe.text(text))
 }
 
 func printError(_ text: String) {

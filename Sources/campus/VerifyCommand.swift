@@ -179,9 +179,9 @@ struct VerifyCommand: ParsableCommand {
     }
 
     /// The trust list entry a token was verified with: its name and the SHA-256 thumbprint (hex) of its
-    /// certificate.
+    /// certificate — the issuer certificate's own entry when it is on the trust list, otherwise its root's.
     static func trustEntry(_ signer: VerifiedSigner) -> String {
-        "\(signer.subjectName) (trust list entry SHA-256 \(Digest.hex(signer.thumbprint)))"
+        "\(signer.trustListEntry.name) (trust list entry SHA-256 \(signer.trustListEntry.thumbprintHex))"
     }
 }
 

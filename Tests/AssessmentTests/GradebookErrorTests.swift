@@ -64,6 +64,22 @@ struct GradebookErrorTests {
         }
     }
 
+    @Test("a member twice in one object is a problem at the second one, names compared decoded")
+    func duplicateMember() throws {
+        let json = "{\n  \"course\": {\"id\": \"c\"},\n  \"learners\": [{\"id\": \"a\",\n    \"\\u0069d\": \"b\"}]\n}"
+        let problem = try #require(JSONSyntax.problem(in: Array(json.utf8)))
+        #expect(problem.line == 4 && problem.column == 5, "\(problem)")
+        #expect(problem.kind == .duplicateMember("id"))
+        #expect(problem.message.hasPrefix("the member “id” appears twice"), "\(problem)")
+        #expect(JSONSyntax.problem(in: Array(#"{"a": {"b": 1}, "b": {"a": 2}}"#.utf8)) == nil)
+        #expect {
+            try Gradebook.parse(Data(json.utf8))
+        } throws: { error in
+            (error as? AssessmentError)?.reason.hasPrefix(
+                "gradebook has a member twice: line 4, column 5: the member “id” appears twice") == true
+        }
+    }
+
     @Test("every course-level problem is in the one error, one per line")
     func allCourseProblems() throws {
         let json = """
@@ -87,6 +103,28 @@ struct GradebookErrorTests {
                 "course.assessments[0].maxPoints must be greater than 0",
                 "course.assessments lists more than one final exam ('exam')",
             ], "\(reason)")
+    }
+
+    @Test("missing and mistyped fields of every assessment entry are all listed")
+    func allAssessmentProblems() {
+        let json = """
+            {"course": {"id": "c", "title": "T", "provider": "P", "start": "2026-01-01", "end": "2026-02-01",
+              "assessments": [{"id": "x", "maxPoints": "ten"}, {"kind": 5, "maxPoints": 5}, "exam",
+                              {"id": "y", "kind": "quiz", "maxPoints": 0}, {"id": "z", "kind": "exam", "maxPoints": 5}]},
+             "learners": []}
+            """
+        #expect {
+            try Gradebook.parse(Data(json.utf8))
+        } throws: { error in
+            let lines = ((error as? AssessmentError)?.reason ?? "").split(separator: "\n")
+            return lines == [
+                "course.assessments[0].kind: missing", "course.assessments[0].maxPoints: expected a number",
+                "course.assessments[1].id: missing", "course.assessments[1].kind: expected text",
+                "course.assessments[2]: expected an object",
+                "course.assessments[3].kind 'quiz' must be 'homework' or 'exam'",
+                "course.assessments[3].maxPoints must be greater than 0",
+            ]
+        }
     }
 
     @Test("missing and mistyped course fields are all listed")

@@ -128,27 +128,100 @@ struct IssueInputTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
-    @Test("every course-level problem of a gradebook is reported in one run")
+    @Test("a gradebook or record with a member twice is refused as FILE:LINE:COLUMN, the name shown escaped")
+    func duplicateMembers() throws {
+        let (folder, keys) = try keysFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let book = folder.appendingPathComponent("gradebook.json")
+        let text = try String(contentsOfFile: "question-banks/examples/gradebook.json", encoding: .utf8)
+        let doubled = #""id": "dsgvo-2026-herbst","#
+        #expect(text.contains(doubled))
+        try Data(text.replacingOccurrences(of: doubled, with: #""\u0074itle": "X", "# + doubled).utf8).write(to: book)
+        let title = "\(book.path):4:5: error: the member “title” appears twice"
+        let grade = try Campus.run(["grade", book.path])
+        #expect(grade.status != 0)
+        #expect(grade.stderr.contains(title), "\(grade.stderr)")
+        let out = folder.appendingPathComponent("out").path
+        let issue = try Campus.run(["issue", "--gradebook", book.path, "--keys", keys, "--out-dir", out])
+        #expect(issue.status != 0)
+        #expect(issue.stderr.contains(title), "\(issue.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let record = folder.appendingPathComponent("record.json")
+        try Data("{\n  \"id\": \"KC-7Q2M9X4D1HBW\", \"a\\u001B[2J\": 1,\n  \"a\\u001b[2J\": 2\n}\n".utf8).write(
+            to: record)
+        let pdf = folder.appendingPathComponent("z.pdf").path
+        let refused = try Campus.run(["issue", "--record", record.path, "--keys", keys, "--out", pdf])
+        #expect(refused.status != 0)
+        #expect(
+            refused.stderr.contains(#"\#(record.path):3:3: error: the member “a\u{1B}[2J” appears twice"#),
+            "\(refused.stderr)")
+        #expect(!refused.stderr.contains("\u{1B}"))
+        #expect(!FileManager.default.fileExists(atPath: pdf))
+    }
+
+    @Test(
+        "every course-level problem of a gradebook is reported in one run, each line naming the file, in grade and issue"
+    )
     func allCourseProblems() throws {
-        let folder = try Campus.temporaryFolder()
+        let (folder, keys) = try keysFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let book = folder.appendingPathComponent("gradebook.json")
         let json = """
             {"course": {"id": "c", "title": " ", "start": "2026-13-01", "end": "2026-11-30", "ects": 90,
               "thresholds": {"scored": 150},
-              "assessments": [{"id": "a", "kind": "quiz", "maxPoints": 10}, {"id": "a", "kind": "exam", "maxPoints": 5}]},
+              "assessments": [{"id": "a", "kind": "quiz", "maxPoints": 10}, {"id": "a", "kind": "exam", "maxPoints": 5},
+                              {"kind": "exam", "maxPoints": "zehn"}, {"id": "b", "kind": "homework"}, 7]},
              "learners": []}
             """
         try Data(json.utf8).write(to: book)
-        let output = try Campus.run(["grade", book.path])
-        #expect(output.status != 0)
-        for problem in [
+        let problems = [
             "course.provider: missing", "course.title is empty", "course.start '2026-13-01' is not a date",
             "course.thresholds.scored must be a percentage", "course.ects must be greater than 0 and at most 60",
             "course.assessments[0].kind 'quiz' must be 'homework' or 'exam'",
             "course.assessments[1].id 'a' is empty or appears twice",
+            "course.assessments[2].id: missing", "course.assessments[2].maxPoints: expected a number",
+            "course.assessments[3].maxPoints: missing", "course.assessments[4]: expected an object",
+        ]
+        let out = folder.appendingPathComponent("out").path
+        for arguments in [
+            ["grade", book.path], ["issue", "--gradebook", book.path, "--keys", keys, "--out-dir", out],
         ] {
-            #expect(output.stderr.contains("\(book.path): error: \(problem)"), "\(problem): \(output.stderr)")
+            let output = try Campus.run(arguments)
+            #expect(output.status != 0)
+            for problem in problems {
+                #expect(output.stderr.contains("\(book.path): error: \(problem)"), "\(problem): \(output.stderr)")
+            }
+            let lines = output.stderr.split(separator: "\n")
+            #expect(lines.count == problems.count, "\(output.stderr)")
+            for line in lines {
+                #expect(line.contains("\(book.path): error: "), "\(arguments[0]): \(line)")
+            }
         }
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("a learner whose name holds an escape sequence is reported with the name escaped, and not issued")
+    func escapedLearnerName() throws {
+        let (folder, keys) = try keysFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOfFile: "question-banks/examples/gradebook.json", encoding: .utf8)
+        #expect(text.contains(#""name": "Jürgen Weißmüller""#))
+        let book = folder.appendingPathComponent("gradebook.json")
+        try Data(
+            text.replacingOccurrences(
+                of: #""name": "Jürgen Weißmüller""#, with: #""name": "J\u001B[2J\u001B[1;1Hverdict: valid""#
+            ).utf8
+        ).write(to: book)
+        let out = folder.appendingPathComponent("out").path
+        let output = try Campus.run(["issue", "--gradebook", book.path, "--keys", keys, "--out-dir", out])
+        #expect(!output.stderr.contains("\u{1B}"), "\(output.stderr)")
+        let line = try #require(
+            output.stderr.split(separator: "\n").first { $0.hasPrefix("[1/") }, "\(output.stderr)")
+        #expect(
+            line.hasPrefix(#"[1/"#) && line.contains(#" l-0001 J\u{1B}[2J\u{1B}[1;1Hverdict: valid: error: "#),
+            "\(line)")
+        #expect(line.contains("U+001B"), "\(line)")
+        #expect(!FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent("l-0001.pdf")))
     }
 }

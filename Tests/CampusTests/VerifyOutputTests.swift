@@ -159,19 +159,29 @@ struct VerifyOutputTests {
     func genuineToken() throws {
         let issued = try IssuedByCampus()
         defer { issued.cleanUp() }
-        let output = try Campus.run(["verify", "--token", issued.url, "--trust", "\(issued.keys)/issuer.pem"])
+        // The root first: the entry that verifies the token is the issuer certificate's own, not the first one.
+        let trust = "\(issued.keys)/trust.pem"
+        try Data(
+            (try String(contentsOfFile: "\(issued.keys)/root.pem", encoding: .utf8)
+                + String(contentsOfFile: "\(issued.keys)/issuer.pem", encoding: .utf8)).utf8
+        ).write(to: URL(fileURLWithPath: trust))
+        let output = try Campus.run(["verify", "--token", issued.url, "--trust", trust])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let fingerprint = try IssuedByCampus.openssl([
             "x509", "-in", "\(issued.keys)/issuer.pem", "-noout", "-fingerprint", "-sha256",
         ])
         let hex = try #require(fingerprint.split(separator: "=").last).filter(\.isHexDigit).lowercased()
         #expect(hex.count == 64)
+        let subject = try IssuedByCampus.openssl([
+            "x509", "-in", "\(issued.keys)/issuer.pem", "-noout", "-subject", "-nameopt", "multiline,utf8,-esc_msb",
+        ])
+        let name = try #require(
+            subject.split(separator: "\n").first { $0.contains("commonName") }?.split(separator: "=").last
+        ).trimmingCharacters(in: .whitespaces)
+        #expect(name == "KommunalCampus Zertifikatsstelle (Entwicklung)")
         #expect(output.lines.first == "verdict: valid")
         #expect(output.lines.contains("holder:   Łukasz Żółć"))
-        #expect(
-            output.lines.contains(
-                "issuer:   KommunalCampus Zertifikatsstelle (Entwicklung) (trust list entry SHA-256 \(hex))"),
-            "\(output.stdout)")
+        #expect(output.lines.contains("issuer:   \(name) (trust list entry SHA-256 \(hex))"), "\(output.stdout)")
         #expect(output.lines.last == "status: not checked (no status list given)")
     }
 

@@ -149,26 +149,35 @@ struct CompactJWSTests {
             (#"{"a":{"a":1},"b":{"a":2}}"#, nil),
             (#"{"a":[{"x":1},{"x":2}]}"#, nil),
             (#"{"a":"{\"a\":1,\"a\":2}"}"#, nil),
+            (#"{"a\u0000":1,"a":2}"#, nil),
             (#"{"a":1,"b":{"c":1,"c":2}}"#, "c"),
             (#"{"a":[1,{"d":true,"d":null}]}"#, "d"),
             (#"{"x\"y":1,"x\"y":2}"#, #"x"y"#),
             (#"{ "a" : -1.5e3 , "a" : false }"#, "a"),
             (#"{"é":1,"é":2}"#, "é"),
             ("{\"e\u{301}\":1,\"\u{E9}\":2}", "é"),
+            (#"{"\u00e9":1,"é":2}"#, "é"),
+            (#"{"\ud83d\ude00":1,"😀":2}"#, "😀"),
+            (#"{"tab\t\/":1,"tab\u0009/":2}"#, "tab\t/"),
         ]
         for (json, duplicate) in cases {
-            #expect(JSONMembers.firstDuplicate(in: Array(json.utf8)) == duplicate, "\(json)")
+            let problem = JSONSyntax.problem(in: Array(json.utf8))
+            if let duplicate {
+                #expect(problem?.kind == .duplicateMember(duplicate), "\(json)")
+            } else {
+                #expect(problem == nil, "\(json)")
+            }
         }
-        // Garbage and deep nesting end the scan without a crash.
+        // Garbage and deep nesting are syntax problems, never a duplicate, and never a crash.
         for json in ["", "{", "{\"a", "{\"a\":", "[[[[", "\"\\", String(repeating: "[", count: 10_000), "{\"a\":1,"] {
-            #expect(JSONMembers.firstDuplicate(in: Array(json.utf8)) == nil, "\(json)")
+            #expect(JSONSyntax.problem(in: Array(json.utf8))?.kind == .syntax, "\(json)")
         }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let bytes = (0..<Int.random(in: 0..<64, using: &generator)).map { _ in
                 Array(#"{}[]":,\ab1"#.utf8).randomElement(using: &generator)!
             }
-            _ = JSONMembers.firstDuplicate(in: bytes)
+            _ = JSONSyntax.problem(in: bytes)
         }
     }
 

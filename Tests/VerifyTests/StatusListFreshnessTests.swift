@@ -180,4 +180,46 @@ struct StatusListFreshnessTests {
         #expect(
             unknownCheck.detail.hasPrefix("the status list is signed by an issuer key that is not on the trust list"))
     }
+
+    @Test(
+        "a list with crit, a member twice in its payload or non-canonical base64url is refused as ambiguous",
+        arguments: ["crit", "duplicate", "trailing bits"])
+    func ambiguousList(form: String) throws {
+        let certificate = try fixture.certificate()
+        let issuer = Base64URL.encode(fixture.identity.keyThumbprint)
+        var header = #"{"alg":"ES256","kid":"\#(issuer)"}"#
+        var payload =
+            #"{"entries":[],"issuer":"\#(issuer)","nextUpdate":"2028-03-08T10:00:00Z","updated":"2028-03-01T10:00:00Z"}"#
+        switch form {
+        case "crit": header = #"{"alg":"ES256","crit":["exp"],"exp":1,"kid":"\#(issuer)"}"#
+        case "duplicate":
+            let revocation = #"{"date":"2028-03-01","id":"\#(certificate.record.id)","reason":"x","status":"revoked"}"#
+            payload = #"{"entries":[\#(revocation)],"entr\u0069es":[],"# + payload.dropFirst(#"{"entries":[],"#.count)
+        default: break
+        }
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
+        var signature = Base64URL.encode(try fixture.identity.signES256(Array(input.utf8)))
+        let genuine = input + "." + signature
+        let (check, asOf) = try fixture.statusCheck(certificate.pdf, list: genuine, time: "2028-03-02T00:00:00Z")
+        if form == "trailing bits" {
+            #expect(check.passed, "\(check.detail)")
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            signature = String(signature.dropLast()) + String(alphabet[alphabet.firstIndex(of: signature.last!)! | 1])
+            let (refused, refusedAsOf) = try fixture.statusCheck(
+                certificate.pdf, list: input + "." + signature, time: "2028-03-02T00:00:00Z")
+            #expect(!refused.passed)
+            #expect(
+                refused.detail.hasPrefix("ambiguous structure: the status list's signature is not canonical base64url"),
+                "\(refused.detail)")
+            #expect(refusedAsOf == nil)
+            return
+        }
+        #expect(!check.passed)
+        #expect(asOf == nil)
+        let expected =
+            form == "crit"
+            ? "ambiguous structure: the status list's header has critical extensions (crit)"
+            : "ambiguous structure: the status list's payload has the member “entries” twice"
+        #expect(check.detail.hasPrefix(expected), "\(check.detail)")
+    }
 }

@@ -45,7 +45,8 @@ public struct Gradebook: Sendable {
             throw AssessmentError(.gradebook, "gradebook is larger than \(maximumSize / 1_000_000) MB")
         }
         if let syntax = JSONSyntax.problem(in: Array(data)) {
-            throw AssessmentError(.gradebook, "gradebook is not valid JSON: \(syntax)")
+            let what = syntax.kind == .syntax ? "is not valid JSON" : "has a member twice"
+            throw AssessmentError(.gradebook, "gradebook \(what): \(syntax)")
         }
         let file: GradebookFile
         do {
@@ -137,10 +138,44 @@ private struct CourseFile: Decodable {
         var scored: Decimal?
         var qualified: Decimal?
     }
+    /// One `course.assessments` entry, read so that every problem of every entry is reported at once.
     struct AssessmentFile: Decodable {
-        var id: String
-        var kind: String
-        var maxPoints: Decimal
+        enum CodingKeys: String, CodingKey {
+            case id, kind, maxPoints
+        }
+        var id: String?
+        var kind: String?
+        var maxPoints: Decimal?
+        /// Fields that could not be decoded, as `course.assessments[i].field: what is wrong`.
+        var decodingProblems: [String] = []
+
+        init(from decoder: any Decoder) {
+            let container: KeyedDecodingContainer<CodingKeys>
+            do {
+                container = try decoder.container(keyedBy: CodingKeys.self)
+            } catch let error as DecodingError {
+                decodingProblems = [DecodingProblem.describe(error)]
+                return
+            } catch {
+                decodingProblems = ["course.assessments: cannot be read"]
+                return
+            }
+            var problems: [String] = []
+            func field<T: Decodable>(_ type: T.Type, _ key: CodingKeys) -> T? {
+                do {
+                    return try container.decode(type, forKey: key)
+                } catch let error as DecodingError {
+                    problems.append(DecodingProblem.describe(error))
+                } catch {
+                    problems.append("course.assessments: cannot be read")
+                }
+                return nil
+            }
+            id = field(String.self, .id)
+            kind = field(String.self, .kind)
+            maxPoints = field(Decimal.self, .maxPoints)
+            decodingProblems = problems
+        }
     }
     enum CodingKeys: String, CodingKey {
         case id, title, provider, ects, start, end, thresholds, assessments
@@ -218,26 +253,32 @@ private struct CourseFile: Decodable {
         var assessments: [CourseAssessment] = []
         for (index, file) in (self.assessments ?? []).enumerated() {
             let field = "course.assessments[\(index)]"
-            guard !file.id.isEmpty, seen.insert(file.id).inserted else {
-                problems.append("\(field).id '\(file.id)' is empty or appears twice")
-                continue
+            problems += file.decodingProblems
+            var usable = file.decodingProblems.isEmpty
+            if let id = file.id, id.isEmpty || !seen.insert(id).inserted {
+                problems.append("\(field).id '\(id)' is empty or appears twice")
+                usable = false
             }
-            guard let kind = AttemptKind(rawValue: file.kind), kind.counts else {
-                problems.append("\(field).kind '\(file.kind)' must be 'homework' or 'exam'")
-                continue
+            var kind: AttemptKind? = nil
+            if let text = file.kind {
+                kind = AttemptKind(rawValue: text).flatMap { $0.counts ? $0 : nil }
+                if kind == nil { problems.append("\(field).kind '\(text)' must be 'homework' or 'exam'") }
             }
-            let maximum: Rational
-            do {
-                maximum = try points(file.maxPoints, field: "\(field).maxPoints")
-            } catch {
-                problems.append(error.reason)
-                continue
+            var maximum: Rational? = nil
+            if let value = file.maxPoints {
+                do {
+                    maximum = try points(value, field: "\(field).maxPoints")
+                    if maximum == .zero {
+                        problems.append("\(field).maxPoints must be greater than 0")
+                        maximum = nil
+                    }
+                } catch {
+                    problems.append(error.reason)
+                }
             }
-            guard maximum > .zero else {
-                problems.append("\(field).maxPoints must be greater than 0")
-                continue
+            if usable, let id = file.id, let kind, let maximum {
+                assessments.append(CourseAssessment(id: id, kind: kind, maxPoints: maximum))
             }
-            assessments.append(CourseAssessment(id: file.id, kind: kind, maxPoints: maximum))
         }
         if assessments.count(where: { $0.kind == .finalExam }) > 1 {
             problems.append("course.assessments lists more than one final exam ('exam')")

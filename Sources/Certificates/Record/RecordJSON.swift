@@ -13,7 +13,8 @@ extension CertificateRecord {
             throw CertificateError(.record, "record is larger than \(maximumJSONSize / 1024) KB")
         }
         if let syntax = JSONSyntax.problem(in: data) {
-            throw CertificateError(.record, "record is not valid JSON: \(syntax)")
+            let what = syntax.kind == .syntax ? "is not valid JSON" : "has a member twice"
+            throw CertificateError(.record, "record \(what): \(syntax)")
         }
         let object: Any
         do {

@@ -166,6 +166,9 @@ public struct StatusList: Sendable, Equatable {
     public enum Problem: Error, Sendable, Equatable {
         /// Not a JWS with a readable payload.
         case malformed(String)
+        /// A JWS form with two readings (see ``CompactJWS``): `crit`, a member twice, non-canonical base64url,
+        /// a high-S signature.
+        case ambiguous(String)
         /// The signature does not verify with the certificate named by its key id.
         case badSignature
         /// The list names an issuer key (base64url thumbprint) that `issuerCertificate` does not know.
@@ -174,21 +177,29 @@ public struct StatusList: Sendable, Equatable {
 
     /// Reads a signed list, verifying it with `issuerCertificate(thumbprint)` (DER), which returns
     /// the certificate for a key id or `nil` when it is unknown.
+    ///
+    /// The JWS is read as strictly as a token (``CompactJWS/parse(_:maximumLength:what:)``).
     public static func read(signed text: String, issuerCertificate: ([UInt8]) -> [UInt8]?) -> Result<
         StatusList, Problem
     > {
         guard text.utf8.count <= maximumSize else { return .failure(.malformed("the status list is larger than 5 MB")) }
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-            separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2]),
-            let list = try? JSONDecoder().decode(StatusFile.self, from: Data(payload))
-        else { return .failure(.malformed("the status list is not a signed JWS list")) }
+        let jws: CompactJWS
+        switch CompactJWS.parse(
+            text.trimmingCharacters(in: .whitespacesAndNewlines), maximumLength: maximumSize, what: "status list")
+        {
+        case .success(let parsed): jws = parsed
+        case .failure(.ambiguous(let detail)): return .failure(.ambiguous(detail))
+        case .failure(.malformed(let detail)): return .failure(.malformed(detail))
+        }
+        guard let list = try? JSONDecoder().decode(StatusFile.self, from: Data(jws.payload)) else {
+            return .failure(.malformed("the status list is not a signed JWS list"))
+        }
         guard let thumbprint = Base64URL.decode(list.issuer), thumbprint.count == 32,
             let certificate = issuerCertificate(thumbprint)
         else { return .failure(.unknownIssuer(list.issuer)) }
-        guard signature.count == 64,
+        guard
             SignatureCheck.verifyES256(
-                signature: signature, message: Array("\(parts[0]).\(parts[1])".utf8), certificateDER: certificate)
+                signature: jws.signature, message: jws.signingInput, certificateDER: certificate)
         else { return .failure(.badSignature) }
         return .success(
             StatusList(issuer: list.issuer, updated: list.updated, nextUpdate: list.nextUpdate, entries: list.entries))
