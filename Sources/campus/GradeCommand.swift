@@ -1,5 +1,6 @@
 import ArgumentParser
 import Assessment
+import Certificates
 import Foundation
 
 struct GradeCommand: ParsableCommand {
@@ -59,33 +60,35 @@ struct GradeCommand: ParsableCommand {
                 learners: graded, invalid: invalid)
             print(try JSONOutput.encode(output))
         } else {
-            print("\(book.course.title) — \(book.course.provider) (\(book.course.start) – \(book.course.end))")
+            // Names, titles and ids come from the gradebook: escape what a terminal would act on.
+            func say(_ line: String) { print(TerminalSafe.text(line)) }
+            say("\(book.course.title) — \(book.course.provider) (\(book.course.start) – \(book.course.end))")
             for learner in graded {
                 let tier = learner.tier.flatMap(Tier.init(rawValue:))
                 var headline = "\(learner.id)  \(learner.name): "
                 if !learner.awaitingGrading.isEmpty {
-                    print(headline + "awaiting grading — \(learner.awaitingGrading.joined(separator: "; "))")
+                    say(headline + "awaiting grading — \(learner.awaitingGrading.joined(separator: "; "))")
                     continue
                 }
                 headline += tier.map { "\($0.germanName) (\($0.rawValue))" } ?? "no tier"
                 if let ects = learner.ects { headline += ", \(Self.show(ects)) ECTS" }
                 headline +=
                     " — \(Self.show(learner.percent)) % (\(Self.show(learner.points))/\(Self.show(learner.maximum)) points)"
-                print(headline)
-                if !learner.reasonsMet.isEmpty { print("    met: \(learner.reasonsMet.joined(separator: "; "))") }
+                say(headline)
+                if !learner.reasonsMet.isEmpty { say("    met: \(learner.reasonsMet.joined(separator: "; "))") }
                 if !learner.reasonsNotNext.isEmpty {
                     let next =
                         tier.flatMap { current in Tier.allCases.first { $0 > current } }
                         ?? (tier == nil ? .attendance : nil)
-                    print("    not \(next?.rawValue ?? "next"): \(learner.reasonsNotNext.joined(separator: "; "))")
+                    say("    not \(next?.rawValue ?? "next"): \(learner.reasonsNotNext.joined(separator: "; "))")
                 }
             }
-            for entry in invalid { print("\(entry.learner): error: \(entry.problem)") }
+            for entry in invalid { say("\(entry.learner): error: \(entry.problem)") }
             let pending = graded.count { !$0.awaitingGrading.isEmpty }
             let counts = Tier.allCases.reversed().map { tier in
                 "\(tier.rawValue) \(graded.count { $0.tier == tier.rawValue })"
             }
-            print(
+            say(
                 "\(graded.count + invalid.count) learners: \(counts.joined(separator: ", ")), "
                     + "no tier \(graded.count { $0.tier == nil && $0.awaitingGrading.isEmpty }), "
                     + (pending > 0 ? "awaiting grading \(pending), " : "") + "invalid \(invalid.count)")
