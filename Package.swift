@@ -50,13 +50,14 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(name: "CampusCrypto", dependencies: ["COpenSSL"]),
         .target(
             name: "Certificates",
-            dependencies: ["Assessment", "COpenSSL", "CQREncode", "CHarfBuzz", "CCampusZlib"]
+            dependencies: ["Assessment", "CampusCrypto", "CQREncode", "CHarfBuzz", "CCampusZlib"]
         ),
         .target(
             name: "Verify",
-            dependencies: ["Certificates", "COpenSSL", .product(name: "SwiftASN1", package: "swift-asn1")]
+            dependencies: ["Certificates", "CampusCrypto", .product(name: "SwiftASN1", package: "swift-asn1")]
         ),
         .executableTarget(
             name: "campus",
@@ -69,7 +70,7 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "TestSupport"], exclude: ["Fuzz"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "CampusCrypto", "TestSupport"], exclude: ["Fuzz"]),
         .testTarget(name: "CampusTests", dependencies: ["campus", "Assessment", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

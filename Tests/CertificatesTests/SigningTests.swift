@@ -318,7 +318,7 @@ struct SigningTests {
         let error = #expect(throws: CertificateError.self) {
             try SigningIdentity(pkcs12: archive, passphrase: "falsch-geraten")
         }
-        #expect(error?.code == .crypto)
+        #expect(error?.code == .wrongPassphrase)
         #expect(error?.reason.contains("passphrase") == true)
         #expect(error?.reason.contains("falsch-geraten") == false)
         #expect(error?.reason.contains("geheim") == false)
