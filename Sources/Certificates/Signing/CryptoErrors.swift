@@ -13,7 +13,13 @@ extension CertificateError {
         case .tooLarge: code = .crypto
         case .malformedSignature, .signatureMismatch, .openSSL: code = .openSSL
         }
-        self.init(code, error.description)
+        // OpenSSL failing on its own is not something the input caused: say what to do about it.
+        let advice =
+            code == .openSSL
+            ? "; this is a failure inside OpenSSL, not in the input: check that OpenSSL 3 (libcrypto) is installed"
+                + " intact and memory is available, then try again"
+            : ""
+        self.init(code, error.description + advice)
     }
 }
 
