@@ -510,7 +510,8 @@ package final class OpenSSLCertificate: @unchecked Sendable {
 
     /// Whether `self` issued `subject` (names match and, when present, the key identifiers).
     package func issued(_ subject: OpenSSLCertificate) -> Bool {
-        X509_check_issued(pointer, subject.pointer) == X509_V_OK
+        defer { OpenSSLErrorQueue.clear() }
+        return X509_check_issued(pointer, subject.pointer) == X509_V_OK
     }
 
     /// Whether both are the same certificate.

@@ -183,7 +183,7 @@ public enum SignatureCheck {
 
 /// The P-256 public key of a certificate, parsed once, for checking many ES256 signatures.
 public final class ES256PublicKey: @unchecked Sendable {
-    // Sendable: the key is only read after init; OpenSSL 3 allows concurrent verification with one EVP_PKEY.
+    // Sendable: the key is only read after init, as CampusCrypto's documentation explains.
     private let key: OpenSSLKey
 
     /// The key of a DER certificate, or `nil` when it is not a readable certificate with a P-256 key.
