@@ -1,5 +1,6 @@
 import Assessment
 import Certificates
+internal import CampusCrypto
 import Foundation
 internal import Synchronization
 

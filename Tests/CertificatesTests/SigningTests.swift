@@ -318,10 +318,48 @@ struct SigningTests {
         let error = #expect(throws: CertificateError.self) {
             try SigningIdentity(pkcs12: archive, passphrase: "falsch-geraten")
         }
-        #expect(error?.code == .crypto)
+        #expect(error?.code == .wrongPassphrase)
         #expect(error?.reason.contains("passphrase") == true)
         #expect(error?.reason.contains("falsch-geraten") == false)
         #expect(error?.reason.contains("geheim") == false)
+    }
+
+    @Test("an unreadable key, an unreadable certificate and a key of another certificate each have their own code")
+    func loadingFailuresHaveTheirOwnCodes() throws {
+        let garbage = Array("this is not a key, a certificate or anything else\n".utf8)
+        let pki = try Self.makePKI()
+        let key = Array(pki.issuerKeyPEM.utf8)
+        let chain = Array(pki.issuerPEM.utf8)
+
+        let unreadableKey = #expect(throws: CertificateError.self) {
+            try SigningIdentity(keyPEM: garbage, chainPEM: chain)
+        }
+        #expect(unreadableKey?.code == .unreadableKey)
+        #expect(unreadableKey?.reason.hasPrefix("the private key is not a readable PEM key") == true)
+        let notPKCS12 = #expect(throws: CertificateError.self) { try SigningIdentity(pkcs12: garbage, passphrase: "x") }
+        #expect(notPKCS12?.code == .unreadableKey)
+
+        let unreadableCertificate = #expect(throws: CertificateError.self) {
+            try SigningIdentity(keyPEM: key, chainPEM: garbage)
+        }
+        #expect(unreadableCertificate?.code == .unreadableCertificate)
+        #expect(unreadableCertificate?.reason.contains("holds no PEM certificate") == true)
+        let noCertificate = #expect(throws: CertificateError.self) {
+            try SignatureCheck.certificatesDER(fromPEM: [])
+        }
+        #expect(noCertificate?.code == .unreadableCertificate)
+
+        let stranger = try Self.makePKI(issuerName: "Fremde Stelle")
+        let mismatch = #expect(throws: CertificateError.self) {
+            try SigningIdentity(keyPEM: Array(stranger.issuerKeyPEM.utf8), chainPEM: chain)
+        }
+        #expect(mismatch?.code == .keyMismatch)
+
+        let tooLong = #expect(throws: CertificateError.self) {
+            try DevelopmentPKI.create(issuerName: String(repeating: "x", count: 65), organization: "Musterstadt")
+        }
+        #expect(tooLong?.code == .crypto)
+        #expect(tooLong?.reason.contains("at most 64 characters") == true)
     }
 
     @Test("garbage instead of PEM, DER or PKCS#12 throws a CertificateError instead of crashing")

@@ -1,3 +1,4 @@
+import CampusCrypto
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-internal import COpenSSL
+internal import CampusCrypto
 
 /// A development PKI: a self-signed root CA and an issuer certificate signed by it, for tests and
 /// `campus keys init`.
@@ -78,8 +78,12 @@ public struct DevelopmentPKI: Sendable {
     public func issueAnotherIssuer(issuerName: String, notBefore: Date, notAfter: Date) throws(CertificateError)
         -> DevelopmentPKI
     {
-        let rootKey = try OpenSSLKey(privateKeyPEM: Array(rootKeyPEM.utf8))
-        let root = try OpenSSLCertificate.all(fromPEM: Array(rootPEM.utf8), source: "the root certificate")[0]
+        let rootKey = try mappingCryptoErrors { () throws(CryptoError) in
+            try OpenSSLKey(privateKeyPEM: Array(rootKeyPEM.utf8))
+        }
+        let root = try mappingCryptoErrors { () throws(CryptoError) in
+            try OpenSSLCertificate.all(fromPEM: Array(rootPEM.utf8), source: "the root certificate")[0]
+        }
         return try Self.makeIssuer(
             issuerName: issuerName, organization: organization,
             validity: try Self.validity(from: notBefore, to: notAfter),
@@ -97,18 +101,22 @@ public struct DevelopmentPKI: Sendable {
         guard !organization.isEmpty else {
             throw CertificateError(.crypto, "a development PKI needs an organization name")
         }
-        let rootKey = try OpenSSLKey.generateP256()
-        let root = try makeCertificate(
-            subject: [(NID_organizationName, organization), (NID_commonName, "\(organization) Root CA (development)")],
-            key: rootKey, issuer: nil, issuerKey: rootKey, validity: rootValidity,
-            extensions: [
-                (NID_basic_constraints, "critical,CA:TRUE"),
-                (NID_key_usage, "critical,keyCertSign,cRLSign"),
-                (NID_subject_key_identifier, "hash"),
-            ])
+        let (rootKey, root, rootKeyPEM) = try mappingCryptoErrors { () throws(CryptoError) in
+            let rootKey = try OpenSSLKey.generateP256()
+            let root = try CertificateBuilder.makeCertificate(
+                subject: [(.organization, organization), (.commonName, "\(organization) Root CA (development)")],
+                key: rootKey, issuer: nil, issuerKey: rootKey,
+                notBefore: rootValidity.lowerBound, notAfter: rootValidity.upperBound,
+                extensions: [
+                    (.basicConstraints, "critical,CA:TRUE"),
+                    (.keyUsage, "critical,keyCertSign,cRLSign"),
+                    (.subjectKeyIdentifier, "hash"),
+                ])
+            return (rootKey, root, try rootKey.pkcs8PEM())
+        }
         return try makeIssuer(
             issuerName: issuerName, organization: organization, validity: issuerValidity,
-            root: root, rootKey: rootKey, rootKeyPEM: try rootKey.pkcs8PEM())
+            root: root, rootKey: rootKey, rootKeyPEM: rootKeyPEM)
     }
 
     private static func makeIssuer(
@@ -122,104 +130,34 @@ public struct DevelopmentPKI: Sendable {
         guard !issuerName.isEmpty else {
             throw CertificateError(.crypto, "an issuer certificate needs a name")
         }
-        let issuerKey = try OpenSSLKey.generateP256()
-        let issuer = try makeCertificate(
-            subject: [(NID_organizationName, organization), (NID_commonName, issuerName)],
-            key: issuerKey, issuer: root, issuerKey: rootKey, validity: validity,
-            extensions: [
-                (NID_basic_constraints, "CA:FALSE"),
-                (NID_key_usage, "critical,digitalSignature,nonRepudiation"),
-                // id-kp-documentSigning (RFC 9336) for the purpose, emailProtection for pdfsig's NSS check.
-                (NID_ext_key_usage, "1.3.6.1.5.5.7.3.36,emailProtection"),
-                (NID_subject_key_identifier, "hash"),
-                (NID_authority_key_identifier, "keyid:always"),
-            ])
-        let rootPEM = try root.pem()
-        return DevelopmentPKI(
-            rootPEM: rootPEM, issuerPEM: try issuer.pem() + rootPEM, issuerKeyPEM: try issuerKey.pkcs8PEM(),
-            rootKeyPEM: rootKeyPEM, organization: organization, issuerName: issuerName)
-    }
-
-    /// A version 3 certificate for `key`, signed with SHA-256 by `issuerKey`; self-signed when `issuer` is `nil`.
-    ///
-    /// `extensions` are (NID, OpenSSL configuration value) pairs, added in order.
-    private static func makeCertificate(
-        subject: [(Int32, String)],
-        key: OpenSSLKey,
-        issuer: OpenSSLCertificate?,
-        issuerKey: OpenSSLKey,
-        validity: ClosedRange<Date>,
-        extensions: [(Int32, String)]
-    ) throws(CertificateError) -> OpenSSLCertificate {
-        OpenSSLErrorQueue.clear()
-        guard let created = X509_new() else { throw .openSSL("OpenSSL could not allocate a certificate") }
-        let certificate = OpenSSLCertificate(taking: created)
-        let x509 = certificate.pointer
-        guard X509_set_version(x509, Int(X509_VERSION_3)) == 1 else {
-            throw .openSSL("OpenSSL could not set the certificate version")
+        return try mappingCryptoErrors { () throws(CryptoError) in
+            let issuerKey = try OpenSSLKey.generateP256()
+            let issuer = try CertificateBuilder.makeCertificate(
+                subject: [(.organization, organization), (.commonName, issuerName)],
+                key: issuerKey, issuer: root, issuerKey: rootKey,
+                notBefore: validity.lowerBound, notAfter: validity.upperBound,
+                extensions: [
+                    (.basicConstraints, "CA:FALSE"),
+                    (.keyUsage, "critical,digitalSignature,nonRepudiation"),
+                    // id-kp-documentSigning (RFC 9336) for the purpose, emailProtection for pdfsig's NSS check.
+                    (.extendedKeyUsage, "1.3.6.1.5.5.7.3.36,emailProtection"),
+                    (.subjectKeyIdentifier, "hash"),
+                    (.authorityKeyIdentifier, "keyid:always"),
+                ])
+            let rootPEM = try root.pem()
+            return DevelopmentPKI(
+                rootPEM: rootPEM, issuerPEM: try issuer.pem() + rootPEM, issuerKeyPEM: try issuerKey.pkcs8PEM(),
+                rootKeyPEM: rootKeyPEM, organization: organization, issuerName: issuerName)
         }
-        try setRandomSerial(of: x509)
-
-        guard let nameCreated = X509_NAME_new() else { throw .openSSL("OpenSSL could not allocate a name") }
-        let name = OpenSSLObject(nameCreated, release: X509_NAME_free)
-        for (nid, value) in subject {
-            let bytes = Array(value.utf8)
-            guard X509_NAME_add_entry_by_NID(name.pointer, nid, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0) == 1
-            else {
-                let field = String(cString: OBJ_nid2ln(nid))
-                throw .openSSL("“\(value)” cannot be a certificate's \(field) (at most 64 characters)")
-            }
-        }
-        let issuerName = issuer.map { X509_get_subject_name($0.pointer) } ?? name.pointer
-        guard X509_set_subject_name(x509, name.pointer) == 1, X509_set_issuer_name(x509, issuerName) == 1 else {
-            throw .openSSL("OpenSSL could not set the certificate's names")
-        }
-
-        guard ASN1_TIME_set(X509_getm_notBefore(x509), timeT(validity.lowerBound)) != nil,
-            ASN1_TIME_set(X509_getm_notAfter(x509), timeT(validity.upperBound)) != nil
-        else { throw .openSSL("OpenSSL could not set the certificate's validity") }
-        guard X509_set_pubkey(x509, key.pointer) == 1 else {
-            throw .openSSL("OpenSSL could not put the public key into the certificate")
-        }
-
-        var context = X509V3_CTX()
-        X509V3_set_ctx(&context, issuer?.pointer ?? x509, x509, nil, nil, 0)
-        for (nid, value) in extensions {
-            guard let extensionCreated = X509V3_EXT_nconf_nid(nil, &context, nid, value) else {
-                throw .openSSL("OpenSSL could not make the certificate extension \(String(cString: OBJ_nid2ln(nid)))")
-            }
-            let owned = OpenSSLObject(extensionCreated, release: X509_EXTENSION_free)
-            guard X509_add_ext(x509, owned.pointer, -1) == 1 else {
-                throw .openSSL("OpenSSL could not add the certificate extension \(String(cString: OBJ_nid2ln(nid)))")
-            }
-        }
-
-        guard X509_sign(x509, issuerKey.pointer, SHA256Algorithm.shared.pointer) > 0 else {
-            throw .openSSL("OpenSSL could not sign the certificate")
-        }
-        return certificate
-    }
-
-    /// Sets a random positive 128-bit serial number.
-    private static func setRandomSerial(of x509: OpaquePointer) throws(CertificateError) {
-        guard let created = BN_new() else { throw .openSSL("OpenSSL could not allocate a number") }
-        let serial = OpenSSLObject(created, release: BN_free)
-        guard BN_rand(serial.pointer, 128, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) == 1,
-            BN_to_ASN1_INTEGER(serial.pointer, X509_get_serialNumber(x509)) != nil
-        else { throw .openSSL("OpenSSL could not make a random serial number") }
     }
 
     // MARK: - Time
-
-    private static func timeT(_ date: Date) -> time_t {
-        time_t(date.timeIntervalSince1970.rounded(.down))
-    }
 
     private static func validity(from notBefore: Date, to notAfter: Date) throws(CertificateError)
         -> ClosedRange<Date>
     {
         // Certificates count whole seconds.
-        guard timeT(notAfter) > timeT(notBefore) else {
+        guard CertificateBuilder.timeT(notAfter) > CertificateBuilder.timeT(notBefore) else {
             throw CertificateError(
                 .crypto, "a certificate's validity must end after it starts (\(notBefore) is not before \(notAfter))")
         }

@@ -1,6 +1,6 @@
 import Foundation
 import Certificates
-internal import COpenSSL
+internal import CampusCrypto
 internal import Synchronization
 
 /// Root (and optionally issuer) certificates a verifier trusts, parsed once and reused.
@@ -16,18 +16,17 @@ internal import Synchronization
 /// chain verified, with the span in which that chain is valid. Both caches are keyed by exact certificate bytes
 /// and hold at most a few dozen entries.
 public final class TrustList: @unchecked Sendable {
-    // Sendable: every stored property is a `let` set in init; the two caches are behind mutexes. The X509_STORE
-    // is only read after init: OpenSSL lets threads share a store for verification once it is built (lookups take
-    // the store's lock), each verification uses its own X509_STORE_CTX, and every certificate that threads share
-    // (on the list or in a cache) has its extension cache filled first, so that verifying threads only read it.
-    /// The `X509_STORE` holding every certificate on the list.
-    private let store: OpenSSLObject<OpaquePointer>
+    // Sendable: every stored property is a `let` set in init; the two caches are behind mutexes. The store and the
+    // certificates are shared read-only as CampusCrypto's documentation explains: every certificate that threads
+    // share (on the list or in a cache) has its extension cache filled first.
+    /// The certificate store holding every certificate on the list.
+    private let store: CertificateStore
     /// Index into `certificatesDER` by SHA-256 thumbprint.
     private let indexByThumbprint: [[UInt8]: Int]
     /// The certificates on the list, in the order of `certificatesDER`.
-    private let listed: [VerifierCertificate]
+    private let listed: [OpenSSLCertificate]
     /// Certificates met in signatures (and the list's own), parsed once: DER → certificate.
-    private let certificateCache: Mutex<[[UInt8]: VerifierCertificate]>
+    private let certificateCache: Mutex<[[UInt8]: OpenSSLCertificate]>
     /// Signers whose chain verified, with the time span in which every certificate of the chain is valid.
     private let signerCache = Mutex<[SignerKey: CachedSigner]>([:])
 
@@ -44,8 +43,15 @@ public final class TrustList: @unchecked Sendable {
     ///   certificate, a certificate block is damaged, or no certificate on it is a self-signed root (no chain
     ///   could ever end on the list).
     public init(pem: [UInt8]) throws(VerificationFailure) {
-        let parsed = try VerifierCertificate.all(fromPEM: pem, source: "the trust list")
-        var certificates: [VerifierCertificate] = []
+        let parsed: [OpenSSLCertificate]
+        do {
+            parsed = try OpenSSLCertificate.all(
+                fromPEM: pem, source: "the trust list",
+                damagedAdvice: "; replace the file with the certificates as published")
+        } catch {
+            throw VerificationFailure(.trustList, error.description)
+        }
+        var certificates: [OpenSSLCertificate] = []
         var ders: [[UInt8]] = []
         var index: [[UInt8]: Int] = [:]
         for certificate in parsed {
@@ -66,22 +72,22 @@ public final class TrustList: @unchecked Sendable {
                     + " certificate the issuers' certificates lead to")
         }
 
-        guard let created = X509_STORE_new() else {
-            throw .openSSL(.trustList, "OpenSSL could not allocate a certificate store")
+        let store: CertificateStore
+        do {
+            store = try CertificateStore(maximumDepth: Self.maximumChainDepth)
+        } catch {
+            throw VerificationFailure(.trustList, error.description)
         }
-        let store = OpenSSLObject(created) { X509_STORE_free($0) }
-        // Any purpose: OpenSSL's S/MIME purpose check would refuse issuer certificates without an e-mail EKU; the
-        // verifier checks key usage itself. Chains longer than a few certificates are not ours.
-        guard X509_STORE_set_purpose(store.pointer, X509_PURPOSE_ANY) == 1,
-            X509_STORE_set_depth(store.pointer, Self.maximumChainDepth) == 1
-        else { throw .openSSL(.trustList, "OpenSSL could not configure the certificate store") }
         for (position, certificate) in certificates.enumerated() {
             certificate.cacheExtensions()
-            guard X509_STORE_add_cert(store.pointer, certificate.pointer) == 1 else {
-                throw .openSSL(
+            do {
+                try store.add(certificate)
+            } catch {
+                throw VerificationFailure(
                     .trustList,
-                    "certificate \(position + 1) of the trust list (“\(certificate.subjectName)”) could"
-                        + " not be added to the certificate store")
+                    error.described(
+                        "certificate \(position + 1) of the trust list (“\(certificate.subjectName)”) could"
+                            + " not be added to the certificate store"))
             }
         }
 
@@ -105,9 +111,9 @@ public final class TrustList: @unchecked Sendable {
     // MARK: - Caches
 
     /// The certificate `der` holds, parsed once per trust list; `nil` when it is not exactly one DER certificate.
-    func certificate(der: [UInt8]) -> VerifierCertificate? {
+    func certificate(der: [UInt8]) -> OpenSSLCertificate? {
         if let cached = certificateCache.withLock({ $0[der] }) { return cached }
-        guard let parsed = VerifierCertificate(der: der) else { return nil }
+        guard let parsed = OpenSSLCertificate(der: der) else { return nil }
         parsed.cacheExtensions()
         certificateCache.withLock { cache in
             if cache.count >= Self.cacheLimit + certificatesDER.count { cache.removeAll(keepingCapacity: true) }
@@ -145,9 +151,9 @@ public final class TrustList: @unchecked Sendable {
     /// - Throws: ``VerificationFailure`` with `.untrusted`, `.certificateExpired`, `.certificateNotYetValid` or
     ///   `.keyUsage`.
     func verifiedSigner(
-        _ certificate: VerifierCertificate,
+        _ certificate: OpenSSLCertificate,
         der: [UInt8],
-        intermediates: [VerifierCertificate],
+        intermediates: [OpenSSLCertificate],
         intermediatesDER: [[UInt8]],
         at time: Date,
         role: String
@@ -158,8 +164,7 @@ public final class TrustList: @unchecked Sendable {
             return cached.signer
         }
 
-        let untrusted = try CertificateStack(intermediates)
-        let chain = try verifiedChain(of: certificate, intermediates: untrusted.pointer, at: time, role: role)
+        let chain = try verifiedChain(of: certificate, intermediates: intermediates, at: time, role: role)
         let signer = try signer(certificate, der: der, chain: chain, role: role)
         if let window = Self.validity(of: chain) {
             signerCache.withLock { cache in
@@ -171,7 +176,7 @@ public final class TrustList: @unchecked Sendable {
     }
 
     /// When every certificate of `chain` is valid, in OpenSSL's seconds; `nil` when a date cannot be read.
-    private static func validity(of chain: [VerifierCertificate]) -> (from: time_t, until: time_t)? {
+    private static func validity(of chain: [OpenSSLCertificate]) -> (from: time_t, until: time_t)? {
         var from = time_t.min
         var until = time_t.max
         for certificate in chain {
@@ -196,9 +201,9 @@ public final class TrustList: @unchecked Sendable {
     /// key of the chain must be RSA of at least 2048 bits or EC P-256/P-384, and every certificate but the root
     /// (whose self-signature proves nothing) must be signed with SHA-256 or stronger.
     private func signer(
-        _ certificate: VerifierCertificate,
+        _ certificate: OpenSSLCertificate,
         der: [UInt8],
-        chain: [VerifierCertificate],
+        chain: [OpenSSLCertificate],
         role: String
     ) throws(VerificationFailure) -> VerifiedSigner {
         let name = certificate.subjectName
@@ -213,7 +218,7 @@ public final class TrustList: @unchecked Sendable {
                 "the \(role) “\(name)” may not sign documents: it has no key usage extension (it needs"
                     + " digitalSignature or nonRepudiation)")
         }
-        guard usage & UInt32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION) != 0 else {
+        guard !usage.isDisjoint(with: [.digitalSignature, .nonRepudiation]) else {
             throw VerificationFailure(
                 .keyUsage,
                 "the \(role) “\(name)” may not sign documents: its key usage has neither digitalSignature nor"
@@ -271,7 +276,7 @@ public final class TrustList: @unchecked Sendable {
     }
 
     /// "the signer certificate “…”", "the intermediate certificate “…”" or "the root certificate “…”".
-    private static func describe(_ certificate: VerifierCertificate, depth: Int, role: String) -> String {
+    private static func describe(_ certificate: OpenSSLCertificate, depth: Int, role: String) -> String {
         let kind: String
         if depth == 0 {
             kind = "the \(role)"
@@ -298,33 +303,31 @@ public final class TrustList: @unchecked Sendable {
     /// - Returns: The verified chain, `certificate` first and the trusted root last.
     /// - Throws: ``VerificationFailure`` with `.untrusted`, `.certificateExpired` or `.certificateNotYetValid`.
     private func verifiedChain(
-        of certificate: VerifierCertificate,
-        intermediates: OpaquePointer?,
+        of certificate: OpenSSLCertificate,
+        intermediates: [OpenSSLCertificate],
         at time: Date,
         role: String
-    ) throws(VerificationFailure) -> [VerifierCertificate] {
-        guard let created = X509_STORE_CTX_new() else {
-            throw .openSSL(.untrusted, "OpenSSL could not allocate a certificate verification")
+    ) throws(VerificationFailure) -> [OpenSSLCertificate] {
+        let verdict: Result<[OpenSSLCertificate], ChainFailure>
+        do {
+            verdict = try store.verify(
+                certificate, intermediates: intermediates, at: Int(VerificationTime.timeT(time)), role: role)
+        } catch {
+            throw VerificationFailure(
+                error.code == .malformedSignature ? .malformedSignature : .untrusted, error.description)
         }
-        let context = OpenSSLObject(created) { X509_STORE_CTX_free($0) }
-        guard X509_STORE_CTX_init(context.pointer, store.pointer, certificate.pointer, intermediates) == 1 else {
-            throw .openSSL(.untrusted, "OpenSSL could not start verifying the \(role)")
+        switch verdict {
+        case .success(let chain): return chain
+        case .failure(let failure): throw self.failure(failure, role: role, time: time)
         }
-        X509_STORE_CTX_set_time(context.pointer, 0, VerificationTime.timeT(time))
-
-        let verdict = X509_verify_cert(context.pointer)
-        let chain = Self.chain(of: context.pointer)
-        guard verdict == 1 else {
-            throw failure(of: context.pointer, chain: chain, role: role, time: time)
-        }
-        OpenSSLErrorQueue.clear()
-        return chain
     }
 
     /// The failure for a chain that ends at a self-signed root which is not on the list although a root of the
     /// same name is, or at a certificate issued in the name of a listed root by another key: a root is identified
     /// by its key, never by its name.
-    private func lookalikeRoot(chain: [VerifierCertificate], error: Int32, role: String) -> VerificationFailure? {
+    private func lookalikeRoot(chain: [OpenSSLCertificate], error: ChainFailure.Kind, role: String)
+        -> VerificationFailure?
+    {
         guard let top = chain.last else { return nil }
         if top.isSelfSigned, let der = top.der, indexByThumbprint[Digest.sha256(der)] == nil,
             listed.contains(where: { $0.isSelfSigned && $0.hasSameSubject(as: top) })
@@ -335,10 +338,7 @@ public final class TrustList: @unchecked Sendable {
                     + " “\(top.subjectName)” whose key is not on the trust list (thumbprint"
                     + " \(Digest.hex(Digest.sha256(der))))")
         }
-        let unissued = [
-            X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
-            X509_V_ERR_CERT_SIGNATURE_FAILURE, X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE,
-        ]
+        let unissued: [ChainFailure.Kind] = [.issuerNotFound, .signatureFailure, .leafSignatureUnverifiable]
         if !top.isSelfSigned, unissued.contains(error),
             let root = listed.first(where: { $0.isSelfSigned && $0.isNamedIssuer(of: top) })
         {
@@ -351,59 +351,36 @@ public final class TrustList: @unchecked Sendable {
         return nil
     }
 
-    /// The chain OpenSSL built so far (complete after a successful verification), each certificate shared.
-    private static func chain(of context: OpaquePointer) -> [VerifierCertificate] {
-        guard let stack = X509_STORE_CTX_get0_chain(context) else { return [] }
-        var chain: [VerifierCertificate] = []
-        for index in 0..<max(0, CCampus_sk_X509_num(stack)) {
-            if let certificate = CCampus_sk_X509_value(stack, index) {
-                chain.append(VerifierCertificate(sharing: certificate))
-            }
-        }
-        return chain
-    }
-
     /// The failure for a verification that did not succeed, named in words a person can act on.
-    private func failure(
-        of context: OpaquePointer,
-        chain: [VerifierCertificate],
-        role: String,
-        time: Date
-    ) -> VerificationFailure {
-        let error = X509_STORE_CTX_get_error(context)
-        let depth = Int(X509_STORE_CTX_get_error_depth(context))
-        let current = X509_STORE_CTX_get_current_cert(context).map(VerifierCertificate.init(sharing:))
-        let openSSLReason = X509_verify_cert_error_string(Int(error)).map { String(cString: $0) } ?? "error \(error)"
-        let queued = OpenSSLErrorQueue.drain()
-        let details = queued.isEmpty ? openSSLReason : "\(openSSLReason); \(queued.joined(separator: "; "))"
+    private func failure(_ refusal: ChainFailure, role: String, time: Date) -> VerificationFailure {
+        let (chain, depth, current, details) = (refusal.chain, refusal.depth, refusal.current, refusal.details)
 
         // Which certificate failed: the one checked, a root, or one in between.
         let subject = current.map { Self.describe($0, depth: depth, role: role) } ?? "the \(role)"
-        if let lookalike = lookalikeRoot(chain: chain, error: error, role: role) { return lookalike }
+        if let lookalike = lookalikeRoot(chain: chain, error: refusal.kind, role: role) { return lookalike }
         let checked = "checked at \(VerificationTime.day(time))"
 
-        switch error {
-        case X509_V_ERR_CERT_HAS_EXPIRED:
+        switch refusal.kind {
+        case .expired:
             let end = current?.notAfter.map(VerificationTime.day) ?? "an unreadable date"
             return VerificationFailure(.certificateExpired, "\(subject) expired on \(end) (\(checked))")
-        case X509_V_ERR_CERT_NOT_YET_VALID:
+        case .notYetValid:
             let start = current?.notBefore.map(VerificationTime.day) ?? "an unreadable date"
             return VerificationFailure(
                 .certificateNotYetValid, "\(subject) is valid only from \(start) (\(checked))")
-        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case .issuerNotFound:
             let issuer = current.map { "“\($0.issuerName)”" } ?? "a certificate"
             return VerificationFailure(
                 .untrusted,
                 "signed by a key that is not on the trust list: \(subject) was issued by \(issuer), which is not"
                     + " on the trust list")
-        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_CERT_UNTRUSTED,
-            X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        case .untrustedRoot, .leafSignatureUnverifiable:
             let top = chain.last.map { " ends at “\($0.subjectName)”, which" } ?? ""
             return VerificationFailure(
                 .untrusted,
                 "signed by a key that is not on the trust list: the chain of the \(role)\(top) is not a root on the"
                     + " trust list")
-        default:
+        case .signatureFailure, .other:
             return VerificationFailure(.untrusted, "\(subject) does not lead to a trusted root (OpenSSL: \(details))")
         }
     }

@@ -1,54 +1,10 @@
 import Foundation
 internal import COpenSSL
 
-// The Swift side of the OpenSSL layer: every C pointer lives in a `final class` that frees it in `deinit`,
-// failures drain OpenSSL's error queue into a `CertificateError`, and bytes cross the boundary as `[UInt8]`.
-// Nothing here is public, and no message built here ever contains key material or a passphrase.
-
-// MARK: - Errors
-
-extension CertificateError {
-    /// A `.crypto` error for a failed OpenSSL call: `reason` says what we tried and what to do, followed by the
-    /// reasons OpenSSL queued (library and reason names only, never key bytes or passphrases).
-    ///
-    /// Drains the thread's OpenSSL error queue, so that a later call does not report stale errors.
-    static func openSSL(_ reason: String) -> CertificateError {
-        let details = OpenSSLErrorQueue.drain()
-        guard !details.isEmpty else { return CertificateError(.crypto, reason) }
-        return CertificateError(.crypto, "\(reason) (OpenSSL: \(details.joined(separator: "; ")))")
-    }
-}
-
-/// The thread-local error queue OpenSSL fills when a call fails.
-/// Shared with the verifier (package access): the one place that drains OpenSSL's error queue.
-package enum OpenSSLErrorQueue {
-    /// Removes every queued error and returns one "library: reason" line for each distinct one, oldest first.
-    package static func drain() -> [String] {
-        var lines: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            let reason = ERR_reason_error_string(code).map { String(cString: $0) } ?? "reason \(ERR_GET_REASON(code))"
-            let line = ERR_lib_error_string(code).map { "\(String(cString: $0)): \(reason)" } ?? reason
-            if !lines.contains(line) { lines.append(line) }
-        }
-        return lines
-    }
-
-    /// Forgets every queued error (after a failure that is expected and handled, such as the end of a PEM file).
-    package static func clear() {
-        ERR_clear_error()
-    }
-
-    /// Whether the most recent queued error is `reason` from library `library` (without removing it).
-    package static func lastIs(library: Int32, reason: Int32) -> Bool {
-        let code = ERR_peek_last_error()
-        return code != 0 && ERR_GET_LIB(code) == library && ERR_GET_REASON(code) == reason
-    }
-
-    /// Whether the queue is empty.
-    package static var isEmpty: Bool { ERR_peek_error() == 0 }
-}
+// The owners of OpenSSL objects: every C pointer lives in a `final class` that frees it in `deinit`, failures
+// drain OpenSSL's error queue into a `CryptoError`, and bytes cross the boundary as `[UInt8]`. Nothing here is
+// public, and no message built here ever contains key material or a passphrase. Thread safety: see
+// ``CampusCrypto``.
 
 // MARK: - Ownership of C pointers
 
@@ -56,13 +12,13 @@ package enum OpenSSLErrorQueue {
 ///
 /// For short-lived objects inside one function. Objects with behaviour of their own have their own
 /// classes (``OpenSSLKey``, ``OpenSSLCertificate``, ``MemoryBIO``).
-package final class OpenSSLObject<Pointer> {
+final class OpenSSLObject<Pointer> {
     /// The owned pointer; valid as long as this owner is alive.
-    package let pointer: Pointer
+    let pointer: Pointer
     private let release: (Pointer) -> Void
 
     /// Takes ownership of `pointer`.
-    package init(_ pointer: Pointer, release: @escaping (Pointer) -> Void) {
+    init(_ pointer: Pointer, release: @escaping (Pointer) -> Void) {
         self.pointer = pointer
         self.release = release
     }
@@ -75,13 +31,13 @@ package final class OpenSSLObject<Pointer> {
 /// The SHA-256 message digest, fetched from OpenSSL's default provider once per process.
 ///
 /// `EVP_sha256()` would make OpenSSL look the implementation up again (under a lock) on every use.
-package final class SHA256Algorithm: @unchecked Sendable {
+final class SHA256Algorithm: @unchecked Sendable {
     // Sendable: a fetched EVP_MD is immutable and reference-counted by OpenSSL; it is shared read-only.
     /// The fetched `EVP_MD`.
-    package let pointer: OpaquePointer
+    let pointer: OpaquePointer
 
     /// The process-wide instance.
-    package static let shared = SHA256Algorithm()
+    static let shared = SHA256Algorithm()
 
     private init() {
         guard let fetched = EVP_MD_fetch(nil, "SHA256", nil) else {
@@ -104,13 +60,13 @@ final class MemoryBIO {
     let pointer: OpaquePointer
 
     /// An empty, writable memory BIO.
-    init() throws(CertificateError) {
+    init() throws(CryptoError) {
         guard let bio = BIO_new(BIO_s_mem()) else { throw .openSSL("OpenSSL could not allocate a memory buffer") }
         pointer = bio
     }
 
     /// A memory BIO holding a copy of `bytes`, ready to be read.
-    convenience init(copying bytes: [UInt8]) throws(CertificateError) {
+    convenience init(copying bytes: [UInt8]) throws(CryptoError) {
         try self.init()
         guard !bytes.isEmpty else { return }
         let written = bytes.withUnsafeBytes { BIO_write(pointer, $0.baseAddress, Int32(clamping: $0.count)) }
@@ -138,19 +94,19 @@ final class MemoryBIO {
 /// Runs `body` with a read-only memory BIO over `bytes` without copying them; the BIO must not escape `body`.
 func withReadOnlyBIO<Result>(
     over bytes: [UInt8],
-    _ body: (OpaquePointer) throws(CertificateError) -> Result
-) throws(CertificateError) -> Result {
+    _ body: (OpaquePointer) throws(CryptoError) -> Result
+) throws(CryptoError) -> Result {
     guard bytes.count <= Int32.max else {
-        throw CertificateError(.crypto, "\(bytes.count) bytes are more than OpenSSL's buffers take (2 GiB)")
+        throw CryptoError(.tooLarge, "\(bytes.count) bytes are more than OpenSSL's buffers take (2 GiB)")
     }
-    return try bytes.withUnsafeBufferPointer { (buffer) throws(CertificateError) -> Result in
+    return try bytes.withUnsafeBufferPointer { (buffer) throws(CryptoError) -> Result in
         // BIO_new_mem_buf needs a non-NULL pointer even for no bytes.
         let base = buffer.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!
         guard let bio = BIO_new_mem_buf(base, Int32(buffer.count)) else {
             throw .openSSL("OpenSSL could not wrap \(buffer.count) bytes in a buffer")
         }
         let owner = OpenSSLObject(bio) { BIO_free($0) }
-        return try withExtendedLifetime(owner) { () throws(CertificateError) in try body(bio) }
+        return try withExtendedLifetime(owner) { () throws(CryptoError) in try body(bio) }
     }
 }
 
@@ -158,7 +114,7 @@ func withReadOnlyBIO<Result>(
 ///
 /// `encode` is called twice, as the i2d convention wants: with `nil` for the length, then with a cursor into
 /// a buffer of that length.
-package func encodeDER(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8]? {
+func encodeDER(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8]? {
     let length = encode(nil)
     guard length > 0 else { return nil }
     var bytes = [UInt8](repeating: 0, count: Int(length))
@@ -178,23 +134,34 @@ func decodeDER<Object>(
     _ decode: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> Object?,
     release: (Object) -> Void
 ) -> Object? {
-    guard !der.isEmpty else { return nil }
-    return der.withUnsafeBufferPointer { buffer -> Object? in
-        guard let start = buffer.baseAddress else { return nil }
-        var cursor: UnsafePointer<UInt8>? = start
-        guard let object = decode(&cursor, buffer.count) else { return nil }
-        guard cursor == start + buffer.count else {
-            release(object)
-            return nil
-        }
-        return object
+    let decoded = der.withUnsafeBufferPointer { decodeDERPrefix($0, decode) }
+    guard let decoded else { return nil }
+    guard decoded.used == der.count else {
+        release(decoded.object)
+        return nil
     }
+    return decoded.object
+}
+
+/// The object an OpenSSL `d2i_*` function decodes from the start of `der`, and how many bytes it used; `nil`
+/// when decoding fails.
+///
+/// `decode` receives a cursor to the bytes and their count.
+func decodeDERPrefix<Object>(
+    _ der: UnsafeBufferPointer<UInt8>,
+    _ decode: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> Object?
+) -> (object: Object, used: Int)? {
+    guard let start = der.baseAddress, !der.isEmpty else { return nil }
+    var cursor: UnsafePointer<UInt8>? = start
+    guard let object = decode(&cursor, der.count), let end = cursor else { return nil }
+    return (object, end - start)
 }
 
 // MARK: - Keys
 
 /// A private (or public) key as an OpenSSL `EVP_PKEY`.
-final class OpenSSLKey {
+package final class OpenSSLKey: @unchecked Sendable {
+    // Sendable: only `pointer`, a `let`, is stored, and after init OpenSSL only reads the key (see CampusCrypto).
     /// The owned `EVP_PKEY`.
     let pointer: OpaquePointer
 
@@ -209,10 +176,10 @@ final class OpenSSLKey {
 
     /// Reads an unencrypted PEM private key: PKCS#8 (`BEGIN PRIVATE KEY`) or traditional (`BEGIN EC PRIVATE KEY`,
     /// `BEGIN RSA PRIVATE KEY`). Other PEM blocks before it (a certificate, say) are skipped.
-    convenience init(privateKeyPEM pem: [UInt8]) throws(CertificateError) {
+    package convenience init(privateKeyPEM pem: [UInt8]) throws(CryptoError) {
         if pem.containsASCII("ENCRYPTED") {
-            throw CertificateError(
-                .crypto,
+            throw CryptoError(
+                .unreadableKey,
                 "the private key PEM is encrypted; give it unencrypted (openssl pkey -in key.pem -out plain.pem)"
                     + " or use a PKCS#12 file with a passphrase")
         }
@@ -221,13 +188,14 @@ final class OpenSSLKey {
         guard let key = PEM_read_bio_PrivateKey(bio.pointer, nil, CCampus_pem_no_password, nil) else {
             throw .openSSL(
                 "the private key is not a readable PEM key (expected -----BEGIN PRIVATE KEY----- or"
-                    + " -----BEGIN EC PRIVATE KEY-----)")
+                    + " -----BEGIN EC PRIVATE KEY-----)",
+                code: .unreadableKey)
         }
         self.init(taking: key)
     }
 
     /// A new ECDSA key on the NIST P-256 curve.
-    static func generateP256() throws(CertificateError) -> OpenSSLKey {
+    package static func generateP256() throws(CryptoError) -> OpenSSLKey {
         guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else {
             throw .openSSL("OpenSSL could not start generating an EC key")
         }
@@ -242,7 +210,7 @@ final class OpenSSLKey {
     }
 
     /// The private key as unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
-    func pkcs8PEM() throws(CertificateError) -> String {
+    package func pkcs8PEM() throws(CryptoError) -> String {
         let bio = try MemoryBIO()
         guard PEM_write_bio_PKCS8PrivateKey(bio.pointer, pointer, nil, nil, 0, nil, nil) == 1 else {
             throw .openSSL("OpenSSL could not write the private key as PKCS#8")
@@ -251,7 +219,7 @@ final class OpenSSLKey {
     }
 
     /// Whether this is an elliptic-curve key on NIST P-256 (prime256v1, secp256r1).
-    var isP256: Bool {
+    package var isP256: Bool {
         guard EVP_PKEY_is_a(pointer, "EC") == 1 else { return false }
         var name = [CChar](repeating: 0, count: 64)
         var length = 0
@@ -263,18 +231,27 @@ final class OpenSSLKey {
         return ["prime256v1", "P-256", "secp256r1"].contains(group)
     }
 
+    /// Whether this is an elliptic-curve key (any curve).
+    package var isEC: Bool { EVP_PKEY_is_a(pointer, "EC") == 1 }
+
+    /// Whether this private key belongs to `certificate` (its public key is the certificate's).
+    package func belongs(to certificate: OpenSSLCertificate) -> Bool {
+        defer { OpenSSLErrorQueue.clear() }
+        return X509_check_private_key(certificate.pointer, pointer) == 1
+    }
+
     /// Whether this is an RSA key (PKCS#1 `rsaEncryption`).
-    var isRSA: Bool { EVP_PKEY_is_a(pointer, "RSA") == 1 }
+    package var isRSA: Bool { EVP_PKEY_is_a(pointer, "RSA") == 1 }
 
     /// A short description for error messages, such as "EC key (256 bits)"; never key material.
-    var kindDescription: String {
+    package var kindDescription: String {
         let type = EVP_PKEY_get0_type_name(pointer).map { String(cString: $0) } ?? "unknown"
         return "\(type) key (\(EVP_PKEY_get_bits(pointer)) bits)"
     }
 
     /// The DER signature OpenSSL makes over `message` with SHA-256 (ECDSA: a DER ECDSA-Sig-Value in low-S form,
     /// s ≤ n/2, so that every signature has one encoding; RSA: PKCS#1 v1.5).
-    func signSHA256(_ message: [UInt8]) throws(CertificateError) -> [UInt8] {
+    package func signSHA256(_ message: [UInt8]) throws(CryptoError) -> [UInt8] {
         let signature = try signSHA256AsOpenSSLDoes(message)
         guard EVP_PKEY_is_a(pointer, "EC") == 1 else { return signature }
         return try lowS(signature)
@@ -293,7 +270,7 @@ final class OpenSSLKey {
     }
 
     /// `der`, an ECDSA-Sig-Value made with this key, with s replaced by n − s when s > n/2 (n the curve order).
-    private func lowS(_ der: [UInt8]) throws(CertificateError) -> [UInt8] {
+    private func lowS(_ der: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard let curve = curveName, case let nid = OBJ_txt2nid(curve), nid != NID_undef,
             let created = EC_GROUP_new_by_curve_name(nid)
         else { throw .openSSL("OpenSSL does not know the curve of the \(kindDescription)") }
@@ -323,13 +300,13 @@ final class OpenSSLKey {
     }
 
     /// The DER signature exactly as OpenSSL makes it over `message` with SHA-256.
-    private func signSHA256AsOpenSSLDoes(_ message: [UInt8]) throws(CertificateError) -> [UInt8] {
+    private func signSHA256AsOpenSSLDoes(_ message: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard let context = EVP_MD_CTX_new() else { throw .openSSL("OpenSSL could not allocate a digest context") }
         let owner = OpenSSLObject(context, release: EVP_MD_CTX_free)
         guard EVP_DigestSignInit(owner.pointer, nil, SHA256Algorithm.shared.pointer, nil, pointer) == 1 else {
             throw .openSSL("OpenSSL could not start a SHA-256 signature with the \(kindDescription)")
         }
-        return try message.withUnsafeBufferPointer { input throws(CertificateError) in
+        return try message.withUnsafeBufferPointer { input throws(CryptoError) in
             var length = 0
             guard EVP_DigestSign(owner.pointer, nil, &length, input.baseAddress, input.count) == 1 else {
                 throw .openSSL("OpenSSL could not size a signature with the \(kindDescription)")
@@ -347,8 +324,11 @@ final class OpenSSLKey {
 // MARK: - Certificates
 
 /// An X.509 certificate as an OpenSSL `X509`.
-final class OpenSSLCertificate {
-    /// The owned `X509`.
+package final class OpenSSLCertificate: @unchecked Sendable {
+    // Sendable: only `pointer`, a `let`, is stored. A certificate is shared between threads only after its
+    // extension cache is filled (``cacheExtensions()``); after that OpenSSL only reads an X509, and its reference
+    // count is atomic (see CampusCrypto).
+    /// The owned `X509` (one reference).
     let pointer: OpaquePointer
 
     /// Takes ownership of `pointer`.
@@ -366,46 +346,58 @@ final class OpenSSLCertificate {
         X509_free(pointer)
     }
 
-    /// Parses one DER certificate.
-    convenience init(der: [UInt8]) throws(CertificateError) {
-        guard let certificate = decodeDER(der, { d2i_X509(nil, $0, $1) }, release: X509_free) else {
-            throw .openSSL("the bytes are not one DER X.509 certificate")
-        }
+    /// Parses exactly one DER certificate; `nil` for anything else (trailing bytes included).
+    package convenience init?(der: [UInt8]) {
+        guard let certificate = decodeDER(der, { d2i_X509(nil, $0, $1) }, release: X509_free) else { return nil }
         self.init(taking: certificate)
     }
 
-    /// Every certificate in a PEM text, in order. `source` names the input in error messages.
+    /// Every certificate in a PEM text, in order, read without copying the text. `source` names the input in
+    /// error messages; `damagedAdvice` is added to the reason for a damaged block (say what to do).
     ///
-    /// - Throws: when a certificate block is damaged or there is none at all.
-    static func all(fromPEM pem: [UInt8], source: String) throws(CertificateError) -> [OpenSSLCertificate] {
+    /// - Throws: ``CryptoError`` (`.unreadableCertificate`) when a certificate block is damaged or there is none
+    ///   at all, `.tooLarge` for more than 2 GiB.
+    package static func all(fromPEM pem: [UInt8], source: String, damagedAdvice: String = "") throws(CryptoError)
+        -> [OpenSSLCertificate]
+    {
+        guard pem.count <= Int32.max else {
+            throw CryptoError(.tooLarge, "\(source) is larger than 2 GiB; it cannot be a list of certificates")
+        }
         OpenSSLErrorQueue.clear()
-        let bio = try MemoryBIO(copying: pem)
-        var certificates: [OpenSSLCertificate] = []
-        while let certificate = PEM_read_bio_X509(bio.pointer, nil, CCampus_pem_no_password, nil) {
-            certificates.append(OpenSSLCertificate(taking: certificate))
+        let certificates = try withReadOnlyBIO(over: pem) { bio in
+            var certificates: [OpenSSLCertificate] = []
+            while let certificate = PEM_read_bio_X509(bio, nil, CCampus_pem_no_password, nil) {
+                certificates.append(OpenSSLCertificate(taking: certificate))
+            }
+            return certificates
         }
         // Reading ends with PEM_R_NO_START_LINE when no further block follows; any other error is damage.
         if !OpenSSLErrorQueue.isEmpty && !OpenSSLErrorQueue.lastIs(library: ERR_LIB_PEM, reason: PEM_R_NO_START_LINE) {
-            throw .openSSL("certificate \(certificates.count + 1) of \(source) is damaged PEM")
+            throw .openSSL(
+                "certificate \(certificates.count + 1) of \(source) is damaged PEM\(damagedAdvice)",
+                code: .unreadableCertificate)
         }
         OpenSSLErrorQueue.clear()
         guard !certificates.isEmpty else {
-            throw CertificateError(
-                .crypto, "\(source) holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
+            throw CryptoError(
+                .unreadableCertificate, "\(source) holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")
         }
         return certificates
     }
 
+    /// The DER encoding, or `nil` when OpenSSL cannot encode it (it can, for a certificate it parsed).
+    package var der: [UInt8]? {
+        encodeDER { i2d_X509(pointer, $0) }
+    }
+
     /// The DER encoding.
-    func der() throws(CertificateError) -> [UInt8] {
-        guard let der = encodeDER({ i2d_X509(pointer, $0) }) else {
-            throw .openSSL("OpenSSL could not encode a certificate as DER")
-        }
+    package func encodedDER() throws(CryptoError) -> [UInt8] {
+        guard let der else { throw .openSSL("OpenSSL could not encode a certificate as DER") }
         return der
     }
 
     /// The PEM encoding (`-----BEGIN CERTIFICATE-----`).
-    func pem() throws(CertificateError) -> String {
+    package func pem() throws(CryptoError) -> String {
         let bio = try MemoryBIO()
         guard PEM_write_bio_X509(bio.pointer, pointer) == 1 else {
             throw .openSSL("OpenSSL could not write a certificate as PEM")
@@ -413,9 +405,138 @@ final class OpenSSLCertificate {
         return bio.text
     }
 
+    /// The public key, or `nil` when it cannot be read.
+    package var publicKey: OpenSSLKey? {
+        defer { OpenSSLErrorQueue.clear() }
+        return X509_get_pubkey(pointer).map(OpenSSLKey.init(taking:))
+    }
+
     /// The subject's common name, or the whole subject on one line when it has none.
-    var subjectName: String {
-        guard let name = X509_get_subject_name(pointer) else { return "" }
+    package var subjectName: String {
+        Self.readableName(X509_get_subject_name(pointer))
+    }
+
+    /// The issuer's common name (as written in this certificate), or its whole name on one line.
+    package var issuerName: String {
+        Self.readableName(X509_get_issuer_name(pointer))
+    }
+
+    /// The end of the validity period, or `nil` when the field cannot be read.
+    package var notAfter: Date? {
+        X509_get0_notAfter(pointer).flatMap(Self.date(of:))
+    }
+
+    /// The start of the validity period, or `nil` when the field cannot be read.
+    package var notBefore: Date? {
+        X509_get0_notBefore(pointer).flatMap(Self.date(of:))
+    }
+
+    /// The key usage bits, or `nil` when the certificate has no key usage extension.
+    ///
+    /// A certificate whose extensions OpenSSL finds invalid reports no bits (an empty set), never `nil`.
+    package var keyUsage: KeyUsage? {
+        let bits = X509_get_key_usage(pointer)
+        OpenSSLErrorQueue.clear()
+        return bits == UInt32.max ? nil : KeyUsage(rawValue: bits)
+    }
+
+    /// Whether the certificate is self-signed (names and key identifiers match; the signature is not checked).
+    package var isSelfSigned: Bool {
+        defer { OpenSSLErrorQueue.clear() }
+        return X509_self_signed(pointer, 0) == 1
+    }
+
+    /// Whether the certificate is a CA certificate: basicConstraints CA:TRUE (critical or not, whatever its key
+    /// usage), keyCertSign, or a self-signed version 1 certificate.
+    package var isCA: Bool {
+        defer { OpenSSLErrorQueue.clear() }
+        return X509_get_extension_flags(pointer) & UInt32(EXFLAG_CA) != 0 || X509_check_ca(pointer) != 0
+    }
+
+    /// The purposes of the extended key usage extension, as dotted object identifiers; `nil` without the
+    /// extension, `[]` when it is there but unreadable (so that an unreadable extension allows nothing).
+    package var extendedKeyUsage: [String]? {
+        defer { OpenSSLErrorQueue.clear() }
+        var critical: Int32 = 0
+        guard let raw = X509_get_ext_d2i(pointer, NID_ext_key_usage, &critical, nil) else {
+            return critical == -1 ? nil : []
+        }
+        let stack = OpenSSLObject(OpaquePointer(raw)) { EXTENDED_KEY_USAGE_free($0) }
+        var purposes: [String] = []
+        for index in 0..<max(0, CCampus_sk_ASN1_OBJECT_num(stack.pointer)) {
+            guard let object = CCampus_sk_ASN1_OBJECT_value(stack.pointer, index) else { continue }
+            var text = [CChar](repeating: 0, count: 128)
+            let length = OBJ_obj2txt(&text, Int32(text.count), object, 1)
+            guard length > 0, Int(length) < text.count else { continue }
+            purposes.append(String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return purposes
+    }
+
+    /// The public key's kind and size for reasons, e.g. "an RSA key of 1024 bits", and whether it is strong
+    /// enough to sign documents: RSA of at least 2048 bits, or EC on P-256 or P-384.
+    package var publicKeyStrength: (acceptable: Bool, description: String) {
+        defer { OpenSSLErrorQueue.clear() }
+        guard let key = X509_get0_pubkey(pointer) else { return (false, "an unreadable public key") }
+        let bits = Int(EVP_PKEY_get_bits(key))
+        if EVP_PKEY_is_a(key, "RSA") == 1 {
+            return (bits >= 2048, "an RSA key of \(bits) bits")
+        }
+        if EVP_PKEY_is_a(key, "EC") == 1 {
+            var name = [CChar](repeating: 0, count: 64)
+            var length = 0
+            guard EVP_PKEY_get_group_name(key, &name, name.count, &length) == 1, length < name.count else {
+                return (false, "an EC key on an unnamed curve")
+            }
+            let group = String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let accepted = ["prime256v1", "P-256", "secp256r1", "secp384r1", "P-384"].contains(group)
+            return (accepted, "an EC key on the curve \(group)")
+        }
+        let type = EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "unknown"
+        return (false, "a key of type \(type) (\(bits) bits)")
+    }
+
+    /// The name of the algorithm the certificate is signed with (e.g. "ecdsa-with-SHA1"), and whether its
+    /// digest is SHA-256 or stronger (SHA-384, SHA-512, SHA3-256 and longer).
+    package var signatureStrength: (acceptable: Bool, algorithm: String) {
+        defer { OpenSSLErrorQueue.clear() }
+        let algorithm =
+            OBJ_nid2ln(X509_get_signature_nid(pointer)).map { String(cString: $0) } ?? "an unknown algorithm"
+        var digest: Int32 = NID_undef
+        guard X509_get_signature_info(pointer, &digest, nil, nil, nil) == 1 else { return (false, algorithm) }
+        let strong = [NID_sha256, NID_sha384, NID_sha512, NID_sha3_256, NID_sha3_384, NID_sha3_512]
+        return (strong.contains(digest), algorithm)
+    }
+
+    /// Whether `self` issued `subject` (names match and, when present, the key identifiers).
+    package func issued(_ subject: OpenSSLCertificate) -> Bool {
+        defer { OpenSSLErrorQueue.clear() }
+        return X509_check_issued(pointer, subject.pointer) == X509_V_OK
+    }
+
+    /// Whether both are the same certificate.
+    package func isSame(as other: OpenSSLCertificate) -> Bool {
+        X509_cmp(pointer, other.pointer) == 0
+    }
+
+    /// Whether both certificates have the same subject name (compared as OpenSSL compares names).
+    package func hasSameSubject(as other: OpenSSLCertificate) -> Bool {
+        X509_NAME_cmp(X509_get_subject_name(pointer), X509_get_subject_name(other.pointer)) == 0
+    }
+
+    /// Whether this certificate's subject is the name `certificate` gives as its issuer.
+    package func isNamedIssuer(of certificate: OpenSSLCertificate) -> Bool {
+        X509_NAME_cmp(X509_get_subject_name(pointer), X509_get_issuer_name(certificate.pointer)) == 0
+    }
+
+    /// Fills the certificate's extension cache, so that threads that use it afterwards only ever read it.
+    package func cacheExtensions() {
+        _ = X509_check_purpose(pointer, -1, 0)
+        OpenSSLErrorQueue.clear()
+    }
+
+    private static func readableName(_ name: OpaquePointer?) -> String {
+        guard let name else { return "" }
         let index = X509_NAME_get_index_by_NID(name, NID_commonName, -1)
         if index >= 0, let entry = X509_NAME_get_entry(name, index), let data = X509_NAME_ENTRY_get_data(entry) {
             var utf8: UnsafeMutablePointer<UInt8>? = nil
@@ -434,15 +555,25 @@ final class OpenSSLCertificate {
         return bio.text
     }
 
-    /// Whether `self` issued `subject` (names match and, when present, the key identifiers).
-    func issued(_ subject: OpenSSLCertificate) -> Bool {
-        X509_check_issued(pointer, subject.pointer) == X509_V_OK
+    private static func date(of time: UnsafePointer<ASN1_TIME>) -> Date? {
+        var parts = tm()
+        guard ASN1_TIME_to_tm(time, &parts) == 1 else {
+            OpenSSLErrorQueue.clear()
+            return nil
+        }
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
     }
+}
 
-    /// Whether both are the same certificate.
-    func isSame(as other: OpenSSLCertificate) -> Bool {
-        X509_cmp(pointer, other.pointer) == 0
-    }
+/// The bits of a certificate's key usage extension that our checks read.
+package struct KeyUsage: OptionSet, Sendable {
+    package let rawValue: UInt32
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// digitalSignature.
+    package static let digitalSignature = KeyUsage(rawValue: UInt32(KU_DIGITAL_SIGNATURE))
+    /// nonRepudiation (contentCommitment).
+    package static let nonRepudiation = KeyUsage(rawValue: UInt32(KU_NON_REPUDIATION))
 }
 
 extension [UInt8] {

@@ -1,8 +1,10 @@
 internal import COpenSSL
 
 /// The length of the DER structure at the start of a buffer, read by OpenSSL's ASN.1 header parser.
-enum DERLength {
-    static func of(_ bytes: [UInt8]) -> Int? {
+package enum DERLength {
+    /// Header plus content length of the DER SEQUENCE (definite length) at the start of `bytes`, or `nil` when
+    /// there is none or it claims more bytes than `bytes` has.
+    package static func of(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { buffer -> Int? in
             guard let start = buffer.baseAddress else { return nil }
             var cursor: UnsafePointer<UInt8>? = start

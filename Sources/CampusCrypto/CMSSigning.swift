@@ -1,0 +1,82 @@
+internal import COpenSSL
+
+/// Detached CMS SignedData made with OpenSSL, for PAdES signatures.
+package enum CMSSigning {
+    /// Detached CMS SignedData (DER) over `content`, PAdES baseline B-B: SHA-256, signed attributes exactly
+    /// content-type, message-digest and ESS signing-certificate-v2 — no signing-time (EN 319 142-1 forbids it;
+    /// the PDF's `/M` carries the time). `signer` and `chain` are in `certificates`.
+    ///
+    /// ECDSA keys give ecdsa-with-SHA256 signatures (low-S), RSA keys PKCS#1 v1.5 with SHA-256.
+    ///
+    /// - Throws: ``CryptoError`` (`.openSSL`) when OpenSSL fails, which does not happen with a key that belongs to
+    ///   `signer` short of running out of memory.
+    package static func signDetached(
+        content: [UInt8],
+        signer: OpenSSLCertificate,
+        key: OpenSSLKey,
+        chain: [OpenSSLCertificate]
+    ) throws(CryptoError) -> [UInt8] {
+        // CMS_PARTIAL: the signer is signed in CMS_final. CMS_CADES with an explicit SHA-256 digest: the
+        // signing-certificate-v2 attribute (with SHA-1 OpenSSL would add version 1).
+        let flags = UInt32(CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP | CMS_CADES)
+        guard let message = CMS_sign(nil, nil, nil, nil, flags) else {
+            throw .openSSL("OpenSSL could not start a CMS signature")
+        }
+        let cms = OpenSSLObject(message, release: CMS_ContentInfo_free)
+        guard
+            let signerInfo = CMS_add1_signer(
+                cms.pointer, signer.pointer, key.pointer, SHA256Algorithm.shared.pointer, flags)
+        else { throw .openSSL("OpenSSL could not add the signer to the CMS signature") }
+        for certificate in chain {
+            guard CMS_add1_cert(cms.pointer, certificate.pointer) == 1 else {
+                throw .openSSL("OpenSSL could not add a chain certificate to the CMS signature")
+            }
+        }
+        try withReadOnlyBIO(over: content) { (bio) throws(CryptoError) in
+            guard CMS_final(cms.pointer, bio, nil, flags) == 1 else {
+                throw .openSSL("OpenSSL could not sign \(content.count) bytes as CMS")
+            }
+        }
+
+        // OpenSSL 3.0 always adds signing-time while signing and has no flag against it: delete the attribute,
+        // then sign the DER SET OF the remaining signed attributes again, exactly as a verifier will hash it.
+        let signingTime = CMS_signed_get_attr_by_NID(signerInfo, NID_pkcs9_signingTime, -1)
+        if signingTime >= 0 {
+            X509_ATTRIBUTE_free(CMS_signed_delete_attr(signerInfo, signingTime))
+            let signature = try key.signSHA256(try signedAttributesDER(of: signerInfo))
+            guard let field = CMS_SignerInfo_get0_signature(signerInfo),
+                ASN1_STRING_set(field, signature, Int32(signature.count)) == 1
+            else { throw .openSSL("OpenSSL could not store the CMS signature value") }
+        }
+
+        guard let der = encodeDER({ i2d_CMS_ContentInfo(cms.pointer, $0) }) else {
+            throw .openSSL("OpenSSL could not encode the CMS signature as DER")
+        }
+        return der
+    }
+
+    /// The DER `SET OF Attribute` of a signer's signed attributes, the bytes its signature covers.
+    ///
+    /// OpenSSL does the encoding: each attribute is encoded on its own and re-read as an ASN.1 ANY, and
+    /// `i2d_ASN1_SET_ANY` writes them as a SET OF, which it sorts into DER order.
+    private static func signedAttributesDER(of signerInfo: OpaquePointer) throws(CryptoError) -> [UInt8] {
+        guard let stack = CCampus_sk_ASN1_TYPE_new_null() else {
+            throw .openSSL("OpenSSL could not allocate an attribute list")
+        }
+        let attributes = OpenSSLObject(stack, release: CCampus_sk_ASN1_TYPE_pop_free)
+        for index in 0..<CMS_signed_get_attr_count(signerInfo) {
+            guard let attribute = CMS_signed_get_attr(signerInfo, index),
+                let der = encodeDER({ i2d_X509_ATTRIBUTE(attribute, $0) }),
+                let element = decodeDER(der, { d2i_ASN1_TYPE(nil, $0, $1) }, release: ASN1_TYPE_free)
+            else { throw .openSSL("OpenSSL could not encode signed attribute \(index + 1)") }
+            guard CCampus_sk_ASN1_TYPE_push(attributes.pointer, element) > 0 else {
+                ASN1_TYPE_free(element)
+                throw .openSSL("OpenSSL could not collect the signed attributes")
+            }
+        }
+        guard let set = encodeDER({ i2d_ASN1_SET_ANY(attributes.pointer, $0) }) else {
+            throw .openSSL("OpenSSL could not encode the signed attributes as a DER SET")
+        }
+        return set
+    }
+}

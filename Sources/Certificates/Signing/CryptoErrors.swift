@@ -1,0 +1,33 @@
+internal import CampusCrypto
+
+extension CertificateError {
+    /// The certificate error for a failure in the OpenSSL layer, with the same reason (OpenSSL's own reasons
+    /// appended).
+    init(_ error: CryptoError) {
+        let code: Code
+        switch error.code {
+        case .wrongPassphrase: code = .wrongPassphrase
+        case .keyMismatch: code = .keyMismatch
+        case .unreadableKey: code = .unreadableKey
+        case .unreadableCertificate: code = .unreadableCertificate
+        case .tooLarge: code = .crypto
+        case .malformedSignature, .signatureMismatch, .openSSL: code = .openSSL
+        }
+        // OpenSSL failing on its own is not something the input caused: say what to do about it.
+        let advice =
+            code == .openSSL
+            ? "; this is a failure inside OpenSSL, not in the input: check that OpenSSL 3 (libcrypto) is installed"
+                + " intact and memory is available, then try again"
+            : ""
+        self.init(code, error.description + advice)
+    }
+}
+
+/// Runs `body`, turning a ``CryptoError`` into the matching ``CertificateError``.
+func mappingCryptoErrors<Result>(_ body: () throws(CryptoError) -> Result) throws(CertificateError) -> Result {
+    do {
+        return try body()
+    } catch {
+        throw CertificateError(error)
+    }
+}
