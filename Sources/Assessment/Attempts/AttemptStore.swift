@@ -57,6 +57,9 @@ public struct AttemptPolicy: Sendable, Equatable {
 
     /// Starts a new attempt and saves it in `store`.
     ///
+    /// Counting and saving are two store calls; a store shared by several processes runs them in one
+    /// transaction (or refuses a second attempt with the same id) so that two starts cannot both pass the limit.
+    ///
     /// - Throws: as ``start(kind:learnerID:assessmentID:bank:draw:existing:at:)``, and the store's errors.
     public func start(
         kind: AttemptKind, learnerID: String, assessmentID: String, bank: Bank, draw: ExamDraw,
