@@ -21,6 +21,10 @@ public struct AssessmentError: Error, Sendable, Equatable, CustomStringConvertib
         public static let invalidBank = Code(name: "invalidBank")
         /// An essay's points cannot be set (not an essay, not answered, or out of range).
         public static let grading = Code(name: "grading")
+        /// A stored attempt does not fit its bank or contradicts itself; it was not restored.
+        public static let storedAttempt = Code(name: "storedAttempt")
+        /// No attempt with the given id is stored.
+        public static let attemptNotFound = Code(name: "attemptNotFound")
     }
 
     /// The kind of failure.

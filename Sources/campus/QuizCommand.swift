@@ -62,18 +62,18 @@ struct QuizSession {
         var ended = false
         var essays = 0
         for (index, drawn) in draw.items.enumerated() {
-            guard let item = bank.item(withID: drawn.itemID) else { continue }
+            guard let item = attempt.presentation(of: drawn.itemID) else { continue }
             print("")
             let weight: String
-            if case .essay = item.kind {
+            if item.isEssay {
                 essays += 1
                 weight = words.notScored
             } else {
                 weight = "\(words.number(item.points)) \(item.points == .one ? words.point : words.points)"
             }
             print("\(words.question) \(index + 1)/\(draw.items.count) · \(weight)")
-            let prompt = AnswerPrompt(item: item, order: drawn.choiceOrder, words: words, width: width)
-            print(Terminal.format(prompt.displayedStem, width: width))
+            let prompt = AnswerPrompt(item: item, words: words, width: width)
+            print(Terminal.format(item.stem, width: width))
             prompt.show()
             var response: Response? = nil
             while true {
@@ -83,7 +83,7 @@ struct QuizSession {
                     break
                 }
                 if line.trimmingCharacters(in: .whitespaces).isEmpty { break }
-                if let parsed = prompt.parse(line) {
+                if let parsed = prompt.parser.parse(line) {
                     response = parsed
                     break
                 }
@@ -97,8 +97,10 @@ struct QuizSession {
                 print(words.skipped)
                 continue
             }
-            guard let feedback = try? attempt.save(response, for: item.id, at: Date()) else { continue }
-            report(feedback, item: item, response: response, prompt: prompt)
+            guard (try? attempt.save(response, for: item.itemID, at: Date())) != nil,
+                let feedback = attempt.presentedFeedback(for: item.itemID)
+            else { continue }
+            report(feedback, item: item, prompt: prompt)
         }
         // Essays are not scored in a self-test: they count neither in the points nor in the maximum.
         let score = attempt.score
@@ -120,10 +122,10 @@ struct QuizSession {
         print(words.doesNotCount)
     }
 
-    private func report(_ feedback: ItemFeedback, item: Item, response: Response, prompt: AnswerPrompt) {
-        if case .essay = item.kind {
+    private func report(_ feedback: PresentedFeedback, item: PresentedItem, prompt: AnswerPrompt) {
+        if item.isEssay {
             print(Terminal.format(words.essayNotScored, width: width, indent: "… ", hanging: "  "))
-            if case .essay(_, let graderInfo) = item.kind, let graderInfo {
+            if case .essay(let graderInfo) = feedback.solution, let graderInfo {
                 print(Terminal.format(graderInfo, width: width, indent: "  \(words.solution): ", hanging: "  "))
             }
             if let general = feedback.generalFeedback { print(Terminal.format(general, width: width, indent: "  ")) }
@@ -135,16 +137,17 @@ struct QuizSession {
         case .partiallyCorrect: print("~ \(words.partlyCorrect) (\(earned))")
         case .incorrect, .unanswered, .awaitingGrading: print("✗ \(words.wrong) (\(earned))")
         }
-        let optionFeedback = prompt.optionFeedback(for: response)
-        if optionFeedback.isEmpty {
+        if feedback.optionFeedback.isEmpty {
             for text in feedback.responseFeedback { print(Terminal.format(text, width: width, indent: "  ")) }
         } else {
-            for (letter, text) in optionFeedback {
-                print(Terminal.format(text, width: width, indent: "  \(letter): ", hanging: "     "))
+            for option in feedback.optionFeedback {
+                print(Terminal.format(option.text, width: width, indent: "  \(option.label): ", hanging: "     "))
             }
         }
         if feedback.score.verdict != .correct {
-            print(Terminal.format(prompt.solution, width: width, indent: "  \(words.solution): ", hanging: "  "))
+            print(
+                Terminal.format(
+                    prompt.solution(feedback.solution), width: width, indent: "  \(words.solution): ", hanging: "  "))
         }
         if let general = feedback.generalFeedback {
             print(Terminal.format(general, width: width, indent: "  "))
@@ -152,37 +155,17 @@ struct QuizSession {
     }
 }
 
-/// How one item is shown and how a typed answer is read.
+/// How one presented item is shown in the terminal and how a complaint about a typed answer is worded;
+/// reading the answer is ``AnswerParser``'s job.
 struct AnswerPrompt {
-    let item: Item
-    let order: [String]
+    let item: PresentedItem
     let words: QuizWords
     /// Columns to wrap text to.
     var width = 80
 
     static let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
-    private func ordered(_ choices: [Choice]) -> [Choice] {
-        let byID = Dictionary(uniqueKeysWithValues: choices.map { ($0.id, $0) })
-        let shown = order.compactMap { byID[$0] }
-        return shown.count == choices.count ? shown : choices
-    }
-
-    /// Gap ids of a cloze item in stem order.
-    private var gapOrder: [Gap] {
-        guard case .cloze(let gaps) = item.kind else { return [] }
-        let byID = Dictionary(gaps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return ClozeText.placeholders(in: item.stem).compactMap { byID[$0] }
-    }
-
-    /// The stem with cloze gaps shown as `[1]`, `[2]`, ...
-    var displayedStem: String {
-        var stem = item.stem
-        for (index, gap) in gapOrder.enumerated() {
-            stem = stem.replacingOccurrences(of: ClozeText.placeholder(gap.id), with: "[\(index + 1)]")
-        }
-        return stem
-    }
+    var parser: AnswerParser { AnswerParser(item: item) }
 
     /// Prints one choice as `  A) text`, wrapped with the text aligned after the label.
     private func line(_ label: String, _ text: String, indent: String = "  ") {
@@ -193,75 +176,51 @@ struct AnswerPrompt {
     }
 
     func show() {
-        switch item.kind {
-        case .cloze:
-            for (index, gap) in gapOrder.enumerated() {
-                switch gap.kind {
-                case .choice(let options, _):
-                    let listed = options.enumerated().map { "\(Self.letters[$0.offset])) \($0.element.text)" }
-                    let line = "  [\(index + 1)] \(listed.joined(separator: "   "))"
+        switch item.body {
+        case .cloze(let gaps):
+            for gap in gaps {
+                switch gap.input {
+                case .choice(let options):
+                    let listed = options.map { "\($0.label)) \($0.text)" }
+                    let line = "  [\(gap.number)] \(listed.joined(separator: "   "))"
                     if Terminal.visibleWidth(line) <= width && !line.contains("\n") {
                         print(line)
                     } else {
                         // Too wide for one line: one option a line.
-                        print("  [\(index + 1)]")
-                        for (offset, option) in options.enumerated() {
-                            self.line("\(Self.letters[offset]))", option.text, indent: "      ")
-                        }
+                        print("  [\(gap.number)]")
+                        for option in options { self.line("\(option.label))", option.text, indent: "      ") }
                     }
-                case .text: print("  [\(index + 1)] (\(words.gapText))")
-                case .numeric: print("  [\(index + 1)] (\(words.gapNumber))")
+                case .text: print("  [\(gap.number)] (\(words.gapText))")
+                case .number: print("  [\(gap.number)] (\(words.gapNumber))")
                 }
             }
             print("  (\(words.hintCloze))")
-        case .essay(let template, _):
+        case .essay(let template):
             if let template { print(Terminal.format(template, width: width, indent: "  ")) }
             print(Terminal.format("(\(words.essayHint))", width: width, indent: "  "))
-        case .singleChoice(let options, _), .multipleResponse(let options, _):
-            for (index, option) in ordered(options).enumerated() { line("\(Self.letters[index]))", option.text) }
-            if case .multipleResponse = item.kind { print("  (\(words.severalAnswers))") }
+        case .singleChoice(let options), .multipleResponse(let options):
+            for option in options { line("\(option.label))", option.text) }
+            if case .multipleResponse = item.body { print("  (\(words.severalAnswers))") }
         case .trueFalse:
             print("  (\(words.trueFalseHint))")
-        case .shortText:
+        case .shortText, .numeric:
             break
-        case .matching(let premises, let responses, _):
-            for (index, premise) in premises.enumerated() { line("\(index + 1).", premise.text) }
-            for (index, response) in ordered(responses).enumerated() {
-                line("\(Self.letters[index]))", response.text, indent: "     ")
-            }
-        case .ordering(let elements, _):
-            for (index, element) in ordered(elements).enumerated() { line("\(Self.letters[index]))", element.text) }
-        case .numeric:
-            break
+        case .matching(let premises, let responses):
+            for premise in premises { line("\(premise.label).", premise.text) }
+            for response in responses { line("\(response.label))", response.text, indent: "     ") }
+        case .ordering(let elements):
+            for element in elements { line("\(element.label))", element.text) }
         }
         if let format = inputFormat { print(Terminal.format("(\(format))", width: width, indent: "  ")) }
     }
 
-    /// The expected input, shown before the first answer of items whose answer has a form of its own.
-    /// The example is never the solution.
+    /// The expected input in words, shown before the first answer of items whose answer has a form of its own.
     var inputFormat: String? {
-        switch item.kind {
-        case .matching(let premises, let responses, let correct):
-            let shown = ordered(responses)
-            let count = min(premises.count, 3)
-            for offset in Array(1..<max(shown.count, 1)) + [0] {
-                let pairs = (0..<count).map { ($0, ($0 + offset) % shown.count) }
-                guard shown.count == 1 || pairs.contains(where: { correct[premises[$0.0].id] != shown[$0.1].id })
-                else { continue }
-                return words.formatMatching(pairs.map { "\($0.0 + 1)\(Self.letters[$0.1])" }.joined(separator: " "))
-            }
-            return nil
-        case .ordering(let elements, let correctOrder):
-            let shown = ordered(elements).map(\.id)
-            let key = correctOrder.compactMap { shown.firstIndex(of: $0) }
-            let identity = Array(shown.indices)
-            let candidates = [identity.reversed()] + identity.indices.map { Array(identity[$0...] + identity[..<$0]) }
-            guard let example = candidates.first(where: { $0 != key }) else { return nil }
-            return words.formatOrdering(example.map { String(Self.letters[$0]) }.joined(separator: " "))
-        case .numeric(_, let unit):
-            return words.formatNumber(unit)
-        default:
-            return nil
+        switch item.inputFormat {
+        case .pairs(let example): words.formatMatching(example)
+        case .order(let example): words.formatOrdering(example)
+        case .number(let unit): words.formatNumber(unit)
+        case nil: nil
         }
     }
 
@@ -273,185 +232,41 @@ struct AnswerPrompt {
     /// What to tell a learner whose answer could not be read: a letter or number that is not on offer
     /// is named with the ones that are; otherwise the expected form.
     func complaint(about line: String) -> String {
-        let tokens = line.uppercased().split(whereSeparator: { " ,;".contains($0) })
-        func foreignLetter(_ count: Int) -> Character? {
-            for token in tokens where token.count <= 3 && token.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                if let letter = token.first(where: { (Self.letters.firstIndex(of: $0) ?? Int.max) >= count }) {
-                    return letter
-                }
-            }
-            return nil
+        let format: String
+        if case .matching = item.body { format = inputFormat.map { " (\($0))" } ?? "" } else { format = "" }
+        switch parser.problem(with: line) {
+        case .unreadable:
+            return hint
+        case .noSuchLetter(let letter, let available, let gap):
+            return (gap.map { "[\($0)] " } ?? "") + words.noSuchLetter(letter, letterRange(available)) + format
+        case .noSuchNumber(let number, let available):
+            return words.noSuchNumber(number, "1 \(words.to) \(available)") + format
         }
-        var count = 0
-        switch item.kind {
-        case .singleChoice(let options, _), .multipleResponse(let options, _): count = options.count
-        case .ordering(let elements, _): count = elements.count
-        case .cloze:
-            let parts = line.split(separator: ";", omittingEmptySubsequences: false)
-            for (index, (gap, part)) in zip(gapOrder, parts).enumerated() {
-                guard case .choice(let options, _) = gap.kind else { continue }
-                let typed = part.trimmingCharacters(in: .whitespaces).uppercased()
-                if typed.count == 1, let letter = typed.first, letter.isASCII, letter.isLetter,
-                    (Self.letters.firstIndex(of: letter) ?? Int.max) >= options.count
-                {
-                    return "[\(index + 1)] " + words.noSuchLetter(letter, letterRange(options.count))
-                }
-            }
-            return hint
-        case .matching(let premises, let responses, _):
-            for token in tokens {
-                let cleaned = token.replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "-", with: "")
-                guard let letter = cleaned.last, letter.isASCII, letter.isLetter, let number = Int(cleaned.dropLast())
-                else { continue }
-                let format = inputFormat.map { " (\($0))" } ?? ""
-                if !(1...premises.count).contains(number) {
-                    return words.noSuchNumber(number, "1 \(words.to) \(premises.count)") + format
-                }
-                if (Self.letters.firstIndex(of: letter) ?? Int.max) >= responses.count {
-                    return words.noSuchLetter(letter, letterRange(responses.count)) + format
-                }
-            }
-            return hint
-        default:
-            return hint
-        }
-        if let letter = foreignLetter(count) { return words.noSuchLetter(letter, letterRange(count)) }
-        return hint
     }
 
     var hint: String {
-        switch item.kind {
-        case .singleChoice(let options, _): words.hintSingle(letterRange(options.count))
-        case .multipleResponse(let options, _): words.hintMultiple(letterRange(options.count))
+        switch item.body {
+        case .singleChoice(let options): words.hintSingle(letterRange(options.count))
+        case .multipleResponse(let options): words.hintMultiple(letterRange(options.count))
         case .trueFalse: words.trueFalseHint
         case .numeric: words.hintNumber + (inputFormat.map { " (\($0))" } ?? "")
         case .shortText: words.hintText
         case .matching: words.hintMatching + (inputFormat.map { " (\($0))" } ?? "")
-        case .ordering(let elements, _): words.hintOrdering(letterRange(elements.count))
+        case .ordering(let elements): words.hintOrdering(letterRange(elements.count))
         case .cloze: words.hintCloze
         case .essay: words.essayHint
         }
     }
 
-    /// Feedback of the chosen options, each with the letter the learner saw.
-    func optionFeedback(for response: Response) -> [(String, String)] {
-        let options: [Choice]
-        let chosen: Set<String>
-        switch (item.kind, response) {
-        case (.singleChoice(let all, _), .choice(let id)):
-            options = all
-            chosen = [id]
-        case (.multipleResponse(let all, _), .choices(let ids)):
-            options = all
-            chosen = ids
-        default:
-            return []
-        }
-        return ordered(options).enumerated().compactMap { index, option in
-            guard chosen.contains(option.id), let feedback = option.feedback else { return nil }
-            return (String(Self.letters[index]), feedback)
-        }
-    }
-
-    /// Letters typed by the learner, mapped to choice ids in display order.
-    private func ids(from line: String, among choices: [Choice]) -> [String]? {
-        let shown = ordered(choices)
-        var result: [String] = []
-        for character in line.uppercased() where !(character == "," || character == " " || character == ";") {
-            guard let index = Self.letters.firstIndex(of: character), index < shown.count else { return nil }
-            result.append(shown[index].id)
-        }
-        return result
-    }
-
-    func parse(_ line: String) -> Response? {
-        let text = line.trimmingCharacters(in: .whitespaces)
-        switch item.kind {
-        case .singleChoice(let options, _):
-            guard let chosen = ids(from: text, among: options), chosen.count == 1 else { return nil }
-            return .choice(chosen[0])
-        case .multipleResponse(let options, _):
-            guard let chosen = ids(from: text, among: options), !chosen.isEmpty else { return nil }
-            return .choices(Set(chosen))
-        case .trueFalse:
-            switch text.lowercased() {
-            case "j", "ja", "w", "wahr", "richtig", "t", "true", "y", "yes": return .truth(true)
-            case "n", "nein", "f", "falsch", "false", "no": return .truth(false)
-            default: return nil
-            }
-        case .numeric(_, let unit):
-            return Self.number(in: text, unit: unit).map { .number($0) }
-        case .shortText:
-            return .text(text)
-        case .essay:
-            return .essay(line)
-        case .cloze:
-            let parts = line.split(separator: ";", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-            let gaps = gapOrder
-            guard parts.count == gaps.count else { return nil }
-            var given: [String: String] = [:]
-            for (gap, part) in zip(gaps, parts) {
-                if case .choice(let options, _) = gap.kind {
-                    guard part.count == 1, let letter = part.uppercased().first,
-                        let index = Self.letters.firstIndex(of: letter),
-                        index < options.count
-                    else { return nil }
-                    given[gap.id] = options[index].id
-                } else {
-                    given[gap.id] = part
-                }
-            }
-            return .gaps(given)
-        case .matching(let premises, let responses, _):
-            let shown = ordered(responses)
-            var pairs: [String: String] = [:]
-            let tokens = text.uppercased().split(whereSeparator: { " ,;".contains($0) })
-            for token in tokens {
-                let cleaned = token.replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "-", with: "")
-                guard let letter = cleaned.last, let letterIndex = Self.letters.firstIndex(of: letter),
-                    letterIndex < shown.count, let number = Int(cleaned.dropLast()),
-                    (1...premises.count).contains(number)
-                else { return nil }
-                pairs[premises[number - 1].id] = shown[letterIndex].id
-            }
-            return pairs.isEmpty ? nil : .matches(pairs)
-        case .ordering(let elements, _):
-            guard let sequence = ids(from: text, among: elements), sequence.count == elements.count,
-                Set(sequence).count == elements.count
-            else { return nil }
-            return .order(sequence)
-        }
-    }
-
-    /// A number typed with a decimal comma or point, optionally followed by the item's unit (`72 Stunden`).
-    static func number(in text: String, unit: String?) -> Rational? {
-        var text = Substring(text.trimmingCharacters(in: .whitespaces))
-        if let unit = unit?.trimmingCharacters(in: .whitespaces), !unit.isEmpty, text.count > unit.count,
-            text.suffix(unit.count).lowercased() == unit.lowercased()
-        {
-            text = text.dropLast(unit.count)
-        }
-        return Rational(decimal: text)
-    }
-
-    /// The key, spelled with the letters the learner saw.
-    var solution: String {
-        func letter(_ id: String, in choices: [Choice]) -> String {
-            guard let index = ordered(choices).firstIndex(where: { $0.id == id }) else { return id }
-            return String(Self.letters[index])
-        }
-        switch item.kind {
-        case .singleChoice(let options, let correct):
-            return letter(correct, in: options)
-        case .multipleResponse(let options, let correct):
-            return ordered(options).filter { correct.contains($0.id) }.map { letter($0.id, in: options) }
-                .joined(separator: ", ")
-        case .trueFalse(let correct, _, _):
+    /// The key in words, spelled with the letters the learner saw.
+    func solution(_ solution: PresentedSolution) -> String {
+        switch solution {
+        case .letters(let letters):
+            return letters.joined(separator: ", ")
+        case .truth(let correct):
             return correct ? words.trueWord : words.falseWord
-        case .numeric(let answers, let unit):
-            guard let best = answers.max(by: { $0.credit < $1.credit }) else { return "" }
+        case .number(let best, let unit):
+            guard let best else { return "" }
             var text = words.number(best.value, places: 4)
             switch best.tolerance {
             case .exact: break
@@ -459,29 +274,24 @@ struct AnswerPrompt {
             case .relative(let value): if value > .zero { text += " ± \(words.number(value.percent(of: .one))) %" }
             }
             return unit.map { "\(text) \($0)" } ?? text
-        case .shortText(let answers, let pattern, _):
-            return answers.max(by: { $0.credit < $1.credit })?.text ?? pattern ?? ""
-        case .cloze:
-            return gapOrder.enumerated().map { index, gap in
-                let key: String
-                switch gap.kind {
-                case .choice(let options, let correct):
-                    key = options.firstIndex { $0.id == correct }.map { String(Self.letters[$0]) } ?? correct
-                case .text(let answers, _):
-                    key = answers.max(by: { $0.credit < $1.credit })?.text ?? ""
-                case .numeric(let answers):
-                    key = answers.max(by: { $0.credit < $1.credit }).map { words.number($0.value, places: 4) } ?? ""
+        case .text(let text):
+            return text
+        case .gaps(let keys):
+            return keys.enumerated().map { index, key in
+                let spelled: String
+                switch key {
+                case .letter(let letter): spelled = letter
+                case .text(let text): spelled = text
+                case .number(let value): spelled = value.map { words.number($0, places: 4) } ?? ""
                 }
-                return "[\(index + 1)] \(key)"
+                return "[\(index + 1)] \(spelled)"
             }.joined(separator: "; ")
-        case .essay(_, let graderInfo):
+        case .essay(let graderInfo):
             return graderInfo ?? ""
-        case .matching(let premises, let responses, let correct):
-            return premises.enumerated().map { index, premise in
-                "\(index + 1)\(letter(correct[premise.id] ?? "", in: responses))"
-            }.joined(separator: " ")
-        case .ordering(let elements, let correctOrder):
-            return correctOrder.map { letter($0, in: elements) }.joined(separator: " ")
+        case .pairs(let pairs):
+            return pairs.joined(separator: " ")
+        case .order(let letters):
+            return letters.joined(separator: " ")
         }
     }
 }

@@ -65,7 +65,7 @@ public struct Voiding: Sendable, Equatable, Codable {
 }
 
 /// Feedback shown right after an answer in a self-test, or for every item after submission.
-public struct ItemFeedback: Sendable, Equatable {
+public struct ItemFeedback: Sendable, Equatable, Codable {
     /// The item answered.
     public let itemID: String
     /// Points earned.
@@ -93,6 +93,8 @@ public struct Attempt: Sendable {
 
     /// Attempt id.
     public let id: String
+    /// The assessment (quiz, homework, exam) the attempt belongs to; attempt limits count per assessment.
+    public let assessmentID: String
     /// The learner taking it.
     public let learnerID: String
     /// What the attempt counts for.
@@ -102,17 +104,17 @@ public struct Attempt: Sendable {
     /// When it started.
     public let startedAt: Date
     /// When answers stop being accepted, if there is a time limit.
-    public let deadline: Date?
+    public internal(set) var deadline: Date?
     /// Current state.
-    public private(set) var state: State = .inProgress
+    public internal(set) var state: State = .inProgress
     /// Proctoring record, if the attempt was supervised.
-    public private(set) var proctoring: Proctoring?
+    public internal(set) var proctoring: Proctoring?
     /// Saved answers by item id.
-    public private(set) var answers: [String: Response] = [:]
+    public internal(set) var answers: [String: Response] = [:]
     /// Points a grader set for essay items, by item id.
-    public private(set) var gradedPoints: [String: EssayGrade] = [:]
+    public internal(set) var gradedPoints: [String: EssayGrade] = [:]
 
-    private let scorers: [String: ItemScorer]
+    let scorers: [String: ItemScorer]
 
     /// Starts an attempt at `draw` of `bank`.
     ///
@@ -120,7 +122,7 @@ public struct Attempt: Sendable {
     /// enforces the attempt limit.
     public init(
         id: String, learnerID: String, kind: AttemptKind, bank: Bank, draw: ExamDraw, timeLimit: Duration?,
-        startedAt: Date
+        startedAt: Date, assessmentID: String? = nil
     ) throws(AssessmentError) {
         guard draw.bankID == bank.id, draw.bankVersion == bank.version else {
             throw AssessmentError(
@@ -135,6 +137,7 @@ public struct Attempt: Sendable {
             scorers[item.id] = ItemScorer(item: item)
         }
         self.id = id
+        self.assessmentID = assessmentID ?? id
         self.learnerID = learnerID
         self.kind = kind
         self.draw = draw
@@ -269,7 +272,7 @@ public struct Attempt: Sendable {
 }
 
 /// An attempt's total.
-public struct AttemptScore: Sendable, Equatable {
+public struct AttemptScore: Sendable, Equatable, Codable {
     /// Points earned.
     public let points: Rational
     /// Points available.
@@ -301,44 +304,15 @@ public struct AttemptScore: Sendable, Equatable {
 }
 
 /// Points a grader set for one essay.
-public struct EssayGrade: Sendable, Equatable {
+public struct EssayGrade: Sendable, Equatable, Codable {
     /// Points given.
     public var points: Rational
     /// Who graded it.
     public var graderID: String
-}
 
-/// Starts attempts and enforces each learner's attempt limit per assessment.
-public struct AttemptLedger: Sendable {
-    private var started: [String: Int] = [:]
-
-    /// An empty ledger.
-    public init() {}
-
-    /// Attempts `learnerID` has started at `assessmentID`.
-    public func attemptsStarted(by learnerID: String, at assessmentID: String) -> Int {
-        started["\(learnerID)\u{0}\(assessmentID)", default: 0]
-    }
-
-    /// Starts a new attempt. Self-tests are unlimited; other attempts count against `attemptLimit`,
-    /// voided ones included.
-    ///
-    /// - Throws: ``AssessmentError`` `.attemptLimitReached` when the learner has no attempts left.
-    public mutating func start(
-        kind: AttemptKind, learnerID: String, assessmentID: String, bank: Bank, draw: ExamDraw,
-        timeLimit: Duration?, attemptLimit: Int?, clock: some AssessmentClock
-    ) throws(AssessmentError) -> Attempt {
-        let key = "\(learnerID)\u{0}\(assessmentID)"
-        let used = started[key, default: 0]
-        if kind.counts, let attemptLimit, used >= attemptLimit {
-            throw AssessmentError(
-                .attemptLimitReached,
-                "learner \(learnerID) has used all \(attemptLimit) attempt(s) at \(assessmentID)")
-        }
-        let attempt = try Attempt(
-            id: "\(assessmentID)-\(learnerID)-\(used + 1)", learnerID: learnerID, kind: kind, bank: bank, draw: draw,
-            timeLimit: kind == .selfTest ? nil : timeLimit, startedAt: clock.now())
-        started[key] = used + 1
-        return attempt
+    /// Creates a grade.
+    public init(points: Rational, graderID: String) {
+        self.points = points
+        self.graderID = graderID
     }
 }

@@ -1,5 +1,5 @@
 /// A question bank: a provider's versioned set of items on one subject.
-public struct Bank: Sendable, Equatable {
+public struct Bank: Sendable, Equatable, Codable {
     /// Stable bank id.
     public var id: String
     /// Title shown to learners.
@@ -35,7 +35,7 @@ public enum Difficulty: String, Sendable, CaseIterable, Codable {
 }
 
 /// A choice shown to the learner: an option, premise, response or ordering element.
-public struct Choice: Sendable, Equatable {
+public struct Choice: Sendable, Equatable, Codable {
     /// Id unique within its item.
     public var id: String
     /// Markdown text.
@@ -61,7 +61,7 @@ public struct Choice: Sendable, Equatable {
 }
 
 /// One accepted answer of a short-text item or text gap.
-public struct TextAnswer: Sendable, Equatable {
+public struct TextAnswer: Sendable, Equatable, Codable {
     /// The answer as the learner would type it.
     public var text: String
     /// Fraction of the points this answer earns (default 1).
@@ -81,7 +81,7 @@ public struct TextAnswer: Sendable, Equatable {
 }
 
 /// One accepted value of a numeric item or numeric gap.
-public struct NumericAnswer: Sendable, Equatable {
+public struct NumericAnswer: Sendable, Equatable, Codable {
     /// The keyed value.
     public var value: Rational
     /// How far a given number may be from `value`.
@@ -103,7 +103,7 @@ public struct NumericAnswer: Sendable, Equatable {
 }
 
 /// One gap of a cloze item; the stem refers to it as `{{id}}`.
-public struct Gap: Sendable, Equatable {
+public struct Gap: Sendable, Equatable, Codable {
     /// Id unique within the item.
     public var id: String
     /// Share of the item's points: a gap earns `points × weight / (sum of all weights) × credit`.
@@ -200,7 +200,7 @@ public enum ItemType: String, Sendable, CaseIterable {
 }
 
 /// One question with its answer key.
-public struct Item: Sendable, Equatable {
+public struct Item: Sendable, Equatable, Codable {
     /// Stable id, unique in the bank.
     public var id: String
     /// Topic pool.

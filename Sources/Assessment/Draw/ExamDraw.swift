@@ -23,6 +23,14 @@ public struct ExamDraw: Sendable, Equatable {
     /// Drawn items in presentation order.
     public let items: [DrawnItem]
 
+    /// A draw as stored; the caller checks it against its bank.
+    init(bankID: String, bankVersion: String, seed: String, items: [DrawnItem]) {
+        self.bankID = bankID
+        self.bankVersion = bankVersion
+        self.seed = seed
+        self.items = items
+    }
+
     /// Draws items from `bank` as `blueprint` says, deterministically from `seed`.
     ///
     /// Pools are filled in blueprint order; an item drawn for one pool is not drawn again for a later

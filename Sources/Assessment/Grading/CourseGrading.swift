@@ -1,5 +1,5 @@
 /// A graded assessment of a course: one homework or the final exam.
-public struct CourseAssessment: Sendable, Equatable {
+public struct CourseAssessment: Sendable, Equatable, Codable {
     /// Assessment id, referenced by attempts.
     public var id: String
     /// Homework or final exam (self-tests never count and are not listed).
@@ -16,7 +16,7 @@ public struct CourseAssessment: Sendable, Equatable {
 }
 
 /// A submitted (or voided) attempt as the gradebook records it.
-public struct RecordedAttempt: Sendable, Equatable {
+public struct RecordedAttempt: Sendable, Equatable, Codable {
     /// The assessment it belongs to.
     public var assessmentID: String
     /// Points earned.
@@ -42,7 +42,7 @@ public struct RecordedAttempt: Sendable, Equatable {
 }
 
 /// What the course knows about one learner.
-public struct LearnerRecord: Sendable, Equatable {
+public struct LearnerRecord: Sendable, Equatable, Codable {
     /// Learner id.
     public var id: String
     /// Full name as it goes on the certificate.
@@ -62,7 +62,7 @@ public struct LearnerRecord: Sendable, Equatable {
 }
 
 /// A course's grading rules: thresholds, ECTS credits and the assessments that count.
-public struct CourseRules: Sendable, Equatable {
+public struct CourseRules: Sendable, Equatable, Codable {
     /// Thresholds in percent.
     public var thresholds: Thresholds
     /// ECTS credits the qualified certificate carries, if any.
@@ -84,7 +84,7 @@ public struct CourseRules: Sendable, Equatable {
 }
 
 /// The tiers one learner earned, with the reasons behind them.
-public struct TierResult: Sendable, Equatable {
+public struct TierResult: Sendable, Equatable, Codable {
     /// Every tier met, lowest first.
     public let tiersMet: [Tier]
     /// Points counted (best non-voided attempt per assessment).

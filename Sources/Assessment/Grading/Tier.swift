@@ -32,7 +32,7 @@ public enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 /// Per-course thresholds, as percentages.
-public struct Thresholds: Sendable, Equatable {
+public struct Thresholds: Sendable, Equatable, Codable {
     /// Share of course content to view for attendance (default 50 %).
     public var attendance: Rational
     /// Share of homework + final exam points for the scored record (default 50 %).
