@@ -9,7 +9,7 @@ import Foundation
 /// The issuer name is not part of the input: it comes from the signing certificate.
 public struct CertificateRecord: Sendable, Equatable {
     /// Who the certificate is for.
-    public struct Holder: Sendable, Equatable {
+    public struct Holder: Sendable, Equatable, Codable {
         /// Full name as printed.
         public var name: String
         /// Optional date of birth, `YYYY-MM-DD`.
@@ -23,7 +23,7 @@ public struct CertificateRecord: Sendable, Equatable {
     }
 
     /// The course the certificate is about.
-    public struct Course: Sendable, Equatable {
+    public struct Course: Sendable, Equatable, Codable {
         /// Course title.
         public var title: String
         /// Education provider.
@@ -46,7 +46,7 @@ public struct CertificateRecord: Sendable, Equatable {
     }
 
     /// Points reached and available.
-    public struct Score: Sendable, Equatable {
+    public struct Score: Sendable, Equatable, Codable {
         /// Points reached.
         public var points: Rational
         /// Points available.
@@ -60,10 +60,15 @@ public struct CertificateRecord: Sendable, Equatable {
 
         /// Points as a percentage of the maximum.
         public var percent: Rational { points.percent(of: maximum) }
+
+        private enum CodingKeys: String, CodingKey {
+            case points
+            case maximum = "max"
+        }
     }
 
     /// Language of the document.
-    public enum Language: String, Sendable, CaseIterable {
+    public enum Language: String, Sendable, CaseIterable, Codable {
         case german = "de"
         case english = "en"
     }
