@@ -56,7 +56,10 @@ let package = Package(
         ),
         .target(
             name: "Verify",
-            dependencies: ["Certificates", "COpenSSL", .product(name: "SwiftASN1", package: "swift-asn1")]
+            dependencies: [
+                "Assessment", "Certificates", "COpenSSL",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .executableTarget(
             name: "campus",
