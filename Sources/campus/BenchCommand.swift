@@ -98,6 +98,14 @@ struct BenchCommand: ParsableCommand {
             print(
                 "  detached CMS signature check over \(benchmark.signedContentSize) bytes: "
                     + "\(String(format: "%.1f", check.seconds / Double(count) * 1e6)) µs per call")
+            let firstRounds = min(count, 200)
+            let first = try benchmark.runFirstSignatureCheck(count: firstRounds)
+            guard first.valid == firstRounds else {
+                throw CLIError("only \(first.valid) of \(firstRounds) first signature checks were valid")
+            }
+            print(
+                "  first signature of an issuer on a new trust list: "
+                    + "\(String(format: "%.1f", first.seconds / Double(firstRounds) * 1e6)) µs per call")
             print("verify: \(Int(Double(count) / result.seconds)) per second")
         }
     }
