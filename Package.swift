@@ -54,7 +54,10 @@ let package = Package(
         ),
         .target(
             name: "Verify",
-            dependencies: ["Certificates", "CampusCrypto", .product(name: "SwiftASN1", package: "swift-asn1")]
+            dependencies: [
+                "Assessment", "Certificates", "CampusCrypto",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .executableTarget(
             name: "campus",

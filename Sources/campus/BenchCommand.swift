@@ -59,6 +59,11 @@ struct BenchCommand: ParsableCommand {
             print(
                 "issued \(count) certificates in \(String(format: "%.3f", result.seconds)) s, "
                     + "\(result.bytes / count) bytes each on average")
+            _ = try benchmark.runSignature(count: 10)  // warm-up
+            let signing = try benchmark.runSignature(count: count)
+            print(
+                "  detached CMS signature (ECDSA P-256) over \(IssueBenchmark.signedContentSize) bytes: "
+                    + "\(String(format: "%.1f", signing / Double(count) * 1e6)) µs per signature")
             print("issue: \(Int(Double(count) / result.seconds)) per second")
         }
     }
@@ -85,6 +90,22 @@ struct BenchCommand: ParsableCommand {
                 throw CLIError("only \(result.valid) of \(count) verifications were valid")
             }
             print("verified \(count) certificates in \(String(format: "%.3f", result.seconds)) s")
+            _ = benchmark.runSignatureCheck(count: min(count, 50))
+            let check = benchmark.runSignatureCheck(count: count)
+            guard check.valid == count else {
+                throw CLIError("only \(check.valid) of \(count) signature checks were valid")
+            }
+            print(
+                "  detached CMS signature check over \(benchmark.signedContentSize) bytes: "
+                    + "\(String(format: "%.1f", check.seconds / Double(count) * 1e6)) µs per call")
+            let firstRounds = min(count, 200)
+            let first = try benchmark.runFirstSignatureCheck(count: firstRounds)
+            guard first.valid == firstRounds else {
+                throw CLIError("only \(first.valid) of \(firstRounds) first signature checks were valid")
+            }
+            print(
+                "  first signature of an issuer on a new trust list: "
+                    + "\(String(format: "%.1f", first.seconds / Double(firstRounds) * 1e6)) µs per call")
             print("verify: \(Int(Double(count) / result.seconds)) per second")
         }
     }

@@ -3,42 +3,51 @@ import Testing
 
 @testable import Assessment
 
-private let consent = Proctoring(proctorID: "p-1", learnerConsented: true)
+/// The course, learners and attempts the tier, gradebook and essay-grading suites share: two homework
+/// assignments (10 points each) and a final exam (17 points), 37 points in all.
+protocol TierScenarios {}
 
-/// Two homework assignments (10 points each) and a final exam (17 points): 37 points in all.
-private let rules = CourseRules(
-    ects: Rational(5),
-    assessments: [
-        CourseAssessment(id: "hw1", kind: .homework, maxPoints: Rational(10)),
-        CourseAssessment(id: "hw2", kind: .homework, maxPoints: Rational(10)),
-        CourseAssessment(id: "final", kind: .finalExam, maxPoints: Rational(17)),
-    ])
+extension TierScenarios {
+    var consent: Proctoring { Proctoring(proctorID: "p-1", learnerConsented: true) }
 
-private func learner(viewed: String = "80", _ attempts: [RecordedAttempt]) -> LearnerRecord {
-    LearnerRecord(id: "l", name: "Erika Mustermann", contentViewed: Rational(decimal: viewed)!, attempts: attempts)
-}
+    var rules: CourseRules {
+        CourseRules(
+            ects: Rational(5),
+            assessments: [
+                CourseAssessment(id: "hw1", kind: .homework, maxPoints: Rational(10)),
+                CourseAssessment(id: "hw2", kind: .homework, maxPoints: Rational(10)),
+                CourseAssessment(id: "final", kind: .finalExam, maxPoints: Rational(17)),
+            ])
+    }
 
-private func attempt(_ id: String, _ points: String, _ proctoring: Proctoring? = consent, voided: Voiding? = nil)
-    -> RecordedAttempt
-{
-    RecordedAttempt(assessmentID: id, points: Rational(decimal: points)!, proctoring: proctoring, voiding: voided)
-}
+    func learner(viewed: String = "80", _ attempts: [RecordedAttempt]) -> LearnerRecord {
+        LearnerRecord(id: "l", name: "Erika Mustermann", contentViewed: Rational(decimal: viewed)!, attempts: attempts)
+    }
 
-/// Fully proctored attempts summing to `total` points of 37 (exam 17 max, homework 10 each).
-private func proctored(total: String) -> [RecordedAttempt] {
-    let points = Rational(decimal: total)!
-    let exam = min(points, Rational(17))
-    let rest = points - exam
-    let first = min(rest, Rational(10))
-    return [
-        RecordedAttempt(assessmentID: "final", points: exam, proctoring: consent),
-        RecordedAttempt(assessmentID: "hw1", points: first, proctoring: consent),
-        RecordedAttempt(assessmentID: "hw2", points: rest - first, proctoring: consent),
-    ]
+    /// An attempt at `id` worth `points`, proctored with consent unless told otherwise.
+    func attempt(
+        _ id: String, _ points: String,
+        _ proctoring: Proctoring? = Proctoring(proctorID: "p-1", learnerConsented: true), voided: Voiding? = nil
+    ) -> RecordedAttempt {
+        RecordedAttempt(assessmentID: id, points: Rational(decimal: points)!, proctoring: proctoring, voiding: voided)
+    }
+
+    /// Fully proctored attempts summing to `total` points of 37 (exam 17 max, homework 10 each).
+    func proctored(total: String) -> [RecordedAttempt] {
+        let points = Rational(decimal: total)!
+        let exam = min(points, Rational(17))
+        let rest = points - exam
+        let first = min(rest, Rational(10))
+        return [
+            RecordedAttempt(assessmentID: "final", points: exam, proctoring: consent),
+            RecordedAttempt(assessmentID: "hw1", points: first, proctoring: consent),
+            RecordedAttempt(assessmentID: "hw2", points: rest - first, proctoring: consent),
+        ]
+    }
 }
 
 @Suite("Certificate tiers")
-struct TierTests {
+struct TierTests: TierScenarios {
     @Test("attendance is met at exactly 50 % content viewed and not just below")
     func attendanceBoundary() {
         #expect(rules.grade(learner(viewed: "50", [])).tiersMet == [.attendance])
@@ -153,95 +162,5 @@ struct TierTests {
         #expect(scoredOnly.tiersMet == [.attendance, .scored])
         #expect(scoredOnly.reasonsNotNext == ["score 67.57 % < 75 %"])
         #expect(strict.grade(learner(proctored(total: "27.75"))).highest == .qualified)
-    }
-}
-
-@Suite("Gradebooks")
-struct GradebookTests {
-    static let example = SampleBanks.folder.appendingPathComponent("examples/gradebook.json")
-
-    @Test("the example gradebook reads and grades every learner")
-    func example() throws {
-        let book = try Gradebook.parse(Data(contentsOf: Self.example))
-        #expect(book.course.rules.assessments.count == 4)
-        #expect(book.course.rules.ects == Rational(5))
-        let tiers = book.entries.map { entry -> Tier? in
-            guard case .learner(let learner, _) = entry else { return nil }
-            return book.course.rules.grade(learner).highest
-        }
-        #expect(tiers == [.qualified, .scored, .attendance, .scored, nil])
-    }
-
-    @Test("a bad learner entry names the learner and the field and stops nothing else")
-    func badLearner() throws {
-        let json = """
-            {"course": {"id": "c", "title": "Kurs", "provider": "P", "start": "2026-01-01", "end": "2026-03-31",
-                        "assessments": [{"id": "hw1", "kind": "homework", "maxPoints": 10}]},
-             "learners": [
-               {"id": "a", "name": "Anna", "contentViewed": 60, "attempts": [{"assessment": "hw1", "points": 11}]},
-               {"id": "b", "name": "Bernd", "contentViewed": "viel"},
-               {"id": "c", "name": "Clara", "contentViewed": 60, "attempts": [{"assessment": "hw9", "points": 1}]},
-               {"id": "d", "name": "Dieter", "contentViewed": 60, "birthDate": "1990-02-30"},
-               {"id": "e", "name": "Emil", "contentViewed": 60, "attempts": [{"assessment": "hw1", "points": 5}]}
-             ]}
-            """
-        let book = try Gradebook.parse(Data(json.utf8))
-        let problems = book.entries.compactMap { entry -> String? in
-            if case .invalid(let label, let problem) = entry { return "\(label): \(problem)" }
-            return nil
-        }
-        #expect(
-            problems == [
-                "learner 1 'a' (Anna): attempts[0].points 11 exceed the maximum 10 of 'hw1'",
-                "learner 2 'b' (Bernd): contentViewed: expected a number",
-                "learner 3 'c' (Clara): attempts[0].assessment 'hw9' is not an assessment of the course",
-                "learner 4 'd' (Dieter): birthDate '1990-02-30' is not a date YYYY-MM-DD",
-            ])
-        guard case .learner(let emil, _) = book.entries.last else {
-            Issue.record("the good learner after the bad ones was not read")
-            return
-        }
-        #expect(book.course.rules.grade(emil).tiersMet == [.attendance, .scored])
-    }
-
-    @Test("course-level problems are reported as one error")
-    func badCourse() {
-        let cases = [
-            "{}",
-            "not json",
-            #"{"course": {"id": "c", "title": "K", "provider": "P", "start": "2026-13-01", "end": "2026-03-31", "assessments": []}, "learners": []}"#,
-            #"{"course": {"id": "c", "title": "K", "provider": "P", "start": "2026-01-01", "end": "2026-03-31", "thresholds": {"scored": 150}, "assessments": []}, "learners": []}"#,
-            #"{"course": {"id": "c", "title": "K", "provider": "P", "start": "2026-01-01", "end": "2026-03-31", "assessments": [{"id": "x", "kind": "self-test", "maxPoints": 1}]}, "learners": []}"#,
-        ]
-        for json in cases {
-            #expect(throws: AssessmentError.self, "\(json)") { try Gradebook.parse(Data(json.utf8)) }
-        }
-    }
-}
-
-@Suite("Tier decisions wait for essay grading")
-struct AwaitingGradingTierTests {
-    @Test("an exam awaiting essay grading decides no tier, even one that viewing alone would give")
-    func pendingExam() {
-        var attempts = proctored(total: "30")
-        attempts[0].awaitingGrading = true
-        let result = rules.grade(learner(viewed: "90", attempts))
-        #expect(!result.isFinal)
-        #expect(result.tiersMet == [])
-        #expect(result.awaitingGrading == ["final exam awaits the grading of essays"])
-        attempts[0].awaitingGrading = false
-        let graded = rules.grade(learner(viewed: "90", attempts))
-        #expect(graded.isFinal)
-        #expect(graded.tiersMet == [.attendance, .scored, .qualified])
-    }
-
-    @Test("a voided attempt awaiting grading does not hold the decision")
-    func voidedPendingAttempt() {
-        var attempts = proctored(total: "30")
-        attempts.append(
-            RecordedAttempt(
-                assessmentID: "hw1", points: .zero, voiding: Voiding(proctorID: "p", reason: "Täuschung"),
-                awaitingGrading: true))
-        #expect(rules.grade(learner(attempts)).isFinal)
     }
 }

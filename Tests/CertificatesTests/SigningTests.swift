@@ -512,19 +512,6 @@ struct SigningTests {
         #expect(results.count == 32 && results.allSatisfy { $0 })
     }
 
-    @Test("measures the time of one detached CMS signature over 100 KB (printed, not asserted)")
-    func cmsSigningTime() throws {
-        let identity = try Self.identity(of: try Self.makePKI())
-        let clock = ContinuousClock()
-        _ = try identity.signDetachedCMS(content: Self.content)
-        let rounds = 500
-        let elapsed = try clock.measure {
-            for _ in 0..<rounds { _ = try identity.signDetachedCMS(content: Self.content) }
-        }
-        let microseconds = elapsed / .microseconds(1) / Double(rounds)
-        print("signDetachedCMS, ECDSA P-256, 100 KB: \(String(format: "%.1f", microseconds)) µs per signature")
-    }
-
     /// Raw r‖s (64 bytes) from a DER ECDSA-Sig-Value `SEQUENCE { INTEGER r, INTEGER s }` as `openssl dgst` writes
     /// it; a deliberately small reader for this one test.
     static func rawSignature(fromDER der: [UInt8]) -> [UInt8]? {

@@ -4,6 +4,7 @@ import Foundation
 /// End-to-end issuing throughput: layout, font subset, QR code, token, PAdES signature, bytes out.
 public struct IssueBenchmark: Sendable {
     private let issuer: CertificateIssuer
+    private let identity: SigningIdentity
     private let records: [CertificateRecord]
 
     /// Prepares a development PKI, an issuer and a rotation of records (all tiers, both languages,
@@ -11,6 +12,7 @@ public struct IssueBenchmark: Sendable {
     public init() throws(CertificateError) {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+        self.identity = identity
         issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
         let names = [
             "Jürgen Weißmüller", "Łukasz Żółć", "Đorđe Petrović", "Ayşe Yılmaz", "Ελένη Παπαδοπούλου",
@@ -48,5 +50,21 @@ public struct IssueBenchmark: Sendable {
         }
         let elapsed = clock.now - start
         return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, bytes)
+    }
+
+    /// Size of the content ``runSignature(count:)`` signs.
+    public static let signedContentSize = 100_000
+
+    /// Makes `count` detached CMS signatures (ECDSA P-256) over ``signedContentSize`` bytes on the calling thread:
+    /// the signature alone, without layout, fonts or QR code.
+    ///
+    /// - Returns: elapsed seconds.
+    public func runSignature(count: Int) throws(CertificateError) -> Double {
+        let content = (0..<Self.signedContentSize).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<count { _ = try identity.signDetachedCMS(content: content) }
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
