@@ -28,10 +28,10 @@ private func invariantProblems(_ item: Item) -> [String] {
             return
         }
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(what) is blank") }
-        if value.count > BankReader.maximumTextLength { problems.append("\(what) too long") }
+        if value.count > BankRules.maximumTextLength { problems.append("\(what) too long") }
     }
     func choices(_ list: [Choice], _ what: String, minimum: Int) {
-        if list.count < minimum || list.count > BankReader.maximumChoices { problems.append("\(what) count") }
+        if list.count < minimum || list.count > BankRules.maximumChoices { problems.append("\(what) count") }
         if Set(list.map(\.id)).count != list.count { problems.append("\(what) ids repeat") }
         for choice in list {
             identifier(choice.id, what)
@@ -56,7 +56,7 @@ private func invariantProblems(_ item: Item) -> [String] {
         text(feedbackTrue, "feedbackTrue", required: false)
         text(feedbackFalse, "feedbackFalse", required: false)
     case .numeric(let answers, _):
-        if answers.isEmpty || answers.count > BankReader.maximumChoices { problems.append("numeric answers") }
+        if answers.isEmpty || answers.count > BankRules.maximumChoices { problems.append("numeric answers") }
         for answer in answers { text(answer.feedback, "numeric feedback", required: false) }
     case .shortText(let answers, _, _):
         if answers.isEmpty { problems.append("no accepted answers") }

@@ -250,7 +250,7 @@ struct AikenReader {
             return
         }
         let options = question.options
-        let limit = BankReader.maximumChoices
+        let limit = BankRules.maximumChoices
         guard options.count >= 2 else {
             skip(question, "line \(answerLine): a question needs at least 2 options 'A) ...' (found \(options.count))")
             return
@@ -278,7 +278,7 @@ struct AikenReader {
             return
         }
         let stem = question.textLines.joined(separator: "\n")
-        let limitText = BankReader.maximumTextLength
+        let limitText = BankRules.maximumTextLength
         if stem.count > limitText {
             skip(
                 question,

@@ -184,7 +184,7 @@ struct GIFTItemBuilder {
     }
 
     static func checkLength(_ text: String, _ what: String, line: Int) throws(GIFTProblem) {
-        let limit = BankReader.maximumTextLength
+        let limit = BankRules.maximumTextLength
         guard text.count <= limit else {
             throw GIFTProblem(line: line, message: "\(what) has \(text.count) characters; at most \(limit) fit an item")
         }
@@ -255,7 +255,7 @@ struct GIFTItemBuilder {
     }
 
     private mutating func choice(_ answers: [GIFTChoiceAnswer], line: Int) throws(GIFTProblem) -> ItemKind {
-        let limit = BankReader.maximumChoices
+        let limit = BankRules.maximumChoices
         guard answers.count >= 2 else {
             throw GIFTProblem(
                 line: answers.first?.line ?? line,
@@ -314,7 +314,7 @@ struct GIFTItemBuilder {
     }
 
     private mutating func matching(_ pairs: [GIFTMatchPair], line: Int) throws(GIFTProblem) -> ItemKind {
-        let limit = BankReader.maximumChoices
+        let limit = BankRules.maximumChoices
         guard pairs.count >= 2 else {
             throw GIFTProblem(
                 line: pairs.first?.line ?? line,
@@ -383,7 +383,7 @@ struct GIFTItemBuilder {
     private mutating func numerical(
         _ answers: [GIFTNumberAnswer], otherFeedback: ArraySlice<GIFTUnit>?, otherLine: Int, line: Int
     ) throws(GIFTProblem) -> ItemKind {
-        let limit = BankReader.maximumChoices
+        let limit = BankRules.maximumChoices
         guard answers.count <= limit else {
             throw GIFTProblem(line: line, message: "\(answers.count) numeric answers; an item holds at most \(limit)")
         }

@@ -379,7 +379,7 @@ struct ILIASItemReader {
     /// The Markdown of `text` (HTML reduced), adding its warnings.
     mutating func markdown(_ text: ILIASText, what: String) throws(ILIASSkip) -> String {
         let raw = text.raw
-        guard raw.utf8.count <= 20 * BankReader.maximumTextLength else {
+        guard raw.utf8.count <= 20 * BankRules.maximumTextLength else {
             throw ILIASSkip("\(what) is too long (\(raw.utf8.count) bytes)")
         }
         warnings += text.notes
@@ -416,9 +416,9 @@ struct ILIASItemReader {
             if let warning { warnings.append(warning) }
             result += (result.isEmpty ? "" : " ") + markdown
         }
-        guard result.count <= BankReader.maximumTextLength else {
+        guard result.count <= BankRules.maximumTextLength else {
             throw ILIASSkip(
-                "\(what) has \(result.count) characters; at most \(BankReader.maximumTextLength) are supported")
+                "\(what) has \(result.count) characters; at most \(BankRules.maximumTextLength) are supported")
         }
         return result
     }
@@ -573,8 +573,8 @@ struct ILIASItemReader {
             }
         }
         let joined = general.joined(separator: "\n\n")
-        guard joined.count <= BankReader.maximumTextLength else {
-            throw ILIASSkip("the feedback has more than \(BankReader.maximumTextLength) characters")
+        guard joined.count <= BankRules.maximumTextLength else {
+            throw ILIASSkip("the feedback has more than \(BankRules.maximumTextLength) characters")
         }
         return joined.isEmpty ? nil : joined
     }

@@ -275,8 +275,8 @@ extension ILIASItemReader {
             for text in texts {
                 let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !trimmed.isEmpty else { continue }
-                guard trimmed.count <= BankReader.maximumTextLength else {
-                    throw ILIASSkip("an accepted answer is longer than \(BankReader.maximumTextLength) characters")
+                guard trimmed.count <= BankRules.maximumTextLength else {
+                    throw ILIASSkip("an accepted answer is longer than \(BankRules.maximumTextLength) characters")
                 }
                 answers.append((trimmed, points))
             }
@@ -387,8 +387,8 @@ extension ILIASItemReader {
                     Self.read(material, into: &body)
                 }
             case .response(let response):
-                guard gaps.count < BankReader.maximumChoices * 5 else {
-                    throw ILIASSkip("the question has more than \(BankReader.maximumChoices * 5) gaps")
+                guard gaps.count < BankRules.maximumGaps else {
+                    throw ILIASSkip("the question has more than \(BankRules.maximumGaps) gaps")
                 }
                 let gap = try gap(response, ids: &gapIDs, caseSensitive: &textCase)
                 body.fragments.append((ClozeText.placeholder(gap.id), false))
@@ -400,8 +400,8 @@ extension ILIASItemReader {
         if let intro { parts.append(try markdown(intro, what: "the question text")) }
         parts.append(try markdown(body, what: "the cloze text"))
         let stem = parts.filter { !$0.isEmpty }.joined(separator: "\n\n")
-        guard stem.count <= BankReader.maximumTextLength else {
-            throw ILIASSkip("the cloze text has more than \(BankReader.maximumTextLength) characters")
+        guard stem.count <= BankRules.maximumTextLength else {
+            throw ILIASSkip("the cloze text has more than \(BankRules.maximumTextLength) characters")
         }
         guard ClozeText.placeholders(in: stem) == gaps.map(\.id) else {
             throw ILIASSkip("the cloze text contains '{{…}}' itself, which would be read as a gap")
@@ -439,8 +439,8 @@ extension ILIASItemReader {
 
         if response.descendants("render_choice").first != nil {
             let labels = try labels(of: response)
-            guard (2...BankReader.maximumChoices).contains(labels.count) else {
-                throw ILIASSkip("\(name) has \(labels.count) options; 2 to \(BankReader.maximumChoices) are supported")
+            guard (2...BankRules.maximumChoices).contains(labels.count) else {
+                throw ILIASSkip("\(name) has \(labels.count) options; 2 to \(BankRules.maximumChoices) are supported")
             }
             var options = try choices(labels)
             var points = Array(repeating: Rational.zero, count: labels.count)
@@ -498,8 +498,8 @@ extension ILIASItemReader {
             guard case .equal(let value, _) = condition.test, let points = try condition.points() else { continue }
             consumed.insert(index)
             guard !value.isEmpty else { continue }
-            guard value.count <= BankReader.maximumTextLength else {
-                throw ILIASSkip("an answer of \(name) is longer than \(BankReader.maximumTextLength) characters")
+            guard value.count <= BankRules.maximumTextLength else {
+                throw ILIASSkip("an answer of \(name) is longer than \(BankRules.maximumTextLength) characters")
             }
             var answer = TextAnswer(value)
             answer.feedback = try feedback(of: condition)
@@ -515,9 +515,9 @@ extension ILIASItemReader {
 
     /// Refuses `count` outside `minimum...20`.
     func checkCount(_ count: Int, _ what: String, minimum: Int = 2) throws(ILIASSkip) {
-        guard (minimum...BankReader.maximumChoices).contains(count) else {
+        guard (minimum...BankRules.maximumChoices).contains(count) else {
             throw ILIASSkip(
-                "the question has \(count) \(what); \(minimum) to \(BankReader.maximumChoices) are supported")
+                "the question has \(count) \(what); \(minimum) to \(BankRules.maximumChoices) are supported")
         }
     }
 

@@ -2,9 +2,9 @@ import Assessment
 /// The bank format's limits (see `NodeReader`), checked before a converted item is handed out, so an import
 /// never produces a bank that does not validate.
 enum MoodleLimits {
-    static let maximumText = BankReader.maximumTextLength
-    static let maximumChoices = BankReader.maximumChoices
-    static let maximumGaps = BankReader.maximumChoices * 5
+    static let maximumText = BankRules.maximumTextLength
+    static let maximumChoices = BankRules.maximumChoices
+    static let maximumGaps = BankRules.maximumGaps
 
     static func check(_ item: Item) throws(MoodleSkip) {
         try text(item.stem, "the question text")

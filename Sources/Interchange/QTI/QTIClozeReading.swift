@@ -37,10 +37,10 @@ extension QTIItemReader {
             if classes.contains("kc-numeric") { return try readTyped(interaction, body: body, numeric: true) }
             if classes.contains("kc-short-text") { return try readTyped(interaction, body: body, numeric: false) }
         }
-        guard interactions.count <= BankReader.maximumChoices * 5 else {
+        guard interactions.count <= BankRules.maximumGaps else {
             throw QTISkip(
                 reason:
-                    "the item has \(interactions.count) gaps; at most \(BankReader.maximumChoices * 5) are supported")
+                    "the item has \(interactions.count) gaps; at most \(BankRules.maximumGaps) are supported")
         }
         var gapIDs = IdentifierMaker()
         var specs: [GapSpec] = []
@@ -566,14 +566,14 @@ extension QTIItemReader {
             throw QTISkip(reason: "gap images (line \(image.line)) are not supported")
         }
         let texts = try plainOptions(names.children(interaction, "gapText"), what: "gapText")
-        guard (2...BankReader.maximumChoices).contains(texts.count) else {
+        guard (2...BankRules.maximumChoices).contains(texts.count) else {
             throw QTISkip(
                 reason:
-                    "the gap match interaction has \(texts.count) gap texts; 2 to \(BankReader.maximumChoices) are supported"
+                    "the gap match interaction has \(texts.count) gap texts; 2 to \(BankRules.maximumChoices) are supported"
             )
         }
         let gapElements = names.descendants(interaction, ["gap"])
-        guard (1...(BankReader.maximumChoices * 5)).contains(gapElements.count) else {
+        guard (1...(BankRules.maximumGaps)).contains(gapElements.count) else {
             throw QTISkip(reason: "the gap match interaction has \(gapElements.count) gaps")
         }
         var gapIDs = IdentifierMaker()

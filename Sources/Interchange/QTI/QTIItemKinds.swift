@@ -15,10 +15,10 @@ extension QTIItemReader {
             default: break
             }
         }
-        guard (2...BankReader.maximumChoices).contains(choiceElements.count) else {
+        guard (2...BankRules.maximumChoices).contains(choiceElements.count) else {
             throw QTISkip(
                 reason:
-                    "the choice interaction has \(choiceElements.count) choices; 2 to \(BankReader.maximumChoices) are supported"
+                    "the choice interaction has \(choiceElements.count) choices; 2 to \(BankRules.maximumChoices) are supported"
             )
         }
         let options = try self.options(choiceElements, what: "simpleChoice")
@@ -249,10 +249,10 @@ extension QTIItemReader {
         let declaration = try response(of: interaction)
         let response = declaration.identifier
         let elements = names.children(interaction, "simpleChoice")
-        guard (2...BankReader.maximumChoices).contains(elements.count) else {
+        guard (2...BankRules.maximumChoices).contains(elements.count) else {
             throw QTISkip(
                 reason:
-                    "the order interaction has \(elements.count) choices; 2 to \(BankReader.maximumChoices) are supported"
+                    "the order interaction has \(elements.count) choices; 2 to \(BankRules.maximumChoices) are supported"
             )
         }
         let options = try self.options(elements, what: "simpleChoice")
@@ -295,12 +295,12 @@ extension QTIItemReader {
         let premises = try options(names.children(sets[0], "simpleAssociableChoice"), what: "simpleAssociableChoice")
         let responseOptions = try options(
             names.children(sets[1], "simpleAssociableChoice"), what: "simpleAssociableChoice")
-        guard (1...BankReader.maximumChoices).contains(premises.count),
-            (1...BankReader.maximumChoices).contains(responseOptions.count)
+        guard (1...BankRules.maximumChoices).contains(premises.count),
+            (1...BankRules.maximumChoices).contains(responseOptions.count)
         else {
             throw QTISkip(
                 reason:
-                    "the match interaction has \(premises.count) premises and \(responseOptions.count) responses; 1 to \(BankReader.maximumChoices) each are supported"
+                    "the match interaction has \(premises.count) premises and \(responseOptions.count) responses; 1 to \(BankRules.maximumChoices) each are supported"
             )
         }
         var correct: [Int: Int] = [:]
@@ -417,8 +417,8 @@ extension QTIItemReader {
         {
             targets.append(choice)
         }
-        guard targets.count <= BankReader.maximumChoices else {
-            throw QTISkip(reason: "the associate interaction has more than \(BankReader.maximumChoices) responses")
+        guard targets.count <= BankRules.maximumChoices else {
+            throw QTISkip(reason: "the associate interaction has more than \(BankRules.maximumChoices) responses")
         }
         let stem = stem(body: body, interaction: interaction)
         let probes = matchProbes(

@@ -944,8 +944,8 @@ enum QTIItemLimits {
     static func problem(in item: Item) -> String? {
         func text(_ value: String?, _ what: String) -> String? {
             guard let value else { return nil }
-            if value.count > BankReader.maximumTextLength {
-                return "\(what) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed"
+            if value.count > BankRules.maximumTextLength {
+                return "\(what) has \(value.count) characters; at most \(BankRules.maximumTextLength) are allowed"
             }
             return nil
         }
@@ -954,8 +954,8 @@ enum QTIItemLimits {
             return text(value, what)
         }
         func choices(_ list: [Choice], _ what: String, minimum: Int) -> String? {
-            if list.count < minimum || list.count > BankReader.maximumChoices {
-                return "the item has \(list.count) \(what); \(minimum) to \(BankReader.maximumChoices) are allowed"
+            if list.count < minimum || list.count > BankRules.maximumChoices {
+                return "the item has \(list.count) \(what); \(minimum) to \(BankRules.maximumChoices) are allowed"
             }
             for choice in list {
                 if let problem = required(choice.text, "the text of '\(choice.id)'") { return problem }
@@ -987,8 +987,8 @@ enum QTIItemLimits {
         case .ordering(let elements, _):
             return choices(elements, "elements", minimum: 2)
         case .cloze(let gaps):
-            guard !gaps.isEmpty, gaps.count <= BankReader.maximumChoices * 5 else {
-                return "the item has \(gaps.count) gaps; 1 to \(BankReader.maximumChoices * 5) are allowed"
+            guard !gaps.isEmpty, gaps.count <= BankRules.maximumGaps else {
+                return "the item has \(gaps.count) gaps; 1 to \(BankRules.maximumGaps) are allowed"
             }
             for gap in gaps {
                 switch gap.kind {
