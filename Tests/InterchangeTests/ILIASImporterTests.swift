@@ -535,12 +535,14 @@ struct ILIASImporterTests {
             try single(sc("1000.5")).status
                 == .skipped(
                     reason:
-                        "the question's 1000.5 points are not supported (at most 1000 with at most 4 decimal places)"))
+                        "the question's points cannot be kept: points must be at most 1000 with at most 4 decimal places (found 1000.5)"
+                ))
         #expect(
             try single(sc("0.00001")).status
                 == .skipped(
                     reason:
-                        "the question's 0.00001 points are not supported (at most 1000 with at most 4 decimal places)"))
+                        "the question's points cannot be kept: points must be at most 1000 with at most 4 decimal places (found 0.00001)"
+                ))
         let unreadable = F.document(sc("zwei"))
         let conditionLine = line(of: "<respcondition", in: unreadable)
         #expect(

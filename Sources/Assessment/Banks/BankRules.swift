@@ -30,35 +30,40 @@ public enum BankRules {
     /// Most gaps in one cloze item.
     public static let maximumGaps = maximumChoices * 5
     /// Largest number of points an item may be worth.
-    static let maximumPoints = Rational(1000)
+    package static let maximumPoints = Rational(1000)
     /// Largest magnitude of a credit, and largest gap weight.
-    static let maximumCredit = Rational(1000)
+    package static let maximumCredit = Rational(1000)
     /// Longest short-text pattern, in characters.
-    static let maximumPatternLength = 1000
+    package static let maximumPatternLength = 1000
     /// What a credit must be, appended to the key and its spelling.
-    static let creditRange = "must be a number or fraction between -1000 and 1000 (1 = full points)"
+    package static let creditRange = "must be a number or fraction between -1000 and 1000 (1 = full points)"
     /// What a gap weight must be, appended to the key and its spelling.
-    static let weightRange = "must be a number greater than 0 and at most 1000"
+    package static let weightRange = "must be a number greater than 0 and at most 1000"
 
     // MARK: Sentences
 
     /// A required text that is blank.
-    static func empty(_ key: String) -> String { "\(key) is empty" }
+    package static func empty(_ key: String) -> String { "\(key) is empty" }
 
     /// A text longer than ``maximumTextLength``, or `nil` when it fits.
-    static func tooLong(_ key: String, _ value: String) -> String? {
-        guard value.count > maximumTextLength else { return nil }
-        return "\(key) has \(value.count) characters; at most \(maximumTextLength) are allowed"
+    package static func tooLong(_ key: String, _ value: String) -> String? {
+        tooLong(key, count: value.count)
+    }
+
+    /// A text of `count` characters when that is more than ``maximumTextLength``, or `nil` when it fits.
+    package static func tooLong(_ key: String, count: Int) -> String? {
+        guard count > maximumTextLength else { return nil }
+        return "\(key) has \(count) characters; at most \(maximumTextLength) are allowed"
     }
 
     /// An id that is not 1 to 64 letters, digits, `-`, `_` or `.`, or `nil` when it is one.
-    static func identifier(_ key: String, _ value: String) -> String? {
+    package static func identifier(_ key: String, _ value: String) -> String? {
         guard !isIdentifier(value) else { return nil }
         return "\(key) '\(value)' must be 1 to 64 letters, digits, '-', '_' or '.'"
     }
 
     /// Whether `value` is 1 to 64 ASCII letters, digits, `-`, `_` or `.`.
-    static func isIdentifier(_ value: String) -> Bool {
+    package static func isIdentifier(_ value: String) -> Bool {
         !value.isEmpty && value.utf8.count <= 64
             && value.unicodeScalars.allSatisfy { scalar in
                 scalar.isASCII
@@ -68,30 +73,35 @@ public enum BankRules {
     }
 
     /// A list of choices shorter than its type needs.
-    static func tooFew(_ key: String, minimum: Int, found: Int) -> String {
+    package static func tooFew(_ key: String, minimum: Int, found: Int) -> String {
         "'\(key)' needs at least \(minimum) entries (found \(found))"
     }
 
+    /// A list of `found` choices that is shorter than `minimum` or longer than ``maximumChoices``, or `nil`.
+    package static func choiceCount(_ key: String, found: Int, minimum: Int) -> String? {
+        found < minimum ? tooFew(key, minimum: minimum, found: found) : tooMany(key, found: found)
+    }
+
     /// A list of choices longer than ``maximumChoices``, or `nil` when it fits.
-    static func tooMany(_ key: String, found: Int) -> String? {
+    package static func tooMany(_ key: String, found: Int) -> String? {
         guard found > maximumChoices else { return nil }
         return "'\(key)' has \(found) entries; at most \(maximumChoices) are allowed"
     }
 
     /// A cloze item without gaps or with more than ``maximumGaps``, or `nil` when the count fits.
-    static func gapCount(_ found: Int) -> String? {
+    package static func gapCount(_ found: Int) -> String? {
         guard found < 1 || found > maximumGaps else { return nil }
         return "'gaps' needs 1 to \(maximumGaps) entries (found \(found))"
     }
 
     /// A numeric answer list that is empty or longer than ``maximumChoices``, or `nil` when it fits.
-    static func numericAnswerCount(_ found: Int) -> String? {
+    package static func numericAnswerCount(_ found: Int) -> String? {
         guard found < 1 || found > maximumChoices else { return nil }
         return "'answers' needs 1 to \(maximumChoices) entries (found \(found))"
     }
 
     /// Points outside (0, 1000] or with more than 4 decimal places, or `nil` when they fit.
-    static func points(_ points: Rational, spelled: String) -> String? {
+    package static func points(_ points: Rational, spelled: String) -> String? {
         guard points > .zero else { return "points must be greater than 0 (found \(spelled))" }
         guard points <= maximumPoints, (points * Rational(10_000)).isInteger else {
             return "points must be at most 1000 with at most 4 decimal places (found \(spelled))"
@@ -100,25 +110,25 @@ public enum BankRules {
     }
 
     /// A credit outside ±1000, or `nil` when it fits.
-    static func credit(_ key: String, _ value: Rational, spelled: String) -> String? {
+    package static func credit(_ key: String, _ value: Rational, spelled: String) -> String? {
         guard value.magnitude > maximumCredit else { return nil }
         return "\(key) '\(spelled)' \(creditRange)"
     }
 
     /// A gap weight outside (0, 1000], or `nil` when it fits.
-    static func weight(_ value: Rational, spelled: String) -> String? {
+    package static func weight(_ value: Rational, spelled: String) -> String? {
         guard value <= .zero || value > maximumCredit else { return nil }
         return "weight '\(spelled)' \(weightRange)"
     }
 
     /// A negative tolerance, or `nil` when it is 0 or more.
-    static func tolerance(_ key: String, _ value: Rational, spelled: String) -> String? {
+    package static func tolerance(_ key: String, _ value: Rational, spelled: String) -> String? {
         guard value < .zero else { return nil }
         return "\(key) must not be negative (found \(spelled))"
     }
 
     /// A short-text pattern that is empty, too long or not a regular expression, or `nil` when it compiles.
-    static func pattern(_ source: String) -> String? {
+    package static func pattern(_ source: String) -> String? {
         guard source.isEmpty || source.count > maximumPatternLength || CompiledPattern(source) == nil else {
             return nil
         }
@@ -126,7 +136,7 @@ public enum BankRules {
     }
 
     /// A bank language that is not a language tag, or `nil` when it is one.
-    static func language(_ value: String) -> String? {
+    package static func language(_ value: String) -> String? {
         guard value.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) == nil else {
             return nil
         }
@@ -152,62 +162,64 @@ public enum BankRules {
     }
 
     /// The ids of `choices`, as the sentences list them.
-    static func list(_ choices: [Choice]) -> String {
+    package static func list(_ choices: [Choice]) -> String {
         choices.map(\.id).joined(separator: ", ")
     }
 
-    static func answerNotOption(_ answer: String, _ options: [Choice]) -> String {
+    package static func answerNotOption(_ answer: String, _ options: [Choice]) -> String {
         "answer '\(answer)' is not one of the options \(list(options))"
     }
 
-    static func answerTwice(_ answer: String) -> String { "answer '\(answer)' is listed twice" }
+    package static func answerTwice(_ answer: String) -> String { "answer '\(answer)' is listed twice" }
 
-    static let noCorrectOption = "'answer' is empty; at least one option must be correct"
+    package static let noCorrectOption = "'answer' is empty; at least one option must be correct"
 
-    static func unknownPremise(_ premise: String, _ premises: [Choice]) -> String {
+    package static func unknownPremise(_ premise: String, _ premises: [Choice]) -> String {
         "premise '\(premise)' is not one of the premises \(list(premises))"
     }
 
-    static func unknownResponse(_ response: String, _ responses: [Choice]) -> String {
+    package static func unknownResponse(_ response: String, _ responses: [Choice]) -> String {
         "response '\(response)' is not one of the responses \(list(responses))"
     }
 
-    static func premiseWithoutResponse(_ premise: String) -> String {
+    package static func premiseWithoutResponse(_ premise: String) -> String {
         "premise '\(premise)' has no response in 'answer'"
     }
 
-    static func answerNotElement(_ answer: String, _ elements: [Choice]) -> String {
+    package static func answerNotElement(_ answer: String, _ elements: [Choice]) -> String {
         "answer '\(answer)' is not one of the elements \(list(elements))"
     }
 
-    static func elementTwice(_ element: String) -> String { "element '\(element)' appears twice in 'answer'" }
+    package static func elementTwice(_ element: String) -> String { "element '\(element)' appears twice in 'answer'" }
 
-    static func elementsMissing(_ missing: [String]) -> String {
+    package static func elementsMissing(_ missing: [String]) -> String {
         "'answer' must list every element; missing \(missing.joined(separator: ", "))"
     }
 
-    static func duplicateGap(_ id: String) -> String { "duplicate gap id '\(id)'" }
+    package static func duplicateGap(_ id: String) -> String { "duplicate gap id '\(id)'" }
 
-    static func unknownPlaceholder(_ name: String) -> String {
+    package static func unknownPlaceholder(_ name: String) -> String {
         "the stem refers to gap '{{\(name)}}', which is not in 'gaps'"
     }
 
-    static func repeatedPlaceholder(_ name: String, count: Int) -> String {
+    package static func repeatedPlaceholder(_ name: String, count: Int) -> String {
         "gap '{{\(name)}}' appears \(count) times in the stem; each gap appears once"
     }
 
-    static func missingPlaceholder(_ id: String) -> String { "gap '\(id)' does not appear in the stem as {{\(id)}}" }
+    package static func missingPlaceholder(_ id: String) -> String {
+        "gap '\(id)' does not appear in the stem as {{\(id)}}"
+    }
 
-    static let emptyAnswer = "an accepted answer is empty"
+    package static let emptyAnswer = "an accepted answer is empty"
 
-    static let noAccepted = "'accepted' is empty"
+    package static let noAccepted = "'accepted' is empty"
 
-    static func neitherAcceptedNorPattern(_ label: String) -> String {
+    package static func neitherAcceptedNorPattern(_ label: String) -> String {
         "\(label) has neither 'accepted' answers nor a 'pattern'"
     }
 
     /// A number a bank file cannot spell exactly, or `nil` when its written form reads back equal.
-    static func writable(_ key: String, _ value: Rational) -> String? {
+    package static func writable(_ key: String, _ value: Rational) -> String? {
         let spelled = value.exactText
         guard Rational(exactText: spelled) != value else { return nil }
         return NumberText.rejection(of: spelled, what: key)

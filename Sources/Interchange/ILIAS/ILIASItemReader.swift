@@ -477,10 +477,8 @@ struct ILIASItemReader {
                     ? "the question gives no points"
                     : "the question gives no points (its maximum is \(ILIASNumber.text(points)))")
         }
-        guard points <= Rational(1000), (points * Rational(10_000)).isInteger else {
-            throw ILIASSkip(
-                "the question's \(ILIASNumber.text(points)) points are not supported (at most 1000 with at most "
-                    + "4 decimal places)")
+        if let problem = BankRules.points(points, spelled: ILIASNumber.text(points)) {
+            throw ILIASSkip("the question's points cannot be kept: \(problem)")
         }
         return points
     }

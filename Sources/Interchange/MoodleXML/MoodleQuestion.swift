@@ -146,10 +146,8 @@ struct MoodleQuestion {
         guard let points = MoodleNumber.decimal(spelled) else {
             throw MoodleSkip("default grade '\(spelled)' is not a number (line \(element.line))")
         }
-        guard points > .zero, points <= Rational(1000), (points * Rational(10_000)).isInteger else {
-            throw MoodleSkip(
-                "default grade \(spelled) cannot be kept (points must be greater than 0 and at most 1000, "
-                    + "with at most 4 decimal places)")
+        if let problem = BankRules.points(points, spelled: spelled) {
+            throw MoodleSkip("default grade \(spelled) cannot be kept: \(problem)")
         }
         return points
     }

@@ -185,7 +185,7 @@ enum MoodleAnswerOrder {
             return (answer.value - width, answer.value + width)
         }
         // More answers than an item holds: the item is skipped anyway.
-        guard answers.count <= MoodleLimits.maximumChoices else { return nil }
+        guard answers.count <= BankRules.maximumChoices else { return nil }
         for (later, answer) in answers.enumerated() {
             let (low, high) = interval(answer)
             for earlier in 0..<later where answers[earlier].credit < answer.credit {
