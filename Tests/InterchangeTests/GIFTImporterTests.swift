@@ -662,7 +662,7 @@ struct GIFTImporterTests {
             questions[1].status == .skipped(reason: "line 3: the question has 1250003 bytes, too long for a bank item"))
         let text = try single("\(String(repeating: "x", count: 10_001)){T}")
         #expect(
-            text.status == .skipped(reason: "line 1: the question text has 10001 characters; at most 10000 fit an item")
+            text.status == .skipped(reason: "line 1: the question text has 10001 characters; at most 10000 are allowed")
         )
     }
 

@@ -416,10 +416,7 @@ struct ILIASItemReader {
             if let warning { warnings.append(warning) }
             result += (result.isEmpty ? "" : " ") + markdown
         }
-        guard result.count <= BankRules.maximumTextLength else {
-            throw ILIASSkip(
-                "\(what) has \(result.count) characters; at most \(BankRules.maximumTextLength) are supported")
-        }
+        if let problem = BankRules.tooLong(what, result) { throw ILIASSkip(problem) }
         return result
     }
 
@@ -489,7 +486,7 @@ struct ILIASItemReader {
         _ answers: [(answer: Answer, points: Rational)], name: String, setCredit: (inout Answer, Rational) -> Void
     ) throws(ILIASSkip) -> ([Answer], Rational) {
         guard !answers.isEmpty else { throw ILIASSkip("\(name) has no answer") }
-        try checkCount(answers.count, "answers in \(name)", minimum: 1)
+        try checkCount(answers.count, "answers in \(name)", key: "answers", minimum: 1)
         let maximum = answers.map(\.points).max() ?? .zero
         guard maximum > .zero else { throw ILIASSkip("\(name) gives no points") }
         var result: [Answer] = []
@@ -571,9 +568,7 @@ struct ILIASItemReader {
             }
         }
         let joined = general.joined(separator: "\n\n")
-        guard joined.count <= BankRules.maximumTextLength else {
-            throw ILIASSkip("the feedback has more than \(BankRules.maximumTextLength) characters")
-        }
+        if let problem = BankRules.tooLong("the feedback", joined) { throw ILIASSkip(problem) }
         return joined.isEmpty ? nil : joined
     }
 }
