@@ -642,7 +642,8 @@ struct GIFTImporterTests {
                 "line 26: answer 2 is empty",
                 "line 28: no answer earns points",
                 "line 30: the numerical answer block has no number",
-                "line 32: the weight '%200000%' is beyond ±100000%",
+                "line 32: the weight '%200000%' cannot be kept: credit '2000' must be a number or fraction between -1000 "
+                    + "and 1000 (1 = full points)",
                 "line 34: the question text is empty",
                 // An image-only answer keeps its question (the image reference, with a warning).
                 "imported",

@@ -158,8 +158,8 @@ struct MoodleQuestion {
         guard let fraction = MoodleGrades.fraction(percent: spelled) else {
             throw MoodleSkip("answer fraction '\(spelled ?? "")' is not a number (line \(answer.line))")
         }
-        guard fraction.magnitude <= Rational(1000) else {
-            throw MoodleSkip("answer fraction \(spelled ?? "") is out of range (line \(answer.line))")
+        if let problem = BankRules.credit("credit", fraction, spelled: fraction.exactText) {
+            throw MoodleSkip("answer fraction \(spelled ?? "") (line \(answer.line)) cannot be kept: \(problem)")
         }
         if !MoodleGrades.isStandard(fraction) {
             warn("fraction \(MoodleNumber.text(fraction)) is not one of Moodle's grade values; kept as is")
