@@ -144,8 +144,8 @@ public enum BankImport {
     /// Builds one bank from the imported files.
     ///
     /// Item ids are made unique across files (a renamed id is a warning). Every item is checked against
-    /// the bank format by writing and reading it back; an item that does not survive is skipped with the
-    /// validator's message, so the bank written is always valid and nothing is dropped silently.
+    /// the bank format (``Item/problems()``); an item that breaks it is skipped with the validator's message,
+    /// so the bank written is always valid and nothing is dropped silently.
     ///
     /// - Returns: the bank (`nil` when no question was imported) and the final outcome of every question.
     static func assemble(_ files: [ImportedFile], settings: BankImportSettings, defaultID: String) -> (
@@ -217,15 +217,9 @@ public enum BankImport {
         return ImportedBank(bank: bank, outcomes: outcomes, media: placement.files)
     }
 
-    /// The first problem the validator finds with `item` in a bank with `header`, or `nil` when it reads back equal.
+    /// The first problem the bank format finds with `item` in a bank with `header`, or `nil` when a bank may hold it.
     static func validationProblem(_ item: Item, header: Bank) -> String? {
-        var single = header
-        single.items = [item]
-        guard let yaml = try? BankWriter.yaml(single) else { return "it cannot be written as YAML" }
-        let result = BankReader.read(Array(yaml.utf8), file: "item")
-        if let problem = result.problems.first { return problem.message }
-        guard result.bank?.items.first == item else { return "it does not read back unchanged" }
-        return nil
+        (BankRules.headerProblems(of: header) + item.problems()).first?.message
     }
 
     /// The name of the first element of an XML text, skipping the declaration, comments and DOCTYPE.

@@ -218,7 +218,7 @@ struct AikenImporterTests {
         let letters = "ABCDEFGHIJKLMNOPQRSTU"
         let options = letters.map { "\($0)) Option \($0)" }.joined(separator: "\n")
         let questions = try aiken("Viele Optionen?\n\(options)\nANSWER: A")
-        #expect(reasons(questions) == ["line 23: 21 options; an item holds at most 20"])
+        #expect(reasons(questions) == ["line 23: 'options' has 21 entries; at most 20 are allowed"])
     }
 
     @Test("texts longer than an item holds are skipped")
@@ -227,8 +227,8 @@ struct AikenImporterTests {
         let questions = try aiken("\(long)\nA) a\nB) b\nANSWER: A\n\nFrage\nA) \(long)\nB) b\nANSWER: B")
         #expect(
             reasons(questions) == [
-                "line 1: the question text has 10001 characters; at most 10000 fit an item",
-                "line 7: option A has 10001 characters; at most 10000 fit an item",
+                "line 1: the question text has 10001 characters; at most 10000 are allowed",
+                "line 7: option A has 10001 characters; at most 10000 are allowed",
             ])
     }
 

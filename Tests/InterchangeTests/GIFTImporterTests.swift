@@ -16,64 +16,12 @@ private func single(_ text: String) throws -> ImportedQuestion {
     return questions[0]
 }
 
-/// What the bank validator would object to in an imported item (ids, sizes, keys).
+/// What the bank validator objects to in an imported item, and any kind GIFT never produces.
 private func invariantProblems(_ item: Item) -> [String] {
-    var problems: [String] = []
-    func identifier(_ value: String, _ what: String) {
-        if !NodeReader.isIdentifier(value) { problems.append("\(what) '\(value)' is not an id") }
-    }
-    func text(_ value: String?, _ what: String, required: Bool = true) {
-        guard let value else {
-            if required { problems.append("\(what) missing") }
-            return
-        }
-        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(what) is blank") }
-        if value.count > BankReader.maximumTextLength { problems.append("\(what) too long") }
-    }
-    func choices(_ list: [Choice], _ what: String, minimum: Int) {
-        if list.count < minimum || list.count > BankReader.maximumChoices { problems.append("\(what) count") }
-        if Set(list.map(\.id)).count != list.count { problems.append("\(what) ids repeat") }
-        for choice in list {
-            identifier(choice.id, what)
-            text(choice.text, "\(what) text")
-            text(choice.feedback, "\(what) feedback", required: false)
-            if let credit = choice.credit, credit.magnitude > Rational(1000) { problems.append("credit range") }
-        }
-    }
-    identifier(item.id, "item id")
-    identifier(item.topic, "topic")
-    text(item.stem, "stem")
-    text(item.feedback, "feedback", required: false)
-    if !(item.points > .zero && item.points <= Rational(1000)) { problems.append("points") }
+    var problems = item.problems().map(\.description)
     switch item.kind {
-    case .singleChoice(let options, let correct):
-        choices(options, "option", minimum: 2)
-        if !options.contains(where: { $0.id == correct }) { problems.append("correct not an option") }
-    case .multipleResponse(let options, let correct):
-        choices(options, "option", minimum: 2)
-        if correct.isEmpty || !correct.isSubset(of: Set(options.map(\.id))) { problems.append("correct set") }
-    case .trueFalse(_, let feedbackTrue, let feedbackFalse):
-        text(feedbackTrue, "feedbackTrue", required: false)
-        text(feedbackFalse, "feedbackFalse", required: false)
-    case .numeric(let answers, _):
-        if answers.isEmpty || answers.count > BankReader.maximumChoices { problems.append("numeric answers") }
-        for answer in answers { text(answer.feedback, "numeric feedback", required: false) }
-    case .shortText(let answers, _, _):
-        if answers.isEmpty { problems.append("no accepted answers") }
-        for answer in answers {
-            text(answer.text, "accepted answer")
-            text(answer.feedback, "answer feedback", required: false)
-        }
-    case .matching(let premises, let responses, let correct):
-        choices(premises, "premise", minimum: 1)
-        choices(responses, "response", minimum: 1)
-        for premise in premises where !responses.contains(where: { $0.id == correct[premise.id] }) {
-            problems.append("premise without response")
-        }
-    case .ordering, .cloze:
-        problems.append("unexpected kind")
-    case .essay:
-        break
+    case .ordering, .cloze: problems.append("unexpected kind")
+    case .singleChoice, .multipleResponse, .trueFalse, .numeric, .shortText, .matching, .essay: break
     }
     return problems
 }
@@ -694,7 +642,8 @@ struct GIFTImporterTests {
                 "line 26: answer 2 is empty",
                 "line 28: no answer earns points",
                 "line 30: the numerical answer block has no number",
-                "line 32: the weight '%200000%' is beyond ±100000%",
+                "line 32: the weight '%200000%' cannot be kept: credit '2000' must be a number or fraction between -1000 "
+                    + "and 1000 (1 = full points)",
                 "line 34: the question text is empty",
                 // An image-only answer keeps its question (the image reference, with a warning).
                 "imported",
@@ -714,7 +663,7 @@ struct GIFTImporterTests {
             questions[1].status == .skipped(reason: "line 3: the question has 1250003 bytes, too long for a bank item"))
         let text = try single("\(String(repeating: "x", count: 10_001)){T}")
         #expect(
-            text.status == .skipped(reason: "line 1: the question text has 10001 characters; at most 10000 fit an item")
+            text.status == .skipped(reason: "line 1: the question text has 10001 characters; at most 10000 are allowed")
         )
     }
 

@@ -27,10 +27,6 @@ public enum BankReader {
     public static let maximumFileSize = YAMLGuard.maximumBytes
     /// Largest number of items in one bank.
     public static let maximumItems = 5_000
-    /// Longest stem, option text or feedback, in characters.
-    public static let maximumTextLength = 10_000
-    /// Most options, premises, responses or elements in one item.
-    public static let maximumChoices = 20
 
     /// Reads the bank in `bytes`; `file` is the name used in problem reports.
     public static func read(_ bytes: [UInt8], file: String) -> BankReadResult {

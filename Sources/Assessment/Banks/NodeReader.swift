@@ -47,10 +47,8 @@ package struct NodeReader {
         let language = text(fields, "language", in: root, what: "bank")
         let provider = text(fields, "provider", in: root, what: "bank")
         let version = text(fields, "version", in: root, what: "bank")
-        if let language, let node = fields["language"],
-            language.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) == nil
-        {
-            report(node, "language '\(language)' is not a language tag such as 'de' or 'en'")
+        if let language, let node = fields["language"], let problem = BankRules.language(language) {
+            report(node, problem)
         }
         var items: [Item] = []
         if let itemsNode = require(fields, "items", in: root, what: "bank") {
@@ -136,12 +134,8 @@ package struct NodeReader {
             report(pointsNode, NumberText.rejection(of: spelled, what: "points"))
             return nil
         }
-        guard points > .zero else {
-            report(pointsNode, "points must be greater than 0 (found \(spelled))")
-            return nil
-        }
-        guard points <= Rational(1000), (points * Rational(10_000)).isInteger else {
-            report(pointsNode, "points must be at most 1000 with at most 4 decimal places (found \(spelled))")
+        if let problem = BankRules.points(points, spelled: spelled) {
+            report(pointsNode, problem)
             return nil
         }
         return points
@@ -163,15 +157,15 @@ package struct NodeReader {
             var valid = options != nil
             for (answer, answerNode) in answers {
                 if let options, !options.contains(where: { $0.id == answer }) {
-                    report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
+                    report(answerNode, BankRules.answerNotOption(answer, options))
                     valid = false
                 } else if !correct.insert(answer).inserted {
-                    report(answerNode, "answer '\(answer)' is listed twice")
+                    report(answerNode, BankRules.answerTwice(answer))
                     valid = false
                 }
             }
             if answers.isEmpty {
-                report(answerNode, "'answer' is empty; at least one option must be correct")
+                report(answerNode, BankRules.noCorrectOption)
                 valid = false
             }
             guard valid, let options else { return nil }
@@ -204,15 +198,15 @@ package struct NodeReader {
             var pattern: String? = nil
             var valid = answers != nil
             if let patternNode = fields["pattern"], let source = scalar(patternNode, what: "'pattern'") {
-                if source.isEmpty || source.count > 1000 || CompiledPattern(source) == nil {
-                    report(patternNode, "pattern '\(source)' is not a valid regular expression")
+                if let problem = BankRules.pattern(source) {
+                    report(patternNode, problem)
                     valid = false
                 }
                 pattern = source
             }
             let caseSensitive = flag(fields, "caseSensitive")
             if fields["accepted"] == nil && fields["pattern"] == nil {
-                report(node, "\(label) has neither 'accepted' answers nor a 'pattern'")
+                report(node, BankRules.neitherAcceptedNorPattern(label))
                 return nil
             }
             guard valid, let answers, let caseSensitive, !answers.isEmpty || pattern != nil else { return nil }
@@ -240,17 +234,17 @@ package struct NodeReader {
                 }
                 var known = true
                 if let premises, !premises.contains(where: { $0.id == premise }) {
-                    report(keyNode, "premise '\(premise)' is not one of the premises \(list(premises))")
+                    report(keyNode, BankRules.unknownPremise(premise, premises))
                     known = false
                 }
                 if let responses, !responses.contains(where: { $0.id == response }) {
-                    report(valueNode, "response '\(response)' is not one of the responses \(list(responses))")
+                    report(valueNode, BankRules.unknownResponse(response, responses))
                     known = false
                 }
                 if known { correct[premise] = response } else { valid = false }
             }
             for premise in premises ?? [] where correct[premise.id] == nil && valid {
-                report(answerNode, "premise '\(premise.id)' has no response in 'answer'")
+                report(answerNode, BankRules.premiseWithoutResponse(premise.id))
                 valid = false
             }
             guard valid, let premises, let responses else { return nil }
@@ -267,16 +261,16 @@ package struct NodeReader {
             var valid = elements != nil
             for (answer, answerNode) in answers {
                 if let elements, !elements.contains(where: { $0.id == answer }) {
-                    report(answerNode, "answer '\(answer)' is not one of the elements \(list(elements))")
+                    report(answerNode, BankRules.answerNotElement(answer, elements))
                     valid = false
                 } else if !seen.insert(answer).inserted {
-                    report(answerNode, "element '\(answer)' appears twice in 'answer'")
+                    report(answerNode, BankRules.elementTwice(answer))
                     valid = false
                 }
             }
             let missing = (elements ?? []).filter { !seen.contains($0.id) }.map(\.id)
             if valid && !missing.isEmpty {
-                report(answerNode, "'answer' must list every element; missing \(missing.joined(separator: ", "))")
+                report(answerNode, BankRules.elementsMissing(missing))
                 valid = false
             }
             guard valid, let elements else { return nil }
@@ -286,8 +280,8 @@ package struct NodeReader {
             guard let gapsNode = require(fields, "gaps", in: node, what: label, hint: "the gaps {{id}} of the stem"),
                 let entries = sequence(gapsNode, what: "'gaps'")
             else { return nil }
-            guard !entries.isEmpty, entries.count <= BankReader.maximumChoices * 5 else {
-                report(gapsNode, "'gaps' needs 1 to \(BankReader.maximumChoices * 5) entries (found \(entries.count))")
+            if let problem = BankRules.gapCount(entries.count) {
+                report(gapsNode, problem)
                 return nil
             }
             var gaps: [Gap] = []
@@ -297,7 +291,7 @@ package struct NodeReader {
             for entry in entries {
                 let id = entry.mapping?["id"]?.scalar?.string
                 if let id, gapNodes.contains(where: { $0.id == id }) {
-                    report(entry, "duplicate gap id '\(id)'")
+                    report(entry, BankRules.duplicateGap(id))
                     valid = false
                 } else if let id {
                     gapNodes.append((id, entry))
@@ -313,15 +307,15 @@ package struct NodeReader {
                 for name in ClozeText.placeholders(in: stem) { seen[name, default: 0] += 1 }
                 for (name, count) in seen.sorted(by: { $0.key < $1.key }) {
                     if !gapNodes.contains(where: { $0.id == name }) {
-                        report(stemNode, "the stem refers to gap '{{\(name)}}', which is not in 'gaps'")
+                        report(stemNode, BankRules.unknownPlaceholder(name))
                         valid = false
                     } else if count > 1 {
-                        report(stemNode, "gap '{{\(name)}}' appears \(count) times in the stem; each gap appears once")
+                        report(stemNode, BankRules.repeatedPlaceholder(name, count: count))
                         valid = false
                     }
                 }
                 for (id, gapNode) in gapNodes where seen[id] == nil {
-                    report(gapNode, "gap '\(id)' does not appear in the stem as {{\(id)}}")
+                    report(gapNode, BankRules.missingPlaceholder(id))
                     valid = false
                 }
             }
@@ -344,7 +338,7 @@ package struct NodeReader {
             let answer = scalar(answerNode, what: "'answer'"), let options
         else { return nil }
         guard options.contains(where: { $0.id == answer }) else {
-            report(answerNode, "answer '\(answer)' is not one of the options \(list(options))")
+            report(answerNode, BankRules.answerNotOption(answer, options))
             return nil
         }
         return (options, answer)
@@ -357,17 +351,17 @@ package struct NodeReader {
         var weight: Rational? = .one
         if let weightNode = fields["weight"], let spelled = scalar(weightNode, what: "'weight'") {
             if let value = Rational(exactText: spelled) {
-                if value > .zero, value <= Rational(1000) {
-                    weight = value
-                } else {
-                    report(weightNode, "weight '\(spelled)' must be a number greater than 0 and at most 1000")
+                if let problem = BankRules.weight(value, spelled: spelled) {
+                    report(weightNode, problem)
                     weight = nil
+                } else {
+                    weight = value
                 }
             } else {
                 report(
                     weightNode,
                     NumberText.rejection(
-                        of: spelled, what: "weight", otherwise: "must be a number greater than 0 and at most 1000"))
+                        of: spelled, what: "weight", otherwise: BankRules.weightRange))
                 weight = nil
             }
         }
@@ -385,7 +379,7 @@ package struct NodeReader {
                 let answers = textAnswers(acceptedNode), let caseSensitive
             else { return nil }
             guard !answers.isEmpty else {
-                report(acceptedNode, "'accepted' is empty")
+                report(acceptedNode, BankRules.noAccepted)
                 return nil
             }
             kind = .text(answers: answers, caseSensitive: caseSensitive)
@@ -408,8 +402,8 @@ package struct NodeReader {
                 return nil
             }
             guard let entries = sequence(listNode, what: "'answers'") else { return nil }
-            guard !entries.isEmpty, entries.count <= BankReader.maximumChoices else {
-                report(listNode, "'answers' needs 1 to \(BankReader.maximumChoices) entries (found \(entries.count))")
+            if let problem = BankRules.numericAnswerCount(entries.count) {
+                report(listNode, problem)
                 return nil
             }
             var answers: [NumericAnswer] = []
@@ -469,8 +463,8 @@ package struct NodeReader {
                 report(toleranceNode, NumberText.rejection(of: spelled, what: key))
                 return nil
             }
-            guard value >= .zero else {
-                report(toleranceNode, "\(key) must not be negative (found \(spelled))")
+            if let problem = BankRules.tolerance(key, value, spelled: spelled) {
+                report(toleranceNode, problem)
                 return nil
             }
             tolerance = key == "tolerance" ? .absolute(value) : .relative(value)
@@ -486,7 +480,7 @@ package struct NodeReader {
         for entry in entries {
             if case .scalar(let value) = entry {
                 if value.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    report(entry, "an accepted answer is empty")
+                    report(entry, BankRules.emptyAnswer)
                     valid = false
                 } else {
                     answers.append(TextAnswer(value.string))
@@ -517,13 +511,12 @@ package struct NodeReader {
     private mutating func credit(_ fields: Fields, _ key: String) -> Rational?? {
         guard let creditNode = fields[key] else { return .some(nil) }
         guard let spelled = scalar(creditNode, what: "'\(key)'") else { return nil }
-        let range = "must be a number or fraction between -1000 and 1000 (1 = full points)"
         guard let value = Rational(exactText: spelled) else {
-            report(creditNode, NumberText.rejection(of: spelled, what: key, otherwise: range))
+            report(creditNode, NumberText.rejection(of: spelled, what: key, otherwise: BankRules.creditRange))
             return nil
         }
-        guard value.magnitude <= Rational(1000) else {
-            report(creditNode, "\(key) '\(spelled)' \(range)")
+        if let problem = BankRules.credit(key, value, spelled: spelled) {
+            report(creditNode, problem)
             return nil
         }
         return .some(value)
@@ -554,11 +547,11 @@ package struct NodeReader {
         else { return nil }
         var valid = true
         if entries.count < minimum {
-            report(listNode, "'\(key)' needs at least \(minimum) entries (found \(entries.count))")
+            report(listNode, BankRules.tooFew(key, minimum: minimum, found: entries.count))
             valid = false
         }
-        guard entries.count <= BankReader.maximumChoices else {
-            report(listNode, "'\(key)' has \(entries.count) entries; at most \(BankReader.maximumChoices) are allowed")
+        if let problem = BankRules.tooMany(key, found: entries.count) {
+            report(listNode, problem)
             return nil
         }
         var result: [Choice] = []
@@ -590,10 +583,6 @@ package struct NodeReader {
                     uncheckedCredit: optionalCredit(uncheckedCredit)))
         }
         return valid ? result : nil
-    }
-
-    private func list(_ choices: [Choice]) -> String {
-        choices.map(\.id).joined(separator: ", ")
     }
 
     // MARK: Node helpers
@@ -672,12 +661,11 @@ package struct NodeReader {
             let value = scalar(valueNode, what: "'\(key)'")
         else { return nil }
         guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            report(valueNode, "\(key) is empty")
+            report(valueNode, BankRules.empty(key))
             return nil
         }
-        guard value.count <= BankReader.maximumTextLength else {
-            report(
-                valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
+        if let problem = BankRules.tooLong(key, value) {
+            report(valueNode, problem)
             return nil
         }
         return value
@@ -685,9 +673,8 @@ package struct NodeReader {
 
     private mutating func optionalText(_ fields: Fields, _ key: String) -> String? {
         guard let valueNode = fields[key], let value = scalar(valueNode, what: "'\(key)'") else { return nil }
-        guard value.count <= BankReader.maximumTextLength else {
-            report(
-                valueNode, "\(key) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed")
+        if let problem = BankRules.tooLong(key, value) {
+            report(valueNode, problem)
             return nil
         }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -699,21 +686,12 @@ package struct NodeReader {
         guard let valueNode = require(fields, key, in: node, what: what),
             let value = scalar(valueNode, what: "'\(key)'")
         else { return nil }
-        guard Self.isIdentifier(value) else {
-            report(
-                valueNode,
-                "\(key) '\(value)' must be 1 to 64 letters, digits, '-', '_' or '.'")
+        if let problem = BankRules.identifier(key, value) {
+            report(valueNode, problem)
             return nil
         }
         return value
     }
 
-    package static func isIdentifier(_ value: String) -> Bool {
-        !value.isEmpty && value.utf8.count <= 64
-            && value.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII
-                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                        || "-_.".unicodeScalars.contains(scalar))
-            }
-    }
+    package static func isIdentifier(_ value: String) -> Bool { BankRules.isIdentifier(value) }
 }

@@ -250,13 +250,12 @@ struct AikenReader {
             return
         }
         let options = question.options
-        let limit = BankReader.maximumChoices
         guard options.count >= 2 else {
             skip(question, "line \(answerLine): a question needs at least 2 options 'A) ...' (found \(options.count))")
             return
         }
-        guard options.count <= limit else {
-            skip(question, "line \(answerLine): \(options.count) options; an item holds at most \(limit)")
+        if let problem = BankRules.tooMany("options", found: options.count) {
+            skip(question, "line \(answerLine): \(problem)")
             return
         }
         var spelled = answer
@@ -278,20 +277,15 @@ struct AikenReader {
             return
         }
         let stem = question.textLines.joined(separator: "\n")
-        let limitText = BankReader.maximumTextLength
-        if stem.count > limitText {
-            skip(
-                question,
-                "line \(question.line): the question text has \(stem.count) characters; at most \(limitText) fit an item"
-            )
+        if let problem = BankRules.tooLong("the question text", stem) {
+            skip(question, "line \(question.line): \(problem)")
             return
         }
-        if let long = options.first(where: { $0.text.count > limitText }) {
-            skip(
-                question,
-                "line \(long.line): option \(long.letter) has \(long.text.count) characters; at most \(limitText) fit an item"
-            )
-            return
+        for option in options {
+            if let problem = BankRules.tooLong("option \(option.letter)", option.text) {
+                skip(question, "line \(option.line): \(problem)")
+                return
+            }
         }
         let choices = options.map { Choice(id: $0.letter.lowercased(), text: $0.text) }
         let label = label(stem)

@@ -184,10 +184,7 @@ struct GIFTItemBuilder {
     }
 
     static func checkLength(_ text: String, _ what: String, line: Int) throws(GIFTProblem) {
-        let limit = BankReader.maximumTextLength
-        guard text.count <= limit else {
-            throw GIFTProblem(line: line, message: "\(what) has \(text.count) characters; at most \(limit) fit an item")
-        }
+        if let problem = BankRules.tooLong(what, text) { throw GIFTProblem(line: line, message: problem) }
     }
 
     /// A required text in the question's format.
@@ -255,14 +252,13 @@ struct GIFTItemBuilder {
     }
 
     private mutating func choice(_ answers: [GIFTChoiceAnswer], line: Int) throws(GIFTProblem) -> ItemKind {
-        let limit = BankReader.maximumChoices
         guard answers.count >= 2 else {
             throw GIFTProblem(
                 line: answers.first?.line ?? line,
                 message: "a choice question needs at least 2 answers (found \(answers.count))")
         }
-        guard answers.count <= limit else {
-            throw GIFTProblem(line: line, message: "\(answers.count) answers; an item holds at most \(limit)")
+        if let problem = BankRules.tooMany("options", found: answers.count) {
+            throw GIFTProblem(line: line, message: problem)
         }
         var options: [Choice] = []
         var credits: [Rational] = []
@@ -314,7 +310,6 @@ struct GIFTItemBuilder {
     }
 
     private mutating func matching(_ pairs: [GIFTMatchPair], line: Int) throws(GIFTProblem) -> ItemKind {
-        let limit = BankReader.maximumChoices
         guard pairs.count >= 2 else {
             throw GIFTProblem(
                 line: pairs.first?.line ?? line,
@@ -351,12 +346,10 @@ struct GIFTItemBuilder {
         guard !premises.isEmpty else {
             throw GIFTProblem(line: line, message: "a matching question needs a pair with text before '->'")
         }
-        guard premises.count <= limit, responses.count <= limit else {
-            throw GIFTProblem(
-                line: line,
-                message:
-                    "\(premises.count) questions and \(responses.count) answers; an item holds at most \(limit) each"
-            )
+        if let problem = BankRules.tooMany("premises", found: premises.count)
+            ?? BankRules.tooMany("responses", found: responses.count)
+        {
+            throw GIFTProblem(line: line, message: problem)
         }
         return .matching(premises: premises, responses: responses, correct: correct)
     }
@@ -383,9 +376,8 @@ struct GIFTItemBuilder {
     private mutating func numerical(
         _ answers: [GIFTNumberAnswer], otherFeedback: ArraySlice<GIFTUnit>?, otherLine: Int, line: Int
     ) throws(GIFTProblem) -> ItemKind {
-        let limit = BankReader.maximumChoices
-        guard answers.count <= limit else {
-            throw GIFTProblem(line: line, message: "\(answers.count) numeric answers; an item holds at most \(limit)")
+        if let problem = BankRules.numericAnswerCount(answers.count), !answers.isEmpty {
+            throw GIFTProblem(line: line, message: problem)
         }
         var accepted: [NumericAnswer] = []
         for (index, answer) in answers.enumerated() {

@@ -300,8 +300,8 @@ struct GIFTQuestionParser {
             throw GIFTProblem(line: line, message: "the weight '%\(spelled)%' is not a number")
         }
         let credit = percent / Rational(100)
-        guard credit.magnitude <= Rational(1000) else {
-            throw GIFTProblem(line: line, message: "the weight '%\(spelled)%' is beyond ±100000%")
+        if let problem = BankRules.credit("credit", credit, spelled: credit.exactText) {
+            throw GIFTProblem(line: line, message: "the weight '%\(spelled)%' cannot be kept: \(problem)")
         }
         return (credit, text[(close + 1)...].trimmed)
     }

@@ -379,7 +379,7 @@ struct ILIASItemReader {
     /// The Markdown of `text` (HTML reduced), adding its warnings.
     mutating func markdown(_ text: ILIASText, what: String) throws(ILIASSkip) -> String {
         let raw = text.raw
-        guard raw.utf8.count <= 20 * BankReader.maximumTextLength else {
+        guard raw.utf8.count <= 20 * BankRules.maximumTextLength else {
             throw ILIASSkip("\(what) is too long (\(raw.utf8.count) bytes)")
         }
         warnings += text.notes
@@ -416,10 +416,7 @@ struct ILIASItemReader {
             if let warning { warnings.append(warning) }
             result += (result.isEmpty ? "" : " ") + markdown
         }
-        guard result.count <= BankReader.maximumTextLength else {
-            throw ILIASSkip(
-                "\(what) has \(result.count) characters; at most \(BankReader.maximumTextLength) are supported")
-        }
+        if let problem = BankRules.tooLong(what, result) { throw ILIASSkip(problem) }
         return result
     }
 
@@ -477,10 +474,8 @@ struct ILIASItemReader {
                     ? "the question gives no points"
                     : "the question gives no points (its maximum is \(ILIASNumber.text(points)))")
         }
-        guard points <= Rational(1000), (points * Rational(10_000)).isInteger else {
-            throw ILIASSkip(
-                "the question's \(ILIASNumber.text(points)) points are not supported (at most 1000 with at most "
-                    + "4 decimal places)")
+        if let problem = BankRules.points(points, spelled: ILIASNumber.text(points)) {
+            throw ILIASSkip("the question's points cannot be kept: \(problem)")
         }
         return points
     }
@@ -491,7 +486,7 @@ struct ILIASItemReader {
         _ answers: [(answer: Answer, points: Rational)], name: String, setCredit: (inout Answer, Rational) -> Void
     ) throws(ILIASSkip) -> ([Answer], Rational) {
         guard !answers.isEmpty else { throw ILIASSkip("\(name) has no answer") }
-        try checkCount(answers.count, "answers in \(name)", minimum: 1)
+        try checkCount(answers.count, "answers in \(name)", key: "answers", minimum: 1)
         let maximum = answers.map(\.points).max() ?? .zero
         guard maximum > .zero else { throw ILIASSkip("\(name) gives no points") }
         var result: [Answer] = []
@@ -573,9 +568,7 @@ struct ILIASItemReader {
             }
         }
         let joined = general.joined(separator: "\n\n")
-        guard joined.count <= BankReader.maximumTextLength else {
-            throw ILIASSkip("the feedback has more than \(BankReader.maximumTextLength) characters")
-        }
+        if let problem = BankRules.tooLong("the feedback", joined) { throw ILIASSkip(problem) }
         return joined.isEmpty ? nil : joined
     }
 }

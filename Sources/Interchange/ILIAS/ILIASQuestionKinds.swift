@@ -9,7 +9,7 @@ extension ILIASItemReader {
     mutating func singleChoice(_ presentation: MarkupElement) throws(ILIASSkip) -> ILIASConverted {
         let (stem, response) = try stemAndResponse(presentation, kinds: ["response_lid"])
         let labels = try labels(of: response)
-        try checkCount(labels.count, "options")
+        try checkCount(labels.count, "options", key: "options")
         var options = try choices(labels)
         let ident = response.attributes["ident"] ?? ""
         var points = Array(repeating: Rational.zero, count: labels.count)
@@ -37,7 +37,7 @@ extension ILIASItemReader {
     mutating func multipleChoice(_ presentation: MarkupElement) throws(ILIASSkip) -> ILIASConverted {
         let (stem, response) = try stemAndResponse(presentation, kinds: ["response_lid"])
         let labels = try labels(of: response)
-        try checkCount(labels.count, "options")
+        try checkCount(labels.count, "options", key: "options")
         var options = try choices(labels)
         let ident = response.attributes["ident"] ?? ""
         var checked = Array(repeating: Rational.zero, count: labels.count)
@@ -103,7 +103,7 @@ extension ILIASItemReader {
             answers.append((answer, points))
         }
         guard !answers.isEmpty else { throw ILIASSkip("the question has no scored answer") }
-        try checkCount(answers.count, "answers", minimum: 1)
+        try checkCount(answers.count, "answers", key: "answers", minimum: 1)
         let total = try itemPoints(answers.map(\.points).max() ?? .zero)
         var result: [NumericAnswer] = []
         for (answer, points) in answers {
@@ -208,8 +208,8 @@ extension ILIASItemReader {
         guard !definitions.isEmpty, !terms.isEmpty else {
             throw ILIASSkip("\(unsupported) (terms and definitions cannot be told apart)")
         }
-        try checkCount(definitions.count, "definitions", minimum: 1)
-        try checkCount(terms.count, "terms", minimum: 1)
+        try checkCount(definitions.count, "definitions", key: "premises", minimum: 1)
+        try checkCount(terms.count, "terms", key: "responses", minimum: 1)
         let ident = response.attributes["ident"] ?? ""
         var pairs: [(definition: Int, term: Int, points: Rational)] = []
         for (index, condition) in conditions.enumerated() where condition.refers(to: ident) {
@@ -275,14 +275,12 @@ extension ILIASItemReader {
             for text in texts {
                 let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !trimmed.isEmpty else { continue }
-                guard trimmed.count <= BankReader.maximumTextLength else {
-                    throw ILIASSkip("an accepted answer is longer than \(BankReader.maximumTextLength) characters")
-                }
+                if let problem = BankRules.tooLong("an accepted answer", trimmed) { throw ILIASSkip(problem) }
                 answers.append((trimmed, points))
             }
         }
         guard !answers.isEmpty else { throw ILIASSkip("the question has no accepted answer") }
-        try checkCount(answers.count, "accepted answers", minimum: 1)
+        try checkCount(answers.count, "accepted answers", key: "accepted", minimum: 1)
         let total = try itemPoints(answers.map(\.points).max() ?? .zero)
         var accepted: [TextAnswer] = []
         for answer in answers { accepted.append(TextAnswer(answer.text, credit: try credit(answer.points, of: total))) }
@@ -303,7 +301,7 @@ extension ILIASItemReader {
             throw ILIASSkip("ordering of pictures is not supported (images are not embedded)")
         }
         let labels = try labels(of: response)
-        try checkCount(labels.count, "elements")
+        try checkCount(labels.count, "elements", key: "elements")
         let elements = try choices(labels, what: "element")
         var positions = [Int?](repeating: nil, count: labels.count)
         var used: [Int] = []
@@ -387,9 +385,8 @@ extension ILIASItemReader {
                     Self.read(material, into: &body)
                 }
             case .response(let response):
-                guard gaps.count < BankReader.maximumChoices * 5 else {
-                    throw ILIASSkip("the question has more than \(BankReader.maximumChoices * 5) gaps")
-                }
+                // Stops at the first gap too many; the count said is a lower bound.
+                if let problem = BankRules.gapCount(gaps.count + 1) { throw ILIASSkip(problem) }
                 let gap = try gap(response, ids: &gapIDs, caseSensitive: &textCase)
                 body.fragments.append((ClozeText.placeholder(gap.id), false))
                 gaps.append(gap)
@@ -400,9 +397,7 @@ extension ILIASItemReader {
         if let intro { parts.append(try markdown(intro, what: "the question text")) }
         parts.append(try markdown(body, what: "the cloze text"))
         let stem = parts.filter { !$0.isEmpty }.joined(separator: "\n\n")
-        guard stem.count <= BankReader.maximumTextLength else {
-            throw ILIASSkip("the cloze text has more than \(BankReader.maximumTextLength) characters")
-        }
+        if let problem = BankRules.tooLong("the cloze text", stem) { throw ILIASSkip(problem) }
         guard ClozeText.placeholders(in: stem) == gaps.map(\.id) else {
             throw ILIASSkip("the cloze text contains '{{…}}' itself, which would be read as a gap")
         }
@@ -439,8 +434,8 @@ extension ILIASItemReader {
 
         if response.descendants("render_choice").first != nil {
             let labels = try labels(of: response)
-            guard (2...BankReader.maximumChoices).contains(labels.count) else {
-                throw ILIASSkip("\(name) has \(labels.count) options; 2 to \(BankReader.maximumChoices) are supported")
+            if let problem = BankRules.choiceCount("options", found: labels.count, minimum: 2) {
+                throw ILIASSkip("\(name): \(problem)")
             }
             var options = try choices(labels)
             var points = Array(repeating: Rational.zero, count: labels.count)
@@ -498,9 +493,7 @@ extension ILIASItemReader {
             guard case .equal(let value, _) = condition.test, let points = try condition.points() else { continue }
             consumed.insert(index)
             guard !value.isEmpty else { continue }
-            guard value.count <= BankReader.maximumTextLength else {
-                throw ILIASSkip("an answer of \(name) is longer than \(BankReader.maximumTextLength) characters")
-            }
+            if let problem = BankRules.tooLong("an answer of \(name)", value) { throw ILIASSkip(problem) }
             var answer = TextAnswer(value)
             answer.feedback = try feedback(of: condition)
             answers.append((answer, points))
@@ -513,11 +506,11 @@ extension ILIASItemReader {
 
     // MARK: Helpers
 
-    /// Refuses `count` outside `minimum...20`.
-    func checkCount(_ count: Int, _ what: String, minimum: Int = 2) throws(ILIASSkip) {
-        guard (minimum...BankReader.maximumChoices).contains(count) else {
-            throw ILIASSkip(
-                "the question has \(count) \(what); \(minimum) to \(BankReader.maximumChoices) are supported")
+    /// Refuses `count` entries of the bank list `key` outside `minimum...20`, in the bank format's words after the
+    /// question's own name for them (`what`).
+    func checkCount(_ count: Int, _ what: String, key: String, minimum: Int = 2) throws(ILIASSkip) {
+        if let problem = BankRules.choiceCount(key, found: count, minimum: minimum) {
+            throw ILIASSkip("\(what): \(problem)")
         }
     }
 

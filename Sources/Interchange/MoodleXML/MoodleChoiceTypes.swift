@@ -25,9 +25,8 @@ enum MoodleChoiceTypes {
             options.append(
                 Choice(id: MoodleIDs.letter(options.count), text: text, feedback: feedback, credit: fraction))
         }
-        guard (2...MoodleLimits.maximumChoices).contains(options.count) else {
-            throw MoodleSkip(
-                "a multiple choice question needs 2 to \(MoodleLimits.maximumChoices) answers (found \(options.count))")
+        if let problem = BankRules.choiceCount("options", found: options.count, minimum: 2) {
+            throw MoodleSkip(problem)
         }
         presentationWarnings(&question)
         let credits = options.map { $0.credit ?? .zero }

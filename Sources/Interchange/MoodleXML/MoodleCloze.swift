@@ -205,18 +205,14 @@ enum MoodleCloze {
         let questionText = question.element.element("questiontext")
         let format = MoodleQuestion.format(of: questionText, default: "html")
         let raw = Array(MoodleQuestion.rawText(questionText).unicodeScalars)
-        guard raw.count <= maximumRawText else {
-            throw MoodleSkip(
-                "the question text has \(raw.count) characters; a bank holds at most \(MoodleLimits.maximumText)")
+        if raw.count > maximumRawText, let problem = BankRules.tooLong("stem", count: raw.count) {
+            throw MoodleSkip(problem)
         }
         let parsed = gaps(in: raw)
         guard !parsed.isEmpty else {
             throw MoodleSkip("the cloze text has no gaps such as {1:SHORTANSWER:=answer}")
         }
-        guard parsed.count <= MoodleLimits.maximumGaps else {
-            throw MoodleSkip(
-                "the question has \(parsed.count) gaps; a bank item holds at most \(MoodleLimits.maximumGaps)")
-        }
+        if let problem = BankRules.gapCount(parsed.count) { throw MoodleSkip(problem) }
         var gaps: [Gap] = []
         var text = String.UnicodeScalarView()
         var position = 0

@@ -146,10 +146,8 @@ struct MoodleQuestion {
         guard let points = MoodleNumber.decimal(spelled) else {
             throw MoodleSkip("default grade '\(spelled)' is not a number (line \(element.line))")
         }
-        guard points > .zero, points <= Rational(1000), (points * Rational(10_000)).isInteger else {
-            throw MoodleSkip(
-                "default grade \(spelled) cannot be kept (points must be greater than 0 and at most 1000, "
-                    + "with at most 4 decimal places)")
+        if let problem = BankRules.points(points, spelled: spelled) {
+            throw MoodleSkip("default grade \(spelled) cannot be kept: \(problem)")
         }
         return points
     }
@@ -160,8 +158,8 @@ struct MoodleQuestion {
         guard let fraction = MoodleGrades.fraction(percent: spelled) else {
             throw MoodleSkip("answer fraction '\(spelled ?? "")' is not a number (line \(answer.line))")
         }
-        guard fraction.magnitude <= Rational(1000) else {
-            throw MoodleSkip("answer fraction \(spelled ?? "") is out of range (line \(answer.line))")
+        if let problem = BankRules.credit("credit", fraction, spelled: fraction.exactText) {
+            throw MoodleSkip("answer fraction \(spelled ?? "") (line \(answer.line)) cannot be kept: \(problem)")
         }
         if !MoodleGrades.isStandard(fraction) {
             warn("fraction \(MoodleNumber.text(fraction)) is not one of Moodle's grade values; kept as is")

@@ -39,8 +39,11 @@ enum MoodleTextTypes {
             var fraction = try question.fraction(of: answer)
             // Old files give the fraction (not a percentage) as an element.
             if let spelled = answer.element("fraction").map({ MoodleQuestion.rawText($0) }), !spelled.isEmpty {
-                guard let value = MoodleNumber.decimal(spelled), value.magnitude <= Rational(1000) else {
+                guard let value = MoodleNumber.decimal(spelled) else {
                     throw MoodleSkip("answer fraction '\(spelled)' is not a number (line \(answer.line))")
+                }
+                if let problem = BankRules.credit("credit", value, spelled: spelled) {
+                    throw MoodleSkip("answer fraction '\(spelled)' (line \(answer.line)) cannot be kept: \(problem)")
                 }
                 fraction = value
             }
@@ -185,7 +188,7 @@ enum MoodleAnswerOrder {
             return (answer.value - width, answer.value + width)
         }
         // More answers than an item holds: the item is skipped anyway.
-        guard answers.count <= MoodleLimits.maximumChoices else { return nil }
+        guard answers.count <= BankRules.maximumChoices else { return nil }
         for (later, answer) in answers.enumerated() {
             let (low, high) = interval(answer)
             for earlier in 0..<later where answers[earlier].credit < answer.credit {

@@ -46,10 +46,11 @@ enum MoodleXMLImporter: QuestionImporter {
                 let feedback = question.optionalMarkdown(of: element.element("generalfeedback"))
                 question.commonWarnings()
                 question.fileWarnings()
+                // A placeholder id until the item is known to fit a bank, so a skipped question takes no id.
                 var item = Item(
-                    id: "", topic: topic, points: conversion.points, stem: conversion.stem, feedback: feedback,
-                    kind: conversion.kind)
-                try MoodleLimits.check(item)
+                    id: "question-\(number)", topic: topic, points: conversion.points, stem: conversion.stem,
+                    feedback: feedback, kind: conversion.kind)
+                if let problem = item.problems().first { throw MoodleSkip(problem.description) }
                 item.id = identifiers.make(from: name.isEmpty ? label : name, fallback: "question-\(number)")
                 status = question.warnings.isEmpty ? .imported(item) : .importedWithWarnings(item, question.warnings)
             } catch {

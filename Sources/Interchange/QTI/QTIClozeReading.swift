@@ -37,10 +37,8 @@ extension QTIItemReader {
             if classes.contains("kc-numeric") { return try readTyped(interaction, body: body, numeric: true) }
             if classes.contains("kc-short-text") { return try readTyped(interaction, body: body, numeric: false) }
         }
-        guard interactions.count <= BankReader.maximumChoices * 5 else {
-            throw QTISkip(
-                reason:
-                    "the item has \(interactions.count) gaps; at most \(BankReader.maximumChoices * 5) are supported")
+        if interactions.count > BankRules.maximumGaps, let problem = BankRules.gapCount(interactions.count) {
+            throw QTISkip(reason: problem)
         }
         var gapIDs = IdentifierMaker()
         var specs: [GapSpec] = []
@@ -566,15 +564,12 @@ extension QTIItemReader {
             throw QTISkip(reason: "gap images (line \(image.line)) are not supported")
         }
         let texts = try plainOptions(names.children(interaction, "gapText"), what: "gapText")
-        guard (2...BankReader.maximumChoices).contains(texts.count) else {
-            throw QTISkip(
-                reason:
-                    "the gap match interaction has \(texts.count) gap texts; 2 to \(BankReader.maximumChoices) are supported"
-            )
+        if let problem = BankRules.choiceCount("options", found: texts.count, minimum: 2) {
+            throw QTISkip(reason: "the gap texts of the gap match interaction: \(problem)")
         }
         let gapElements = names.descendants(interaction, ["gap"])
-        guard (1...(BankReader.maximumChoices * 5)).contains(gapElements.count) else {
-            throw QTISkip(reason: "the gap match interaction has \(gapElements.count) gaps")
+        if let problem = BankRules.gapCount(gapElements.count) {
+            throw QTISkip(reason: "the gap match interaction: \(problem)")
         }
         var gapIDs = IdentifierMaker()
         var gapList: [(qti: String, id: String, element: MarkupElement)] = []

@@ -15,11 +15,8 @@ extension QTIItemReader {
             default: break
             }
         }
-        guard (2...BankReader.maximumChoices).contains(choiceElements.count) else {
-            throw QTISkip(
-                reason:
-                    "the choice interaction has \(choiceElements.count) choices; 2 to \(BankReader.maximumChoices) are supported"
-            )
+        if let problem = BankRules.choiceCount("options", found: choiceElements.count, minimum: 2) {
+            throw QTISkip(reason: "the choice interaction: \(problem)")
         }
         let options = try self.options(choiceElements, what: "simpleChoice")
         let stem = stem(body: body, interaction: interaction)
@@ -249,11 +246,8 @@ extension QTIItemReader {
         let declaration = try response(of: interaction)
         let response = declaration.identifier
         let elements = names.children(interaction, "simpleChoice")
-        guard (2...BankReader.maximumChoices).contains(elements.count) else {
-            throw QTISkip(
-                reason:
-                    "the order interaction has \(elements.count) choices; 2 to \(BankReader.maximumChoices) are supported"
-            )
+        if let problem = BankRules.choiceCount("elements", found: elements.count, minimum: 2) {
+            throw QTISkip(reason: "the order interaction: \(problem)")
         }
         let options = try self.options(elements, what: "simpleChoice")
         let stem = stem(body: body, interaction: interaction)
@@ -295,13 +289,10 @@ extension QTIItemReader {
         let premises = try options(names.children(sets[0], "simpleAssociableChoice"), what: "simpleAssociableChoice")
         let responseOptions = try options(
             names.children(sets[1], "simpleAssociableChoice"), what: "simpleAssociableChoice")
-        guard (1...BankReader.maximumChoices).contains(premises.count),
-            (1...BankReader.maximumChoices).contains(responseOptions.count)
-        else {
-            throw QTISkip(
-                reason:
-                    "the match interaction has \(premises.count) premises and \(responseOptions.count) responses; 1 to \(BankReader.maximumChoices) each are supported"
-            )
+        if let problem = BankRules.choiceCount("premises", found: premises.count, minimum: 1)
+            ?? BankRules.choiceCount("responses", found: responseOptions.count, minimum: 1)
+        {
+            throw QTISkip(reason: "the match interaction: \(problem)")
         }
         var correct: [Int: Int] = [:]
         for scalar in declaration.correct.scalars {
@@ -417,8 +408,8 @@ extension QTIItemReader {
         {
             targets.append(choice)
         }
-        guard targets.count <= BankReader.maximumChoices else {
-            throw QTISkip(reason: "the associate interaction has more than \(BankReader.maximumChoices) responses")
+        if let problem = BankRules.tooMany("responses", found: targets.count) {
+            throw QTISkip(reason: "the associate interaction: \(problem)")
         }
         let stem = stem(body: body, interaction: interaction)
         let probes = matchProbes(

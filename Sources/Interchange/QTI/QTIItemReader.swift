@@ -861,41 +861,34 @@ struct QTIOption {
     var line: Int
 }
 
-/// The bank format's limits, checked before an item is handed over.
+/// The bank format's limits (``BankRules``), checked before an item is handed over, and the precision QTI scoring
+/// needs.
 enum QTIItemLimits {
     static func checkPoints(_ points: Rational) throws(QTISkip) {
-        guard points > .zero, points <= Rational(1000), points.times(Rational(10_000))?.isInteger == true else {
-            throw QTISkip(
-                reason:
-                    "the item is worth \(points.exactText) points; points must be greater than 0 and at most 1000 with at most 4 decimal places"
-            )
+        if let problem = BankRules.points(points, spelled: points.exactText) {
+            throw QTISkip(reason: problem)
         }
     }
 
-    /// Why the numbers of an item break the bank format's limits (credits within ±1000, weights in
-    /// (0, 1000], every number writable exactly), or are too precise to score safely (the denominators of
-    /// points, credits and weights must have a common multiple of at most 10⁹).
+    /// Why the numbers of an item are too large or too precise to be written exactly, or to score safely (the
+    /// denominators of points, credits and weights must have a common multiple of at most 10⁹).
     static func numbers(in item: Item) -> String? {
         var scored: [Rational] = [item.points]
         var all: [Rational] = [item.points]
-        var problem: String? = nil
-        func credit(_ value: Rational?, _ what: String) {
-            guard let value, problem == nil else { return }
-            if value.magnitude > Rational(1000) {
-                problem = "\(what) \(value.exactText) is outside -1000...1000 (1 = full points)"
-            }
+        func credit(_ value: Rational?) {
+            guard let value else { return }
             scored.append(value)
             all.append(value)
         }
         func choices(_ list: [Choice]) {
             for choice in list {
-                credit(choice.credit, "the credit of '\(choice.id)'")
-                credit(choice.uncheckedCredit, "the unchecked credit of '\(choice.id)'")
+                credit(choice.credit)
+                credit(choice.uncheckedCredit)
             }
         }
         func numeric(_ answers: [NumericAnswer]) {
             for answer in answers {
-                credit(answer.credit, "the credit of the answer \(answer.value.exactText)")
+                credit(answer.credit)
                 all.append(answer.value)
                 switch answer.tolerance {
                 case .exact: break
@@ -907,25 +900,21 @@ enum QTIItemLimits {
         case .singleChoice(let options, _), .multipleResponse(let options, _): choices(options)
         case .numeric(let answers, _): numeric(answers)
         case .shortText(let answers, _, _):
-            for answer in answers { credit(answer.credit, "the credit of the answer '\(answer.text)'") }
+            for answer in answers { credit(answer.credit) }
         case .cloze(let gaps):
             for gap in gaps {
-                if gap.weight <= .zero || gap.weight > Rational(1000) {
-                    return "the weight \(gap.weight.exactText) of gap '\(gap.id)' is outside (0, 1000]"
-                }
                 scored.append(gap.weight)
                 all.append(gap.weight)
                 switch gap.kind {
                 case .choice(let options, _): choices(options)
                 case .text(let answers, _):
-                    for answer in answers { credit(answer.credit, "the credit of the answer '\(answer.text)'") }
+                    for answer in answers { credit(answer.credit) }
                 case .numeric(let answers): numeric(answers)
                 }
             }
         case .trueFalse, .matching, .ordering, .essay:
             break
         }
-        if let problem { return problem }
         for value in all where !value.isQTISized || Rational(exactText: value.exactText) != value {
             return "the number \(value) is too large or too precise to be written exactly"
         }
@@ -940,74 +929,8 @@ enum QTIItemLimits {
         return nil
     }
 
-    /// Why the item breaks a limit of the bank format, if it does.
+    /// Why the item breaks a rule of the bank format (``Item/problems()``) or QTI's precision, if it does.
     static func problem(in item: Item) -> String? {
-        func text(_ value: String?, _ what: String) -> String? {
-            guard let value else { return nil }
-            if value.count > BankReader.maximumTextLength {
-                return "\(what) has \(value.count) characters; at most \(BankReader.maximumTextLength) are allowed"
-            }
-            return nil
-        }
-        func required(_ value: String, _ what: String) -> String? {
-            if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "\(what) is empty" }
-            return text(value, what)
-        }
-        func choices(_ list: [Choice], _ what: String, minimum: Int) -> String? {
-            if list.count < minimum || list.count > BankReader.maximumChoices {
-                return "the item has \(list.count) \(what); \(minimum) to \(BankReader.maximumChoices) are allowed"
-            }
-            for choice in list {
-                if let problem = required(choice.text, "the text of '\(choice.id)'") { return problem }
-                if let problem = text(choice.feedback, "the feedback of '\(choice.id)'") { return problem }
-            }
-            return nil
-        }
-        if let problem = numbers(in: item) { return problem }
-        if let problem = required(item.stem, "the question text") { return problem }
-        if let problem = text(item.feedback, "the feedback") { return problem }
-        switch item.kind {
-        case .singleChoice(let options, _), .multipleResponse(let options, _):
-            return choices(options, "options", minimum: 2)
-        case .trueFalse(_, let feedbackTrue, let feedbackFalse):
-            return text(feedbackTrue, "the feedback for 'true'") ?? text(feedbackFalse, "the feedback for 'false'")
-        case .numeric(let answers, let unit):
-            return answers.compactMap { text($0.feedback, "an answer's feedback") }.first ?? text(unit, "the unit")
-        case .shortText(let answers, _, _):
-            for answer in answers {
-                if let problem = required(answer.text, "an accepted answer")
-                    ?? text(answer.feedback, "an answer's feedback")
-                {
-                    return problem
-                }
-            }
-            return nil
-        case .matching(let premises, let responses, _):
-            return choices(premises, "premises", minimum: 1) ?? choices(responses, "responses", minimum: 1)
-        case .ordering(let elements, _):
-            return choices(elements, "elements", minimum: 2)
-        case .cloze(let gaps):
-            guard !gaps.isEmpty, gaps.count <= BankReader.maximumChoices * 5 else {
-                return "the item has \(gaps.count) gaps; 1 to \(BankReader.maximumChoices * 5) are allowed"
-            }
-            for gap in gaps {
-                switch gap.kind {
-                case .choice(let options, _):
-                    if let problem = choices(options, "options in gap '\(gap.id)'", minimum: 2) { return problem }
-                case .text(let answers, _):
-                    if answers.isEmpty { return "gap '\(gap.id)' has no accepted answer" }
-                    for answer in answers {
-                        if let problem = required(answer.text, "an accepted answer of gap '\(gap.id)'") {
-                            return problem
-                        }
-                    }
-                case .numeric(let answers):
-                    if answers.isEmpty { return "gap '\(gap.id)' has no accepted value" }
-                }
-            }
-            return nil
-        case .essay(let template, let graderInfo):
-            return text(template, "the response template") ?? text(graderInfo, "the grader information")
-        }
+        item.problems().first?.description ?? numbers(in: item)
     }
 }
