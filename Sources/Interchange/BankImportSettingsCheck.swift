@@ -11,6 +11,12 @@ public struct BankImportSettingsError: Error, Sendable, Equatable, CustomStringC
     /// What is wrong, following the setting's name: `'x y' must be 1 to 64 letters, …`, `is empty`.
     public let message: String
 
+    /// Creates an error.
+    public init(setting: Setting, message: String) {
+        self.setting = setting
+        self.message = message
+    }
+
     /// `setting message`, e.g. `title is empty`.
     public var description: String { "\(setting.rawValue) \(message)" }
 }
