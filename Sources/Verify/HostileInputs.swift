@@ -2,17 +2,17 @@ import Certificates
 
 /// Adversarial PDFs built to make a reader work hard: overlapping objects, deep nesting, huge arrays,
 /// huge numbers. `campus bench hostile` verifies them; the tests bound the reader's work on them.
-public enum HostileInputs {
+package enum HostileInputs {
     /// One adversarial document, built on demand (so that only one is in memory at a time).
-    public struct Input: Sendable {
+    package struct Input: Sendable {
         /// Short name, printed by the benchmark.
-        public let name: String
+        package let name: String
         /// Builds the document's bytes.
-        public let make: @Sendable () -> [UInt8]
+        package let make: @Sendable () -> [UInt8]
     }
 
     /// Every adversarial document, each at most `size` bytes (at least 64 KiB).
-    public static func all(size: Int) -> [Input] {
+    package static func all(size: Int) -> [Input] {
         let size = max(size, 65_536)
         func input(_ name: String, _ build: @escaping @Sendable (Int) -> [UInt8]) -> Input {
             Input(name: name) { fit(size, build) }
@@ -224,11 +224,11 @@ public enum HostileInputs {
 }
 
 /// Verifies adversarial documents with a verifier that trusts a fresh development PKI.
-public struct HostileBenchmark: Sendable {
+package struct HostileBenchmark: Sendable {
     private let verifier: CertificateVerifier
 
     /// Makes the development PKI and the verifier.
-    public init() throws {
+    package init() throws {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         verifier = CertificateVerifier(trust: try TrustList(pem: Array(pki.rootPEM.utf8)))
     }
@@ -236,7 +236,7 @@ public struct HostileBenchmark: Sendable {
     /// Verifies `bytes` once on the calling thread.
     ///
     /// - Returns: elapsed seconds, and the first failed check's detail (or "valid").
-    public func verify(_ bytes: [UInt8]) -> (seconds: Double, detail: String) {
+    package func verify(_ bytes: [UInt8]) -> (seconds: Double, detail: String) {
         let clock = ContinuousClock()
         let start = clock.now
         let verdict = verifier.verify(pdf: bytes)

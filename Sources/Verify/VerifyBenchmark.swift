@@ -3,7 +3,7 @@ import Certificates
 import Foundation
 
 /// Verification throughput: one genuine certificate PDF (with its QR token) verified repeatedly.
-public struct VerifyBenchmark: Sendable {
+package struct VerifyBenchmark: Sendable {
     private let verifier: CertificateVerifier
     private let pdf: [UInt8]
     private let token: String
@@ -13,7 +13,7 @@ public struct VerifyBenchmark: Sendable {
     private let detachedCMS: [UInt8]
 
     /// Issues one genuine certificate with a development PKI and prepares a verifier trusting it.
-    public init() throws {
+    package init() throws {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
         let record = CertificateRecord(
@@ -38,12 +38,12 @@ public struct VerifyBenchmark: Sendable {
     public var signedContentSize: Int { signedContent.count }
 
     /// Size of the PDF verified.
-    public var documentSize: Int { pdf.count }
+    package var documentSize: Int { pdf.count }
 
     /// Verifies the PDF and its token `count` times on the calling thread.
     ///
     /// - Returns: elapsed seconds and how many verdicts were valid (all, unless something is wrong).
-    public func run(count: Int) -> (seconds: Double, valid: Int) {
+    package func run(count: Int) -> (seconds: Double, valid: Int) {
         var valid = 0
         let clock = ContinuousClock()
         let start = clock.now

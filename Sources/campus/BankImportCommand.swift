@@ -82,14 +82,13 @@ extension BankCommand {
 
         func run() throws {
             try FileOutput.checkWritable(out, replace: force)
-            if let id, id.isEmpty || IdentifierMaker.sanitized(id) != id {
-                throw CLIError("--id '\(id)' must be 1 to 64 letters, digits, '-', '_' or '.'")
-            }
-            if let language, language.wholeMatch(of: /[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*/) == nil {
-                throw CLIError("--language '\(language)' is not a language tag such as 'de' or 'en'")
-            }
-            for (flag, value) in [("--title", title), ("--provider", provider), ("--bank-version", bankVersion)] {
-                if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw CLIError("\(flag) is empty") }
+            let settings = BankImportSettings(
+                id: id, title: title, language: language, provider: provider, version: bankVersion)
+            do {
+                try settings.validate()
+            } catch {
+                let flag = error.setting == .version ? "--bank-version" : "--\(error.setting.rawValue)"
+                throw CLIError("\(flag) \(error.message)")
             }
             let chosen: BankFormat? = if case .format(let format) = format { format } else { nil }
             var imported: [ImportedFile] = []
@@ -110,8 +109,6 @@ extension BankCommand {
                 }
             }
             let defaultID = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
-            let settings = BankImportSettings(
-                id: id, title: title, language: language, provider: provider, version: bankVersion)
             let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
             let assembled = BankImport.assemble(
                 imported, settings: settings, defaultID: defaultID,

@@ -28,37 +28,10 @@ struct GradeCommand: ParsableCommand {
         } catch {
             throw JSONInput.failure(gradebook, error.reason)
         }
-        let rules = book.course.rules
-        var graded: [GradeOutput.Learner] = []
-        var invalid: [GradeOutput.Invalid] = []
-        for entry in book.entries {
-            switch entry {
-            case .learner(let learner, _):
-                let result = rules.grade(learner)
-                graded.append(
-                    GradeOutput.Learner(
-                        id: learner.id, name: learner.name, tier: result.highest?.rawValue,
-                        tiersMet: result.tiersMet.map(\.rawValue), points: result.points.jsonNumber,
-                        maximum: result.maximum.jsonNumber, percent: result.percent.jsonNumber,
-                        contentViewed: learner.contentViewed.jsonNumber, ects: result.ects?.jsonNumber,
-                        reasonsMet: result.reasonsMet, reasonsNotNext: result.reasonsNotNext,
-                        awaitingGrading: result.awaitingGrading))
-            case .invalid(let label, let problem):
-                invalid.append(GradeOutput.Invalid(learner: label, problem: problem))
-            }
-        }
+        let report = GradeReport(book)
+        let (graded, invalid) = (report.learners, report.invalid)
         if json {
-            let output = GradeOutput(
-                course: GradeOutput.Course(
-                    id: book.course.id, title: book.course.title, provider: book.course.provider,
-                    ects: rules.ects?.jsonNumber,
-                    thresholds: [
-                        "attendance": rules.thresholds.attendance.jsonNumber,
-                        "scored": rules.thresholds.scored.jsonNumber,
-                        "qualified": rules.thresholds.qualified.jsonNumber,
-                    ]),
-                learners: graded, invalid: invalid)
-            print(try JSONOutput.encode(output))
+            print(try JSONOutput.encode(report))
         } else {
             // Names, titles and ids come from the gradebook: escape what a terminal would act on.
             func say(_ line: String) { print(TerminalSafe.text(line)) }
@@ -102,35 +75,5 @@ struct GradeCommand: ParsableCommand {
         var rounded = Decimal()
         NSDecimalRound(&rounded, &input, 2, .plain)
         return "\(rounded)"
-    }
-}
-
-struct GradeOutput: Encodable {
-    struct Course: Encodable {
-        let id, title, provider: String
-        let ects: Decimal?
-        let thresholds: [String: Decimal]
-    }
-    struct Learner: Encodable {
-        let id, name: String
-        let tier: String?
-        let tiersMet: [String]
-        let points, maximum, percent, contentViewed: Decimal
-        let ects: Decimal?
-        let reasonsMet, reasonsNotNext: [String]
-        let awaitingGrading: [String]
-    }
-    struct Invalid: Encodable {
-        let learner, problem: String
-    }
-    let course: Course
-    let learners: [Learner]
-    let invalid: [Invalid]
-}
-
-extension Rational {
-    /// Rounded to 4 decimals for JSON and display; decisions are made on the exact value.
-    var jsonNumber: Decimal {
-        Decimal(string: formatted(places: 4), locale: Locale(identifier: "en_US_POSIX")) ?? 0
     }
 }

@@ -128,7 +128,8 @@ struct IssueCommand: ParsableCommand {
         }
         let identity = try KeyFiles.identity(
             keys: keys, key: key, chain: chain, pkcs12: pkcs12, passphraseVariable: passphraseEnv)
-        let issuer = try CertificateIssuer(identity: identity, verificationBase: verificationBase)
+        let issuer = try CertificateIssuer(
+            identity: identity, verificationBase: verificationBase, fonts: try Self.certificateFonts())
         if let record, let out {
             let data = try JSONInput.read(record, limit: CertificateRecord.maximumJSONSize)
             let parsed: CertificateRecord
@@ -154,6 +155,15 @@ struct IssueCommand: ParsableCommand {
         } else if let gradebook, let outDir {
             try issueGradebook(gradebook, into: outDir, issuer: issuer, identity: identity)
         }
+    }
+
+    /// The DejaVu fonts of Debian's `fonts-dejavu-core`, read from `directory`.
+    static func certificateFonts(directory: String = CertificateFonts.debianDirectory) throws -> CertificateFonts {
+        let serif = (directory as NSString).appendingPathComponent(CertificateFonts.serifFileName)
+        let sans = (directory as NSString).appendingPathComponent(CertificateFonts.sansFileName)
+        return CertificateFonts(
+            serif: Array(try FileInput.read(serif, limit: Font.maximumSize)),
+            sans: Array(try FileInput.read(sans, limit: Font.maximumSize)), serifName: serif, sansName: sans)
     }
 
     /// The verification base from --base, $CAMPUS_BASE_URL or the keys folder, checked.
@@ -295,14 +305,11 @@ struct IssueCommand: ParsableCommand {
                     continue
                 case .issue, .upgrade, .reissue: break
                 }
-                let record = CertificateRecord(
-                    id: CertificateID.random(), holder: .init(name: learner.name, birthDate: birthDate),
-                    course: .init(
-                        title: book.course.title, provider: book.course.provider,
-                        ects: tier == .qualified ? rules.ects : nil, start: book.course.start, end: book.course.end),
-                    tier: tier,
-                    score: tier == .attendance ? nil : .init(points: result.points, maximum: result.maximum),
-                    issued: issueDate, language: language, issuer: issuer.issuerName)
+                guard
+                    let record = CertificateRecord(
+                        gradeResult: result, learner: learner, birthDate: birthDate, course: book.course,
+                        issued: issueDate, language: language, issuer: issuer.issuerName)
+                else { continue }
                 do {
                     let certificate = try issuer.issue(record)
                     let file = (folder as NSString).appendingPathComponent("\(Self.fileName(learner.id)).pdf")

@@ -1,14 +1,14 @@
 /// A fixed workload for measuring scoring throughput: items of every type, each with correct,
 /// partly correct and wrong responses.
-public struct ScoringBenchmark: Sendable {
+package struct ScoringBenchmark: Sendable {
     private let cases: [(scorer: ItemScorer, response: Response)]
     private let typeNames: [String]
 
     /// Number of distinct items in the workload.
-    public let itemCount: Int
+    package let itemCount: Int
 
     /// Builds the workload.
-    public init() {
+    package init() {
         func choices(_ count: Int, _ prefix: String = "o") -> [Choice] {
             (1...count).map { Choice(id: "\(prefix)\($0)", text: "Option \($0)") }
         }
@@ -95,7 +95,7 @@ public struct ScoringBenchmark: Sendable {
     /// Scores `count` responses of each item type separately.
     ///
     /// - Returns: the type name and its responses per second, in the order of ``ItemType``.
-    public func runPerType(count: Int) -> [(type: String, perSecond: Double)] {
+    package func runPerType(count: Int) -> [(type: String, perSecond: Double)] {
         typeNames.map { name in
             let subset = ScoringBenchmark(
                 cases: cases.filter { $0.scorer.item.kind.typeName == name }, typeNames: [name])
@@ -113,7 +113,7 @@ public struct ScoringBenchmark: Sendable {
     /// Scores `count` responses on the calling thread.
     ///
     /// - Returns: elapsed seconds and a checksum of the points (so the work cannot be optimised away).
-    public func run(count: Int) -> (seconds: Double, checksum: Int64) {
+    package func run(count: Int) -> (seconds: Double, checksum: Int64) {
         var checksum: Int64 = 0
         let clock = ContinuousClock()
         let start = clock.now

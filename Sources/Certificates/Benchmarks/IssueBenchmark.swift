@@ -2,14 +2,14 @@ import Assessment
 import Foundation
 
 /// End-to-end issuing throughput: layout, font subset, QR code, token, PAdES signature, bytes out.
-public struct IssueBenchmark: Sendable {
+package struct IssueBenchmark: Sendable {
     private let issuer: CertificateIssuer
     private let identity: SigningIdentity
     private let records: [CertificateRecord]
 
     /// Prepares a development PKI, an issuer and a rotation of records (all tiers, both languages,
     /// hard names).
-    public init() throws(CertificateError) {
+    package init() throws(CertificateError) {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
         self.identity = identity
@@ -39,7 +39,7 @@ public struct IssueBenchmark: Sendable {
     /// Issues `count` certificates on the calling thread.
     ///
     /// - Returns: elapsed seconds and the total bytes produced.
-    public func run(count: Int) throws(CertificateError) -> (seconds: Double, bytes: Int) {
+    package func run(count: Int) throws(CertificateError) -> (seconds: Double, bytes: Int) {
         var bytes = 0
         let clock = ContinuousClock()
         let start = clock.now

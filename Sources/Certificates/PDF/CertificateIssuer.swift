@@ -19,7 +19,7 @@ public struct IssuedCertificate: Sendable {
 /// prepared once; every certificate is still laid out, encoded and signed on its own.
 public final class CertificateIssuer: Sendable {
     /// Where the DejaVu fonts of Debian's `fonts-dejavu-core` live.
-    public static let defaultFontDirectory = "/usr/share/fonts/truetype/dejavu"
+    public static let defaultFontDirectory = CertificateFonts.debianDirectory
     /// Longest verification base accepted, in characters (the QR code holds it with the token).
     public static let maximumBaseLength = 200
 
@@ -30,14 +30,26 @@ public final class CertificateIssuer: Sendable {
     private let verificationBase: String
     private let layout: CertificateLayout
 
-    /// Prepares fonts and templates for signing with `identity`.
+    /// Prepares fonts and templates for signing with `identity`, reading the DejaVu fonts from
+    /// `fontDirectory` (see ``CertificateFonts/init(directory:)``).
     ///
     /// - Parameter verificationBase: base of the URL in the QR code, e.g. `https://campus.example.de`;
     ///   there is no default, because a certificate pointing at the wrong place cannot be corrected.
-    public init(
+    public convenience init(
         identity: SigningIdentity, verificationBase: String,
         fontDirectory: String = defaultFontDirectory
     ) throws(CertificateError) {
+        try self.init(
+            identity: identity, verificationBase: verificationBase, fonts: CertificateFonts(directory: fontDirectory))
+    }
+
+    /// Prepares fonts and templates for signing with `identity`.
+    ///
+    /// - Parameters:
+    ///   - verificationBase: base of the URL in the QR code, e.g. `https://campus.example.de`; there is no
+    ///     default, because a certificate pointing at the wrong place cannot be corrected.
+    ///   - fonts: the serif and sans-serif fonts the certificate is set in.
+    public init(identity: SigningIdentity, verificationBase: String, fonts: CertificateFonts) throws(CertificateError) {
         // Latin-1, Latin Extended-A, Greek and Cyrillic letters, general punctuation: most names and
         // titles are covered by one cached subset per font.
         let repertoire: [ClosedRange<UInt32>] = [
@@ -45,10 +57,10 @@ public final class CertificateIssuer: Sendable {
         ]
         let texts = CertificateLayout.staticTexts()
         let serif = try EmbeddedFont(
-            path: fontDirectory + "/DejaVuSerif.ttf", resourceName: "F1", baseName: "DejaVuSerif",
+            font: Font(bytes: fonts.serif, name: fonts.serifName), resourceName: "F1", baseName: "DejaVuSerif",
             repertoire: repertoire, texts: texts)
         let sans = try EmbeddedFont(
-            path: fontDirectory + "/DejaVuSans.ttf", resourceName: "F2", baseName: "DejaVuSans",
+            font: Font(bytes: fonts.sans, name: fonts.sansName), resourceName: "F2", baseName: "DejaVuSans",
             repertoire: repertoire, texts: texts)
         self.identity = identity
         self.verificationBase = verificationBase

@@ -27,11 +27,10 @@ final class EmbeddedFont: Sendable {
         let glyphs: Set<UInt32>
     }
 
-    /// Loads `path` and makes the base subset for the characters of `repertoire` and `texts`.
-    init(path: String, resourceName: String, baseName: String, repertoire: [ClosedRange<UInt32>], texts: [String])
+    /// Makes the base subset of `font` for the characters of `repertoire` and `texts`.
+    init(font: Font, resourceName: String, baseName: String, repertoire: [ClosedRange<UInt32>], texts: [String])
         throws(CertificateError)
     {
-        let font = try Font(contentsOf: path)
         var glyphs = Set<UInt32>()
         for range in repertoire {
             for value in range {

@@ -11,21 +11,49 @@ public final class Font: @unchecked Sendable {
     /// Units per em of the font design grid.
     public let unitsPerEm: Int
 
+    /// Largest font accepted, in bytes.
+    public static let maximumSize = 50_000_000
+
+    /// Loads a font from its bytes (a TrueType or OpenType file's content); the bytes are copied.
+    ///
+    /// - Parameter name: how error messages name the font, e.g. its file name.
+    /// - Throws: ``CertificateError`` with code `.font` when the bytes are too large or hold no glyphs.
+    public convenience init(bytes: [UInt8], name: String = "the font") throws(CertificateError) {
+        guard bytes.count <= Self.maximumSize else {
+            throw CertificateError(.font, "\(name) is larger than \(Self.maximumSize) bytes; give a single font file")
+        }
+        let created = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            guard let base = buffer.baseAddress else { return nil }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                hb_blob_create_or_fail($0, UInt32(buffer.count), HB_MEMORY_MODE_DUPLICATE, nil, nil)
+            }
+        }
+        guard let blob = created else {
+            throw CertificateError(.font, "\(name) could not be read (empty, or HarfBuzz is out of memory)")
+        }
+        try self.init(blob: blob, name: name)
+    }
+
     /// Loads the font file at `path`.
     ///
     /// - Throws: ``CertificateError`` with code `.font` when the file is missing or holds no glyphs.
-    public init(contentsOf path: String) throws(CertificateError) {
+    public convenience init(contentsOf path: String) throws(CertificateError) {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw CertificateError(.font, "font file \(path) is missing or unreadable")
         }
         guard let blob = hb_blob_create_from_file_or_fail(path) else {
             throw CertificateError(.font, "font file \(path) could not be read")
         }
+        try self.init(blob: blob, name: path)
+    }
+
+    /// Takes ownership of `blob`: destroyed here when it holds no font, else in `deinit`.
+    private init(blob: OpaquePointer, name: String) throws(CertificateError) {
         let face = hb_face_create(blob, 0)!
         guard hb_face_get_glyph_count(face) > 0 else {
             hb_face_destroy(face)
             hb_blob_destroy(blob)
-            throw CertificateError(.font, "\(path) is not a font HarfBuzz can read (no glyphs)")
+            throw CertificateError(.font, "\(name) is not a font HarfBuzz can read (no glyphs)")
         }
         let font = hb_font_create(face)!
         hb_font_make_immutable(font)
