@@ -12,8 +12,8 @@ package struct VerifyBenchmark: Sendable {
     private let signedContent: [UInt8]
     private let detachedCMS: [UInt8]
 
-    /// Issues one genuine certificate with a development PKI and prepares a verifier trusting it.
-    package init() throws {
+    /// Issues one genuine certificate set in `fonts` with a development PKI and prepares a verifier trusting it.
+    package init(fonts: CertificateFonts) throws {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
         let record = CertificateRecord(
@@ -23,8 +23,9 @@ package struct VerifyBenchmark: Sendable {
                 ects: Rational(5), start: "2026-09-01", end: "2026-11-30"),
             tier: .qualified, score: .init(points: Rational(117, 2), maximum: Rational(74)), issued: "2026-12-04",
             issuer: "")
-        let certificate = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
-            .issue(record)
+        let certificate = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: fonts
+        ).issue(record)
         pdf = certificate.pdf
         token = certificate.verificationURL
         rootPEM = Array(pki.rootPEM.utf8)

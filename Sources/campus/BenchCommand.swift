@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
-            let benchmark = try IssueBenchmark()
+            let benchmark = try IssueBenchmark(fonts: IssueCommand.certificateFonts())
             print("issuing \(count) signed certificates (layout, font subset, QR, token, PAdES signature) …")
             _ = try benchmark.run(count: min(count, 50))  // warm-up: caches fill
             let result = try benchmark.run(count: count)
@@ -82,7 +82,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
-            let benchmark = try VerifyBenchmark()
+            let benchmark = try VerifyBenchmark(fonts: IssueCommand.certificateFonts())
             print("verifying a \(benchmark.documentSize)-byte certificate PDF with its QR token \(count) times …")
             _ = benchmark.run(count: min(count, 50))
             let result = benchmark.run(count: count)

@@ -1,21 +1,17 @@
 import Certificates
-import Foundation
+import TestSupport
 import Testing
 
 @Suite("certificate fonts are taken as bytes")
 struct CertificateFontsTests {
-    static func bytes(_ name: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: URL(fileURLWithPath: CertificateFonts.debianDirectory + "/" + name)))
-    }
-
-    @Test("a font loaded from bytes shapes like the same font loaded from its file")
-    func fontFromBytes() throws {
-        let path = CertificateFonts.debianDirectory + "/" + CertificateFonts.sansFileName
-        let fromBytes = try Font(bytes: try Self.bytes(CertificateFonts.sansFileName))
-        let fromFile = try Font(contentsOf: path)
-        #expect(fromBytes.unitsPerEm == fromFile.unitsPerEm)
-        #expect(fromBytes.glyphCount == fromFile.glyphCount)
-        #expect(fromBytes.shape("Größe Łódź").glyphs == fromFile.shape("Größe Łódź").glyphs)
+    @Test("font bytes over the size limit are refused, naming the font")
+    func tooLarge() {
+        #expect {
+            try Font(bytes: [UInt8](repeating: 0, count: Font.maximumSize + 1), name: "huge.ttf")
+        } throws: { error in
+            (error as? CertificateError)?.reason
+                == "huge.ttf is larger than \(Font.maximumSize) bytes; give a single font file"
+        }
     }
 
     @Test("bytes that are no font are an error naming the font")
@@ -36,8 +32,7 @@ struct CertificateFontsTests {
     func issuerFromBytes() throws {
         let pki = try DevelopmentPKI.create(issuerName: "Zertifikatsstelle", organization: "Muster")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
-        let fonts = CertificateFonts(
-            serif: try Self.bytes(CertificateFonts.serifFileName), sans: try Self.bytes(CertificateFonts.sansFileName))
+        let fonts = CertificateFonts(serif: try DejaVuFontFiles.serif(), sans: try DejaVuFontFiles.sans())
         let issuer = try CertificateIssuer(
             identity: identity, verificationBase: "https://campus.example.de", fonts: fonts)
         let record = CertificateRecord(
@@ -54,7 +49,7 @@ struct CertificateFontsTests {
         let pki = try DevelopmentPKI.create(issuerName: "Zertifikatsstelle", organization: "Muster")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
         let fonts = CertificateFonts(
-            serif: try Self.bytes(CertificateFonts.serifFileName), sans: Array("junk".utf8), sansName: "sans.ttf")
+            serif: try DejaVuFontFiles.serif(), sans: Array("junk".utf8), sansName: "sans.ttf")
         #expect {
             try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de", fonts: fonts)
         } throws: { error in
@@ -62,13 +57,4 @@ struct CertificateFontsTests {
         }
     }
 
-    @Test("a folder without the fonts is an error naming the missing file")
-    func missingFolder() {
-        #expect {
-            try CertificateFonts(directory: "/nonexistent-fonts")
-        } throws: { error in
-            (error as? CertificateError)?.reason
-                == "font file /nonexistent-fonts/DejaVuSerif.ttf is missing or unreadable"
-        }
-    }
 }

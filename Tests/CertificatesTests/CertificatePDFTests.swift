@@ -15,7 +15,8 @@ struct IssuingFixture {
     init() throws {
         pki = try DevelopmentPKI.create(issuerName: "Musterakademie Zertifikatsstelle", organization: "Musterakademie")
         identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
-        issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
+        issuer = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu())
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("certificates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(pki.rootPEM.utf8).write(to: rootFile)

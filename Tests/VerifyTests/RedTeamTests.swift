@@ -17,7 +17,8 @@ final class RedTeamFixture: @unchecked Sendable {
     init() throws {
         pki = try DevelopmentPKI.create(issuerName: "Musterakademie Zertifikatsstelle", organization: "Musterakademie")
         identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
-        issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
+        issuer = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu())
         trust = try TrustList(pem: Array(pki.issuerPEM.utf8))
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("redteam-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -244,7 +245,9 @@ struct RedTeamTests {
             issuerName: "Musterakademie Zertifikatsstelle", organization: "Fälscher")
         let identity = try SigningIdentity(
             keyPEM: Array(stranger.issuerKeyPEM.utf8), chainPEM: Array(stranger.issuerPEM.utf8))
-        let forged = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de").issue(
+        let forged = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu()
+        ).issue(
             fixture.record(.qualified))
         let reasons = rejection(forged.pdf)
         #expect(reasons.contains { $0.contains("not on the trust list") }, "\(reasons)")
@@ -257,8 +260,10 @@ struct RedTeamTests {
             notAfter: Date(timeIntervalSinceNow: -86400 * 30))
         let identity = try SigningIdentity(
             keyPEM: Array(expired.issuerKeyPEM.utf8), chainPEM: Array(expired.issuerPEM.utf8))
-        let certificate = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
-            .issue(fixture.record(.scored))
+        let certificate = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu()
+        )
+        .issue(fixture.record(.scored))
         let reasons = rejection(certificate.pdf)
         #expect(reasons.contains { $0.contains("expired") }, "\(reasons)")
     }

@@ -21,7 +21,8 @@ private final class FreshnessFixture: Sendable {
             notAfter: at("2030-12-31T00:00:00Z"))
         identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
         other = try SigningIdentity(keyPEM: Array(second.issuerKeyPEM.utf8), chainPEM: Array(second.issuerPEM.utf8))
-        issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
+        issuer = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu())
         trust = try TrustList(pem: Array((pki.issuerPEM + second.issuerPEM).utf8))
     }
 

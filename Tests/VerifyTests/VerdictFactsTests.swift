@@ -94,8 +94,10 @@ struct VerdictFactsTests {
         let stranger = try DevelopmentPKI.create(issuerName: "Fälscher Zertifikatsstelle", organization: "Fälscher")
         let identity = try SigningIdentity(
             keyPEM: Array(stranger.issuerKeyPEM.utf8), chainPEM: Array(stranger.issuerPEM.utf8))
-        let certificate = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
-            .issue(fixture.record(.scored))
+        let certificate = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu()
+        )
+        .issue(fixture.record(.scored))
         let verdict = fixture.verifier().verify(token: certificate.verificationURL)
         #expect(!verdict.isValid)
         #expect(verdict.claims == nil && verdict.signer == nil)

@@ -18,7 +18,7 @@ struct VerdictOutputTests {
         let pki = try DevelopmentPKI.create(issuerName: "Musterakademie Zertifikatsstelle", organization: "Muster")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
         let issuer = try CertificateIssuer(
-            identity: identity, verificationBase: "https://campus.example.de", fonts: CertificateFonts())
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu())
         let certificate = try issuer.issue(record)
         let verifier = CertificateVerifier(trust: try TrustList(pem: Array(pki.issuerPEM.utf8)))
         return (certificate.pdf, certificate.verificationURL, verifier, record.id)

@@ -8,12 +8,12 @@ package struct IssueBenchmark: Sendable {
     private let records: [CertificateRecord]
 
     /// Prepares a development PKI, an issuer and a rotation of records (all tiers, both languages,
-    /// hard names).
-    package init() throws(CertificateError) {
+    /// hard names), set in `fonts`.
+    package init(fonts: CertificateFonts) throws(CertificateError) {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
         self.identity = identity
-        issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de")
+        issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de", fonts: fonts)
         let names = [
             "Jürgen Weißmüller", "Łukasz Żółć", "Đorđe Petrović", "Ayşe Yılmaz", "Ελένη Παπαδοπούλου",
             "Maximiliane Charlotte Friederike von Hohenzollern-Sigmaringen-Weißenfels", "Anna Schmidt",

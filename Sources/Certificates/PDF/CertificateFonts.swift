@@ -1,5 +1,3 @@
-import Foundation
-
 /// The two fonts a certificate is set in, as bytes: DejaVu Serif for headings and DejaVu Sans for the
 /// rest (the PDF names them `DejaVuSerif` and `DejaVuSans`). The caller reads them, from wherever they are.
 public struct CertificateFonts: Sendable {
@@ -26,33 +24,5 @@ public struct CertificateFonts: Sendable {
         self.sans = sans
         self.serifName = serifName
         self.sansName = sansName
-    }
-
-    /// Reads ``serifFileName`` and ``sansFileName`` from `directory`.
-    ///
-    /// - Throws: ``CertificateError`` with code `.font` naming the file that is missing, unreadable or too large.
-    public init(directory: String = debianDirectory) throws(CertificateError) {
-        let serifPath = (directory as NSString).appendingPathComponent(Self.serifFileName)
-        let sansPath = (directory as NSString).appendingPathComponent(Self.sansFileName)
-        self.init(
-            serif: try Self.read(serifPath), sans: try Self.read(sansPath), serifName: serifPath, sansName: sansPath)
-    }
-
-    private static func read(_ path: String) throws(CertificateError) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CertificateError(.font, "font file \(path) is missing or unreadable")
-        }
-        defer { try? handle.close() }
-        let data: Data?
-        do {
-            data = try handle.read(upToCount: Font.maximumSize + 1)
-        } catch {
-            throw CertificateError(.font, "font file \(path) could not be read")
-        }
-        let bytes = Array(data ?? Data())
-        guard bytes.count <= Font.maximumSize else {
-            throw CertificateError(.font, "font file \(path) is larger than \(Font.maximumSize) bytes")
-        }
-        return bytes
     }
 }

@@ -18,8 +18,6 @@ public struct IssuedCertificate: Sendable {
 /// Create one per process and reuse it: fonts, their base subsets and the shaped static texts are
 /// prepared once; every certificate is still laid out, encoded and signed on its own.
 public final class CertificateIssuer: Sendable {
-    /// Where the DejaVu fonts of Debian's `fonts-dejavu-core` live.
-    public static let defaultFontDirectory = CertificateFonts.debianDirectory
     /// Longest verification base accepted, in characters (the QR code holds it with the token).
     public static let maximumBaseLength = 200
 
@@ -29,19 +27,6 @@ public final class CertificateIssuer: Sendable {
     private let identity: SigningIdentity
     private let verificationBase: String
     private let layout: CertificateLayout
-
-    /// Prepares fonts and templates for signing with `identity`, reading the DejaVu fonts from
-    /// `fontDirectory` (see ``CertificateFonts/init(directory:)``).
-    ///
-    /// - Parameter verificationBase: base of the URL in the QR code, e.g. `https://campus.example.de`;
-    ///   there is no default, because a certificate pointing at the wrong place cannot be corrected.
-    public convenience init(
-        identity: SigningIdentity, verificationBase: String,
-        fontDirectory: String = defaultFontDirectory
-    ) throws(CertificateError) {
-        try self.init(
-            identity: identity, verificationBase: verificationBase, fonts: CertificateFonts(directory: fontDirectory))
-    }
 
     /// Prepares fonts and templates for signing with `identity`.
     ///

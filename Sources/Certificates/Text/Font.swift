@@ -34,19 +34,6 @@ public final class Font: @unchecked Sendable {
         try self.init(blob: blob, name: name)
     }
 
-    /// Loads the font file at `path`.
-    ///
-    /// - Throws: ``CertificateError`` with code `.font` when the file is missing or holds no glyphs.
-    public convenience init(contentsOf path: String) throws(CertificateError) {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw CertificateError(.font, "font file \(path) is missing or unreadable")
-        }
-        guard let blob = hb_blob_create_from_file_or_fail(path) else {
-            throw CertificateError(.font, "font file \(path) could not be read")
-        }
-        try self.init(blob: blob, name: path)
-    }
-
     /// Takes ownership of `blob`: destroyed here when it holds no font, else in `deinit`.
     private init(blob: OpaquePointer, name: String) throws(CertificateError) {
         let face = hb_face_create(blob, 0)!
