@@ -276,17 +276,23 @@ struct IssueCommand: ParsableCommand {
             case .learner(let learner, let birthDate):
                 let result = rules.grade(learner)
                 let who = "\(progress) \(learner.id) \(learner.name)"
-                guard result.isFinal else {
-                    awaitingGrading += 1
-                    printLearnerLine(
-                        "\(who): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))")
+                // The record builder decides: no record while grading is open or when no tier is earned.
+                guard
+                    let record = CertificateRecord(
+                        gradeResult: result, learner: learner, birthDate: birthDate, course: book.course,
+                        issued: issueDate, language: language, issuer: issuer.issuerName)
+                else {
+                    if result.isFinal {
+                        withoutTier += 1
+                        printLearnerLine("\(who): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
+                    } else {
+                        awaitingGrading += 1
+                        printLearnerLine(
+                            "\(who): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))")
+                    }
                     continue
                 }
-                guard let tier = result.highest else {
-                    withoutTier += 1
-                    printLearnerLine("\(who): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
-                    continue
-                }
+                let tier = record.tier
                 let decision = IssueDecision.decide(
                     held: manifest.entries(learner: learner.id, course: book.course.id),
                     status: { statusList?.entry(for: $0) }, earned: tier, reissue: reissue)
@@ -305,11 +311,6 @@ struct IssueCommand: ParsableCommand {
                     continue
                 case .issue, .upgrade, .reissue: break
                 }
-                guard
-                    let record = CertificateRecord(
-                        gradeResult: result, learner: learner, birthDate: birthDate, course: book.course,
-                        issued: issueDate, language: language, issuer: issuer.issuerName)
-                else { continue }
                 do {
                     let certificate = try issuer.issue(record)
                     let file = (folder as NSString).appendingPathComponent("\(Self.fileName(learner.id)).pdf")
