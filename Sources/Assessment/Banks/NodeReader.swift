@@ -2,6 +2,9 @@ import Foundation
 internal import Yams
 
 /// Walks a composed YAML tree, building the bank and collecting every problem with its position.
+///
+/// Reading checks only what YAML itself decides (shapes, keys, values the model cannot hold, ids repeated across
+/// the bank); each item's limits are ``Item/problems()``, reported at the node its path names.
 package struct NodeReader {
     let file: String
     private(set) var problems: [BankProblem] = []
@@ -255,6 +258,7 @@ package struct NodeReader {
                 pattern = scalar(patternNode, what: "'pattern'") ?? ".*"
             }
             let caseSensitive = flag(fields, "caseSensitive")
+            // A required key (one of the two); problems() would say the same at the item, and stays quiet.
             if fields["accepted"] == nil && fields["pattern"] == nil {
                 report(node, BankRules.neitherAcceptedNorPattern(label))
             }
