@@ -3,7 +3,8 @@ import Foundation
 /// One way an item breaks the bank format, with the path of the offending value inside the item.
 public struct ItemProblem: Sendable, Equatable, CustomStringConvertible {
     /// Where in the item, spelled with the bank file's keys: `points`, `options[2].text`,
-    /// `gaps.g1.accepted[0].credit` (list entries by 0-based index, gaps by id).
+    /// `gaps.g1.accepted[0].credit` (list entries by 0-based index, gaps by id; a gap repeating an earlier
+    /// gap's id by its 0-based index, `gaps[3]`).
     public let path: String
     /// What is wrong, in the same words `campus bank validate` uses.
     public let message: String
@@ -20,8 +21,8 @@ public struct ItemProblem: Sendable, Equatable, CustomStringConvertible {
 
 /// The bank format's rules for one item: every limit and its sentence, written once.
 ///
-/// The YAML reader calls the sentences while it reads (it knows each value's line and column); importers
-/// and ``Item/problems()`` check a finished ``Item`` against the same limits.
+/// Importers and the YAML reader check a finished ``Item`` with ``Item/problems()``; the reader maps each
+/// problem's path back to the line and column of the value it names.
 public enum BankRules {
     /// Longest stem, option text or feedback, in characters.
     public static let maximumTextLength = 10_000
@@ -275,17 +276,15 @@ private struct ItemCheck {
                 add("accepted", BankRules.neitherAcceptedNorPattern("item '\(item.id)'"))
             }
         case .matching(let premises, let responses, let correct):
-            let valid =
-                choices("premises", premises, minimum: 1, feedback: false)
-                && choices("responses", responses, minimum: 1, feedback: false)
-            guard valid else { break }
-            var known = true
+            let premisesValid = choices("premises", premises, minimum: 1, feedback: false)
+            let responsesValid = choices("responses", responses, minimum: 1, feedback: false)
+            var known = premisesValid && responsesValid
             for (premise, response) in correct.sorted(by: { $0.key < $1.key }) {
-                if !premises.contains(where: { $0.id == premise }) {
+                if premisesValid && !premises.contains(where: { $0.id == premise }) {
                     add("answer.\(premise)", BankRules.unknownPremise(premise, premises))
                     known = false
                 }
-                if !responses.contains(where: { $0.id == response }) {
+                if responsesValid && !responses.contains(where: { $0.id == response }) {
                     add("answer.\(premise)", BankRules.unknownResponse(response, responses))
                     known = false
                 }
@@ -413,10 +412,12 @@ private struct ItemCheck {
             return
         }
         var ids: [String] = []
-        for gap in gaps {
-            let prefix = "gaps.\(gap.id)."
-            if ids.contains(gap.id) {
-                add("gaps.\(gap.id)", BankRules.duplicateGap(gap.id))
+        for (index, gap) in gaps.enumerated() {
+            let repeated = ids.contains(gap.id)
+            let base = repeated ? "gaps[\(index)]" : "gaps.\(gap.id)"
+            let prefix = base + "."
+            if repeated {
+                add(base, BankRules.duplicateGap(gap.id))
             } else {
                 ids.append(gap.id)
             }
