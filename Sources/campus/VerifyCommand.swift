@@ -139,7 +139,7 @@ struct VerifyCommand: ParsableCommand {
             lines.append("stated by the document, not verified:")
             lines += facts(stated).map { "  " + $0 }
         }
-        let passed = verdict.checks.filter { $0.passed && $0.checked }.map(\.name)
+        let passed = verdict.checks.filter { $0.passed && $0.checked }.map(\.name.rawValue)
         if !passed.isEmpty { lines.append("passed:   \(passed.joined(separator: ", "))") }
         for check in verdict.checks where !check.checked { lines.append("\(check.name): \(check.detail)") }
         if let asOf = verdict.statusAsOf { lines.append("status as of \(asOf)") }
