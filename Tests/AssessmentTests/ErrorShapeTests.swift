@@ -28,4 +28,15 @@ struct ErrorShapeTests {
         #expect(AssessmentError.Code.attemptLimitReached.domain == "assessment")
         #expect("\(AssessmentError.Code.invalidBank)" == "invalidBank")
     }
+
+    @Test("an error the library throws records where in the library it was made, through its helpers")
+    func libraryLocation() {
+        #expect {
+            try Blueprint.parse("pools: [{count: 0}]")
+        } throws: { error in
+            guard let error = error as? AssessmentError else { return false }
+            return error.code == .blueprint && error.file == "Assessment/Blueprint.swift" && error.line > 150
+                && error.debugDescription.hasSuffix("(Assessment/Blueprint.swift:\(error.line))")
+        }
+    }
 }
