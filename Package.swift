@@ -42,20 +42,21 @@ let package = Package(
             pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]
         ),
+        .target(name: "CampusCore"),
         .target(
             name: "Assessment",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["CampusCore", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Interchange", dependencies: ["Assessment", "CLibZip"]),
-        .target(name: "CampusCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "Interchange", dependencies: ["CampusCore", "Assessment", "CLibZip"]),
+        .target(name: "CampusCrypto", dependencies: ["CampusCore", "COpenSSL"]),
         .target(
             name: "Certificates",
-            dependencies: ["Assessment", "CampusCrypto", "CQREncode", "CHarfBuzz", "CCampusZlib"]
+            dependencies: ["CampusCore", "Assessment", "CampusCrypto", "CQREncode", "CHarfBuzz", "CCampusZlib"]
         ),
         .target(
             name: "Verify",
             dependencies: [
-                "Assessment", "Certificates", "CampusCrypto",
+                "Assessment", "CampusCore", "Certificates", "CampusCrypto",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),

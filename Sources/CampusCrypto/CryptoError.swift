@@ -1,3 +1,4 @@
+package import CampusCore
 internal import COpenSSL
 
 /// The one Swift module that talks to OpenSSL (libcrypto); `Certificates` and `Verify` use it through Swift
@@ -27,57 +28,84 @@ package enum CampusCrypto {
     }
 }
 
+/// The codes of ``CryptoError``.
+package enum CryptoErrorDomain: ErrorDomain {
+    /// `crypto`.
+    package static let name = "crypto"
+}
+
+extension CampusError.Code where Domain == CryptoErrorDomain {
+    /// A PKCS#12 file's integrity check failed: the passphrase is wrong.
+    package static var wrongPassphrase: Self { Self("wrongPassphrase") }
+    /// The private key does not belong to the certificate it is given with.
+    package static var keyMismatch: Self { Self("keyMismatch") }
+    /// A private key (PEM or PKCS#12) could not be read, is encrypted or of a kind we cannot sign with.
+    package static var unreadableKey: Self { Self("unreadableKey") }
+    /// A certificate (PEM or DER) could not be read, or there was none.
+    package static var unreadableCertificate: Self { Self("unreadableCertificate") }
+    /// A CMS signature is not the structure we accept.
+    package static var malformedSignature: Self { Self("malformedSignature") }
+    /// A CMS signature does not match what it signs.
+    package static var signatureMismatch: Self { Self("signatureMismatch") }
+    /// The input is larger than OpenSSL takes (a buffer over 2 GiB, a name over 64 characters).
+    package static var tooLarge: Self { Self("tooLarge") }
+    /// OpenSSL itself failed (allocation, encoding, an internal error); ``CryptoError/details`` says why.
+    package static var openSSL: Self { Self("openSSL") }
+}
+
 /// Why a cryptographic step failed: a code callers map to their own errors, and a sentence a user can act on.
 ///
-/// Reasons never contain key material or a passphrase.
-package struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
+/// The shared error shape (``CampusError``: code, reason, source location; equal when the codes are) plus what
+/// OpenSSL queued. Never shown as is: `Certificates` and `Verify` map it to their own errors. Reasons never
+/// contain key material or a passphrase.
+package struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What kind of step failed.
-    package enum Code: Sendable, Equatable {
-        /// A PKCS#12 file's integrity check failed: the passphrase is wrong.
-        case wrongPassphrase
-        /// The private key does not belong to the certificate it is given with.
-        case keyMismatch
-        /// A private key (PEM or PKCS#12) could not be read, is encrypted or of a kind we cannot sign with.
-        case unreadableKey
-        /// A certificate (PEM or DER) could not be read, or there was none.
-        case unreadableCertificate
-        /// A CMS signature is not the structure we accept.
-        case malformedSignature
-        /// A CMS signature does not match what it signs.
-        case signatureMismatch
-        /// The input is larger than OpenSSL takes (a buffer over 2 GiB, a name over 64 characters).
-        case tooLarge
-        /// OpenSSL itself failed (allocation, encoding, an internal error); ``CryptoError/details`` says why.
-        case openSSL
-    }
+    package typealias Code = CampusError<CryptoErrorDomain>.Code
 
-    /// The kind of failure.
-    package let code: Code
-    /// What we tried and, where the user can help, what to do.
-    package let reason: String
+    /// The code, the reason (what we tried and, where the user can help, what to do) and where it was made.
+    package let error: CampusError<CryptoErrorDomain>
     /// The reasons OpenSSL queued ("library: reason", distinct, oldest first); empty when it queued none.
     package let details: [String]
 
+    /// The kind of failure.
+    package var code: Code { error.code }
+    /// What we tried and, where the user can help, what to do.
+    package var reason: String { error.reason }
+
     /// An error with no OpenSSL details.
-    package init(_ code: Code, _ reason: String) {
-        self.init(code, reason, details: [])
+    package init(_ code: Code, _ reason: String, file: String = #fileID, line: UInt = #line) {
+        self.init(code, reason, details: [], file: file, line: line)
     }
 
     /// An error with the given OpenSSL details.
-    package init(_ code: Code, _ reason: String, details: [String]) {
-        self.code = code
-        self.reason = reason
+    package init(_ code: Code, _ reason: String, details: [String], file: String = #fileID, line: UInt = #line) {
+        self.error = CampusError(code, reason, file: file, line: line)
         self.details = details
     }
 
     /// An error for a failed OpenSSL call: drains the thread's OpenSSL error queue into ``details`` here, at the
     /// point of failure, so that a later call does not report stale errors.
-    package static func openSSL(_ reason: String, code: Code = .openSSL) -> CryptoError {
-        CryptoError(code, reason, details: OpenSSLErrorQueue.drain())
+    package static func openSSL(
+        _ reason: String, code: Code = .openSSL, file: String = #fileID, line: UInt = #line
+    ) -> CryptoError {
+        CryptoError(code, reason, details: OpenSSLErrorQueue.drain(), file: file, line: line)
+    }
+
+    /// Whether the two errors have the same code.
+    package static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code
+    }
+
+    /// Hashes the code only, consistent with `==`.
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
     }
 
     /// `reason` followed by the OpenSSL details, as users see it.
     package var description: String { described(reason) }
+
+    /// The shared error's debug form followed by the OpenSSL details.
+    package var debugDescription: String { described(error.debugDescription) }
 
     /// `other` (a caller's own wording of the failure) followed by the OpenSSL details.
     package func described(_ other: String) -> String {

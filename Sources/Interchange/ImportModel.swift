@@ -1,4 +1,5 @@
 import Assessment
+public import CampusCore
 import Foundation
 
 /// A question-bank format that `campus bank import` reads.
@@ -38,25 +39,51 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// An import source that cannot be read at all: it is not well-formed in its format, too large, or unsafe.
-public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible {
+///
+/// The shared error shape (``InterchangeError`` with code ``CampusError/Code/unreadableSource``: equal when the
+/// codes are, with the source location in our code for debugging) plus where in the imported file the problem is.
+public struct ImportFailure: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// Where the problem is.
     public var location: SourceLocation
-    /// What is wrong, in words a provider can act on.
-    public var message: String
+    /// The code, what is wrong (the reason, in words a provider can act on) and where in our code it was found.
+    public var error: InterchangeError
 
-    /// Creates a failure.
-    init(_ location: SourceLocation, _ message: String) {
+    /// What is wrong, in words a provider can act on.
+    public var message: String { error.reason }
+    /// The kind of failure: ``CampusError/Code/unreadableSource``.
+    public var code: InterchangeError.Code { error.code }
+
+    /// Creates a failure; `sourceFile`/`sourceLine` record where in our code it was made.
+    init(_ location: SourceLocation, _ message: String, sourceFile: String = #fileID, sourceLine: UInt = #line) {
         self.location = location
-        self.message = message
+        self.error = InterchangeError(.unreadableSource, message, file: sourceFile, line: sourceLine)
     }
 
     /// Creates a failure at `line`/`column` of `file`.
-    init(file: String, line: Int, column: Int = 1, _ message: String) {
-        self.init(SourceLocation(file: file, line: line, column: column), message)
+    init(
+        file: String, line: Int, column: Int = 1, _ message: String, sourceFile: String = #fileID,
+        sourceLine: UInt = #line
+    ) {
+        self.init(
+            SourceLocation(file: file, line: line, column: column), message, sourceFile: sourceFile,
+            sourceLine: sourceLine)
+    }
+
+    /// Whether the two failures have the same code (the locations and messages may differ).
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code
+    }
+
+    /// Hashes the code only, consistent with `==`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
     }
 
     /// `file:line:column: error: message`.
     public var description: String { "\(location): error: \(message)" }
+
+    /// The description followed by the shared error's debug form.
+    public var debugDescription: String { "\(description) [\(error.debugDescription)]" }
 }
 
 /// What happened to one source question.

@@ -149,19 +149,21 @@ public struct ZipPackage: Sendable {
         var error = zip_error_t()
         zip_error_init(&error)
         defer { zip_error_fini(&error) }
-        guard let target = zip_source_buffer_create(nil, 0, 0, &error) else { throw ZipWriteFailed() }
+        guard let target = zip_source_buffer_create(nil, 0, 0, &error) else { throw InterchangeError.zipWriteFailed() }
         zip_source_keep(target)
         defer { zip_source_free(target) }
-        guard let archive = zip_open_from_source(target, ZIP_TRUNCATE, &error) else { throw ZipWriteFailed() }
+        guard let archive = zip_open_from_source(target, ZIP_TRUNCATE, &error) else {
+            throw InterchangeError.zipWriteFailed()
+        }
         for (path, data) in files {
             guard add(path, data, to: archive) else {
                 zip_discard(archive)
-                throw ZipWriteFailed()
+                throw InterchangeError.zipWriteFailed()
             }
         }
         guard zip_close(archive) == 0 else {
             zip_discard(archive)
-            throw ZipWriteFailed()
+            throw InterchangeError.zipWriteFailed()
         }
         return try written(target)
     }
@@ -188,21 +190,15 @@ public struct ZipPackage: Sendable {
 
     /// The bytes libzip wrote into the in-memory source `target`.
     private static func written(_ target: OpaquePointer) throws -> Data {
-        guard zip_source_open(target) == 0 else { throw ZipWriteFailed() }
+        guard zip_source_open(target) == 0 else { throw InterchangeError.zipWriteFailed() }
         defer { zip_source_close(target) }
         var result = Data()
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let read = chunk.withUnsafeMutableBytes { zip_source_read(target, $0.baseAddress!, zip_uint64_t($0.count)) }
-            guard read >= 0 else { throw ZipWriteFailed() }
+            guard read >= 0 else { throw InterchangeError.zipWriteFailed() }
             if read == 0 { return result }
             result.append(contentsOf: chunk[0..<Int(read)])
         }
     }
-}
-
-/// Writing a zip archive in memory failed.
-public struct ZipWriteFailed: Error, CustomStringConvertible {
-    /// What a user reads.
-    public var description: String { "the zip archive could not be written" }
 }

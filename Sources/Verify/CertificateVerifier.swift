@@ -6,9 +6,31 @@ internal import Synchronization
 
 /// One check of a verification, with the sentence a person reads.
 public struct VerificationCheck: Sendable, Equatable, Codable {
-    /// Stable check name: `file`, `signature-field`, `byte-range`, `signature`, `trust`, `record`,
-    /// `token`, `status`.
-    public let name: String
+    /// The stable name of a check, as JSON and the human summary spell it.
+    public enum Name: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        /// The input is a readable certificate PDF.
+        case file
+        /// The PDF has exactly one signature field of an accepted type.
+        case signatureField = "signature-field"
+        /// The signature covers the whole file except its own value.
+        case byteRange = "byte-range"
+        /// The signature matches the document.
+        case signature
+        /// The signer (or token issuer) is certified by a root on the trust list.
+        case trust
+        /// The embedded certificate record is intact.
+        case record
+        /// The QR token is signed by the issuer and matches the document.
+        case token
+        /// The certificate is neither revoked nor superseded on a current status list.
+        case status
+
+        /// The raw value, e.g. `signature-field`.
+        public var description: String { rawValue }
+    }
+
+    /// Which check this is.
+    public let name: Name
     /// Whether the check passed (a check that was not made counts as passed, see ``checked``).
     public let passed: Bool
     /// Whether the check was made: false for `status` when no status list was given.
@@ -16,7 +38,7 @@ public struct VerificationCheck: Sendable, Equatable, Codable {
     /// What was found, or why it failed; terminal-safe (see ``TerminalSafe``), since it may quote the document.
     public let detail: String
 
-    init(_ name: String, _ passed: Bool, _ detail: String, checked: Bool = true) {
+    init(_ name: Name, _ passed: Bool, _ detail: String, checked: Bool = true) {
         self.name = name
         self.passed = passed
         self.checked = checked
@@ -30,7 +52,7 @@ public struct VerificationCheck: Sendable, Equatable, Codable {
     /// Reads a check; `checked` defaults to true for JSON written before it existed.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decode(String.self, forKey: .name)
+        name = try container.decode(Name.self, forKey: .name)
         passed = try container.decode(Bool.self, forKey: .passed)
         checked = try container.decodeIfPresent(Bool.self, forKey: .checked) ?? true
         detail = try container.decode(String.self, forKey: .detail)
@@ -123,15 +145,15 @@ public final class CertificateVerifier: Sendable {
         do {
             document = try SignedDocument.read(bytes, maximumSize: maximumSize)
         } catch let error as SignedDocument.Change {
-            checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
+            checks.append(VerificationCheck(.file, true, "a PDF of \(bytes.count) bytes"))
             switch error {
             case .tampered(let detail):
                 checks.append(
-                    VerificationCheck("byte-range", false, "the document was changed after it was signed: \(detail)"))
+                    VerificationCheck(.byteRange, false, "the document was changed after it was signed: \(detail)"))
             case .rewritten(let detail):
                 checks.append(
                     VerificationCheck(
-                        "byte-range", false,
+                        .byteRange, false,
                         "the document was rewritten after signing by another program: \(detail); "
                             + "verify the certificate PDF as it was issued"))
             }
@@ -139,37 +161,37 @@ public final class CertificateVerifier: Sendable {
         } catch let error as PDFReadError {
             switch error.kind {
             case .unreadable:
-                checks.append(VerificationCheck("file", false, "not a readable certificate PDF: \(error.reason)"))
+                checks.append(VerificationCheck(.file, false, "not a readable certificate PDF: \(error.reason)"))
             case .ambiguous:
                 checks.append(
                     VerificationCheck(
-                        "file", false, "ambiguous structure: \(error.reason); PDF readers may disagree on what it says")
+                        .file, false, "ambiguous structure: \(error.reason); PDF readers may disagree on what it says")
                 )
             }
             return done()
         } catch {
-            checks.append(VerificationCheck("file", false, "not a readable certificate PDF"))
+            checks.append(VerificationCheck(.file, false, "not a readable certificate PDF"))
             return done()
         }
-        checks.append(VerificationCheck("file", true, "a PDF of \(bytes.count) bytes"))
+        checks.append(VerificationCheck(.file, true, "a PDF of \(bytes.count) bytes"))
         // What the document states when its signature cannot vouch for it: never a fact.
         func unverified() -> CertificateRecord? {
             document.embeddedRecord.flatMap { try? CertificateRecord.parse(canonical: $0) }
         }
         guard Self.acceptedSubFilters.contains(document.subFilter) else {
             checks.append(
-                VerificationCheck("signature-field", false, "the signature type /\(document.subFilter) is not accepted")
+                VerificationCheck(.signatureField, false, "the signature type /\(document.subFilter) is not accepted")
             )
             return done(unverifiedRecord: unverified())
         }
-        checks.append(VerificationCheck("signature-field", true, "one signature field, /\(document.subFilter)"))
-        checks.append(VerificationCheck("byte-range", true, "the signature covers the whole file except its own value"))
+        checks.append(VerificationCheck(.signatureField, true, "one signature field, /\(document.subFilter)"))
+        checks.append(VerificationCheck(.byteRange, true, "the signature covers the whole file except its own value"))
 
         guard let cms = Self.trimmedDER(document.signatureContents) else {
             let indefinite = document.signatureContents.starts(with: [0x30, 0x80])
             checks.append(
                 VerificationCheck(
-                    "signature", false,
+                    .signature, false,
                     indefinite
                         ? "ambiguous structure: the signature value is BER with indefinite lengths, not DER"
                         : "the signature value is not a DER CMS structure followed only by zero padding"))
@@ -181,16 +203,16 @@ public final class CertificateVerifier: Sendable {
         {
         case .success(let verified):
             signer = verified
-            checks.append(VerificationCheck("signature", true, "the signature matches the document"))
+            checks.append(VerificationCheck(.signature, true, "the signature matches the document"))
             checks.append(
                 VerificationCheck(
-                    "trust", true, "signed by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+                    .trust, true, "signed by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
         case .failure(let failure):
-            let name =
+            let name: VerificationCheck.Name =
                 [VerificationFailure.Code.documentChanged, .malformedSignature].contains(failure.code)
-                ? "signature" : "trust"
-            if name == "trust" {
-                checks.append(VerificationCheck("signature", true, "the signature matches the document"))
+                ? .signature : .trust
+            if name == .trust {
+                checks.append(VerificationCheck(.signature, true, "the signature matches the document"))
             }
             checks.append(VerificationCheck(name, false, failure.reason))
             return done(unverifiedRecord: unverified())
@@ -204,21 +226,21 @@ public final class CertificateVerifier: Sendable {
                 if parsed.issuer != signer.subjectName {
                     checks.append(
                         VerificationCheck(
-                            "record", false,
+                            .record, false,
                             "the record names issuer '\(parsed.issuer)' but the document is signed by '\(signer.subjectName)'"
                         ))
                 } else {
-                    checks.append(VerificationCheck("record", true, "the embedded record \(parsed.id) is intact"))
+                    checks.append(VerificationCheck(.record, true, "the embedded record \(parsed.id) is intact"))
                     recordVerified = true
                 }
                 record = parsed
             } catch {
                 checks.append(
-                    VerificationCheck("record", false, "the embedded certificate record is unreadable: \(error.reason)")
+                    VerificationCheck(.record, false, "the embedded certificate record is unreadable: \(error.reason)")
                 )
             }
         } else {
-            checks.append(VerificationCheck("record", false, "the document has no embedded certificate record"))
+            checks.append(VerificationCheck(.record, false, "the document has no embedded certificate record"))
         }
 
         var claims: CertificateToken.Claims? = nil
@@ -246,14 +268,14 @@ public final class CertificateVerifier: Sendable {
         switch CertificateToken.decode(token) {
         case .success(let value): decoded = value
         case .failure(let problem):
-            checks.append(VerificationCheck("token", false, Self.describe(problem)))
+            checks.append(VerificationCheck(.token, false, Self.describe(problem)))
             return CertificateVerdict(checks: checks)
         }
         guard let thumbprint = Base64URL.decode(decoded.claims.kid), thumbprint.count == 32,
             let certificate = trust.certificate(withThumbprint: thumbprint)
         else {
             checks.append(
-                VerificationCheck("trust", false, "the token is signed by a key that is not on the trust list"))
+                VerificationCheck(.trust, false, "the token is signed by a key that is not on the trust list"))
             // The claims of a token that no trusted key vouches for are no facts: left out.
             return CertificateVerdict(checks: checks)
         }
@@ -263,9 +285,9 @@ public final class CertificateVerifier: Sendable {
             signer = verified
             checks.append(
                 VerificationCheck(
-                    "trust", true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+                    .trust, true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
         case .failure(let failure):
-            checks.append(VerificationCheck("trust", false, failure.reason))
+            checks.append(VerificationCheck(.trust, false, failure.reason))
             return CertificateVerdict(checks: checks)
         }
         let (tokenCheck, claims) = checkToken(
@@ -319,30 +341,30 @@ public final class CertificateVerifier: Sendable {
         let (urlID, token) = Self.splitToken(text)
         let claims: CertificateToken.Claims
         guard let key = tokenKey(for: signerCertificate, thumbprint: thumbprint) else {
-            return (VerificationCheck("token", false, "the issuer key cannot check ES256 tokens (not P-256)"), nil)
+            return (VerificationCheck(.token, false, "the issuer key cannot check ES256 tokens (not P-256)"), nil)
         }
         switch CertificateToken.verify(token, issuerKey: key) {
         case .success(let verified): claims = verified
         case .failure(let problem):
             // Nothing the token claims is known to be true: the reason quotes none of it.
-            return (VerificationCheck("token", false, Self.describe(problem)), nil)
+            return (VerificationCheck(.token, false, Self.describe(problem)), nil)
         }
         guard CertificateID.isValid(claims.id), Tier(rawValue: claims.tier) != nil,
             let hash = Base64URL.decode(claims.hash), hash.count == 32
-        else { return (VerificationCheck("token", false, "the QR token's claims are not well-formed"), claims) }
+        else { return (VerificationCheck(.token, false, "the QR token's claims are not well-formed"), claims) }
         if let urlID, urlID != claims.id {
             return (
-                VerificationCheck("token", false, "the URL names \(urlID) but the token belongs to \(claims.id)"),
+                VerificationCheck(.token, false, "the URL names \(urlID) but the token belongs to \(claims.id)"),
                 claims
             )
         }
         guard let record else {
-            return (VerificationCheck("token", true, "the QR token for \(claims.id) is signed by the issuer"), claims)
+            return (VerificationCheck(.token, true, "the QR token for \(claims.id) is signed by the issuer"), claims)
         }
         guard claims.id == record.id else {
             return (
                 VerificationCheck(
-                    "token", false,
+                    .token, false,
                     "the QR token belongs to another certificate (\(claims.id), this document is \(record.id))"), claims
             )
         }
@@ -350,11 +372,11 @@ public final class CertificateVerifier: Sendable {
         let expected = CertificateToken.Claims(record: record, keyThumbprint: thumbprint, recordHash: knownHash)
         guard hash == knownHash, claims == expected else {
             return (
-                VerificationCheck("token", false, "the QR token and the document describe different certificates"),
+                VerificationCheck(.token, false, "the QR token and the document describe different certificates"),
                 claims
             )
         }
-        return (VerificationCheck("token", true, "the QR token matches the document"), claims)
+        return (VerificationCheck(.token, true, "the QR token matches the document"), claims)
     }
 
     /// The status check: the list must be signed by the certificate's own issuer key and be current at `time`.
@@ -365,7 +387,7 @@ public final class CertificateVerifier: Sendable {
         let issuerThumbprint = signer.thumbprint
         guard let statusText else {
             checks.append(
-                VerificationCheck("status", true, "not checked (no status list given)", checked: false))
+                VerificationCheck(.status, true, "not checked (no status list given)", checked: false))
             return (nil, nil)
         }
         let list: StatusList
@@ -379,20 +401,20 @@ public final class CertificateVerifier: Sendable {
         case .success(let read): list = read
         case .failure(.badSignature):
             checks.append(
-                VerificationCheck("status", false, "the status list was changed or is not signed by the issuer"))
+                VerificationCheck(.status, false, "the status list was changed or is not signed by the issuer"))
             return (nil, nil)
         case .failure(.unknownIssuer):
             checks.append(
                 VerificationCheck(
-                    "status", false,
+                    .status, false,
                     "the status list is signed by an issuer key that is not on the trust list; give this issuer's status list"
                 ))
             return (nil, nil)
         case .failure(.malformed(let detail)):
-            checks.append(VerificationCheck("status", false, "the status list is unusable: \(detail)"))
+            checks.append(VerificationCheck(.status, false, "the status list is unusable: \(detail)"))
             return (nil, nil)
         case .failure(.ambiguous(let detail)):
-            checks.append(VerificationCheck("status", false, "ambiguous structure: \(detail)"))
+            checks.append(VerificationCheck(.status, false, "ambiguous structure: \(detail)"))
             return (nil, nil)
         }
         guard list.issuer == Base64URL.encode(issuerThumbprint) else {
@@ -405,7 +427,7 @@ public final class CertificateVerifier: Sendable {
             }
             checks.append(
                 VerificationCheck(
-                    "status", false,
+                    .status, false,
                     "the status list is signed by another issuer on the trust list (\(name)); give this issuer's status list"
                 ))
             return (nil, nil)
@@ -415,39 +437,39 @@ public final class CertificateVerifier: Sendable {
         case .outOfDate(let since):
             checks.append(
                 VerificationCheck(
-                    "status", false, "the status list is out of date since \(since); fetch the current one"))
+                    .status, false, "the status list is out of date since \(since); fetch the current one"))
             return (nil, nil)
         case .notYetValid(let updated):
             checks.append(
                 VerificationCheck(
-                    "status", false,
+                    .status, false,
                     "the status list is dated \(updated), in the future; check the clock or fetch the current list"))
             return (nil, nil)
         case .noNextUpdate:
             checks.append(
                 VerificationCheck(
-                    "status", false,
+                    .status, false,
                     "the status list has no nextUpdate (old format); the issuer must re-sign it with `campus status refresh`"
                 ))
             return (nil, nil)
         case .badDates:
             checks.append(
                 VerificationCheck(
-                    "status", false,
+                    .status, false,
                     "the status list's updated and nextUpdate are not timestamps at most 366 days apart"))
             return (nil, nil)
         }
         let asOf = "status as of \(list.updated)"
         guard let id, let entry = list.entry(for: id) else {
-            checks.append(VerificationCheck("status", true, "not revoked or superseded; \(asOf)"))
+            checks.append(VerificationCheck(.status, true, "not revoked or superseded; \(asOf)"))
             return (nil, list.updated)
         }
         switch entry.status {
         case .revoked:
-            checks.append(VerificationCheck("status", false, "revoked on \(entry.date): \(entry.reason)"))
+            checks.append(VerificationCheck(.status, false, "revoked on \(entry.date): \(entry.reason)"))
         case .superseded:
             let by = entry.replacedBy.map { " by \($0)" } ?? ""
-            checks.append(VerificationCheck("status", false, "superseded on \(entry.date)\(by): \(entry.reason)"))
+            checks.append(VerificationCheck(.status, false, "superseded on \(entry.date)\(by): \(entry.reason)"))
         }
         return (entry, list.updated)
     }
@@ -464,6 +486,6 @@ public final class CertificateVerifier: Sendable {
 extension CertificateVerdict {
     /// A verdict for input refused before any check (too large, say).
     public static func refused(reason: String) -> CertificateVerdict {
-        CertificateVerdict(checks: [VerificationCheck("file", false, "not a readable certificate PDF: \(reason)")])
+        CertificateVerdict(checks: [VerificationCheck(.file, false, "not a readable certificate PDF: \(reason)")])
     }
 }

@@ -97,9 +97,9 @@ extension CertificateVerdict {
             lines.append("stated by the document, not verified:")
             lines += unverifiedFacts.map { "  " + $0 }
         }
-        let passed = checks.filter { $0.passed && $0.checked }.map(\.name)
+        let passed = checks.filter { $0.passed && $0.checked }.map(\.name.rawValue)
         if !passed.isEmpty { lines.append("passed:   \(passed.joined(separator: ", "))") }
-        for check in checks where !check.checked { lines.append("\(check.name): \(check.detail)") }
+        for check in checks where !check.checked { lines.append("\(check.name.rawValue): \(check.detail)") }
         if let statusAsOf { lines.append("status as of \(statusAsOf)") }
         // Holder names, course titles, issuer names and reasons come from documents: escape what a terminal
         // would act on.

@@ -342,8 +342,11 @@ struct ImportMediaTests {
 
     @Test("the export refuses a bank whose image is missing")
     func qtiMissingImage() {
-        #expect(throws: QTIExportError.self) {
+        #expect {
             try QTIExporter.package(mediaBank, version: .qti30, media: ["media/karte.png": png])
+        } throws: {
+            ($0 as? QTIExportError)?.code == .qtiExport
+                && "\($0)" == "item 'karte': image media/wappen-a.gif not found next to the bank"
         }
     }
 

@@ -1027,16 +1027,18 @@ struct QTIImporterTests {
         let xml =
             "<?xml version=\"1.0\"?>\n<assessmentItem identifier=\"x\">\n  <itemBody>\n    <p>Text</itemBody>\n</assessmentItem>\n"
         #expect(
-            failure(xml, name: "kaputt.xml")
+            failure(xml, name: "kaputt.xml")?.description
                 == ImportFailure(
                     file: "kaputt.xml", line: 4, column: 23,
-                    "not well-formed XML: an end tag does not match the open element"))
+                    "not well-formed XML: an end tag does not match the open element"
+                ).description)
         let unclosed = "<assessmentItem identifier=\"x\">\n<itemBody><p>a</p>\n"
         #expect(
-            failure(unclosed, name: "offen.xml")
+            failure(unclosed, name: "offen.xml")?.description
                 == ImportFailure(
                     file: "offen.xml", line: 2, column: 19,
-                    "not well-formed XML: the document ends before all elements are closed"))
+                    "not well-formed XML: the document ends before all elements are closed"
+                ).description)
     }
 
     @Test("another root element is a failure naming it")
@@ -1044,27 +1046,29 @@ struct QTIImporterTests {
         let test =
             "<?xml version=\"1.0\"?>\n<!-- <assessmentItem> -->\n<assessmentTest identifier=\"t\" title=\"T\"/>\n"
         #expect(
-            failure(test, name: "test.xml")
+            failure(test, name: "test.xml")?.description
                 == ImportFailure(
                     file: "test.xml", line: 3, column: 1,
                     "the root element is <assessmentTest>; expected <assessmentItem> (tests are not imported; import the items or the content package)"
-                ))
+                ).description)
         #expect(
-            failure(QTIFixtures.onyxSingleChoice, version: .qti30, name: "onyx.xml")
+            failure(QTIFixtures.onyxSingleChoice, version: .qti30, name: "onyx.xml")?.description
                 == ImportFailure(
                     file: "onyx.xml", line: 2, column: 1,
                     "the root element is <assessmentItem>; expected <qti-assessment-item> (this is a QTI 2.1 item; use --format qti21)"
-                ))
+                ).description)
     }
 
     @Test("a file that is not UTF-8 is a failure")
     func notUTF8() {
         let source = ImportSource(name: "latin1.xml", data: Data([0x3C, 0x61, 0x3E, 0xE9, 0x3C, 0x2F, 0x61, 0x3E]))
-        #expect(
-            throws: ImportFailure(
-                file: "latin1.xml", line: 1, "the file is not UTF-8 text; save it as UTF-8 and import again")
-        ) {
+        #expect {
             try QTI21Importer.questions(in: source)
+        } throws: {
+            ($0 as? ImportFailure)?.description
+                == ImportFailure(
+                    file: "latin1.xml", line: 1, "the file is not UTF-8 text; save it as UTF-8 and import again"
+                ).description
         }
     }
 }

@@ -88,20 +88,22 @@ struct ZipPackageTests {
     func parentPath() {
         let data = RawZip.archive([("pool/ok.xml", Array("<a/>".utf8)), ("../evil.xml", Array("<b/>".utf8))])
         #expect(
-            readFailure(data)
+            readFailure(data)?.description
                 == ImportFailure(
                     file: "pool.zip", line: 1,
-                    "entry '../evil.xml' has an unsafe path (absolute or with '..'); the archive is refused"))
+                    "entry '../evil.xml' has an unsafe path (absolute or with '..'); the archive is refused"
+                ).description)
         #expect(readFailure(RawZip.archive([("pool\\..\\..\\evil.xml", [1])]))?.message.contains("unsafe path") == true)
     }
 
     @Test("absolute entry paths refuse the archive")
     func absolutePaths() {
         #expect(
-            readFailure(RawZip.archive([("/etc/evil.xml", Array("<a/>".utf8))]))
+            readFailure(RawZip.archive([("/etc/evil.xml", Array("<a/>".utf8))]))?.description
                 == ImportFailure(
                     file: "pool.zip", line: 1,
-                    "entry '/etc/evil.xml' has an unsafe path (absolute or with '..'); the archive is refused"))
+                    "entry '/etc/evil.xml' has an unsafe path (absolute or with '..'); the archive is refused"
+                ).description)
         #expect(readFailure(RawZip.archive([("C:\\evil.xml", [1])]))?.message.contains("unsafe path") == true)
         #expect(readFailure(RawZip.archive([("\\\\server\\evil.xml", [1])]))?.message.contains("unsafe path") == true)
     }
@@ -124,8 +126,8 @@ struct ZipPackageTests {
     func tooManyEntries() throws {
         let many = (0...ZipPackage.maximumEntries).map { (path: "e/\($0).txt", data: [UInt8]()) }
         #expect(
-            readFailure(RawZip.archive(many))
-                == ImportFailure(file: "pool.zip", line: 1, "the archive has more than 5000 entries"))
+            readFailure(RawZip.archive(many))?.description
+                == ImportFailure(file: "pool.zip", line: 1, "the archive has more than 5000 entries").description)
         let package = try ZipPackage(name: "pool.zip", data: RawZip.archive(Array(many.dropLast())))
         #expect(package.files.count == ZipPackage.maximumEntries)
     }
@@ -133,18 +135,20 @@ struct ZipPackageTests {
     @Test("damaged archives and entries")
     func damaged() throws {
         #expect(
-            readFailure(Data("kein zip".utf8)) == ImportFailure(file: "pool.zip", line: 1, "not a readable zip archive")
+            readFailure(Data("kein zip".utf8))?.description
+                == ImportFailure(file: "pool.zip", line: 1, "not a readable zip archive").description
         )
         var deflated = [UInt8](try ZipPackage.archive([("a.xml", Data(repeating: 0x41, count: 4_000))]))
         let nameLength = Int(deflated[26]) | Int(deflated[27]) << 8
         let extraLength = Int(deflated[28]) | Int(deflated[29]) << 8
         deflated[30 + nameLength + extraLength] = 0xFF  // a deflate block of the reserved type 3
         #expect(
-            readFailure(Data(deflated))
-                == ImportFailure(file: "pool.zip", line: 1, "entry 'a.xml' is damaged and cannot be read"))
+            readFailure(Data(deflated))?.description
+                == ImportFailure(file: "pool.zip", line: 1, "entry 'a.xml' is damaged and cannot be read").description)
         #expect(
-            readFailure(RawZip.archive([("a.xml", Array("<a/>".utf8))], badCRC: true))
+            readFailure(RawZip.archive([("a.xml", Array("<a/>".utf8))], badCRC: true))?.description
                 == ImportFailure(
-                    file: "pool.zip", line: 1, "entry 'a.xml' is damaged (its CRC-32 checksum does not match)"))
+                    file: "pool.zip", line: 1, "entry 'a.xml' is damaged (its CRC-32 checksum does not match)"
+                ).description)
     }
 }

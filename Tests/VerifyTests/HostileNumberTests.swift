@@ -55,7 +55,7 @@ struct HostileNumberTests {
     private func unreadable(_ bytes: [UInt8]) -> String {
         let verdict = verifier.verify(pdf: bytes)
         #expect(!verdict.isValid)
-        let file = verdict.checks.first { $0.name == "file" }
+        let file = verdict.checks.first { $0.name == .file }
         #expect(file?.passed == false, "\(verdict.checks)")
         #expect(file?.detail.hasPrefix("not a readable certificate PDF: ") == true, "\(verdict.checks)")
         return file?.detail ?? ""

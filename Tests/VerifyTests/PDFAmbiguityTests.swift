@@ -48,7 +48,7 @@ struct PDFAmbiguityTests {
         let verdict = fixture.verifier().verify(pdf: bytes)
         #expect(!verdict.isValid, sourceLocation: sourceLocation)
         let detail = verdict.failures.first?.detail ?? ""
-        #expect(verdict.failures.first?.name == "file", sourceLocation: sourceLocation)
+        #expect(verdict.failures.first?.name == .file, sourceLocation: sourceLocation)
         #expect(detail.hasPrefix("ambiguous structure: "), "\(detail)", sourceLocation: sourceLocation)
         #expect(detail.contains(reason), "\(detail)", sourceLocation: sourceLocation)
     }

@@ -108,12 +108,12 @@ struct SignatureAmbiguityTests {
         let verifier = fixture.verifier()
 
         let accepted = verifier.verify(pdf: try Resigning.replacingSignature(of: pdf, with: der))
-        #expect(accepted.checks.first { $0.name == "signature" }?.passed == true, "\(accepted.failures)")
-        #expect(accepted.checks.first { $0.name == "trust" }?.passed == true, "\(accepted.failures)")
+        #expect(accepted.checks.first { $0.name == .signature }?.passed == true, "\(accepted.failures)")
+        #expect(accepted.checks.first { $0.name == .trust }?.passed == true, "\(accepted.failures)")
 
         for ber in [try Self.indefiniteOuter(der), try Self.indefiniteInner(der)] {
             let refused = verifier.verify(pdf: try Resigning.replacingSignature(of: pdf, with: ber))
-            let signature = try #require(refused.checks.first { $0.name == "signature" })
+            let signature = try #require(refused.checks.first { $0.name == .signature })
             #expect(!signature.passed)
             #expect(signature.detail.hasPrefix(Self.prefix), "\(signature.detail)")
         }
@@ -166,7 +166,7 @@ struct SignatureAmbiguityTests {
         }
         let verdict = fixture.verifier().verify(token: token)
         #expect(!verdict.isValid)
-        let check = try #require(verdict.failures.first { $0.name == "token" }, "\(verdict.checks)")
+        let check = try #require(verdict.failures.first { $0.name == .token }, "\(verdict.checks)")
         #expect(check.detail.hasPrefix(Self.prefix), "\(check.detail)")
     }
 
@@ -177,7 +177,7 @@ struct SignatureAmbiguityTests {
         let token = try Self.token(
             header: #"{"alg":"ES256","crit":["exp"],"exp":1}"#, fixture: fixture, record: certificate.record)
         let verdict = fixture.verifier().verify(pdf: certificate.pdf, token: token)
-        let check = try #require(verdict.checks.first { $0.name == "token" })
+        let check = try #require(verdict.checks.first { $0.name == .token })
         #expect(!check.passed)
         #expect(check.detail.hasPrefix(Self.prefix + "the token's header has critical extensions"), "\(check.detail)")
         #expect(fixture.verifier().verify(pdf: certificate.pdf, token: certificate.token).isValid)

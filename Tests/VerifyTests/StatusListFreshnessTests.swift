@@ -38,7 +38,7 @@ private final class FreshnessFixture: Sendable {
     /// The status check of `pdf` verified with `list` at `time`, and the verdict's `statusAsOf`.
     func statusCheck(_ pdf: [UInt8], list: String, time: String) throws -> (VerificationCheck, String?) {
         let verdict = CertificateVerifier(trust: trust, status: list).verify(pdf: pdf, at: at(time))
-        return (try #require(verdict.checks.first { $0.name == "status" }), verdict.statusAsOf)
+        return (try #require(verdict.checks.first { $0.name == .status }), verdict.statusAsOf)
     }
 }
 

@@ -156,7 +156,7 @@ struct TrustPolicyTests {
         try Data(pdf).write(to: file)
         let pyhanko = try ExternalTool.output(
             "pyhanko", ["sign", "validate", "--trust", root.path, "--trust-replace", file.path])
-        return (verdict.checks.filter { $0.name == "trust" || $0.name == "signature" }.map(\.detail), pyhanko)
+        return (verdict.checks.filter { $0.name == .trust || $0.name == .signature }.map(\.detail), pyhanko)
     }
 
     // MARK: Accepted

@@ -114,9 +114,9 @@ struct VerdictFactsTests {
         let bytes = try HostileInput.resigned(certificate.pdf, by: identity)
         let verdict = fixture.verifier().verify(pdf: bytes)
         #expect(!verdict.isValid)
-        #expect(verdict.checks.first { $0.name == "signature" }?.passed == true)
+        #expect(verdict.checks.first { $0.name == .signature }?.passed == true)
         let trust = try #require(verdict.failures.first)
-        #expect(trust.name == "trust")
+        #expect(trust.name == .trust)
         // The chain ends at the stranger's root, named after its organisation.
         #expect(trust.detail.contains(#"“Evil\u{1B}[2J\u{202E} Root CA (development)”"#), "\(trust.detail)")
         #expect(!trust.detail.unicodeScalars.contains { TerminalSafe.kind(of: $0) != nil })
@@ -133,7 +133,7 @@ struct VerdictFactsTests {
         let identity = try SigningIdentity(
             keyPEM: Array(other.issuerKeyPEM.utf8), chainPEM: Array(other.issuerPEM.utf8))
         let verdict = fixture.verifier().verify(pdf: try HostileInput.resigned(certificate.pdf, by: identity))
-        #expect(verdict.failures.map(\.name) == ["record"])
+        #expect(verdict.failures.map(\.name) == [.record])
         #expect(verdict.record == nil)
         #expect(verdict.unverifiedRecord == certificate.record)
     }
@@ -143,20 +143,20 @@ struct VerdictFactsTests {
         let certificate = try fixture.genuine()
         let verdict = fixture.verifier().verify(pdf: certificate.pdf, token: certificate.verificationURL)
         #expect(verdict.isValid)
-        let status = try #require(verdict.checks.first { $0.name == "status" })
+        let status = try #require(verdict.checks.first { $0.name == .status })
         #expect(status.passed && !status.checked)
         #expect(status.detail == "not checked (no status list given)")
-        #expect(verdict.checks.filter { !$0.checked }.map(\.name) == ["status"])
+        #expect(verdict.checks.filter { !$0.checked }.map(\.name) == [.status])
         var list = StatusList(issuerThumbprint: fixture.identity.keyThumbprint)
         try list.record(.init(id: "KC-ABCDEFGHJKMN", status: .revoked, date: "2026-12-01", reason: "Test"))
         let checked = fixture.verifier(status: try list.signed(by: fixture.identity)).verify(pdf: certificate.pdf)
         #expect(checked.isValid)
-        #expect(checked.checks.first { $0.name == "status" }?.checked == true)
+        #expect(checked.checks.first { $0.name == .status }?.checked == true)
     }
 
     @Test("every check's detail is terminal-safe, whatever it quotes")
     func detailsAreSafe() throws {
-        let check = VerificationCheck("record", false, "names issuer '\u{1B}]0;x\u{7}\u{2066}' \u{9B}31m")
+        let check = VerificationCheck(.record, false, "names issuer '\u{1B}]0;x\u{7}\u{2066}' \u{9B}31m")
         #expect(check.detail == #"names issuer '\u{1B}]0;x\u{7}\u{2066}' \u{9B}31m"#)
         let decoded = try JSONDecoder().decode(
             VerificationCheck.self, from: Data(#"{"name":"file","passed":true,"detail":"ok"}"#.utf8))

@@ -99,8 +99,9 @@ extension Attempt {
     ///   0...the item's points or have more than 4 decimals; essays are graded before submission; a deadline or
     ///   submission lies before the start; a self-test carries a proctoring record.
     public init(restoring stored: StoredAttempt, bank: Bank) throws(AssessmentError) {
-        func refuse(_ reason: String) -> AssessmentError {
-            AssessmentError(.storedAttempt, "stored attempt '\(stored.id)' cannot be restored: \(reason)")
+        func refuse(_ reason: String, file: String = #fileID, line: UInt = #line) -> AssessmentError {
+            AssessmentError(
+                .storedAttempt, "stored attempt '\(stored.id)' cannot be restored: \(reason)", file: file, line: line)
         }
         guard !stored.id.isEmpty, !stored.learnerID.isEmpty, !stored.assessmentID.isEmpty else {
             throw refuse("its id, learner and assessment must not be empty")

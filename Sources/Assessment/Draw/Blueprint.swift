@@ -114,10 +114,12 @@ private struct BlueprintReader {
     static let poolKeys = ["topic", "difficulty", "count"]
     static let maximumPools = 1_000
 
-    func failure(_ node: Node?, _ message: String) -> AssessmentError {
+    func failure(_ node: Node?, _ message: String, sourceFile: String = #fileID, sourceLine: UInt = #line)
+        -> AssessmentError
+    {
         let problem = BankProblem(
             file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message)
-        return AssessmentError(.blueprint, problem.description)
+        return AssessmentError(.blueprint, problem.description, file: sourceFile, line: sourceLine)
     }
 
     func read(_ root: Node) throws(AssessmentError) -> Blueprint {

@@ -2,8 +2,8 @@ internal import CampusCrypto
 
 extension CertificateError {
     /// The certificate error for a failure in the OpenSSL layer, with the same reason (OpenSSL's own reasons
-    /// appended).
-    init(_ error: CryptoError) {
+    /// appended), made at `file`/`line` (the OpenSSL layer's own location is in the crypto error).
+    init(_ error: CryptoError, file: String = #fileID, line: UInt = #line) {
         let code: Code
         switch error.code {
         case .wrongPassphrase: code = .wrongPassphrase
@@ -11,7 +11,7 @@ extension CertificateError {
         case .unreadableKey: code = .unreadableKey
         case .unreadableCertificate: code = .unreadableCertificate
         case .tooLarge: code = .crypto
-        case .malformedSignature, .signatureMismatch, .openSSL: code = .openSSL
+        default: code = .openSSL  // malformedSignature, signatureMismatch, openSSL
         }
         // OpenSSL failing on its own is not something the input caused: say what to do about it.
         let advice =
@@ -19,15 +19,17 @@ extension CertificateError {
             ? "; this is a failure inside OpenSSL, not in the input: check that OpenSSL 3 (libcrypto) is installed"
                 + " intact and memory is available, then try again"
             : ""
-        self.init(code, error.description + advice)
+        self.init(code, error.description + advice, file: file, line: line)
     }
 }
 
 /// Runs `body`, turning a ``CryptoError`` into the matching ``CertificateError``.
-func mappingCryptoErrors<Result>(_ body: () throws(CryptoError) -> Result) throws(CertificateError) -> Result {
+func mappingCryptoErrors<Result>(
+    file: String = #fileID, line: UInt = #line, _ body: () throws(CryptoError) -> Result
+) throws(CertificateError) -> Result {
     do {
         return try body()
     } catch {
-        throw CertificateError(error)
+        throw CertificateError(error, file: file, line: line)
     }
 }

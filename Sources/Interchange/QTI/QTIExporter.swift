@@ -61,7 +61,7 @@ public enum QTIExporter {
             resources.append(("ITEM-\(number)", href, item))
             for target in imageTargets(of: item) where packed.insert(target).inserted {
                 guard MarkdownImage.pathProblem(target) == nil, let data = media[target] else {
-                    throw QTIExportError(message: "item '\(item.id)': image \(target) not found next to the bank")
+                    throw QTIExportError(.qtiExport, "item '\(item.id)': image \(target) not found next to the bank")
                 }
                 files.append((target, data))
             }
@@ -133,14 +133,6 @@ public enum QTIExporter {
     }
 }
 
-/// A text cannot be written as XML.
-public struct QTIExportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What cannot be written, naming the item.
-    public var message: String
-    /// The message, as a user reads it.
-    public var description: String { message }
-}
-
 /// A small XML writer: indented elements, escaped text and attributes (line breaks and tabs in attributes
 /// and carriage returns everywhere as character references, so that they read back unchanged), names
 /// converted for QTI 3.0.
@@ -158,8 +150,8 @@ struct QTIXMLWriter {
             let value = scalar.value
             if (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || value == 0xFFFE || value == 0xFFFF {
                 throw QTIExportError(
-                    message:
-                        "the text '\(text.prefix(40))' contains the control character U+\(String(value, radix: 16, uppercase: true)), which XML cannot hold"
+                    .qtiExport,
+                    "the text '\(text.prefix(40))' contains the control character U+\(String(value, radix: 16, uppercase: true)), which XML cannot hold"
                 )
             }
         }

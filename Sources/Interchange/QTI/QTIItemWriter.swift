@@ -72,7 +72,7 @@ struct QTIItemWriter {
 
     static func exact(_ value: Rational?) throws -> Rational {
         guard let value else {
-            throw QTIExportError(message: "a number of the item is too large or too precise to be written exactly")
+            throw QTIExportError(.qtiExport, "a number of the item is too large or too precise to be written exactly")
         }
         return value
     }

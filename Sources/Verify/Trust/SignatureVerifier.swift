@@ -1,52 +1,42 @@
 import Foundation
+public import CampusCore
 import Certificates
 internal import CampusCrypto
 
-/// Why a signature or certificate check failed: a stable code and a sentence a person understands.
+/// Why a signature or certificate check failed: a stable code and a sentence a person understands, e.g. "the
+/// signer certificate “…” expired on 2026-01-31 (checked at 2026-11-23)".
 ///
 /// A struct with a code rather than an enum, so that new codes never break callers.
-public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What kind of check failed.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
+public typealias VerificationFailure = CampusError<VerificationErrorDomain>
 
-        /// The signature is not a detached CMS SignedData in DER with exactly one SHA-256 signer whose certificate
-        /// it carries, or its signed attributes are missing or inconsistent. A signature in BER rather than DER has a
-        /// reason starting "ambiguous structure: ".
-        public static let malformedSignature = Code(name: "malformedSignature")
-        /// The document was changed after it was signed: its digest differs from the signed one, or the signature
-        /// does not verify over the signed attributes.
-        public static let documentChanged = Code(name: "documentChanged")
-        /// The signer's chain does not lead to a root on the trust list.
-        public static let untrusted = Code(name: "untrusted")
-        /// The signer certificate or a certificate of its chain had expired at the time of the check.
-        public static let certificateExpired = Code(name: "certificateExpired")
-        /// The signer certificate or a certificate of its chain was not yet valid at the time of the check.
-        public static let certificateNotYetValid = Code(name: "certificateNotYetValid")
-        /// The signer certificate's key usage allows neither digitalSignature nor nonRepudiation, or it has an
-        /// extended key usage without a document-signing purpose.
-        public static let keyUsage = Code(name: "keyUsage")
-        /// The trust list itself is unusable: no certificate, damaged PEM, or no root certificate.
-        public static let trustList = Code(name: "trustList")
-        /// The signer certificate or its chain breaks the signing policy: the signer is a CA certificate, a key
-        /// is weaker than RSA-2048 or EC P-256, or a certificate is signed with a digest weaker than SHA-256.
-        public static let certificatePolicy = Code(name: "certificatePolicy")
-    }
+/// The codes of ``VerificationFailure``.
+public enum VerificationErrorDomain: ErrorDomain {
+    /// `verify`.
+    public static let name = "verify"
+}
 
-    /// The kind of failure.
-    public let code: Code
-    /// A sentence a person can act on, e.g. "the signer certificate “…” expired on 2026-01-31 (checked at
-    /// 2026-11-23)".
-    public let reason: String
-
-    /// Creates a failure with a code and a human-readable reason.
-    public init(_ code: Code, _ reason: String) {
-        self.code = code
-        self.reason = reason
-    }
-
-    public var description: String { reason }
+extension CampusError.Code where Domain == VerificationErrorDomain {
+    /// The signature is not a detached CMS SignedData in DER with exactly one SHA-256 signer whose certificate
+    /// it carries, or its signed attributes are missing or inconsistent. A signature in BER rather than DER has a
+    /// reason starting "ambiguous structure: ".
+    public static var malformedSignature: Self { Self("malformedSignature") }
+    /// The document was changed after it was signed: its digest differs from the signed one, or the signature
+    /// does not verify over the signed attributes.
+    public static var documentChanged: Self { Self("documentChanged") }
+    /// The signer's chain does not lead to a root on the trust list.
+    public static var untrusted: Self { Self("untrusted") }
+    /// The signer certificate or a certificate of its chain had expired at the time of the check.
+    public static var certificateExpired: Self { Self("certificateExpired") }
+    /// The signer certificate or a certificate of its chain was not yet valid at the time of the check.
+    public static var certificateNotYetValid: Self { Self("certificateNotYetValid") }
+    /// The signer certificate's key usage allows neither digitalSignature nor nonRepudiation, or it has an
+    /// extended key usage without a document-signing purpose.
+    public static var keyUsage: Self { Self("keyUsage") }
+    /// The trust list itself is unusable: no certificate, damaged PEM, or no root certificate.
+    public static var trustList: Self { Self("trustList") }
+    /// The signer certificate or its chain breaks the signing policy: the signer is a CA certificate, a key
+    /// is weaker than RSA-2048 or EC P-256, or a certificate is signed with a digest weaker than SHA-256.
+    public static var certificatePolicy: Self { Self("certificatePolicy") }
 }
 
 /// The verified signer of a CMS signature (or a verified issuer certificate).

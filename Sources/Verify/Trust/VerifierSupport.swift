@@ -13,16 +13,20 @@ extension VerificationFailure {
     /// (library and reason names only).
     ///
     /// Drains the thread's OpenSSL error queue, so that a later call does not report stale errors.
-    static func openSSL(_ code: Code, _ reason: String) -> VerificationFailure {
+    static func openSSL(_ code: Code, _ reason: String, file: String = #fileID, line: UInt = #line)
+        -> VerificationFailure
+    {
         let details = OpenSSLErrorQueue.drain()
-        guard !details.isEmpty else { return VerificationFailure(code, reason) }
-        return VerificationFailure(code, "\(reason) (OpenSSL: \(details.joined(separator: "; ")))")
+        guard !details.isEmpty else { return VerificationFailure(code, reason, file: file, line: line) }
+        return VerificationFailure(
+            code, "\(reason) (OpenSSL: \(details.joined(separator: "; ")))", file: file, line: line)
     }
 
     /// The failure for an error of the OpenSSL layer, with the same reason (OpenSSL's reasons appended); `code`
     /// for every kind but a signature that does not match what it signs (``Code/documentChanged``).
-    init(_ code: Code, _ error: CryptoError) {
-        self.init(error.code == .signatureMismatch ? .documentChanged : code, error.description)
+    init(_ code: Code, _ error: CryptoError, file: String = #fileID, line: UInt = #line) {
+        self.init(
+            error.code == .signatureMismatch ? .documentChanged : code, error.description, file: file, line: line)
     }
 }
 
