@@ -179,3 +179,44 @@ extension Tolerance: Codable {
         }
     }
 }
+
+/// A stored bank is checked like a bank file: the bank's own fields, every item by the one item validator
+/// (``Item/problems()``), and unique item ids. A stored bank that breaks a rule is refused, never loaded.
+extension Bank {
+    private enum StoredKeys: String, CodingKey {
+        case id, title, language, provider, version, items
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: StoredKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            title: try container.decode(String.self, forKey: .title),
+            language: try container.decode(String.self, forKey: .language),
+            provider: try container.decode(String.self, forKey: .provider),
+            version: try container.decode(String.self, forKey: .version),
+            items: try container.decode([Item].self, forKey: .items))
+        var problems = BankRules.headerProblems(of: self).map(\.description)
+        var seen: Set<String> = []
+        for item in items {
+            if !seen.insert(item.id).inserted { problems.append("item id '\(item.id)' is used twice") }
+            problems += item.problems().map { "item '\(item.id)': \($0.description)" }
+        }
+        guard problems.isEmpty else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a stored bank breaks the bank rules: " + problems.joined(separator: "; ")))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: StoredKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(language, forKey: .language)
+        try container.encode(provider, forKey: .provider)
+        try container.encode(version, forKey: .version)
+        try container.encode(items, forKey: .items)
+    }
+}
