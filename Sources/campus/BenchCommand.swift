@@ -141,13 +141,25 @@ struct BenchCommand: ParsableCommand {
 
         static func milliseconds(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
 
-        /// The process's peak resident set size so far, in MB (`ru_maxrss`: KiB on Linux, bytes on macOS).
+        /// The process's peak resident set size so far, in MB.
+        ///
+        /// On Linux this is `VmHWM` from /proc/self/status, the high-water mark of this program's own memory:
+        /// `ru_maxrss` would also count the memory of the process that started us, which the kernel carries
+        /// over at exec when we are spawned with vfork (as Foundation's `Process` does). Elsewhere `ru_maxrss`
+        /// (bytes on macOS).
         static func peakMegabytes() -> Int {
-            var usage = rusage()
             #if os(Linux)
+                if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                    let kilobytes = Int(line.dropFirst("VmHWM:".count).filter(\.isNumber))
+                {
+                    return kilobytes / 1024
+                }
+                var usage = rusage()
                 guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return -1 }
                 return usage.ru_maxrss / 1024
             #else
+                var usage = rusage()
                 guard getrusage(RUSAGE_SELF, &usage) == 0 else { return -1 }
                 return usage.ru_maxrss / (1024 * 1024)
             #endif
