@@ -199,7 +199,8 @@ public enum ItemAnalysis {
             flags.append(
                 ItemFlag(
                     code: "few-responses", severity: .unreliable,
-                    advice: "Fewer than \(reliableResponses) responses; treat these figures as a hint and collect more before changing the item."
+                    advice:
+                        "Fewer than \(reliableResponses) responses; treat these figures as a hint and collect more before changing the item."
                 ))
         }
         return flags
