@@ -43,6 +43,20 @@ struct ItemAnalysisTests {
         #expect(q1.flags.map(\.code) == ["few-responses"])
     }
 
+    @Test("an item nobody answered leaves alpha unchanged and has no figures")
+    func unansweredItem() {
+        let responses = [
+            Self.response("A1", "q1", "1"), Self.response("A1", "q2", "1"),
+            Self.response("A2", "q1", "1"), Self.response("A2", "q2", "0"),
+            Self.response("A3", "q1", "0"), Self.response("A3", "q2", "0"),
+        ]
+        let report = ItemAnalysis.analyse(
+            items: [AnalysedItem(id: "q1"), AnalysedItem(id: "q2"), AnalysedItem(id: "q3")], responses: responses)
+        #expect(Self.close(report.test.alpha, 2.0 / 3))
+        #expect(report.items[2].n == 0)
+        #expect(report.items[2].facility == nil && report.items[2].sd == nil && report.items[2].discrimination == nil)
+    }
+
     @Test("when every response is equal, discrimination, alpha and SEM are nil, never NaN")
     func allEqual() {
         let responses = (1...4).flatMap { [Self.response("A\($0)", "q1", "1"), Self.response("A\($0)", "q2", "1")] }

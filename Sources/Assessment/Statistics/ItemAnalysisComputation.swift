@@ -94,7 +94,8 @@ public enum ItemAnalysis {
         let totalVariance = variance(totals)
         let testSD = totalVariance.map { $0.squareRoot() }
         var alpha: Double?
-        let k = items.count
+        // Items nobody answered add nothing to the totals and are not counted in k.
+        let k = perItem.filter { !$0.isEmpty }.count
         if k >= 2, let totalVariance, totalVariance > 0 {
             alpha = Double(k) / Double(k - 1) * (1 - itemVariances.reduce(0, +) / totalVariance)
         }
