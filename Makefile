@@ -2,15 +2,16 @@
 #
 #   make run    installs missing Debian packages, builds `campus` (release) and runs it
 #               (default: a self-test; pass other arguments with ARGS="...")
-#   make test   installs missing Debian packages and pyHanko (into .build/venv, a virtual environment
-#               this Makefile owns) and runs all tests
+#   make test   installs missing Debian packages and the Python judges (pyHanko, numpy, scipy, into
+#               .build/venv, a virtual environment this Makefile owns) and runs all tests
 #
 # Works as root or, where sudo is installed, as a user who may use sudo.
 
 APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev libzip-dev libxml2 fonts-dejavu-core \
-                zbar-tools poppler-utils qpdf libnss3-tools openssl python3 python3-venv
-# pyHanko judges the PDF signatures in the tests; pinned so that every machine judges alike.
-PYHANKO := pyhanko-cli==0.6.0 pyHanko==0.38.0
+                zbar-tools poppler-utils qpdf libnss3-tools openssl python3 python3-venv librsvg2-bin
+# The tests' Python judges, pinned so that every machine judges alike: pyHanko checks the PDF signatures,
+# numpy and scipy recompute the item statistics of `campus bank stats`.
+PYTHON_PACKAGES := pyhanko-cli==0.6.0 pyHanko==0.38.0 numpy==2.4.6 scipy==1.17.1
 VENV := .build/venv
 ARGS ?= quiz question-banks/datenschutz-dsgvo.yaml --count 10
 
@@ -36,12 +37,15 @@ build: deps
 run: build
 	.build/release/campus $(ARGS)
 
-# pyHanko lives in a virtual environment of our own (Debian's Python refuses system-wide pip installs, PEP 668).
+# The Python judges live in a virtual environment of our own (Debian's Python refuses system-wide pip
+# installs, PEP 668). Its package list is kept in $(VENV)/requirements.txt; when PYTHON_PACKAGES changes,
+# the environment is made anew.
 test-deps: deps
-	@if ! $(VENV)/bin/pyhanko --version >/dev/null 2>&1; then \
-	  echo "Installing pyHanko into $(VENV) (PyPI: $(PYHANKO))"; \
+	@if [ "$$(cat $(VENV)/requirements.txt 2>/dev/null)" != "$(PYTHON_PACKAGES)" ] || ! $(VENV)/bin/pyhanko --version >/dev/null 2>&1; then \
+	  echo "Installing the Python judges into $(VENV) (PyPI: $(PYTHON_PACKAGES))"; \
 	  rm -rf $(VENV) && python3 -m venv $(VENV) && \
-	  $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(PYHANKO); \
+	  $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(PYTHON_PACKAGES) && \
+	  echo "$(PYTHON_PACKAGES)" > $(VENV)/requirements.txt; \
 	fi
 
 test: test-deps

@@ -5,7 +5,7 @@ struct BankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank",
         abstract: "Work with question banks.",
-        subcommands: [Validate.self, Import.self, Export.self]
+        subcommands: [Validate.self, Import.self, Export.self, Stats.self]
     )
 
     struct Validate: ParsableCommand {

@@ -15,7 +15,8 @@ import Testing
 struct GoldenOutputTests {
     /// Every command and subcommand of `campus`, for `--help`.
     static let commands: [[String]] = [
-        [], ["bank"], ["bank", "validate"], ["bank", "import"], ["bank", "export"], ["quiz"], ["exam"],
+        [], ["bank"], ["bank", "validate"], ["bank", "import"], ["bank", "export"], ["bank", "stats"], ["quiz"],
+        ["exam"],
         ["exam", "draw"], ["grade"], ["keys"], ["keys", "init"], ["issue"], ["verify"], ["status"],
         ["status", "revoke"], ["status", "supersede"], ["status", "refresh"], ["bench"], ["bench", "score"],
         ["bench", "issue"], ["bench", "verify"], ["bench", "hostile"],
