@@ -199,9 +199,7 @@ struct IssueCommand: ParsableCommand {
     }
 
     static func refuseFuture(_ date: String, what: String, now: Date = Date()) throws(FutureDate) {
-        let zone = TimeZone(secondsFromGMT: 14 * 3600) ?? TimeZone(identifier: "UTC") ?? .current
-        let day = Calendar(identifier: .gregorian).dateComponents(in: zone, from: now)
-        let latest = String(format: "%04d-%02d-%02d", day.year ?? 1970, day.month ?? 1, day.day ?? 1)
+        let latest = day(of: now, secondsFromGMT: 14 * 3600)
         if date > latest {
             throw FutureDate(
                 message:
@@ -404,8 +402,13 @@ struct IssueCommand: ParsableCommand {
         }
     }
 
-    static func today() -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+    /// Today in UTC, `YYYY-MM-DD`.
+    static func today() -> String { day(of: Date(), secondsFromGMT: 0) }
+
+    /// The calendar day of `date` at the given offset from UTC, `YYYY-MM-DD`.
+    static func day(of date: Date, secondsFromGMT offset: Int) -> String {
+        let zone = TimeZone(secondsFromGMT: offset) ?? .gmt
+        let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
         return String(format: "%04d-%02d-%02d", c.year ?? 1970, c.month ?? 1, c.day ?? 1)
     }
 
