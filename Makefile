@@ -8,7 +8,8 @@
 # Works as root or, where sudo is installed, as a user who may use sudo.
 
 APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev libzip-dev libxml2 fonts-dejavu-core \
-                zbar-tools poppler-utils qpdf libnss3-tools openssl python3 python3-venv librsvg2-bin
+                zbar-tools poppler-utils qpdf libnss3-tools openssl python3 python3-venv librsvg2-bin \
+                libargon2-dev libsqlite3-dev postgresql
 # The tests' Python judges, pinned so that every machine judges alike: pyHanko checks the PDF signatures,
 # numpy and scipy recompute the item statistics of `campus bank stats`.
 PYTHON_PACKAGES := pyhanko-cli==0.6.0 pyHanko==0.38.0 numpy==2.4.6 scipy==1.17.1
@@ -48,8 +49,10 @@ test-deps: deps
 	  echo "$(PYTHON_PACKAGES)" > $(VENV)/requirements.txt; \
 	fi
 
+# The storage and service tests run against SQLite and against a throwaway PostgreSQL server that
+# scripts/with-postgres starts for the run and removes afterwards.
 test: test-deps
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" swift test
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" scripts/with-postgres swift test
 
 bench: build
 	.build/release/campus bench score

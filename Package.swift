@@ -15,6 +15,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -42,13 +50,18 @@ let package = Package(
             pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]
         ),
+        .systemLibrary(
+            name: "CArgon2",
+            pkgConfig: "libargon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
         .target(name: "CampusCore"),
         .target(
             name: "Assessment",
             dependencies: ["CampusCore", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Interchange", dependencies: ["CampusCore", "Assessment", "CLibZip"]),
-        .target(name: "CampusCrypto", dependencies: ["CampusCore", "COpenSSL"]),
+        .target(name: "CampusCrypto", dependencies: ["CampusCore", "COpenSSL", "CArgon2"]),
         .target(
             name: "Certificates",
             dependencies: ["CampusCore", "Assessment", "CampusCrypto", "CQREncode", "CHarfBuzz", "CCampusZlib"]
@@ -60,22 +73,54 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "CampusCore", "Assessment", "Certificates", "CampusCrypto",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Service",
+            dependencies: [
+                "CampusCore", "Assessment", "Interchange", "Certificates", "Verify", "CampusCrypto", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
         .executableTarget(
             name: "campus",
             dependencies: [
-                "Assessment", "Interchange", "Certificates", "Verify",
+                "Assessment", "Interchange", "Certificates", "Verify", "Storage", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "VerifyFuzz", dependencies: ["Certificates", "Verify"]),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Assessment", "TestSupport"]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "CampusCrypto", "TestSupport"], exclude: ["Fuzz"]),
         .testTarget(
             name: "CampusTests", dependencies: ["campus", "Assessment", "Interchange", "TestSupport"],
             exclude: ["Golden"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "Service", "Storage", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -51,6 +51,12 @@ extension CampusError.Code where Domain == CryptoErrorDomain {
     package static var tooLarge: Self { Self("tooLarge") }
     /// OpenSSL itself failed (allocation, encoding, an internal error); ``CryptoError/details`` says why.
     package static var openSSL: Self { Self("openSSL") }
+    /// A password is longer than ``Passwords/maximumLength``.
+    package static var passwordTooLong: Self { Self("passwordTooLong") }
+    /// libargon2 could not hash (out of memory, a parameter out of range).
+    package static var passwordHashing: Self { Self("passwordHashing") }
+    /// The system's random generator failed.
+    package static var randomUnavailable: Self { Self("randomUnavailable") }
 }
 
 /// Why a cryptographic step failed: a code callers map to their own errors, and a sentence a user can act on.

@@ -15,14 +15,7 @@ public enum Digest {
 
     /// Lower-case hexadecimal spelling of `bytes`.
     public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Passwords.hex(bytes)
     }
 
     /// The OpenSSL version this process is linked against, e.g. `OpenSSL 3.0.19 1 Jul 2025`.

@@ -1,0 +1,163 @@
+import Foundation
+import SQLKit
+
+/// One step of the schema, applied once, in order, never changed after release (forward-only).
+public struct Migration: Sendable {
+    /// The schema version this step produces (1, 2, 3, …).
+    public let version: Int
+    /// What it does, for the log and `schema_migrations`.
+    public let name: String
+    /// The statements, with `{bytes}` standing for the bytes column type of the dialect.
+    let statements: [String]
+}
+
+extension CampusDatabase {
+    /// Every migration this build knows, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "accounts, sessions, audit log, banks, courses, certificate registry",
+            statements: [
+                """
+                CREATE TABLE organisations (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE accounts (
+                    id TEXT PRIMARY KEY, login TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL, must_change_password INTEGER NOT NULL, active INTEGER NOT NULL,
+                    language TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE account_roles (
+                    account_id TEXT NOT NULL REFERENCES accounts(id), role TEXT NOT NULL,
+                    organisation_id TEXT NOT NULL, PRIMARY KEY (account_id, role, organisation_id))
+                """,
+                """
+                CREATE TABLE sessions (
+                    id_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id),
+                    csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE api_tokens (
+                    token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id),
+                    name TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE rate_limits (
+                    bucket TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE audit_log (
+                    seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                    target TEXT NOT NULL, details TEXT NOT NULL, previous_hash TEXT NOT NULL, row_hash TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE bank_versions (
+                    organisation_id TEXT NOT NULL REFERENCES organisations(id), bank_id TEXT NOT NULL,
+                    version INTEGER NOT NULL, title TEXT NOT NULL, source_format TEXT NOT NULL,
+                    source_name TEXT NOT NULL, yaml TEXT NOT NULL, sha256 TEXT NOT NULL, item_count INTEGER NOT NULL,
+                    report TEXT NOT NULL, uploaded_by TEXT NOT NULL, uploaded_at BIGINT NOT NULL,
+                    PRIMARY KEY (organisation_id, bank_id, version))
+                """,
+                """
+                CREATE TABLE courses (
+                    id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES organisations(id),
+                    title TEXT NOT NULL, definition TEXT NOT NULL, created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE enrolments (
+                    course_id TEXT NOT NULL REFERENCES courses(id), learner_id TEXT NOT NULL, name TEXT NOT NULL,
+                    email TEXT NOT NULL, birth_date TEXT NOT NULL, enrolled_at BIGINT NOT NULL,
+                    PRIMARY KEY (course_id, learner_id))
+                """,
+                """
+                CREATE TABLE certificates (
+                    id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES organisations(id),
+                    course_id TEXT NOT NULL, learner_id TEXT NOT NULL, holder_name TEXT NOT NULL, tier TEXT NOT NULL,
+                    record_hash TEXT NOT NULL, record_json TEXT NOT NULL, issued TEXT NOT NULL, status TEXT NOT NULL,
+                    status_date TEXT NOT NULL, reason TEXT NOT NULL, replaced_by TEXT NOT NULL,
+                    reissue_of TEXT NOT NULL, pdf {bytes} NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX certificates_by_learner ON certificates (course_id, learner_id)",
+                """
+                CREATE TABLE status_list (
+                    id INTEGER PRIMARY KEY, revision BIGINT NOT NULL, signed TEXT NOT NULL,
+                    signed_revision BIGINT NOT NULL, signed_at BIGINT NOT NULL, next_update BIGINT NOT NULL)
+                """,
+                "INSERT INTO status_list VALUES (1, 1, '', 0, 0, 0)",
+                "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ])
+    ]
+
+    /// The version of the newest migration this build knows.
+    public static var latestSchemaVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Brings the schema up to date, under a lock, so that two nodes starting at once never both migrate: one
+    /// applies the missing steps, the other then finds nothing to do. Returns the versions applied here.
+    ///
+    /// Refuses a database whose schema is newer than this build (it was migrated by a newer campus).
+    @discardableResult
+    public func migrate() async throws -> [Migration] {
+        try await write { database in
+            try await lock("campus.migrations", in: database)
+            try await database.raw(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """
+            ).run()
+            let current = try await Self.currentVersion(in: database)
+            guard current <= Self.latestSchemaVersion else {
+                throw StorageError(
+                    .newerSchema,
+                    "\(location): the database has schema version \(current), newer than this campus knows "
+                        + "(\(Self.latestSchemaVersion)); run the newer campus or restore a backup")
+            }
+            var applied: [Migration] = []
+            for migration in Self.migrations where migration.version > current {
+                for statement in migration.statements {
+                    let sql = statement.replacingOccurrences(of: "{bytes}", with: bytesType)
+                    try await database.raw(SQLQueryString(sql)).run()
+                }
+                try await database.raw(
+                    """
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Clock.now()))
+                    """
+                ).run()
+                applied.append(migration)
+            }
+            return applied
+        }
+    }
+
+    /// The schema version stored, or `nil` when the database was never migrated.
+    public func schemaVersion() async throws -> Int? {
+        try await read { database in
+            let exists =
+                switch kind {
+                case .sqlite:
+                    try await database.raw(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+                    ).first() != nil
+                case .postgresql:
+                    try await database.raw("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first()?
+                        .decode(column: "present", as: Bool.self) ?? false
+                }
+            guard exists else { return nil }
+            return try await Self.currentVersion(in: database)
+        }
+    }
+
+    private static func currentVersion(in database: any SQLDatabase) async throws -> Int {
+        let row = try await database.raw("SELECT MAX(version) AS version FROM schema_migrations").first()
+        return try row?.decode(column: "version", as: Int?.self) ?? 0
+    }
+}
+
+/// Time as the database stores it: whole seconds since 1970 (UTC).
+public enum Clock {
+    /// Now, in seconds since 1970.
+    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}

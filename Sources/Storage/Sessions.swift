@@ -1,0 +1,133 @@
+import CampusCrypto
+import Foundation
+import SQLKit
+
+/// A signed-in session: stored by the SHA-256 of its id, so a copy of the database holds no usable session.
+public struct Session: Sendable, Equatable {
+    /// The account signed in.
+    public let accountID: String
+    /// The token every form of this session must carry.
+    public let csrfToken: String
+    /// When the session ends, in seconds since 1970.
+    public let expiresAt: Int64
+}
+
+/// Sessions, personal API tokens and rate-limit counters: all in the database, so any node serves any request.
+public struct SessionStore: Sendable {
+    let database: CampusDatabase
+    /// How long a session lasts without use.
+    public static let lifetime: Int64 = 8 * 3600
+
+    /// Starts a session for `accountID`; returns the secret id for the cookie (never stored as such).
+    public func create(for accountID: String) async throws -> (id: String, session: Session) {
+        let id = try Passwords.randomToken()
+        let session = Session(
+            accountID: accountID, csrfToken: try Passwords.randomToken(), expiresAt: Clock.now() + Self.lifetime)
+        try await database.write { connection in
+            try await connection.raw("DELETE FROM sessions WHERE expires_at < \(bind: Clock.now())").run()
+            try await connection.raw(
+                """
+                INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, expires_at)
+                VALUES (\(bind: Passwords.storedDigest(of: id)), \(bind: accountID), \(bind: session.csrfToken),
+                        \(bind: Clock.now()), \(bind: session.expiresAt))
+                """
+            ).run()
+        }
+        return (id, session)
+    }
+
+    /// The live session with the secret `id`, or `nil` (unknown or expired).
+    public func find(id: String) async throws -> Session? {
+        guard id.utf8.count == 64 else { return nil }
+        return try await database.read { connection in
+            guard
+                let row = try await connection.raw(
+                    """
+                    SELECT account_id, csrf_token, expires_at FROM sessions
+                    WHERE id_hash = \(bind: Passwords.storedDigest(of: id)) AND expires_at >= \(bind: Clock.now())
+                    """
+                ).first()
+            else { return nil }
+            return Session(
+                accountID: try row.decode(column: "account_id", as: String.self),
+                csrfToken: try row.decode(column: "csrf_token", as: String.self),
+                expiresAt: try row.decode(column: "expires_at", as: Int64.self))
+        }
+    }
+
+    /// Ends the session with the secret `id`.
+    public func delete(id: String) async throws {
+        try await database.write { connection in
+            try await connection.raw("DELETE FROM sessions WHERE id_hash = \(bind: Passwords.storedDigest(of: id))")
+                .run()
+        }
+    }
+
+    /// Makes a personal API token named `name` for the account; returns the secret (shown once, stored hashed).
+    public func createToken(for account: Account, name: String) async throws -> String {
+        let token = "kc_" + (try Passwords.randomToken())
+        try await database.write { connection in
+            try await connection.raw(
+                """
+                INSERT INTO api_tokens (token_hash, account_id, name, created_at)
+                VALUES (\(bind: Passwords.storedDigest(of: token)), \(bind: account.id), \(bind: name), \(bind: Clock.now()))
+                """
+            ).run()
+            try await database.audit.append(
+                actor: account.login, action: "token.create", target: account.login, details: name, in: connection)
+        }
+        return token
+    }
+
+    /// The account id a personal API token belongs to, or `nil`.
+    public func accountID(forToken token: String) async throws -> String? {
+        guard token.hasPrefix("kc_"), token.utf8.count == 67 else { return nil }
+        return try await database.read { connection in
+            try await connection.raw(
+                "SELECT account_id FROM api_tokens WHERE token_hash = \(bind: Passwords.storedDigest(of: token))"
+            ).first()?.decode(column: "account_id", as: String.self)
+        }
+    }
+
+    /// The names and creation times of the account's tokens.
+    public func tokens(of account: Account) async throws -> [(name: String, created: Int64)] {
+        try await database.read { connection in
+            try await connection.raw(
+                "SELECT name, created_at FROM api_tokens WHERE account_id = \(bind: account.id) ORDER BY created_at"
+            ).all().map {
+                (try $0.decode(column: "name", as: String.self), try $0.decode(column: "created_at", as: Int64.self))
+            }
+        }
+    }
+
+    /// Counts one hit on `bucket` in a fixed window of `window` seconds and says whether the hit stays within
+    /// `limit`. The counter lives in the database, so the limit holds across nodes.
+    public func hit(_ bucket: String, limit: Int64, window: Int64) async throws -> Bool {
+        let now = Clock.now()
+        let windowStart = now - now % max(window, 1)
+        return try await database.write { connection in
+            let row = try await connection.raw(
+                """
+                INSERT INTO rate_limits (bucket, window_start, hits) VALUES (\(bind: bucket), \(bind: windowStart), 1)
+                ON CONFLICT (bucket) DO UPDATE SET
+                    hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END,
+                    window_start = excluded.window_start
+                RETURNING hits
+                """
+            ).first()
+            return try (row?.decode(column: "hits", as: Int64.self) ?? 1) <= limit
+        }
+    }
+
+    /// Clears a rate-limit bucket (after a successful sign-in).
+    public func reset(_ bucket: String) async throws {
+        try await database.write { connection in
+            try await connection.raw("DELETE FROM rate_limits WHERE bucket = \(bind: bucket)").run()
+        }
+    }
+}
+
+extension CampusDatabase {
+    /// Sessions, API tokens and rate limits of this database.
+    public var sessions: SessionStore { SessionStore(database: self) }
+}
