@@ -1,7 +1,7 @@
 # KommunalCampus — set-up and everyday commands for a Debian machine with Swift 6 installed.
 #
-#   make run    installs missing Debian packages, builds `campus` (release) and runs it
-#               (default: a self-test; pass other arguments with ARGS="...")
+#   make run    installs missing Debian packages, builds `campus` (release) and runs it: by default the
+#               web service with demo data on SQLite (campus serve --demo); other commands with ARGS="..."
 #   make test   installs missing Debian packages and the Python judges (pyHanko, numpy, scipy, into
 #               .build/venv, a virtual environment this Makefile owns) and runs all tests
 #
@@ -14,7 +14,7 @@ APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev
 # numpy and scipy recompute the item statistics of `campus bank stats`.
 PYTHON_PACKAGES := pyhanko-cli==0.6.0 pyHanko==0.38.0 numpy==2.4.6 scipy==1.17.1
 VENV := .build/venv
-ARGS ?= quiz question-banks/datenschutz-dsgvo.yaml --count 10
+ARGS ?= serve --demo
 
 .PHONY: run test deps test-deps build bench
 

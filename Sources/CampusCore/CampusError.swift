@@ -69,3 +69,20 @@ public struct CampusError<Domain: ErrorDomain>: Error, Sendable, Hashable, Custo
         "\(Domain.name).\(code.name): \(reason) (\(file):\(line))"
     }
 }
+
+/// Any ``CampusError``, whatever its library: what an outer layer (the HTTP service) needs to map errors once.
+public protocol CampusFailure: Error, Sendable {
+    /// The library's name (``ErrorDomain/name``).
+    var domainName: String { get }
+    /// The stable code name.
+    var codeName: String { get }
+    /// The reason a person can act on.
+    var reason: String { get }
+}
+
+extension CampusError: CampusFailure {
+    /// The library's name (``ErrorDomain/name``).
+    public var domainName: String { Domain.name }
+    /// The stable code name.
+    public var codeName: String { code.name }
+}

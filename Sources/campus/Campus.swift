@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 @main
-struct Campus: ParsableCommand {
+struct Campus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campus",
         abstract: "KommunalCampus: question banks, self-tests, exams, grading and certificates.",
@@ -16,18 +16,24 @@ struct Campus: ParsableCommand {
               campus keys init --dir keys --base https://campus.example.de
               campus issue --gradebook question-banks/examples/gradebook.json --keys keys --out-dir out
               campus verify out/l-0001.pdf --trust keys/root.pem
+              campus serve --demo
             """,
         subcommands: [
             BankCommand.self, QuizCommand.self, ExamCommand.self, GradeCommand.self, KeysCommand.self,
-            IssueCommand.self, VerifyCommand.self, StatusCommand.self, BenchCommand.self,
+            IssueCommand.self, VerifyCommand.self, StatusCommand.self, BenchCommand.self, ServeCommand.self,
+            AuditCommand.self,
         ]
     )
 
     /// Runs the command; `campus verify` reports usage errors with exit status 2 (its documented contract).
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if CommandLine.arguments.dropFirst().first == "verify", exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

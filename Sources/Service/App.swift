@@ -1,3 +1,0 @@
-import Hummingbird
-import MultipartKit
-import Mustache
