@@ -40,12 +40,23 @@ public final class Site: Sendable {
         }
         templates = try await MustacheLibrary(directory: folder)
         var texts: [String: Strings] = [:]
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for language in ["de", "en"] {
-            let path = (folder as NSString).appendingPathComponent("strings-\(language).json")
-            guard let data = FileManager.default.contents(atPath: path),
-                let table = try? JSONDecoder().decode([String: String].self, from: data)
-            else {
-                throw ServiceError(.configuration, "\(path): the \(language) texts are missing or not JSON")
+            // Each area of the service keeps its texts in AREA.LANGUAGE.json; a name used twice is an error.
+            var table: [String: String] = [:]
+            for name in names.sorted() where name.hasSuffix(".\(language).json") {
+                let path = (folder as NSString).appendingPathComponent(name)
+                guard let data = FileManager.default.contents(atPath: path),
+                    let part = try? JSONDecoder().decode([String: String].self, from: data)
+                else {
+                    throw ServiceError(.configuration, "\(path): the texts are not a JSON object of strings")
+                }
+                for (key, value) in part {
+                    guard table[key] == nil else {
+                        throw ServiceError(.configuration, "\(path): the text \(key) is defined twice")
+                    }
+                    table[key] = value
+                }
             }
             texts[language] = Strings(table: table)
         }
