@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Bank versions")
 struct BankStoreTests {
-    @Test("a new upload is a new version; the same content again stores nothing; other organisations see none", arguments: DatabaseKind.allCases)
+    @Test(
+        "a new upload is a new version; the same content again stores nothing; other organisations see none",
+        arguments: DatabaseKind.allCases)
     func versions(kind: DatabaseKind) async throws {
         try await TestDatabase.migrated(kind) { database in
             try await database.write { connection in
@@ -24,7 +26,9 @@ struct BankStoreTests {
             #expect(second.version.version == 2 && second.isNew)
             #expect(again.version.version == 2 && !again.isNew)
             #expect(try await database.banks.versions(organisation: "org-a", bankID: "dsgvo").map(\.version) == [2, 1])
-            #expect(try await database.banks.find(organisation: "org-a", bankID: "dsgvo", version: 1)?.yaml == "id: dsgvo\n")
+            #expect(
+                try await database.banks.find(organisation: "org-a", bankID: "dsgvo", version: 1)?.yaml == "id: dsgvo\n"
+            )
             #expect(try await database.banks.find(organisation: "org-b", bankID: "dsgvo", version: 1) == nil)
             #expect(try await database.banks.latestVersions(organisation: "org-a").map(\.version) == [2])
             #expect(try await database.banks.latestVersions(organisation: "org-b").isEmpty)
