@@ -163,6 +163,24 @@ extension Site {
     func serve(
         _ request: Request, context: CampusContext, declaration: RouteDeclaration, handler: CampusHandler
     ) async -> Response {
+        let started = ContinuousClock.now
+        let response = await answer(request, context: context, declaration: declaration, handler: handler)
+        // One line per request: the route's pattern (never the concrete path, which may name a person), the status
+        // and the time taken. No query, no body, no cookie.
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(declaration.method)", "route": "\(declaration.path)",
+                "status": "\(response.status.code)", "ms": "\(milliseconds)",
+            ])
+        return response
+    }
+
+    private func answer(
+        _ request: Request, context: CampusContext, declaration: RouteDeclaration, handler: CampusHandler
+    ) async -> Response {
         var context = context
         do {
             try await identify(request, context: &context)
