@@ -431,6 +431,18 @@ package final class OpenSSLCertificate: @unchecked Sendable {
         X509_get0_notBefore(pointer).flatMap(Self.date(of:))
     }
 
+    /// The serial number as uppercase hexadecimal (as OpenSSL prints it), or `nil` when it cannot be read.
+    package var serialNumberHex: String? {
+        defer { OpenSSLErrorQueue.clear() }
+        guard let integer = X509_get0_serialNumber(pointer), let number = ASN1_INTEGER_to_BN(integer, nil) else {
+            return nil
+        }
+        defer { BN_free(number) }
+        guard let hex = BN_bn2hex(number) else { return nil }
+        defer { CCampus_OPENSSL_free(hex) }
+        return String(cString: hex)
+    }
+
     /// The key usage bits, or `nil` when the certificate has no key usage extension.
     ///
     /// A certificate whose extensions OpenSSL finds invalid reports no bits (an empty set), never `nil`.

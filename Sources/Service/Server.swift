@@ -22,6 +22,7 @@ public enum CampusServer {
         HealthRoutes(site: site).register(in: &registry)
         StaticRoutes(site: site).register(in: &registry)
         AccountRoutes(site: site).register(in: &registry)
+        AdminRoutes(site: site).register(in: &registry)
         return registry
     }
 

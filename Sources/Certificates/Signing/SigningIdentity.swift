@@ -23,6 +23,14 @@ public final class SigningIdentity: @unchecked Sendable {
     public let keyID: String
     /// The signer certificate's subject common name (fallback: the whole subject as one line).
     public let subjectName: String
+    /// The signer certificate's issuer common name (fallback: the whole issuer name as one line).
+    public let issuerName: String
+    /// The signer certificate's serial number, uppercase hexadecimal.
+    public let serialNumber: String
+    /// The start of the signer certificate's validity (`nil` when OpenSSL cannot read the field).
+    public let notBefore: Date?
+    /// The end of the signer certificate's validity (`nil` when OpenSSL cannot read the field).
+    public let notAfter: Date?
 
     /// Checks that `key` can sign and belongs to `signer`, and keeps all three for the life of the identity.
     init(key: OpenSSLKey, signer: OpenSSLCertificate, chain: [OpenSSLCertificate]) throws(CertificateError) {
@@ -50,6 +58,10 @@ public final class SigningIdentity: @unchecked Sendable {
         }
         keyID = Digest.hex(Digest.sha256(certificateDER))
         subjectName = signer.subjectName
+        issuerName = signer.issuerName
+        serialNumber = signer.serialNumberHex ?? ""
+        notBefore = signer.notBefore
+        notAfter = signer.notAfter
     }
 
     /// Loads a PEM private key (PKCS#8 or traditional, unencrypted) and a PEM chain: first certificate = signer,
