@@ -22,6 +22,7 @@ public enum CampusServer {
         HealthRoutes(site: site).register(in: &registry)
         StaticRoutes(site: site).register(in: &registry)
         AccountRoutes(site: site).register(in: &registry)
+        BankRoutes(site: site).register(in: &registry)
         return registry
     }
 
@@ -74,6 +75,7 @@ public enum CampusServer {
             }
             return made
         }
+        if site.configuration.demo { await DemoBanks.load(site: site) }
         return bootstrap
     }
 }
