@@ -243,6 +243,7 @@ struct BankRoutes {
         }
         var data = formData(account, strings)
         data["banks"] = rows
+        data["has_banks"] = !rows.isEmpty
         if let error {
             data["error"] = error.message
             data["error_\(error.field ?? "file")"] = true
@@ -308,6 +309,7 @@ struct BankRoutes {
         ]
         if organisations.count > 1 {
             data["organisations"] = organisations.map { ["id": $0] }
+            data["has_organisations"] = true
         }
         return data
     }
@@ -339,7 +341,7 @@ struct BankRoutes {
             return row
         }
         return [
-            "format": report.format, "entries": entries,
+            "format": report.format, "entries": entries, "has_entries": !entries.isEmpty,
             "summary": strings.text(
                 "banks_report_summary", String(report.items), String(report.warnings), String(report.skipped),
                 String(report.errors)),

@@ -309,6 +309,8 @@ struct BankRoutesTests {
             #expect(try Self.decode(ErrorOnly.self, api).error.code == "notFound")
             let listed = try Self.decode(Listing.self, try await harness.send(.get, "/api/v1/banks", as: &other))
             #expect(listed.banks.isEmpty)
+            // The error pages carry no form; the account page gives the session's CSRF token again.
+            try await harness.send(.get, "/account", as: &other)
             let foreign = try await Self.upload(
                 Self.bank, query: "format=yaml&organisation=demo-akademie", harness: harness, as: &other)
             #expect(foreign.status == .notFound)
