@@ -6,7 +6,7 @@ public struct ImportedFile: Sendable {
     /// The file name as given.
     var name: String
     /// The format it was read as.
-    var format: BankFormat
+    public internal(set) var format: BankFormat
     /// Every source question in order.
     public var questions: [ImportedQuestion]
     /// Bank metadata, when the source carries it (our own QTI export does).

@@ -23,6 +23,7 @@ public enum CampusServer {
         StaticRoutes(site: site).register(in: &registry)
         AccountRoutes(site: site).register(in: &registry)
         AdminRoutes(site: site).register(in: &registry)
+        BankRoutes(site: site).register(in: &registry)
         return registry
     }
 
@@ -75,6 +76,7 @@ public enum CampusServer {
             }
             return made
         }
+        if site.configuration.demo { await DemoBanks.load(site: site) }
         return bootstrap
     }
 }

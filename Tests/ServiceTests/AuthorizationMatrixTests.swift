@@ -15,7 +15,12 @@ struct AuthorizationMatrixTests {
     static let principals: [String?] = [nil, "admin", "anbieter", "ihk-anbieter", "gutachter", "aufsicht", "lernende"]
 
     /// Values for path parameters: ids that exist in the demo data where a route needs one.
-    static let parameters: [String: String] = ["file": "site.css", "login": "admin"]
+    static let parameters: [String: String] = [
+        "file": "site.css",
+        "login": "admin",
+        "bank": "datenschutz-dsgvo",
+        "version": "1",
+    ]
 
     @Test("every registered route is declared, once")
     func everyRouteDeclared() async throws {
