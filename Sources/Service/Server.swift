@@ -22,6 +22,7 @@ public enum CampusServer {
         HealthRoutes(site: site).register(in: &registry)
         StaticRoutes(site: site).register(in: &registry)
         AccountRoutes(site: site).register(in: &registry)
+        CourseRoutes(site: site).register(in: &registry)
         return registry
     }
 
@@ -74,6 +75,7 @@ public enum CampusServer {
             }
             return made
         }
+        if site.configuration.demo { try await DemoCourse.make(in: site.database) }
         return bootstrap
     }
 }

@@ -15,7 +15,7 @@ struct AuthorizationMatrixTests {
     static let principals: [String?] = [nil, "admin", "anbieter", "ihk-anbieter", "gutachter", "aufsicht", "lernende"]
 
     /// Values for path parameters: ids that exist in the demo data where a route needs one.
-    static let parameters: [String: String] = ["file": "site.css"]
+    static let parameters: [String: String] = ["file": "site.css", "course": "digitale-verwaltung-kompakt"]
 
     @Test("every registered route is declared, once")
     func everyRouteDeclared() async throws {
