@@ -139,6 +139,9 @@ public struct CourseStore: Sendable {
     public func update(_ definition: CourseDefinition, organisation: String, actor: String) async throws
         -> StoredCourse
     {
+        guard try await find(organisation: organisation, id: definition.id) != nil else {
+            throw StorageError(.notFound, "no course \(definition.id)")
+        }
         try await validate(definition, organisation: organisation)
         let json = try Self.encode(definition)
         return try await database.write { connection in
@@ -198,6 +201,7 @@ public struct CourseStore: Sendable {
     ///
     /// - Throws: ``StorageError`` `.notFound` when the organisation has no such course, `.conflict` naming the field
     ///   when the entry is invalid.
+    @discardableResult
     public func enrol(_ learner: LearnerEntry, course courseID: String, organisation: String, actor: String)
         async throws -> EnrolOutcome
     {
@@ -206,6 +210,7 @@ public struct CourseStore: Sendable {
 
     /// Enrols several learners in one transaction (a CSV upload); each must be valid (check
     /// ``LearnerEntry/problem`` first). Returns one outcome per learner, in order.
+    @discardableResult
     public func enrol(_ learners: [LearnerEntry], course courseID: String, organisation: String, actor: String)
         async throws -> [EnrolOutcome]
     {

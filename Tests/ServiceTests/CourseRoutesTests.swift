@@ -19,7 +19,7 @@ struct CourseRoutesTests {
     /// Stores version 1 of the sample banks `names` in the demo organisation.
     static func storeBanks(_ harness: Harness, _ names: [String]) async throws {
         for name in names {
-            try await harness.site.database.banks.add(
+            _ = try await harness.site.database.banks.add(
                 organisation: "demo-akademie", bankID: name, title: name, sourceFormat: "yaml",
                 sourceName: "\(name).yaml", yaml: try sampleBank(name), itemCount: 40, report: "[]", actor: "anbieter")
         }
@@ -340,6 +340,7 @@ struct CourseRoutesTests {
 
             var browser = try await harness.signIn("ihk-anbieter")
             #expect(try await harness.send(.get, "/provider/courses/api-kurs", as: &browser).status == .notFound)
+            try await harness.send(.get, "/provider/courses", as: &browser)
             let post = try await harness.send(
                 .post, "/provider/courses/api-kurs", as: &browser,
                 form: ["title": "Übernommen", "start": "2026-01-01", "end": "2026-02-01"])

@@ -20,7 +20,7 @@ struct CourseStoreTests {
             try await database.organisations.create(.init(id: "org-b", name: "B"), actor: "t", in: connection)
         }
         for name in ["datenschutz-dsgvo", "ozg-onlinedienste"] {
-            try await database.banks.add(
+            _ = try await database.banks.add(
                 organisation: "org-a", bankID: name, title: name, sourceFormat: "yaml", sourceName: "\(name).yaml",
                 yaml: try sampleBank(name), itemCount: 40, report: "[]", actor: "anbieter")
         }
