@@ -24,6 +24,7 @@ public enum CampusServer {
         AccountRoutes(site: site).register(in: &registry)
         AdminRoutes(site: site).register(in: &registry)
         BankRoutes(site: site).register(in: &registry)
+        CourseRoutes(site: site).register(in: &registry)
         return registry
     }
 
@@ -77,6 +78,7 @@ public enum CampusServer {
             return made
         }
         if site.configuration.demo { await DemoBanks.load(site: site) }
+        if site.configuration.demo { try await DemoCourse.make(in: site.database) }
         return bootstrap
     }
 }

@@ -20,6 +20,7 @@ struct AuthorizationMatrixTests {
         "login": "admin",
         "bank": "datenschutz-dsgvo",
         "version": "1",
+        "course": "digitale-verwaltung-kompakt",
     ]
 
     @Test("every registered route is declared, once")
