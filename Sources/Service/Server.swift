@@ -88,9 +88,9 @@ struct DatabaseService: Service {
     let database: CampusDatabase
 
     func run() async throws {
-        await withGracefulShutdownHandler {
+        // The HTTP server shuts down first (services stop in reverse order); then the database run is cancelled.
+        await cancelWhenGracefulShutdown {
             await database.run()
-        } onGracefulShutdown: {
         }
         await database.close()
     }

@@ -53,7 +53,9 @@ struct ServeCommandTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("the first start prints the address and the one-time passwords; SIGTERM stops it cleanly; a restart makes no accounts")
+    @Test(
+        "the first start prints the address and the one-time passwords; SIGTERM stops it cleanly; a restart makes no accounts"
+    )
     func firstStartAndShutdown() async throws {
         let folder = try Campus.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
