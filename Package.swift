@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "Service", "Storage", "TestSupport",
+                "Service", "Storage", "TestSupport", "Assessment", "Certificates", "Verify",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

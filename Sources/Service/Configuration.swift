@@ -19,6 +19,10 @@ public struct ServiceConfiguration: Sendable {
     public var base: String
     /// Whether demo data (sample banks, a course, one account per role) is loaded at start.
     public var demo: Bool
+    /// Public verifications (PDF, token, registry look-ups) one address may make in ``verificationWindow`` seconds.
+    public var verificationsPerWindow: Int = 60
+    /// The window of ``verificationsPerWindow``, in seconds (10 minutes).
+    public static let verificationWindow: Int64 = 600
     /// The Argon2id cost of new password hashes (tests lower it).
     package var passwordCost: Passwords.Cost = .standard
 

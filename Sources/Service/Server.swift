@@ -25,6 +25,8 @@ public enum CampusServer {
         AdminRoutes(site: site).register(in: &registry)
         BankRoutes(site: site).register(in: &registry)
         CourseRoutes(site: site).register(in: &registry)
+        VerifyRoutes(site: site).register(in: &registry)
+        CertificateRoutes(site: site).register(in: &registry)
         return registry
     }
 

@@ -6,6 +6,7 @@ import Logging
 import Mustache
 import NIOCore
 import Storage
+import Verify
 
 /// The running service's shared parts: database, keys, templates and texts. Immutable after start, so every
 /// request on every thread reads it without locks; all changing state lives in the database.
@@ -16,6 +17,13 @@ public final class Site: Sendable {
     public let database: CampusDatabase
     /// The issuer's keys and the trust list.
     public let keys: IssuerKeys
+    /// The trust list public verification uses: the roots and the issuer chain (a QR token is checked against the
+    /// issuer certificate itself).
+    let verificationTrust: TrustList
+    /// The signed status list, re-signed when the registry changes.
+    let statusLists: StatusListPublisher
+    /// Makes certificate PDFs.
+    let certificateMaker: CertificateMaker
     let templates: MustacheLibrary
     let texts: [String: Strings]
     let logger: Logger
@@ -35,6 +43,15 @@ public final class Site: Sendable {
         self.database = database
         self.keys = keys
         self.logger = logger
+        do {
+            verificationTrust = try TrustList(pem: keys.rootPEM + [0x0A] + keys.chainPEM)
+        } catch {
+            throw ServiceError(.keys, "the issuer's certificates cannot be used for verification: \(error.reason)")
+        }
+        statusLists = StatusListPublisher(registry: database.registry, identity: keys.identity)
+        certificateMaker = CertificateMaker(
+            identity: keys.identity, base: configuration.base,
+            allowInsecureBase: configuration.base.hasPrefix("http://"))
         guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
             throw ServiceError(.configuration, "the service's templates are missing from its installation")
         }
@@ -78,12 +95,26 @@ public final class Site: Sendable {
         _ template: String, title: String, _ data: [String: Any] = [:], request: Request, context: CampusContext,
         status: HTTPResponse.Status = .ok, cookies: [Cookie] = []
     ) -> Response {
+        let rendered = render(template, title: title, data, request: request, context: context)
+        guard let body = rendered.html else {
+            return Self.html(
+                "<!doctype html><title>Error</title><p>template \(template) missing</p>", status: .internalServerError)
+        }
+        var response = Self.html(body, status: status)
+        for cookie in cookies + rendered.cookies { response.setCookie(cookie) }
+        return response
+    }
+
+    /// The page's HTML (`nil` when the template is missing) and the cookies it needs (a fresh CSRF cookie).
+    func render(
+        _ template: String, title: String, _ data: [String: Any], request: Request, context: CampusContext
+    ) -> (html: String?, cookies: [Cookie]) {
         var object = data
         let strings = strings(context)
         object["t"] = strings.table
         object["lang"] = context.language
         object["title"] = title
-        var cookies = cookies
+        var cookies: [Cookie] = []
         switch context.identity?.proof {
         case .session(_, let token):
             object["csrf"] = token
@@ -107,12 +138,16 @@ public final class Site: Sendable {
         object["path"] = request.uri.path
         guard let body = templates.render(object, withTemplate: template) else {
             logger.error("template missing", metadata: ["template": "\(template)"])
-            return Self.html(
-                "<!doctype html><title>Error</title><p>template \(template) missing</p>", status: .internalServerError)
+            return (nil, cookies)
         }
-        var response = Self.html(body, status: status)
-        for cookie in cookies { response.setCookie(cookie) }
-        return response
+        return (body, cookies)
+    }
+
+    /// A partial template rendered on its own (escaped like every page), e.g. one row of a streamed table.
+    func fragment(_ template: String, _ data: [String: Any], context: CampusContext) -> String {
+        var object = data
+        object["t"] = strings(context).table
+        return templates.render(object, withTemplate: template) ?? ""
     }
 
     /// The error page for `failure`.
@@ -125,6 +160,10 @@ public final class Site: Sendable {
         if let account = context.identity?.account {
             object["user"] = ["name": account.displayName]
         }
+        if case .session(_, let token) = context.identity?.proof {
+            object["csrf"] = token
+        }
+        object["other_language"] = context.language == "de" ? "en" : "de"
         let body =
             templates.render(object, withTemplate: "error")
             ?? "<!doctype html><title>Error</title><p>\(failure.code)</p>"

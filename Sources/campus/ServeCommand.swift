@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Public address of the service, e.g. https://campus.example.de (default: $CAMPUS_BASE_URL).")
     var base: String?
 
+    @Option(help: "Public verifications one address may make in 10 minutes.")
+    var verifyLimit = 60
+
     @Flag(help: "Load demo data and accounts (for trying the service out).")
     var demo = false
 
@@ -49,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
+        guard (1...1_000_000).contains(verifyLimit) else {
+            throw ValidationError("--verify-limit must be between 1 and 1000000.")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -92,9 +98,10 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             throw CLIError("no issuer keys: give --keys DIR (create them with `campus keys init --dir DIR`)")
         }
-        let configuration = ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             host: host, port: port, dataDirectory: data, database: location, keysDirectory: keys, base: publicBase,
             demo: demo)
+        configuration.verificationsPerWindow = verifyLimit
         let database = try CampusDatabase.open(location, logger: logger)
         let site = try await Site(configuration: configuration, database: database, keys: issuerKeys, logger: logger)
         let address = "http://\(host):\(port)"

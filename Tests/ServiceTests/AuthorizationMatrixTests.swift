@@ -21,6 +21,7 @@ struct AuthorizationMatrixTests {
         "bank": "datenschutz-dsgvo",
         "version": "1",
         "course": "digitale-verwaltung-kompakt",
+        "id": "KC-ABCDEFGHJKMN",
     ]
 
     @Test("every registered route is declared, once")

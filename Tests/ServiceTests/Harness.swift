@@ -22,29 +22,39 @@ struct Harness {
 
     /// Runs `body` against a fresh service with demo data on a database of `kind`.
     static func with(
-        _ kind: DatabaseKind, _ body: @escaping @Sendable (Harness) async throws -> Void
+        _ kind: DatabaseKind, configure: @Sendable (inout ServiceConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
         try await TestDatabase.with(kind) { database in
-            var configuration = ServiceConfiguration(
-                database: database.location, base: "https://campus.test", demo: true)
-            configuration.passwordCost = .testing
-            let site = try await Site(
-                configuration: configuration, database: database, keys: try IssuerKeys.development(),
-                logger: TestDatabase.logger)
-            let bootstrap = try await CampusServer.prepare(site: site)
-            var passwords: [String: String] = [:]
-            for account in bootstrap.createdAccounts { passwords[account.login] = account.password }
-            let frozen = passwords
-            let application = CampusServer.application(site: site, drivesDatabase: false)
-            let registry = CampusServer.routes(site: site)
-            let declarations = registry.declarations
-            let registered = registry.router.routes.map { "\($0.method) \($0.path)" }
-            try await application.test(.router) { client in
-                try await body(
-                    Harness(
-                        client: client, site: site, declarations: declarations, registeredRoutes: registered,
-                        passwords: frozen))
-            }
+            try await serve(database: database, keys: try IssuerKeys.development(), configure: configure, body)
+        }
+    }
+
+    /// Runs `body` against a service node on `database` (demo data made at its first start) signing with `keys`.
+    /// Several nodes may share one database: each call is one node.
+    static func serve(
+        database: CampusDatabase, keys: IssuerKeys,
+        configure: @Sendable (inout ServiceConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (Harness) async throws -> Void
+    ) async throws {
+        var configuration = ServiceConfiguration(database: database.location, base: "https://campus.test", demo: true)
+        configuration.passwordCost = .testing
+        configure(&configuration)
+        let site = try await Site(
+            configuration: configuration, database: database, keys: keys, logger: TestDatabase.logger)
+        let bootstrap = try await CampusServer.prepare(site: site)
+        var passwords: [String: String] = [:]
+        for account in bootstrap.createdAccounts { passwords[account.login] = account.password }
+        let frozen = passwords
+        let application = CampusServer.application(site: site, drivesDatabase: false)
+        let registry = CampusServer.routes(site: site)
+        let declarations = registry.declarations
+        let registered = registry.router.routes.map { "\($0.method) \($0.path)" }
+        try await application.test(.router) { client in
+            try await body(
+                Harness(
+                    client: client, site: site, declarations: declarations, registeredRoutes: registered,
+                    passwords: frozen))
         }
     }
 
