@@ -66,8 +66,16 @@ struct AdminAPI {
             }
             grants.append(RoleGrant(known, organisation: role.organisation ?? ""))
         }
-        let (account, password) = try await AdminAccountRoutes(site: site).createAccount(
-            login: body.login, displayName: body.displayName, grants: grants, actor: actor, context: context)
+        let account: Account
+        let password: String
+        do {
+            (account, password) = try await AdminAccountRoutes(site: site).createAccount(
+                login: body.login, displayName: body.displayName, grants: grants, actor: actor, context: context)
+        } catch var failure as HTTPFailure {
+            // The page's form field is display_name; the JSON key is displayName.
+            if failure.field == "display_name" { failure.field = "displayName" }
+            throw failure
+        }
         return try Site.json(
             CreatedAccount(account: AdminAccountJSON(account), oneTimePassword: password), status: .created)
     }

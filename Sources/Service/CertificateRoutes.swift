@@ -64,7 +64,8 @@ struct CertificateRoutes {
                 strings: site.strings(context))
             let book = try Self.gradebook(context.body, course: course, strings: site.strings(context))
             let rows = try await issue(
-                book, course: course, options: options, actor: try CourseRoutes.actor(context)
+                book, course: course, options: options, actor: try CourseRoutes.actor(context),
+                strings: site.strings(context)
             ) { _, _, _ in }
             return try Site.json(IssueReport(rows: rows))
         }
@@ -202,11 +203,19 @@ struct CertificateRoutes {
     /// Issues for every learner of `book`, one registry transaction each, calling `progress` after each learner
     /// (row, position from 1, total). A learner's failure is a row, never the end of the run.
     func issue(
-        _ book: Gradebook, course: StoredCourse, options: Options, actor: String,
+        _ book: Gradebook, course: StoredCourse, options: Options, actor: String, strings: Strings,
         progress: (IssueRow, Int, Int) async throws -> Void
     ) async throws -> [IssueRow] {
         let issuer = try await site.certificateMaker.issuer()
         let date = Self.today()
+        let facts = try await courseFacts(book.course, course: course)
+        var enrolled: [String: String] = [:]
+        for enrolment
+            in try await site.database.courses.enrolments(
+                course: course.definition.id, organisation: course.organisation) ?? []
+        {
+            enrolled[enrolment.learner.learnerID] = enrolment.learner.name
+        }
         var rows: [IssueRow] = []
         for (index, entry) in book.entries.enumerated() {
             let row: IssueRow
@@ -214,9 +223,21 @@ struct CertificateRoutes {
             case .invalid(let label, let problem):
                 row = IssueRow(learner: label, outcome: .failed, message: problem)
             case .learner(let learner, let birthDate):
-                row = await issueOne(
-                    learner, birthDate: birthDate, book: book, course: course, options: options, actor: actor,
-                    issuer: issuer, date: date)
+                if let name = enrolled[learner.id] {
+                    if Self.sameName(name, learner.name) {
+                        row = await issueOne(
+                            learner, birthDate: birthDate, facts: facts, course: course, options: options,
+                            actor: actor, issuer: issuer, date: date)
+                    } else {
+                        row = IssueRow(
+                            learner: learner.id, name: learner.name, outcome: .failed,
+                            message: strings.text("certificates_name_differs", learner.name, name))
+                    }
+                } else {
+                    row = IssueRow(
+                        learner: learner.id, name: learner.name, outcome: .failed,
+                        message: strings.text("certificates_not_enrolled"))
+                }
             }
             rows.append(row)
             try await progress(row, index + 1, book.entries.count)
@@ -224,14 +245,40 @@ struct CertificateRoutes {
         return rows
     }
 
+    /// The gradebook's course with what the service holds as the authority: the stored course's title, period,
+    /// thresholds and ECTS, and the organisation's name as provider. The gradebook contributes the assessments and
+    /// what each learner did.
+    private func courseFacts(_ stated: Gradebook.Course, course: StoredCourse) async throws -> Gradebook.Course {
+        var facts = stated
+        let definition = course.definition
+        facts.title = definition.title
+        facts.start = definition.period.start
+        facts.end = definition.period.end
+        facts.provider =
+            try await site.database.organisations.find(id: course.organisation)?.name ?? course.organisation
+        facts.rules.ects = definition.ects.flatMap { Rational(decimal: "\($0)") }
+        if let attendance = Rational(decimal: "\(definition.thresholds.viewedContent)"),
+            let points = Rational(decimal: "\(definition.thresholds.points)")
+        {
+            facts.rules.thresholds = Thresholds(attendance: attendance, scored: points)
+        }
+        return facts
+    }
+
+    /// Whether two spellings of a name are the same (spaces at the ends and Unicode normalisation aside).
+    static func sameName(_ one: String, _ other: String) -> Bool {
+        one.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
+            == other.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
+    }
+
     private func issueOne(
-        _ learner: LearnerRecord, birthDate: String?, book: Gradebook, course: StoredCourse, options: Options,
-        actor: String, issuer: CertificateIssuer, date: String
+        _ learner: LearnerRecord, birthDate: String?, facts: Gradebook.Course, course: StoredCourse,
+        options: Options, actor: String, issuer: CertificateIssuer, date: String
     ) async -> IssueRow {
-        let result = book.course.rules.grade(learner)
+        let result = facts.rules.grade(learner)
         guard
             let record = CertificateRecord(
-                gradeResult: result, learner: learner, birthDate: birthDate, course: book.course, issued: date,
+                gradeResult: result, learner: learner, birthDate: birthDate, course: facts, issued: date,
                 language: options.language, issuer: issuer.issuerName)
         else {
             if result.isFinal {
@@ -340,7 +387,9 @@ struct CertificateRoutes {
             try await writer.write(ByteBuffer(string: head))
             var rows: [IssueRow] = []
             do {
-                rows = try await routes.issue(book, course: course, options: options, actor: actor) {
+                rows = try await routes.issue(
+                    book, course: course, options: options, actor: actor, strings: strings
+                ) {
                     row, position, total in
                     var data = Self.resultRow(row, strings: strings)
                     data["position"] = "\(position)/\(total)"

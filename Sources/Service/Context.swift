@@ -74,7 +74,7 @@ public struct CampusContext: RequestContext, RemoteAddressRequestContext {
 /// Size limits of request bodies.
 public enum Limits {
     /// A certificate PDF to verify.
-    public static let pdf = 10 * 1024 * 1024
+    public static let pdf = 10_000_000
     /// A question bank file.
     public static let bank = 5 * 1024 * 1024
     /// A CSV of learners.

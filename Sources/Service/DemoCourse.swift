@@ -52,6 +52,20 @@ enum DemoCourse {
     static let learner = LearnerEntry(
         learnerID: "lernende", name: "Lena Lernende", email: "lernende@demo-akademie.example", birthDate: "1990-04-12")
 
+    /// Four more learners, those of `question-banks/examples/gradebook-demo-course.json`, so that the example
+    /// gradebook issues on the demo course.
+    static let classmates = [
+        LearnerEntry(
+            learnerID: "l-0002", name: "Łukasz Żółć", email: "l-0002@demo-akademie.example", birthDate: "1985-06-02"),
+        LearnerEntry(
+            learnerID: "l-0003", name: "Ayşe Yılmaz", email: "l-0003@demo-akademie.example", birthDate: "1992-11-23"),
+        LearnerEntry(
+            learnerID: "l-0004", name: "Đorđe Petrović", email: "l-0004@demo-akademie.example", birthDate: "1978-01-30"),
+        LearnerEntry(
+            learnerID: "l-0005", name: "Ελένη Παπαδοπούλου", email: "l-0005@demo-akademie.example",
+            birthDate: "1988-09-09"),
+    ]
+
     /// Makes the course and enrols the demo learner when the bank versions it pins are stored and the course is
     /// not there yet; returns whether it made it. Several nodes may call it at once: one makes it.
     @discardableResult
@@ -67,7 +81,9 @@ enum DemoCourse {
         } catch let error as StorageError where error.code == .conflict {
             return false
         }
-        try await database.courses.enrol(learner, course: id, organisation: organisation, actor: "system")
+        for entry in [learner] + classmates {
+            try await database.courses.enrol(entry, course: id, organisation: organisation, actor: "system")
+        }
         return true
     }
 }

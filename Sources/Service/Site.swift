@@ -213,7 +213,16 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as HTTPError {
-            response = Response(status: error.status)
+            // No route: the API answers its one error shape, pages a plain status.
+            if request.uri.path.hasPrefix("/api/") {
+                let failure = HTTPFailure(
+                    error.status, error.status == .notFound ? "notFound" : "badRequest",
+                    error.status == .notFound
+                        ? "no such API route or method (openapi.yaml in the project describes the API)" : "bad request")
+                response = Site.jsonResponse(failure.json, status: error.status)
+            } else {
+                response = Response(status: error.status)
+            }
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"

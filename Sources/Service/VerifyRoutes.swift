@@ -16,7 +16,7 @@ struct VerifyRoutes {
     func register(in registry: inout RouteRegistry) {
         registry.add(.get, "/verify", .anyone, .page) { request, context in
             site.page(
-                "verify", title: site.strings(context).text("verify_title"), ["limit_mb": Limits.pdf / 1_048_576],
+                "verify", title: site.strings(context).text("verify_title"), ["limit_mb": Limits.pdf / 1_000_000],
                 request: request, context: context)
         }
         registry.add(.post, "/verify", .anyone, .page, bodyLimit: Limits.pdf) { request, context in
@@ -24,6 +24,9 @@ struct VerifyRoutes {
             let strings = site.strings(context)
             let answer: VerificationAnswer
             if let upload = context.form.files["pdf"], !upload.bytes.isEmpty {
+                guard upload.bytes.count <= Limits.pdf else {
+                    throw HTTPFailure(.contentTooLarge, "tooLarge", strings.text("error_too_large", "10 MB"))
+                }
                 answer = try await verify(pdf: upload.bytes)
             } else if let link = context.form.fields["link"]?.trimmingCharacters(in: .whitespacesAndNewlines),
                 !link.isEmpty
@@ -32,7 +35,7 @@ struct VerifyRoutes {
             } else {
                 return site.page(
                     "verify", title: strings.text("verify_title"),
-                    ["limit_mb": Limits.pdf / 1_048_576, "error": strings.text("verify_nothing")], request: request,
+                    ["limit_mb": Limits.pdf / 1_000_000, "error": strings.text("verify_nothing")], request: request,
                     context: context, status: .unprocessableContent)
             }
             var data = Self.presentation(answer, strings: strings)
@@ -54,6 +57,10 @@ struct VerifyRoutes {
             try await limitRate(context)
             let type = (request.headers[.contentType] ?? "").lowercased()
             if type.hasPrefix("application/pdf") {
+                guard context.body.count <= Limits.pdf else {
+                    throw HTTPFailure(
+                        .contentTooLarge, "tooLarge", site.strings(context).text("error_too_large", "10 MB"))
+                }
                 return try Site.json(try await verify(pdf: context.body))
             }
             guard type.hasPrefix("application/json") else {

@@ -209,6 +209,15 @@ struct CertificateRoutesTests {
             #expect(
                 (try CourseRoutesTests.json(refused)["error"] as? [String: Any])?["code"] as? String
                     == "unsupportedMediaType")
+            var pdfHeaders = HTTPFields()
+            pdfHeaders[.contentType] = "application/pdf"
+            let oversized = try await harness.send(
+                .post, "/api/v1/verify", as: &client, headers: pdfHeaders,
+                body: ByteBuffer(bytes: [UInt8](repeating: 0x25, count: Limits.pdf + 1)))
+            #expect(oversized.status == .contentTooLarge)
+            let noRoute = try await Self.get(harness, "/api/v1/nothing")
+            #expect(noRoute.status == .notFound)
+            #expect((try CourseRoutesTests.json(noRoute)["error"] as? [String: Any])?["code"] as? String == "notFound")
             let unknown = try await Self.get(harness, "/v/KC-ABCDEFGHJKMN")
             #expect(unknown.status == .notFound)
             #expect(String(buffer: unknown.body).contains("Mit dieser Nummer wurde hier kein Zertifikat ausgestellt."))
@@ -279,6 +288,34 @@ struct CertificateRoutesTests {
                 .post, "/api/v1/certificates/\(replacement)/supersede", as: &client, headers: headers,
                 body: ByteBuffer(string: #"{"by": "KC-ABCDEFGHJKMN", "reason": "x"}"#))
             #expect(superseded.status == .notFound)
+        }
+    }
+
+    @Test(
+        "the certificate states the stored course, not what the gradebook claims; learners not enrolled are not issued",
+        arguments: DatabaseKind.allCases)
+    func courseIsTheAuthority(kind: DatabaseKind) async throws {
+        try await Harness.with(kind) { harness in
+            let headers = try await CourseRoutesTests.bearer(harness, "anbieter")
+            var claimed = Self.gradebook.replacingOccurrences(
+                of: "\"title\": \"Digitale Verwaltung kompakt\"", with: "\"title\": \"Ganz anderer Kurs\"")
+            claimed = claimed.replacingOccurrences(of: "\"id\": \"l-0002\"", with: "\"id\": \"nie-eingeschrieben\"")
+            claimed = claimed.replacingOccurrences(of: "\"Ayşe Yılmaz\"", with: "\"Ayşe Yilmaz\"")
+            let results = try Self.results(try await Self.issue(harness, headers: headers, gradebook: claimed))
+            let stranger = results.first { $0["learner"] as? String == "nie-eingeschrieben" }
+            #expect(stranger?["outcome"] as? String == "failed")
+            #expect((stranger?["message"] as? String)?.contains("Nicht in diesen Kurs eingeschrieben") == true)
+            let misspelt = results.first { $0["learner"] as? String == "l-0003" }
+            #expect(misspelt?["outcome"] as? String == "failed")
+            #expect((misspelt?["message"] as? String)?.contains("Ayşe Yilmaz") == true)
+            let (_, issuedID) = Self.outcome(results, "lernende")
+            let id = try #require(issuedID)
+            let record = try CourseRoutesTests.json(try await Self.get(harness, "/api/v1/certificates/\(id)"))
+            #expect(record["courseTitle"] as? String == "Digitale Verwaltung kompakt")
+            let row = try #require(try await harness.site.database.registry.find(id: id))
+            let stated = try CertificateRecord.parse(canonical: Array(row.recordJSON.utf8))
+            #expect(stated.course.provider == "Demo-Akademie Verwaltungsdigitalisierung")
+            #expect(stated.course.end == "2027-02-28")
         }
     }
 

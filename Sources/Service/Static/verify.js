@@ -5,34 +5,42 @@
   var section = document.getElementById("token-check");
   var result = document.getElementById("token-result");
   if (!section || !result) { return; }
-  var token = window.location.hash.length > 1 ? decodeURIComponent(window.location.hash.slice(1)) : "";
-  if (!token) { return; }
+
   function say(text, kind) {
     result.textContent = text;
     result.className = "verdict " + kind;
   }
-  say(result.dataset.checking, "unknown");
-  var headers = { "Content-Type": "application/json" };
-  if (section.dataset.csrf) { headers["X-CSRF-Token"] = section.dataset.csrf; }
-  fetch("/api/v1/verify", {
-    method: "POST",
-    headers: headers,
-    credentials: "same-origin",
-    body: JSON.stringify({ token: token })
-  }).then(function (response) {
-    if (!response.ok) { throw new Error("HTTP " + response.status); }
-    return response.json();
-  }).then(function (answer) {
-    var registry = answer.registry || {};
-    var sameID = registry.id === section.dataset.id;
-    if (answer.token && sameID && registry.matches) {
-      say(result.dataset.matches, "valid");
-    } else if (answer.token) {
-      say(result.dataset.differs, "invalid");
-    } else {
-      say(result.dataset.invalid + " " + (answer.reasons || []).join("; "), "invalid");
-    }
-  }).catch(function () {
-    say(result.dataset.failed, "unknown");
-  });
+
+  function check() {
+    var token = window.location.hash.length > 1 ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    if (!token) { return; }
+    say(result.dataset.checking, "unknown");
+    var headers = { "Content-Type": "application/json" };
+    if (section.dataset.csrf) { headers["X-CSRF-Token"] = section.dataset.csrf; }
+    fetch("/api/v1/verify", {
+      method: "POST",
+      headers: headers,
+      credentials: "same-origin",
+      body: JSON.stringify({ token: token })
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (answer) {
+      var registry = answer.registry || {};
+      var sameID = registry.id === section.dataset.id;
+      if (answer.token && sameID && registry.matches) {
+        say(result.dataset.matches, "valid");
+      } else if (answer.token) {
+        say(result.dataset.differs, "invalid");
+      } else {
+        say(result.dataset.invalid + " " + (answer.reasons || []).join("; "), "invalid");
+      }
+    }).catch(function () {
+      say(result.dataset.failed, "unknown");
+    });
+  }
+
+  check();
+  // A second link pasted into the same tab changes only the fragment: check it too.
+  window.addEventListener("hashchange", check);
 })();
