@@ -3,20 +3,26 @@
 #   make run    installs missing Debian packages, builds `campus` (release) and runs it: by default the
 #               web service with demo data on SQLite (campus serve --demo); other commands with ARGS="..."
 #   make test   installs missing Debian packages and the Python judges (pyHanko, numpy, scipy, into
-#               .build/venv, a virtual environment this Makefile owns) and runs all tests
+#               .build/venv, a virtual environment this Makefile owns) and runs all tests: the Swift tests, then
+#               the service tests in Tests/Service (pytest against a running `campus serve`, with Chromium)
+#   make test-service   only the service tests (builds the debug `campus` first)
 #
 # Works as root or, where sudo is installed, as a user who may use sudo.
 
 APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev libzip-dev libxml2 fonts-dejavu-core \
                 zbar-tools poppler-utils qpdf libnss3-tools openssl python3 python3-venv librsvg2-bin \
-                libargon2-dev libsqlite3-dev postgresql
+                libargon2-dev libsqlite3-dev postgresql chromium chromium-driver
 # The tests' Python judges, pinned so that every machine judges alike: pyHanko checks the PDF signatures,
-# numpy and scipy recompute the item statistics of `campus bank stats`.
-PYTHON_PACKAGES := pyhanko-cli==0.6.0 pyHanko==0.38.0 numpy==2.4.6 scipy==1.17.1
+# numpy and scipy recompute the item statistics of `campus bank stats`. The service tests (Tests/Service) run
+# on pytest: openapi-spec-validator and schemathesis hold openapi.yaml against the running service, Selenium
+# drives Chromium, axe-selenium-python injects axe-core 4 from axe-core-python into the pages.
+PYTHON_PACKAGES := pyhanko-cli==0.6.0 pyHanko==0.38.0 numpy==2.4.6 scipy==1.17.1 \
+                   pytest==9.2.0 openapi-spec-validator==0.9.0 schemathesis==4.32.5 selenium==4.51.0 \
+                   axe-selenium-python==2.1.6 axe-core-python==0.1.0 requests==2.34.2 PyYAML==6.0.4
 VENV := .build/venv
 ARGS ?= serve --demo
 
-.PHONY: run test deps test-deps build bench
+.PHONY: run test test-service deps test-deps build bench
 
 deps:
 	@missing=""; for package in $(APT_PACKAGES); do \
@@ -53,6 +59,14 @@ test-deps: deps
 # scripts/with-postgres starts for the run and removes afterwards.
 test: test-deps
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" scripts/with-postgres swift test
+	swift build --product campus
+	CAMPUS_BIN=.build/debug/campus PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -q Tests/Service
+
+# The service tests alone: openapi.yaml, the API under schemathesis, the browser flows and the life cycle, each
+# against a real `campus serve --demo` of the debug build.
+test-service: test-deps
+	swift build --product campus
+	CAMPUS_BIN=.build/debug/campus PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -q Tests/Service
 
 bench: build
 	.build/release/campus bench score
