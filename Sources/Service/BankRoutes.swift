@@ -287,12 +287,20 @@ struct BankRoutes {
         let account = try Self.account(context)
         let strings = site.strings(context)
         let versions = try await locate(request, context: context)
-        let rows = versions.map { version -> [String: Any] in
+        let latest = versions[0]
+        let states = try await site.database.reviews.states(organisation: latest.organisation, bankID: latest.bankID)
+        var rows: [[String: Any]] = []
+        for version in versions {
             var row = versionData(version, account: account)
             row["report"] = reportData(BankReport.parse(version.report), strings)
-            return row
+            let state = states[version.version] ?? .draft
+            row["review"] = ReviewRoutes.stateData(state, strings: strings)
+            let comments = try await site.database.reviews.comments(
+                organisation: version.organisation, bankID: version.bankID, version: version.version)
+            row["comments"] = comments.map { ReviewRoutes.commentData($0) }
+            row["has_comments"] = !comments.isEmpty
+            rows.append(row)
         }
-        let latest = versions[0]
         return site.page(
             "banks_bank", title: strings.text("banks_bank_title", latest.title),
             ["bank": latest.bankID, "organisation": latest.organisation, "versions": rows], request: request,

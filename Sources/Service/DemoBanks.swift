@@ -45,6 +45,17 @@ enum DemoBanks {
                         organisation: organisation.id, bankID: accepted.bank.id, title: accepted.bank.title,
                         sourceFormat: accepted.format, sourceName: name, yaml: accepted.yaml,
                         itemCount: accepted.bank.items.count, report: accepted.report.stored, actor: "system")
+                    // The demo's quality board approved the sample banks, so the demo course may use them for
+                    // homework and the final exam. Another node starting at once may have approved it first.
+                    if try await site.database.reviews.state(
+                        organisation: organisation.id, bankID: version.bankID, version: version.version) == .draft
+                    {
+                        do {
+                            try await site.database.reviews.decide(
+                                organisation: organisation.id, bankID: version.bankID, version: version.version,
+                                approve: true, comment: "Beispiel-Fragenpool der Demo", reviewer: DemoData.reviewer)
+                        } catch let error as StorageError where error.code == .conflict {}
+                    }
                     site.logger.info(
                         "demo bank loaded",
                         metadata: ["bank": "\(version.bankID)", "version": "\(version.version)"])

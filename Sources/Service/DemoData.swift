@@ -7,6 +7,8 @@ import Storage
 enum DemoData {
     /// The demo's provider organisation.
     static let organisation = Organisation(id: "demo-akademie", name: "Demo-Akademie Verwaltungsdigitalisierung")
+    /// The demo's reviewer of the quality board (who approved the sample banks).
+    static let reviewer = "gutachter"
     /// A second organisation, to show that providers see only their own.
     static let otherOrganisation = Organisation(id: "ihk-beispiel", name: "IHK Beispielstadt")
 

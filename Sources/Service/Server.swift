@@ -27,6 +27,7 @@ public enum CampusServer {
         CourseRoutes(site: site).register(in: &registry)
         VerifyRoutes(site: site).register(in: &registry)
         CertificateRoutes(site: site).register(in: &registry)
+        ReviewRoutes(site: site).register(in: &registry)
         return registry
     }
 

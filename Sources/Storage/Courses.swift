@@ -89,6 +89,7 @@ public struct CourseStore: Sendable {
     /// - Throws: ``CourseDefinitionError`` with every problem.
     public func validate(_ definition: CourseDefinition, organisation: String) async throws {
         var banks: [CourseDefinition.BankPin: Bank] = [:]
+        var approved: Set<CourseDefinition.BankPin> = []
         for pin in definition.pinnedBanks.prefix(CourseDefinition.maximumPinnedBanks) where pin.version >= 1 {
             guard
                 let stored = try await database.banks.find(
@@ -96,9 +97,17 @@ public struct CourseStore: Sendable {
             else { continue }
             let read = BankReader.read(Array(stored.yaml.utf8), file: "\(pin)")
             if let bank = read.bank { banks[pin] = bank }
+            if case .approved = try await database.reviews.state(
+                organisation: organisation, bankID: pin.id, version: pin.version)
+            {
+                approved.insert(pin)
+            }
         }
         let found = banks
-        let problems = definition.problems { found[$0] }
+        let approvedPins = approved
+        var problems = definition.problems { found[$0] }
+        // A pin that names no stored version is reported once, by the lookup above.
+        problems += definition.approvalProblems { found[$0] == nil || approvedPins.contains($0) }
         if !problems.isEmpty { throw CourseDefinitionError(problems) }
     }
 

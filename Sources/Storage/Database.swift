@@ -28,6 +28,8 @@ extension CampusError.Code where Domain == StorageErrorDomain {
     public static var conflict: Self { Self("conflict") }
     /// A stored value could not be read back (changed outside campus?).
     public static var corrupt: Self { Self("corrupt") }
+    /// A value given to be stored was refused (too long, empty where required).
+    public static var invalid: Self { Self("invalid") }
 }
 
 /// Where the database is: an SQLite file (the embedded default) or a PostgreSQL server (scale-out).

@@ -87,7 +87,28 @@ extension CampusDatabase {
                 """,
                 "INSERT INTO status_list VALUES (1, 1, '', 0, 0, 0)",
                 "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            ])
+            ]),
+        Migration(
+            version: 2, name: "quality board: bank version decisions and item comments",
+            statements: [
+                """
+                CREATE TABLE bank_reviews (
+                    organisation_id TEXT NOT NULL, bank_id TEXT NOT NULL, version INTEGER NOT NULL,
+                    decision TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT NOT NULL, decided_at BIGINT NOT NULL,
+                    PRIMARY KEY (organisation_id, bank_id, version),
+                    FOREIGN KEY (organisation_id, bank_id, version)
+                        REFERENCES bank_versions (organisation_id, bank_id, version))
+                """,
+                """
+                CREATE TABLE bank_item_comments (
+                    id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, bank_id TEXT NOT NULL,
+                    version INTEGER NOT NULL, item_id TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    FOREIGN KEY (organisation_id, bank_id, version)
+                        REFERENCES bank_versions (organisation_id, bank_id, version))
+                """,
+                "CREATE INDEX bank_item_comments_by_version ON bank_item_comments (organisation_id, bank_id, version)",
+            ]),
     ]
 
     /// The version of the newest migration this build knows.

@@ -22,6 +22,7 @@ struct AuthorizationMatrixTests {
         "version": "1",
         "course": "digitale-verwaltung-kompakt",
         "id": "KC-ABCDEFGHJKMN",
+        "organisation": "demo-akademie",
     ]
 
     @Test("every registered route is declared, once")

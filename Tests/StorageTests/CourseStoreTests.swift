@@ -23,6 +23,8 @@ struct CourseStoreTests {
             _ = try await database.banks.add(
                 organisation: "org-a", bankID: name, title: name, sourceFormat: "yaml", sourceName: "\(name).yaml",
                 yaml: try sampleBank(name), itemCount: 40, report: "[]", actor: "anbieter")
+            try await database.reviews.decide(
+                organisation: "org-a", bankID: name, version: 1, approve: true, comment: "", reviewer: "beirat")
         }
     }
 

@@ -17,6 +17,15 @@ public enum BankWriter {
         }
     }
 
+    /// One item as YAML, exactly as it stands in its bank (key and feedback included): for reviewers.
+    public static func yaml(_ item: Item) throws(AssessmentError) -> String {
+        do {
+            return try Yams.serialize(node: itemNode(item), width: -1, allowUnicode: true)
+        } catch {
+            throw AssessmentError(.invalidBank, "the item \(item.id) could not be written as YAML: \(error)")
+        }
+    }
+
     private static func scalar(_ text: String) -> Node {
         .scalar(Node.Scalar(text))
     }

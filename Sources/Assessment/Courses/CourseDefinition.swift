@@ -312,6 +312,27 @@ extension CourseDefinition {
         }
     }
 
+    /// The quality board's rule: homework and the final exam count towards certificates, so they may draw only from
+    /// bank versions a reviewer approved; self-tests may use drafts. `approved` says whether a pinned version is.
+    public func approvalProblems(approved: (BankPin) -> Bool) -> [CourseProblem] {
+        var problems: [CourseProblem] = []
+        for (index, set) in sets.enumerated() where set.kind == .homework && !approved(set.bank) {
+            problems.append(
+                CourseProblem(
+                    field: "sets[\(index)].bank",
+                    message: "homework counts towards certificates and may use only bank versions the quality board "
+                        + "approved; \(set.bank) is not approved (self-tests may use drafts)"))
+        }
+        if let exam = finalExam, !approved(exam.bank) {
+            problems.append(
+                CourseProblem(
+                    field: "finalExam.bank",
+                    message: "the final exam may use only bank versions the quality board approved; \(exam.bank) is "
+                        + "not approved"))
+        }
+        return problems
+    }
+
     /// Every problem of the definition, checked against the bank versions it pins; `bank` returns the parsed bank
     /// of a pinned version, or `nil` when the organisation has no such version.
     public func problems(bank lookup: (BankPin) -> Bank?) -> [CourseProblem] {
