@@ -110,7 +110,7 @@ struct ReviewRoutes {
         }
         var data: [String: Any] = [
             "organisation": version.organisation, "bank": version.bankID, "version": version.version,
-            "title": version.title, "items": items, "item_count": items.count,
+            "bank_title": version.title, "items": items, "item_count": items.count,
             "path": Self.path(version.organisation, version.bankID, version.version),
             "review": Self.stateData(state, strings: strings), "open": state == .draft,
         ]

@@ -68,6 +68,7 @@ struct ReviewRoutesTests {
             // The reviewer sees every item with its key, comments on one, and sends the version back.
             let page = String(buffer: try await harness.send(.get, path, as: &reviewer).body)
             #expect(page.contains("id=\"item-dsgvo-001\""))
+            #expect(page.contains("<dd>Datenschutz, überarbeitet (<code>datenschutz-dsgvo</code>)</dd>"))
             #expect(page.contains("correct:") || page.contains("answer:"), "the key is not shown to the reviewer")
             let commented = try await harness.send(
                 .post, path + "/comments", as: &reviewer,
