@@ -109,6 +109,16 @@ extension CampusDatabase {
                 """,
                 "CREATE INDEX bank_item_comments_by_version ON bank_item_comments (organisation_id, bank_id, version)",
             ]),
+        Migration(
+            version: 3, name: "attempts with acknowledged answers",
+            statements: [
+                """
+                CREATE TABLE attempts (
+                    id TEXT PRIMARY KEY, assessment_id TEXT NOT NULL, learner_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    stored TEXT NOT NULL, sequence BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX attempts_by_learner ON attempts (learner_id, assessment_id)",
+            ]),
     ]
 
     /// The version of the newest migration this build knows.

@@ -1,0 +1,169 @@
+import Assessment
+import Foundation
+import SQLKit
+
+/// What saving one answer did.
+public enum AnswerSaveOutcome: Sendable, Equatable {
+    /// The answer is stored under `sequence`; `feedback` is a self-test's immediate feedback.
+    case saved(sequence: Int64, feedback: ItemFeedback?)
+    /// The same answer was stored under this sequence already (a re-sent save): nothing changed.
+    case alreadySaved(sequence: Int64)
+}
+
+/// Attempts in the database: the ``AttemptStore`` of the service, shared by every node.
+///
+/// Each attempt is one row holding its ``StoredAttempt`` as JSON and the sequence number of the last answer saved.
+/// Every save runs in one transaction under a lock on the attempt, so an acknowledged answer is stored (SQLite with
+/// `synchronous=FULL`, PostgreSQL committed) and two tabs saving at once never interleave: a save whose sequence is
+/// not newer than the stored one is refused, unless it is the very same answer re-sent.
+public struct AttemptRecords: AttemptStore {
+    let database: CampusDatabase
+
+    /// Longest stored attempt, in bytes of JSON (essays included).
+    public static let maximumStoredSize = 2_000_000
+
+    public func load(id: String) async throws -> StoredAttempt? {
+        try await database.read { connection in try await load(id: id, in: connection)?.attempt }
+    }
+
+    public func save(_ attempt: StoredAttempt) async throws {
+        let json = try Self.encode(attempt)
+        try await database.write { connection in
+            try await database.lock("campus.attempt.\(attempt.id)", in: connection)
+            if try await load(id: attempt.id, in: connection) != nil {
+                try await connection.raw(
+                    """
+                    UPDATE attempts SET stored = \(bind: json), updated_at = \(bind: Clock.now())
+                    WHERE id = \(bind: attempt.id)
+                    """
+                ).run()
+            } else {
+                try await insert(attempt, json: json, in: connection)
+            }
+        }
+    }
+
+    public func attempts(of learnerID: String, at assessmentID: String) async throws -> [StoredAttempt] {
+        try await database.read { connection in
+            try await connection.raw(
+                """
+                SELECT stored FROM attempts WHERE learner_id = \(bind: learnerID) AND assessment_id = \(bind: assessmentID)
+                ORDER BY id
+                """
+            ).all().map { try Self.decode(try $0.decode(column: "stored", as: String.self)) }
+        }
+    }
+
+    /// Starts an attempt by `policy`, counting the learner's earlier attempts and storing the new one in one
+    /// transaction under a lock on learner and assessment: two nodes starting at once cannot both pass the limit.
+    public func start(
+        policy: AttemptPolicy, kind: AttemptKind, learnerID: String, assessmentID: String, bank: Bank,
+        draw: ExamDraw, at now: Date
+    ) async throws -> Attempt {
+        try await database.write { connection in
+            try await database.lock("campus.attempt.start.\(learnerID).\(assessmentID)", in: connection)
+            let existing = try await connection.raw(
+                """
+                SELECT stored FROM attempts WHERE learner_id = \(bind: learnerID) AND assessment_id = \(bind: assessmentID)
+                """
+            ).all().map { try Self.decode(try $0.decode(column: "stored", as: String.self)) }
+            let attempt = try policy.start(
+                kind: kind, learnerID: learnerID, assessmentID: assessmentID, bank: bank, draw: draw,
+                existing: existing, at: now)
+            try await insert(attempt.stored, json: try Self.encode(attempt.stored), in: connection)
+            return attempt
+        }
+    }
+
+    /// Saves the answer `response` to `itemID` as the attempt's save number `sequence` (counted by the client, from
+    /// 1, per attempt), at the server's time `now`.
+    ///
+    /// - Throws: ``StorageError`` `.notFound` for an unknown attempt, `.conflict` when an answer with this or a
+    ///   newer sequence number is stored (another tab, or a stale re-send: reload the attempt); ``AssessmentError``
+    ///   when the attempt refuses the answer (deadline passed, submitted, voided, not its item, wrong kind).
+    public func saveAnswer(
+        _ response: Response, for itemID: String, inAttempt id: String, sequence: Int64, bank: Bank, at now: Date
+    ) async throws -> AnswerSaveOutcome {
+        guard sequence >= 1 else {
+            throw StorageError(.invalid, "a save's sequence number counts from 1")
+        }
+        return try await database.write { connection in
+            try await database.lock("campus.attempt.\(id)", in: connection)
+            guard let row = try await load(id: id, in: connection) else {
+                throw StorageError(.notFound, "no attempt \(id)")
+            }
+            if sequence == row.sequence, row.attempt.answers[itemID] == response {
+                return .alreadySaved(sequence: sequence)
+            }
+            guard sequence > row.sequence else {
+                throw StorageError(
+                    .conflict,
+                    "attempt \(id) holds save \(row.sequence) already, newer than or the same as \(sequence); "
+                        + "reload the attempt to see its answers")
+            }
+            var attempt = try Attempt(restoring: row.attempt, bank: bank)
+            let feedback = try attempt.save(response, for: itemID, at: now)
+            try await connection.raw(
+                """
+                UPDATE attempts SET stored = \(bind: try Self.encode(attempt.stored)), sequence = \(bind: sequence),
+                    updated_at = \(bind: Clock.now())
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            return .saved(sequence: sequence, feedback: feedback)
+        }
+    }
+
+    /// The sequence number of the last answer saved in attempt `id` (0 before the first), or `nil`.
+    public func sequence(of id: String) async throws -> Int64? {
+        try await database.read { connection in try await load(id: id, in: connection)?.sequence }
+    }
+
+    private func insert(_ attempt: StoredAttempt, json: String, in connection: any SQLDatabase) async throws {
+        if try await load(id: attempt.id, in: connection) != nil {
+            throw StorageError(.conflict, "attempt \(attempt.id) was started already")
+        }
+        try await connection.raw(
+            """
+            INSERT INTO attempts (id, assessment_id, learner_id, kind, stored, sequence, updated_at)
+            VALUES (\(bind: attempt.id), \(bind: attempt.assessmentID), \(bind: attempt.learnerID),
+                \(bind: attempt.kind.rawValue), \(bind: json), 0, \(bind: Clock.now()))
+            """
+        ).run()
+    }
+
+    private func load(id: String, in connection: any SQLDatabase) async throws -> (
+        attempt: StoredAttempt, sequence: Int64
+    )? {
+        guard
+            let row = try await connection.raw("SELECT stored, sequence FROM attempts WHERE id = \(bind: id)").first()
+        else { return nil }
+        return (
+            try Self.decode(try row.decode(column: "stored", as: String.self)),
+            try row.decode(column: "sequence", as: Int64.self)
+        )
+    }
+
+    static func encode(_ attempt: StoredAttempt) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(attempt)
+        guard data.count <= maximumStoredSize else {
+            throw StorageError(.invalid, "attempt \(attempt.id) would be larger than 2 MB")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ json: String) throws -> StoredAttempt {
+        do {
+            return try JSONDecoder().decode(StoredAttempt.self, from: Data(json.utf8))
+        } catch {
+            throw StorageError(.corrupt, "a stored attempt cannot be read back: \(error)")
+        }
+    }
+}
+
+extension CampusDatabase {
+    /// The attempts of every learner.
+    public var attempts: AttemptRecords { AttemptRecords(database: self) }
+}
