@@ -27,6 +27,9 @@ struct BankRoutes {
         registry.add(.get, "/provider/banks/:bank", provider, .page) { request, context in
             try await bankPage(request, context: context)
         }
+        registry.add(.get, "/provider/banks/:bank/versions/:version", provider, .page) { request, context in
+            try await versionPage(request, context: context)
+        }
         registry.add(.get, "/api/v1/banks", provider, .api) { _, context in
             let account = try Self.account(context)
             var banks: [BankVersionJSON] = []
@@ -305,6 +308,36 @@ struct BankRoutes {
             "banks_bank", title: strings.text("banks_bank_title", latest.title),
             ["bank": latest.bankID, "organisation": latest.organisation, "versions": rows], request: request,
             context: context)
+    }
+
+    /// One version: its review state, its item analysis from the stored attempts, and every item with the board's
+    /// comments (flagged items in the analysis link to their text here).
+    func versionPage(_ request: Request, context: CampusContext) async throws -> Response {
+        let strings = site.strings(context)
+        let version = try await locateVersion(request, context: context)
+        guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank else {
+            throw HTTPFailure(.internalServerError, "internal", "a stored bank version cannot be read")
+        }
+        let state = try await site.database.reviews.state(
+            organisation: version.organisation, bankID: version.bankID, version: version.version)
+        let comments = try await site.database.reviews.comments(
+            organisation: version.organisation, bankID: version.bankID, version: version.version)
+        let items = bank.items.map { item -> [String: Any] in
+            let mine = comments.filter { $0.itemID == item.id }.map(ReviewRoutes.commentData)
+            return [
+                "id": item.id, "anchor": ReviewRoutes.anchor(item.id), "type": item.kind.typeName,
+                "yaml": (try? BankWriter.yaml(item)) ?? item.stem, "comments": mine, "has_comments": !mine.isEmpty,
+            ]
+        }
+        let stats = try await ItemAnalysisView.data(
+            version: version, bank: bank, includeSelfTests: request.uri.queryParameters.get("selftests") == "1",
+            site: site, strings: strings)
+        return site.page(
+            "banks_version", title: strings.text("banks_version_title", version.bankID, "\(version.version)"),
+            [
+                "bank": version.bankID, "bank_title": version.title, "version": version.version, "items": items,
+                "review": ReviewRoutes.stateData(state, strings: strings), "stats": stats,
+            ], request: request, context: context)
     }
 
     /// The upload form's choices: formats, and the organisations when the account has several.

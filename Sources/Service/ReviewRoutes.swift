@@ -114,6 +114,9 @@ struct ReviewRoutes {
             "path": Self.path(version.organisation, version.bankID, version.version),
             "review": Self.stateData(state, strings: strings), "open": state == .draft,
         ]
+        data["stats"] = try await ItemAnalysisView.data(
+            version: version, bank: bank, includeSelfTests: request.uri.queryParameters.get("selftests") == "1",
+            site: site, strings: strings)
         if let error { data["error"] = error }
         return site.page(
             "review-version", title: strings.text("review_version_title", version.bankID, "\(version.version)"), data,

@@ -26,6 +26,9 @@ public struct AttemptRecords: AttemptStore {
         try await database.read { connection in try await load(id: id, in: connection)?.attempt }
     }
 
+    /// Saves `attempt`, replacing the stored one with its id. A new attempt saved this way is not tied to a stored
+    /// bank version (item analysis will not see it): start attempts with
+    /// ``start(policy:kind:learnerID:assessmentID:bank:draw:organisation:bankVersion:at:)``.
     public func save(_ attempt: StoredAttempt) async throws {
         let json = try Self.encode(attempt)
         try await database.write { connection in
@@ -38,7 +41,7 @@ public struct AttemptRecords: AttemptStore {
                     """
                 ).run()
             } else {
-                try await insert(attempt, json: json, in: connection)
+                try await insert(attempt, json: json, organisation: "", bankVersion: 0, in: connection)
             }
         }
     }
@@ -56,9 +59,10 @@ public struct AttemptRecords: AttemptStore {
 
     /// Starts an attempt by `policy`, counting the learner's earlier attempts and storing the new one in one
     /// transaction under a lock on learner and assessment: two nodes starting at once cannot both pass the limit.
+    /// `bank` is version `bankVersion` of `organisation`'s bank (the item analysis of that version reads it).
     public func start(
         policy: AttemptPolicy, kind: AttemptKind, learnerID: String, assessmentID: String, bank: Bank,
-        draw: ExamDraw, at now: Date
+        draw: ExamDraw, organisation: String, bankVersion: Int, at now: Date
     ) async throws -> Attempt {
         try await database.write { connection in
             try await database.lock("campus.attempt.start.\(learnerID).\(assessmentID)", in: connection)
@@ -70,7 +74,9 @@ public struct AttemptRecords: AttemptStore {
             let attempt = try policy.start(
                 kind: kind, learnerID: learnerID, assessmentID: assessmentID, bank: bank, draw: draw,
                 existing: existing, at: now)
-            try await insert(attempt.stored, json: try Self.encode(attempt.stored), in: connection)
+            try await insert(
+                attempt.stored, json: try Self.encode(attempt.stored), organisation: organisation,
+                bankVersion: bankVersion, in: connection)
             return attempt
         }
     }
@@ -119,15 +125,31 @@ public struct AttemptRecords: AttemptStore {
         try await database.read { connection in try await load(id: id, in: connection)?.sequence }
     }
 
-    private func insert(_ attempt: StoredAttempt, json: String, in connection: any SQLDatabase) async throws {
+    /// Every attempt drawn from version `version` of `organisation`'s bank `bankID`, in id order.
+    public func attempts(organisation: String, bankID: String, version: Int) async throws -> [StoredAttempt] {
+        try await database.read { connection in
+            try await connection.raw(
+                """
+                SELECT stored FROM attempts WHERE organisation_id = \(bind: organisation) AND bank_id = \(bind: bankID)
+                AND bank_version = \(bind: version) ORDER BY id
+                """
+            ).all().map { try Self.decode(try $0.decode(column: "stored", as: String.self)) }
+        }
+    }
+
+    private func insert(
+        _ attempt: StoredAttempt, json: String, organisation: String, bankVersion: Int, in connection: any SQLDatabase
+    ) async throws {
         if try await load(id: attempt.id, in: connection) != nil {
             throw StorageError(.conflict, "attempt \(attempt.id) was started already")
         }
         try await connection.raw(
             """
-            INSERT INTO attempts (id, assessment_id, learner_id, kind, stored, sequence, updated_at)
+            INSERT INTO attempts (id, assessment_id, learner_id, kind, organisation_id, bank_id, bank_version, stored,
+                sequence, updated_at)
             VALUES (\(bind: attempt.id), \(bind: attempt.assessmentID), \(bind: attempt.learnerID),
-                \(bind: attempt.kind.rawValue), \(bind: json), 0, \(bind: Clock.now()))
+                \(bind: attempt.kind.rawValue), \(bind: organisation), \(bind: attempt.draw.bankID),
+                \(bind: bankVersion), \(bind: json), 0, \(bind: Clock.now()))
             """
         ).run()
     }

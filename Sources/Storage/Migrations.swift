@@ -115,9 +115,11 @@ extension CampusDatabase {
                 """
                 CREATE TABLE attempts (
                     id TEXT PRIMARY KEY, assessment_id TEXT NOT NULL, learner_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    organisation_id TEXT NOT NULL, bank_id TEXT NOT NULL, bank_version INTEGER NOT NULL,
                     stored TEXT NOT NULL, sequence BIGINT NOT NULL, updated_at BIGINT NOT NULL)
                 """,
                 "CREATE INDEX attempts_by_learner ON attempts (learner_id, assessment_id)",
+                "CREATE INDEX attempts_by_bank ON attempts (organisation_id, bank_id, bank_version)",
             ]),
     ]
 

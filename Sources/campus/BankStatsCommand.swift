@@ -54,7 +54,7 @@ extension BankCommand {
             if let svg {
                 do {
                     try FileOutput.prepareFolder(svg)
-                    for (name, text) in StatsCharts.charts(report) {
+                    for (name, text) in ItemAnalysisCharts.charts(report) {
                         try FileOutput.write(text, to: (svg as NSString).appendingPathComponent(name), replace: force)
                     }
                 } catch {

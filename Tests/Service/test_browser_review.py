@@ -83,6 +83,11 @@ def test_review_flow(chromium, fresh_server):
     assert "Zurückgegeben" in text and "Bitte Frage dsgvo-001 berichtigen." in text, text
     assert "Die Rückmeldung nennt den falschen Artikel." in text, text
     site.check_page("provider-bank-reviewed")
+    site.open(f"/provider/banks/{SAMPLE_BANK}/versions/{draft}")
+    text = site.text()
+    assert "Aufgabenanalyse" in text and "Zurückgegeben" in text, text
+    assert "Die Rückmeldung nennt den falschen Artikel." in site.find("#item-dsgvo-001").text
+    site.check_page("provider-bank-version")
     site.sign_out()
 
     # The next version, approved, may carry homework.

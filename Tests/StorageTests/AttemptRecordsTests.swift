@@ -24,7 +24,8 @@ struct AttemptRecordsTests {
         try await records.start(
             policy: AttemptPolicy(timeLimit: .seconds(1800), attemptLimit: 2), kind: kind, learnerID: learner,
             assessmentID: "kurs/abschluss", bank: bank,
-            draw: try ExamDraw(bank: bank, blueprint: .random(count: 2), seed: "s-\(learner)"), at: now)
+            draw: try ExamDraw(bank: bank, blueprint: .random(count: 2), seed: "s-\(learner)"), organisation: "org-a",
+            bankVersion: 1, at: now)
     }
 
     @Test(

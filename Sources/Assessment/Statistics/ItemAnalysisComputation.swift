@@ -207,3 +207,34 @@ public enum ItemAnalysis {
         return flags
     }
 }
+
+extension ItemAnalysis {
+    /// The scored responses of stored attempts at `bank`, in the form ``analyse(items:responses:)`` reads: one per
+    /// drawn item of every submitted attempt that was not voided (self-tests only when `includeSelfTests`). An essay
+    /// still awaiting its grade, and an attempt that cannot be restored against `bank`, contribute nothing.
+    public static func responses(
+        from attempts: [StoredAttempt], bank: Bank, includeSelfTests: Bool
+    ) -> [ScoredResponse] {
+        var responses: [ScoredResponse] = []
+        for stored in attempts.sorted(by: { $0.id < $1.id }) {
+            guard case .submitted = stored.state, includeSelfTests || stored.kind != .selfTest,
+                let attempt = try? Attempt(restoring: stored, bank: bank)
+            else { continue }
+            let score = attempt.score
+            for drawn in stored.draw.items where !score.awaitingGrading.contains(drawn.itemID) {
+                guard let itemScore = score.items[drawn.itemID] else { continue }
+                var chosen: [String]?
+                switch stored.answers[drawn.itemID] {
+                case .choice(let id)?: chosen = [id]
+                case .choices(let ids)?: chosen = ids.sorted()
+                default: chosen = nil
+                }
+                responses.append(
+                    ScoredResponse(
+                        attempt: stored.id, item: drawn.itemID, score: itemScore.points, max: itemScore.maximum,
+                        chosen: chosen))
+            }
+        }
+        return responses
+    }
+}

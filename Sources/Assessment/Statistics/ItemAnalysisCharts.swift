@@ -1,11 +1,10 @@
-import Assessment
 import Foundation
 
 /// Standalone SVG charts of an item analysis: plain SVG 1.1, no scripts, no external references.
-enum StatsCharts {
+public enum ItemAnalysisCharts {
     /// File name and SVG text of every chart: `items.svg` (facility × discrimination with the flag
     /// zones), `scores.svg` (histogram of total scores) and `distractors-ITEM.svg` per choice item.
-    static func charts(_ report: ItemAnalysisReport) -> [(String, String)] {
+    public static func charts(_ report: ItemAnalysisReport) -> [(String, String)] {
         var charts = [("items.svg", scatter(report)), ("scores.svg", histogram(report.totals))]
         for item in report.items where !item.options.isEmpty {
             charts.append(("distractors-\(fileSafe(item.id)).svg", distractors(item)))
@@ -13,7 +12,8 @@ enum StatsCharts {
         return charts
     }
 
-    static func fileSafe(_ id: String) -> String {
+    /// `id` as a file-name part: ASCII letters, digits, `-`, `_` and `.`, anything else as `_`, at most 64.
+    public static func fileSafe(_ id: String) -> String {
         String(
             id.unicodeScalars.prefix(64).map { scalar in
                 scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-_.".unicodeScalars.contains(scalar))
