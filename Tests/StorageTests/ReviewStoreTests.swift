@@ -97,6 +97,9 @@ struct ReviewStoreTests {
             #expect(try await fields() == ["sets[0].bank"])
             course.sets[0].kind = .selfTest
             #expect(try await fields() == [])
+            course.finalExam = .init(
+                bank: .init(id: "datenschutz-dsgvo", version: 2), blueprint: "pools:\n  - { count: 2 }\n")
+            #expect(try await fields() == ["finalExam.bank"])
             course.sets[0].kind = .homework
             try await database.reviews.decide(
                 organisation: "org-a", bankID: "datenschutz-dsgvo", version: 2, approve: true, comment: "",
