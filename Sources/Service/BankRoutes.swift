@@ -30,6 +30,22 @@ struct BankRoutes {
         registry.add(.get, "/provider/banks/:bank/versions/:version", provider, .page) { request, context in
             try await versionPage(request, context: context)
         }
+        registry.add(.get, "/api/v1/banks/:bank/versions/:version/responses", provider, .api) { request, context in
+            let version = try await locateVersion(request, context: context)
+            guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank else {
+                throw HTTPFailure(.internalServerError, "internal", "a stored bank version cannot be read")
+            }
+            let attempts = try await site.database.attempts.attempts(
+                organisation: version.organisation, bankID: version.bankID, version: version.version)
+            let responses = ItemAnalysis.responses(
+                from: attempts, bank: bank, includeSelfTests: request.uri.queryParameters.get("selftests") == "1")
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-ndjson; charset=utf-8"
+            headers[.contentDisposition] =
+                "attachment; filename=\"\(version.bankID)-v\(version.version)-responses.jsonl\""
+            let text = responses.map { $0.jsonLine + "\n" }.joined()
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         registry.add(.get, "/api/v1/banks", provider, .api) { _, context in
             let account = try Self.account(context)
             var banks: [BankVersionJSON] = []
@@ -329,9 +345,12 @@ struct BankRoutes {
                 "yaml": (try? BankWriter.yaml(item)) ?? item.stem, "comments": mine, "has_comments": !mine.isEmpty,
             ]
         }
-        let stats = try await ItemAnalysisView.data(
-            version: version, bank: bank, includeSelfTests: request.uri.queryParameters.get("selftests") == "1",
-            site: site, strings: strings)
+        let selfTests = request.uri.queryParameters.get("selftests") == "1"
+        var stats = try await ItemAnalysisView.data(
+            version: version, bank: bank, includeSelfTests: selfTests, site: site, strings: strings)
+        stats["responses"] =
+            "/api/v1/banks/\(version.bankID)/versions/\(version.version)/responses?organisation="
+            + Site.queryEscaped(version.organisation) + (selfTests ? "&selftests=1" : "")
         return site.page(
             "banks_version", title: strings.text("banks_version_title", version.bankID, "\(version.version)"),
             [

@@ -116,11 +116,11 @@ extension BankCommand {
                     bad("item '\(line.item.prefix(80))' is not in the bank \(bank.id); check the bank version")
                     continue
                 }
-                guard let max = Rational(decimal: line.max), max > .zero else {
+                guard let max = Rational(exactText: line.max), max > .zero else {
                     bad("max '\(line.max.prefix(40))' must be a decimal number above 0, e.g. \"2\" or \"1.5\"")
                     continue
                 }
-                guard let score = Rational(decimal: line.score), score >= .zero, score <= max else {
+                guard let score = Rational(exactText: line.score), score >= .zero, score <= max else {
                     bad("score '\(line.score.prefix(40))' must be a decimal number from 0 to max (\(max.exactText))")
                     continue
                 }

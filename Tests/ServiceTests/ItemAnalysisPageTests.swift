@@ -79,6 +79,26 @@ struct ItemAnalysisPageTests {
                 ).body)
             #expect(withSelfTests.contains("<dt>Versuche</dt><dd>6</dd>"))
 
+            // The responses download is RESPONSES.jsonl, the input of `campus bank stats`.
+            let headers = try await CourseRoutesTests.bearer(harness, "anbieter", json: false)
+            var client = Harness.Browser()
+            let download = try await harness.send(
+                .get, "/api/v1/banks/datenschutz-dsgvo/versions/1/responses", as: &client, headers: headers)
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/x-ndjson; charset=utf-8")
+            let lines = String(buffer: download.body).split(separator: "\n")
+            let expected = ItemAnalysis.responses(from: attempts, bank: bank, includeSelfTests: false)
+            #expect(lines.count == expected.count)
+            #expect(lines.first.map(String.init) == expected.first?.jsonLine)
+            for line in lines {
+                let object = try #require(
+                    try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+                #expect(Rational(exactText: object["score"] as? String ?? "") != nil, "\(line)")
+                #expect(Rational(exactText: object["max"] as? String ?? "") != nil, "\(line)")
+                #expect(object["attempt"] is String && object["item"] is String)
+            }
+            #expect(page.contains("/api/v1/banks/datenschutz-dsgvo/versions/1/responses?organisation=demo-akademie"))
+
             // The quality board sees the same analysis; another organisation's provider sees nothing.
             var reviewer = try await harness.signIn("gutachter")
             let review = String(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One scored response: what an attempt scored on one item (the `RESPONSES.jsonl` line format).
 public struct ScoredResponse: Sendable, Equatable {
     /// The attempt's id.
@@ -128,4 +130,22 @@ public struct ItemAnalysisReport: Sendable, Equatable {
     public let items: [ItemStatistics]
     /// Total score of every attempt, in attempt order of first appearance.
     public let totals: [Double]
+}
+
+extension ScoredResponse {
+    /// The response as one `RESPONSES.jsonl` line (without the newline): `attempt`, `item`, `score` and `max` as
+    /// exact numbers in text (`"1.5"`, or `"1/3"` when no finite decimal is exact), `chosen` when known.
+    public var jsonLine: String {
+        struct Line: Encodable {
+            let attempt: String
+            let item: String
+            let score: String
+            let max: String
+            let chosen: [String]?
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let line = Line(attempt: attempt, item: item, score: score.exactText, max: max.exactText, chosen: chosen)
+        return String(decoding: (try? encoder.encode(line)) ?? Data(), as: UTF8.self)
+    }
 }
