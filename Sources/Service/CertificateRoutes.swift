@@ -40,11 +40,12 @@ struct CertificateRoutes {
         registry.add(.post, "/provider/certificates/:id/revoke", provider, .page) { request, context in
             let certificate = try await certificate(context)
             let strings = site.strings(context)
-            let reason = (context.form.fields["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...500).contains(reason.count) else {
+            let reason: String
+            do {
+                reason = try Self.checkedReason(context.form.fields["reason"] ?? "", strings: strings)
+            } catch let failure as HTTPFailure {
                 return certificatePage(
-                    request, context: context, certificate: certificate,
-                    error: strings.text("certificates_reason_missing"), status: .unprocessableContent)
+                    request, context: context, certificate: certificate, error: failure.message, status: failure.status)
             }
             try await site.database.registry.revoke(
                 id: certificate.id, organisation: certificate.organisation, reason: reason, date: Self.today(),
@@ -82,12 +83,7 @@ struct CertificateRoutes {
             let certificate = try await certificate(context)
             struct Body: Decodable { let reason: String }
             let body = try Self.decode(Body.self, context.body)
-            let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...500).contains(reason.count) else {
-                throw HTTPFailure(
-                    .unprocessableContent, "invalid", site.strings(context).text("certificates_reason_missing"),
-                    field: "reason")
-            }
+            let reason = try Self.checkedReason(body.reason, strings: site.strings(context))
             let revoked = try await site.database.registry.revoke(
                 id: certificate.id, organisation: certificate.organisation, reason: reason, date: Self.today(),
                 actor: try CourseRoutes.actor(context))
@@ -100,12 +96,7 @@ struct CertificateRoutes {
                 let reason: String
             }
             let body = try Self.decode(Body.self, context.body)
-            let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...500).contains(reason.count) else {
-                throw HTTPFailure(
-                    .unprocessableContent, "invalid", site.strings(context).text("certificates_reason_missing"),
-                    field: "reason")
-            }
+            let reason = try Self.checkedReason(body.reason, strings: site.strings(context))
             guard CertificateID.isValid(body.by) else {
                 throw HTTPFailure(
                     .unprocessableContent, "invalid", site.strings(context).text("certificates_by_invalid"), field: "by"
@@ -465,6 +456,16 @@ struct CertificateRoutes {
                 "\(counts[.failed] ?? 0)"),
             "failed": (counts[.failed] ?? 0) > 0,
         ]
+    }
+
+    /// A revocation or supersession reason: 1 to 500 characters once trimmed (it is published on the status list).
+    static func checkedReason(_ text: String, strings: Strings) throws -> String {
+        let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...500).contains(reason.count) else {
+            throw HTTPFailure(
+                .unprocessableContent, "invalid", strings.text("certificates_reason_missing"), field: "reason")
+        }
+        return reason
     }
 
     static func today(_ now: Date = Date()) -> String { String(Timestamp.text(now).prefix(10)) }
