@@ -28,6 +28,7 @@ public enum CampusServer {
         VerifyRoutes(site: site).register(in: &registry)
         CertificateRoutes(site: site).register(in: &registry)
         ReviewRoutes(site: site).register(in: &registry)
+        LearnerRoutes(site: site).register(in: &registry)
         return registry
     }
 

@@ -125,6 +125,21 @@ public struct AttemptRecords: AttemptStore {
         try await database.read { connection in try await load(id: id, in: connection)?.sequence }
     }
 
+    /// The organisation and stored bank version attempt `id` was drawn from, or `nil`.
+    public func bankVersion(of id: String) async throws -> (organisation: String, version: Int)? {
+        try await database.read { connection in
+            guard
+                let row = try await connection.raw(
+                    "SELECT organisation_id, bank_version FROM attempts WHERE id = \(bind: id)"
+                ).first()
+            else { return nil }
+            return (
+                try row.decode(column: "organisation_id", as: String.self),
+                try row.decode(column: "bank_version", as: Int.self)
+            )
+        }
+    }
+
     /// Every attempt drawn from version `version` of `organisation`'s bank `bankID`, in id order.
     public func attempts(organisation: String, bankID: String, version: Int) async throws -> [StoredAttempt] {
         try await database.read { connection in

@@ -23,6 +23,9 @@ struct AuthorizationMatrixTests {
         "course": "digitale-verwaltung-kompakt",
         "id": "KC-ABCDEFGHJKMN",
         "organisation": "demo-akademie",
+        "set": "hausaufgabe-datenschutz",
+        "attempt": "x",
+        "item": "x",
     ]
 
     @Test("every registered route is declared, once")

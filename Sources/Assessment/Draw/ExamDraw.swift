@@ -68,4 +68,30 @@ public struct ExamDraw: Sendable, Equatable {
         self.seed = seed
         self.items = items
     }
+
+    /// A draw of exactly the items `itemIDs`, in that order (a set that lists its items), with the choices of each
+    /// in an order from `seed` (always for ordering items, whose file order may be the answer).
+    ///
+    /// - Throws: ``AssessmentError`` `.blueprint` for an id the bank does not have or an id listed twice.
+    public init(bank: Bank, itemIDs: [String], seed: String, shuffleOptions: Bool = true) throws(AssessmentError) {
+        var generator = SeededGenerator(seed: "\(bank.id)\u{0}\(bank.version)\u{0}\(seed)")
+        var seen = Set<String>()
+        var items: [DrawnItem] = []
+        for id in itemIDs {
+            guard seen.insert(id).inserted else {
+                throw AssessmentError(.blueprint, "item '\(id)' is listed twice")
+            }
+            guard let item = bank.item(withID: id) else {
+                throw AssessmentError(.blueprint, "item '\(id)' is not in bank '\(bank.id)' \(bank.version)")
+            }
+            var order = item.kind.shuffleableChoices.map(\.id)
+            let isOrdering = if case .ordering = item.kind { true } else { false }
+            if shuffleOptions || isOrdering { generator.shuffle(&order) }
+            items.append(DrawnItem(itemID: item.id, choiceOrder: order))
+        }
+        self.bankID = bank.id
+        self.bankVersion = bank.version
+        self.seed = seed
+        self.items = items
+    }
 }

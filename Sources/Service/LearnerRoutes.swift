@@ -1,0 +1,187 @@
+import Assessment
+import CampusCrypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// A learner's attempts through the API: start one at a homework, a self-test or the final exam of a course they
+/// are enrolled in, read it back (the same items, order and answers, the time left by the server's clock), save
+/// each answer with a per-attempt sequence number, submit. A learner's account is enrolled under its login as the
+/// learner id. The answer key never leaves the server before submission: items are the learner-safe view.
+struct LearnerRoutes {
+    let site: Site
+
+    func register(in registry: inout RouteRegistry) {
+        let learner = Access.roles([.learner])
+        registry.add(.post, "/api/v1/courses/:course/sets/:set/attempts", learner, .api) { _, context in
+            try await start(context)
+        }
+        registry.add(.get, "/api/v1/attempts/:attempt", learner, .api) { _, context in
+            let (stored, bank) = try await own(context)
+            let sequence = try await site.database.attempts.sequence(of: stored.id) ?? 0
+            return try Site.json(AttemptView(stored, bank: bank, sequence: sequence, now: Date()))
+        }
+        registry.add(.put, "/api/v1/attempts/:attempt/answers/:item", learner, .api) { _, context in
+            let (stored, bank) = try await own(context)
+            struct Body: Decodable {
+                let sequence: Int64
+                let answer: Assessment.Response
+            }
+            let body = try CertificateRoutes.decode(Body.self, context.body)
+            let item = context.parameters.get("item") ?? ""
+            do {
+                let outcome = try await site.database.attempts.saveAnswer(
+                    body.answer, for: item, inAttempt: stored.id, sequence: body.sequence, bank: bank, at: Date())
+                // A self-test shows its feedback right after each answer; other attempts after submission.
+                let saved = try await site.database.attempts.load(id: stored.id).map {
+                    try Attempt(restoring: $0, bank: bank)
+                }
+                let feedback = saved?.presentedFeedback(for: item)
+                switch outcome {
+                case .saved(let sequence, _):
+                    return try Site.json(SaveAnswer(sequence: sequence, saved: "saved", feedback: feedback))
+                case .alreadySaved(let sequence):
+                    return try Site.json(SaveAnswer(sequence: sequence, saved: "alreadySaved", feedback: feedback))
+                }
+            } catch let error as AssessmentError {
+                throw HTTPFailure(.unprocessableContent, error.code.description, error.reason, field: "answer")
+            } catch let error as StorageError where error.code == .invalid {
+                throw HTTPFailure(.unprocessableContent, "invalid", error.reason, field: "sequence")
+            }
+        }
+        registry.add(.post, "/api/v1/attempts/:attempt/submit", learner, .api) { _, context in
+            let (stored, bank) = try await own(context)
+            var attempt = try Attempt(restoring: stored, bank: bank)
+            do {
+                _ = try attempt.submit(at: Date())
+            } catch let error as AssessmentError {
+                throw HTTPFailure(.conflict, "conflict", error.reason)
+            }
+            try await site.database.attempts.save(attempt.stored)
+            let sequence = try await site.database.attempts.sequence(of: stored.id) ?? 0
+            return try Site.json(AttemptView(attempt.stored, bank: bank, sequence: sequence, now: Date()))
+        }
+    }
+
+    /// Starts an attempt at the set (or `final-exam`) of a course the learner is enrolled in.
+    private func start(_ context: CampusContext) async throws -> Response {
+        let strings = site.strings(context)
+        guard let account = context.identity?.account else {
+            throw HTTPFailure(.unauthorized, "unauthenticated", strings.text("error_sign_in"))
+        }
+        let courseID = context.parameters.get("course") ?? ""
+        var found: StoredCourse?
+        for organisation in account.organisations(for: .learner) {
+            if let course = try await site.database.courses.find(organisation: organisation, id: courseID),
+                try await site.database.courses.enrolments(course: courseID, organisation: organisation)?.contains(
+                    where: { $0.learner.learnerID == account.login }) == true
+            {
+                found = course
+            }
+        }
+        guard let course = found else {
+            throw HTTPFailure(.notFound, "notFound", strings.text("learner_course_not_found"))
+        }
+        let setID = context.parameters.get("set") ?? ""
+        let kind: AttemptKind
+        let pin: CourseDefinition.BankPin
+        let draw: (Bank, String) throws -> ExamDraw
+        var policy = AttemptPolicy()
+        if setID == "final-exam", let exam = course.definition.finalExam {
+            kind = .finalExam
+            pin = exam.bank
+            let blueprint = try Blueprint.parse(exam.blueprint)
+            policy = AttemptPolicy(blueprint: blueprint)
+            draw = { bank, seed in try ExamDraw(bank: bank, blueprint: blueprint, seed: seed) }
+        } else if let set = course.definition.sets.first(where: { $0.id == setID }) {
+            kind = set.kind == .homework ? .homework : .selfTest
+            pin = set.bank
+            if let blueprint = try set.blueprint.map({ try Blueprint.parse($0) }) {
+                policy = AttemptPolicy(blueprint: blueprint)
+                draw = { bank, seed in try ExamDraw(bank: bank, blueprint: blueprint, seed: seed) }
+            } else {
+                let items = set.items ?? []
+                draw = { bank, seed in try ExamDraw(bank: bank, itemIDs: items, seed: seed) }
+            }
+        } else {
+            throw HTTPFailure(.notFound, "notFound", strings.text("learner_set_not_found"))
+        }
+        guard
+            let version = try await site.database.banks.find(
+                organisation: course.organisation, bankID: pin.id, version: pin.version),
+            let bank = BankReader.read(Array(version.yaml.utf8), file: pin.id).bank
+        else {
+            throw HTTPFailure(.internalServerError, "internal", "the course's bank version cannot be read")
+        }
+        let seed = try Passwords.randomToken(byteCount: 8)
+        let attempt: Attempt
+        do {
+            attempt = try await site.database.attempts.start(
+                policy: policy, kind: kind, learnerID: account.login,
+                assessmentID: "\(courseID).\(setID)", bank: bank, draw: try draw(bank, seed),
+                organisation: course.organisation, bankVersion: pin.version, at: Date())
+        } catch let error as AssessmentError where error.code == .attemptLimitReached {
+            throw HTTPFailure(.conflict, "attemptLimitReached", error.reason)
+        }
+        return try Site.json(
+            AttemptView(attempt.stored, bank: bank, sequence: 0, now: Date()), status: .created)
+    }
+
+    /// The attempt in the path, when it is the signed-in learner's; its bank version. Anyone else's is not found.
+    private func own(_ context: CampusContext) async throws -> (StoredAttempt, Bank) {
+        let strings = site.strings(context)
+        let id = context.parameters.get("attempt") ?? ""
+        guard let login = context.identity?.account.login, id.count <= 400,
+            let stored = try await site.database.attempts.load(id: id), stored.learnerID == login,
+            let reference = try await site.database.attempts.bankVersion(of: id),
+            let version = try await site.database.banks.find(
+                organisation: reference.organisation, bankID: stored.draw.bankID, version: reference.version),
+            let bank = BankReader.read(Array(version.yaml.utf8), file: stored.draw.bankID).bank
+        else {
+            throw HTTPFailure(.notFound, "notFound", strings.text("learner_attempt_not_found"))
+        }
+        return (stored, bank)
+    }
+}
+
+/// An attempt as its learner sees it: learner-safe items, saved answers, the time left by the server's clock.
+struct AttemptView: Encodable {
+    let id: String
+    let kind: String
+    let state: String
+    let startedAt: String
+    let deadline: String?
+    let serverTime: String
+    let secondsLeft: Int?
+    let sequence: Int64
+    let items: [PresentedItem]
+    let answers: [String: Assessment.Response]
+
+    init(_ stored: StoredAttempt, bank: Bank, sequence: Int64, now: Date) {
+        id = stored.id
+        kind = stored.kind.rawValue
+        switch stored.state {
+        case .inProgress: state = "inProgress"
+        case .submitted: state = "submitted"
+        case .voided: state = "voided"
+        }
+        startedAt = stored.startedAt.ISO8601Format()
+        deadline = stored.deadline?.ISO8601Format()
+        serverTime = now.ISO8601Format()
+        secondsLeft = stored.deadline.map { max(0, Int($0.timeIntervalSince(now).rounded(.down))) }
+        self.sequence = sequence
+        items = stored.draw.items.compactMap { drawn in
+            bank.item(withID: drawn.itemID).map { PresentedItem(item: $0, drawn: drawn) }
+        }
+        answers = stored.answers
+    }
+}
+
+/// The answer to a save.
+struct SaveAnswer: Encodable {
+    let sequence: Int64
+    /// `saved`, or `alreadySaved` when the same save arrived again.
+    let saved: String
+    let feedback: PresentedFeedback?
+}

@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Storage
+import TestSupport
+import Testing
+
+@testable import Service
+
+/// A learner's attempts through the API: start, read back, save answers in sequence, submit.
+@Suite("Learner routes")
+struct LearnerRoutesTests {
+    static let course = "/api/v1/courses/\(DemoCourse.id)/sets"
+
+    static func send(
+        _ harness: Harness, _ method: HTTPRequest.Method, _ path: String, headers: HTTPFields, body: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, json: [String: Any], text: String) {
+        var client = Harness.Browser()
+        let response = try await harness.send(
+            method, path, as: &client, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let text = String(buffer: response.body)
+        let json = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+        return (response.status, json, text)
+    }
+
+    static func answer(_ sequence: Int, _ choice: String) -> String {
+        #"{"sequence": \#(sequence), "answer": {"type": "choice", "value": "\#(choice)"}}"#
+    }
+
+    @Test(
+        "homework: answers are saved in sequence, re-sent once, read back after a reload, final after submission",
+        arguments: DatabaseKind.allCases)
+    func homework(kind: DatabaseKind) async throws {
+        try await Harness.with(kind) { harness in
+            let learner = try await CourseRoutesTests.bearer(harness, "lernende")
+            let started = try await Self.send(
+                harness, .post, "\(Self.course)/hausaufgabe-datenschutz/attempts", headers: learner)
+            #expect(started.status == .created, "\(started.text)")
+            let id = try #require(started.json["id"] as? String)
+            let items = try #require(started.json["items"] as? [[String: Any]])
+            #expect(items.count == 5)
+            #expect(!started.text.contains("\"correct\""), "the key reached the learner")
+            let first = try #require(items.first?["itemID"] as? String)
+            let path = "/api/v1/attempts/\(id)/answers/\(first)"
+
+            let saved = try await Self.send(harness, .put, path, headers: learner, body: Self.answer(1, "a"))
+            #expect(saved.status == .ok, "\(saved.text)")
+            #expect(saved.json["saved"] as? String == "saved")
+            #expect(saved.json["feedback"] == nil, "homework feedback before submission")
+            let resent = try await Self.send(harness, .put, path, headers: learner, body: Self.answer(1, "a"))
+            #expect(resent.json["saved"] as? String == "alreadySaved")
+            let stale = try await Self.send(harness, .put, path, headers: learner, body: Self.answer(1, "b"))
+            #expect(stale.status == .conflict)
+
+            let reloaded = try await Self.send(harness, .get, "/api/v1/attempts/\(id)", headers: learner)
+            #expect(reloaded.json["sequence"] as? Int == 1)
+            #expect(
+                ((reloaded.json["answers"] as? [String: Any])?[first] as? [String: Any])?["value"] as? String == "a")
+            #expect(
+                (reloaded.json["items"] as? [[String: Any]])?.map { $0["itemID"] as? String }
+                    == items.map { $0["itemID"] as? String })
+
+            let submitted = try await Self.send(harness, .post, "/api/v1/attempts/\(id)/submit", headers: learner)
+            #expect(submitted.json["state"] as? String == "submitted")
+            let late = try await Self.send(harness, .put, path, headers: learner, body: Self.answer(2, "b"))
+            #expect(late.status == .unprocessableContent)
+            #expect(
+                try await Self.send(harness, .post, "/api/v1/attempts/\(id)/submit", headers: learner).status
+                    == .conflict)
+
+            // Someone else's attempt is not found; a learner not enrolled cannot start.
+            try await harness.site.database.write { connection in
+                _ = try await harness.site.database.accounts.create(
+                    login: "gast", displayName: "Gast", password: "ein-langes-passwort",
+                    grants: [
+                        RoleGrant(.learner, organisation: "demo-akademie")
+                    ], mustChangePassword: false, actor: "test", in: connection)
+            }
+            let guest = try await CourseRoutesTests.bearer(harness, "gast")
+            #expect(try await Self.send(harness, .get, "/api/v1/attempts/\(id)", headers: guest).status == .notFound)
+            #expect(
+                try await Self.send(harness, .post, "\(Self.course)/hausaufgabe-datenschutz/attempts", headers: guest)
+                    .status == .notFound)
+        }
+    }
+
+    @Test("a self-test gives feedback after each answer; the final exam has a deadline and two attempts")
+    func selfTestAndExam() async throws {
+        try await Harness.with(.sqlite) { harness in
+            let learner = try await CourseRoutesTests.bearer(harness, "lernende")
+            let selfTest = try await Self.send(
+                harness, .post, "\(Self.course)/selbsttest-e-akte/attempts", headers: learner)
+            let id = try #require(selfTest.json["id"] as? String)
+            // A choice item of the draw and one of its options, as the learner-safe view names them.
+            let choice = try #require(
+                (selfTest.json["items"] as? [[String: Any]])?.lazy.compactMap { item -> (String, String)? in
+                    guard let body = item["body"] as? [String: Any], let id = item["itemID"] as? String else {
+                        return nil
+                    }
+                    for (kind, type) in [("singleChoice", "choice"), ("multipleResponse", "choices")] {
+                        if let options = (body[kind] as? [String: Any])?["options"] as? [[String: Any]],
+                            let option = options.first?["id"] as? String
+                        {
+                            let value = type == "choice" ? "\"\(option)\"" : "[\"\(option)\"]"
+                            return (id, #"{"sequence": 1, "answer": {"type": "\#(type)", "value": \#(value)}}"#)
+                        }
+                    }
+                    return nil
+                }.first, "no choice item in \(selfTest.text)")
+            let saved = try await Self.send(
+                harness, .put, "/api/v1/attempts/\(id)/answers/\(choice.0)", headers: learner, body: choice.1)
+            #expect(saved.status == .ok, "\(saved.text)")
+            #expect(saved.json["feedback"] is [String: Any], "a self-test gives feedback at once: \(saved.text)")
+
+            let exam = try await Self.send(harness, .post, "\(Self.course)/final-exam/attempts", headers: learner)
+            #expect(exam.status == .created, "\(exam.text)")
+            #expect(exam.json["deadline"] is String)
+            #expect((exam.json["secondsLeft"] as? Int).map { (1_790...1_800).contains($0) } == true)
+            #expect(
+                try await Self.send(harness, .post, "\(Self.course)/final-exam/attempts", headers: learner).status
+                    == .created)
+            let third = try await Self.send(harness, .post, "\(Self.course)/final-exam/attempts", headers: learner)
+            #expect(third.status == .conflict)
+            #expect((third.json["error"] as? [String: Any])?["code"] as? String == "attemptLimitReached")
+        }
+    }
+}
