@@ -17,6 +17,20 @@ struct LearnerRoutes {
         registry.add(.post, "/api/v1/courses/:course/sets/:set/attempts", learner, .api) { _, context in
             try await start(context)
         }
+        registry.add(.post, "/api/v1/courses/:course/units/:unit/viewed", learner, .api) { _, context in
+            let (course, login) = try await enrolledCourse(context)
+            guard let text = context.parameters.get("unit"), text.count <= 4, let unit = Int(text),
+                course.definition.contentUnits.indices.contains(unit)
+            else {
+                throw HTTPFailure(.notFound, "notFound", site.strings(context).text("learner_unit_not_found"))
+            }
+            try await site.database.courses.markViewed(course: course.definition.id, learner: login, unit: unit)
+            return try await progress(course, login: login)
+        }
+        registry.add(.get, "/api/v1/courses/:course/progress", learner, .api) { _, context in
+            let (course, login) = try await enrolledCourse(context)
+            return try await progress(course, login: login)
+        }
         registry.add(.get, "/api/v1/attempts/:attempt", learner, .api) { _, context in
             let (stored, bank) = try await own(context)
             let sequence = try await site.database.attempts.sequence(of: stored.id) ?? 0
@@ -64,25 +78,39 @@ struct LearnerRoutes {
         }
     }
 
-    /// Starts an attempt at the set (or `final-exam`) of a course the learner is enrolled in.
-    private func start(_ context: CampusContext) async throws -> Response {
+    /// The course in the path, when the signed-in learner is enrolled in it (under their login), and that login.
+    private func enrolledCourse(_ context: CampusContext) async throws -> (StoredCourse, String) {
         let strings = site.strings(context)
         guard let account = context.identity?.account else {
             throw HTTPFailure(.unauthorized, "unauthenticated", strings.text("error_sign_in"))
         }
         let courseID = context.parameters.get("course") ?? ""
-        var found: StoredCourse?
         for organisation in account.organisations(for: .learner) {
             if let course = try await site.database.courses.find(organisation: organisation, id: courseID),
                 try await site.database.courses.enrolments(course: courseID, organisation: organisation)?.contains(
                     where: { $0.learner.learnerID == account.login }) == true
             {
-                found = course
+                return (course, account.login)
             }
         }
-        guard let course = found else {
-            throw HTTPFailure(.notFound, "notFound", strings.text("learner_course_not_found"))
-        }
+        throw HTTPFailure(.notFound, "notFound", strings.text("learner_course_not_found"))
+    }
+
+    /// The learner's viewed-content share of `course`, exact (`"40"`, `"33.3333"` rounded for display only).
+    private func progress(_ course: StoredCourse, login: String) async throws -> Response {
+        let viewed = try await site.database.courses.viewedUnits(course: course.definition.id, learner: login)
+        let percent = course.definition.viewedPercent(viewed: viewed)
+        return try Site.json(
+            CourseProgress(
+                viewedUnits: viewed.sorted(), viewedPercent: percent.exactText,
+                units: course.definition.contentUnits.count))
+    }
+
+    /// Starts an attempt at the set (or `final-exam`) of a course the learner is enrolled in.
+    private func start(_ context: CampusContext) async throws -> Response {
+        let strings = site.strings(context)
+        let (course, login) = try await enrolledCourse(context)
+        let courseID = course.definition.id
         let setID = context.parameters.get("set") ?? ""
         let kind: AttemptKind
         let pin: CourseDefinition.BankPin
@@ -118,7 +146,7 @@ struct LearnerRoutes {
         let attempt: Attempt
         do {
             attempt = try await site.database.attempts.start(
-                policy: policy, kind: kind, learnerID: account.login,
+                policy: policy, kind: kind, learnerID: login,
                 assessmentID: "\(courseID).\(setID)", bank: bank, draw: try draw(bank, seed),
                 organisation: course.organisation, bankVersion: pin.version, at: Date())
         } catch let error as AssessmentError where error.code == .attemptLimitReached {
@@ -176,6 +204,16 @@ struct AttemptView: Encodable {
         }
         answers = stored.answers
     }
+}
+
+/// A learner's progress through a course's content.
+struct CourseProgress: Encodable {
+    /// The indexes of the content units viewed.
+    let viewedUnits: [Int]
+    /// The viewed-content share in percent, exact (`"40"`, or a fraction such as `"100/3"`).
+    let viewedPercent: String
+    /// How many content units the course has.
+    let units: Int
 }
 
 /// The answer to a save.

@@ -264,6 +264,38 @@ public struct CourseStore: Sendable {
     }
 
     /// The learners enrolled in course `courseID` of `organisation`, by name; `nil` when there is no such course.
+    /// Records that `learnerID` opened (or marked done) content unit `unit` (its index) of course `courseID`; once.
+    public func markViewed(course courseID: String, learner learnerID: String, unit: Int) async throws {
+        try await database.write { connection in
+            let seen = try await connection.raw(
+                """
+                SELECT unit_index FROM content_views WHERE course_id = \(bind: courseID)
+                AND learner_id = \(bind: learnerID) AND unit_index = \(bind: unit)
+                """
+            ).first()
+            guard seen == nil else { return }
+            try await connection.raw(
+                """
+                INSERT INTO content_views (course_id, learner_id, unit_index, viewed_at)
+                VALUES (\(bind: courseID), \(bind: learnerID), \(bind: unit), \(bind: Clock.now()))
+                """
+            ).run()
+        }
+    }
+
+    /// The indexes of the content units `learnerID` has viewed in course `courseID`.
+    public func viewedUnits(course courseID: String, learner learnerID: String) async throws -> Set<Int> {
+        try await database.read { connection in
+            Set(
+                try await connection.raw(
+                    """
+                    SELECT unit_index FROM content_views WHERE course_id = \(bind: courseID)
+                    AND learner_id = \(bind: learnerID)
+                    """
+                ).all().map { try $0.decode(column: "unit_index", as: Int.self) })
+        }
+    }
+
     public func enrolments(course courseID: String, organisation: String) async throws -> [Enrolment]? {
         try await database.read { connection in
             guard

@@ -121,6 +121,16 @@ extension CampusDatabase {
                 "CREATE INDEX attempts_by_learner ON attempts (learner_id, assessment_id)",
                 "CREATE INDEX attempts_by_bank ON attempts (organisation_id, bank_id, bank_version)",
             ]),
+        Migration(
+            version: 4, name: "content units viewed by learners",
+            statements: [
+                """
+                CREATE TABLE content_views (
+                    course_id TEXT NOT NULL REFERENCES courses(id), learner_id TEXT NOT NULL,
+                    unit_index INTEGER NOT NULL, viewed_at BIGINT NOT NULL,
+                    PRIMARY KEY (course_id, learner_id, unit_index))
+                """
+            ]),
     ]
 
     /// The version of the newest migration this build knows.

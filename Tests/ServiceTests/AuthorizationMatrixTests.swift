@@ -26,6 +26,7 @@ struct AuthorizationMatrixTests {
         "set": "hausaufgabe-datenschutz",
         "attempt": "x",
         "item": "x",
+        "unit": "0",
     ]
 
     @Test("every registered route is declared, once")

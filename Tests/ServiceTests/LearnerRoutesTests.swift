@@ -125,4 +125,29 @@ struct LearnerRoutesTests {
             #expect((third.json["error"] as? [String: Any])?["code"] as? String == "attemptLimitReached")
         }
     }
+
+    @Test("opening a content unit records it once; the viewed share is exact", arguments: DatabaseKind.allCases)
+    func contentViews(kind: DatabaseKind) async throws {
+        try await Harness.with(kind) { harness in
+            let learner = try await CourseRoutesTests.bearer(harness, "lernende")
+            let base = "/api/v1/courses/\(DemoCourse.id)"
+            let none = try await Self.send(harness, .get, "\(base)/progress", headers: learner)
+            #expect(none.json["viewedPercent"] as? String == "0")
+            // The demo units take 15, 30, 25, 20 and 10 minutes: units 0 and 2 are 40 of 100.
+            _ = try await Self.send(harness, .post, "\(base)/units/0/viewed", headers: learner)
+            _ = try await Self.send(harness, .post, "\(base)/units/2/viewed", headers: learner)
+            let twice = try await Self.send(harness, .post, "\(base)/units/2/viewed", headers: learner)
+            #expect(twice.status == .ok)
+            #expect(twice.json["viewedPercent"] as? String == "40")
+            #expect(twice.json["viewedUnits"] as? [Int] == [0, 2])
+            _ = try await Self.send(harness, .post, "\(base)/units/1/viewed", headers: learner)
+            #expect(
+                try await Self.send(harness, .get, "\(base)/progress", headers: learner).json["viewedPercent"]
+                    as? String
+                    == "70")
+            #expect(try await Self.send(harness, .post, "\(base)/units/5/viewed", headers: learner).status == .notFound)
+            #expect(
+                try await Self.send(harness, .post, "\(base)/units/-1/viewed", headers: learner).status == .notFound)
+        }
+    }
 }

@@ -242,6 +242,16 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
     /// Total estimated minutes of all content units (the whole of the viewed-content share).
     public var totalMinutes: Int { contentUnits.reduce(0) { $0 + $1.estimatedMinutes } }
 
+    /// The viewed-content share in percent, exactly: the estimated minutes of the units viewed (by index) over all
+    /// minutes; 0 for a course without content. Indexes outside the course count nothing.
+    public func viewedPercent(viewed: Set<Int>) -> Rational {
+        guard totalMinutes > 0 else { return Rational(0) }
+        let minutes = viewed.filter { contentUnits.indices.contains($0) }.reduce(0) {
+            $0 + contentUnits[$1].estimatedMinutes
+        }
+        return Rational(minutes) * Rational(100) / Rational(totalMinutes)
+    }
+
     /// Every bank version the course draws from, in first-use order.
     public var pinnedBanks: [BankPin] {
         var seen = Set<BankPin>()
