@@ -32,7 +32,7 @@ struct BankRoutes {
         }
         registry.add(.get, "/api/v1/banks/:bank/versions/:version/responses", provider, .api) { request, context in
             let version = try await locateVersion(request, context: context)
-            guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank else {
+            guard let bank = await site.storedBanks.bank(version) else {
                 throw HTTPFailure(.internalServerError, "internal", "a stored bank version cannot be read")
             }
             let attempts = try await site.database.attempts.attempts(
@@ -331,7 +331,7 @@ struct BankRoutes {
     func versionPage(_ request: Request, context: CampusContext) async throws -> Response {
         let strings = site.strings(context)
         let version = try await locateVersion(request, context: context)
-        guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank else {
+        guard let bank = await site.storedBanks.bank(version) else {
             throw HTTPFailure(.internalServerError, "internal", "a stored bank version cannot be read")
         }
         let state = try await site.database.reviews.state(

@@ -48,10 +48,10 @@ struct LearnerRoutes {
                 let outcome = try await site.database.attempts.saveAnswer(
                     body.answer, for: item, inAttempt: stored.id, sequence: body.sequence, bank: bank, at: Date())
                 // A self-test shows its feedback right after each answer; other attempts after submission.
-                let saved = try await site.database.attempts.load(id: stored.id).map {
-                    try Attempt(restoring: $0, bank: bank)
+                var feedback: PresentedFeedback?
+                if stored.kind == .selfTest, let saved = try await site.database.attempts.load(id: stored.id) {
+                    feedback = try Attempt(restoring: saved, bank: bank).presentedFeedback(for: item)
                 }
-                let feedback = saved?.presentedFeedback(for: item)
                 switch outcome {
                 case .saved(let sequence, _):
                     return try Site.json(SaveAnswer(sequence: sequence, saved: "saved", feedback: feedback))
@@ -138,7 +138,7 @@ struct LearnerRoutes {
         guard
             let version = try await site.database.banks.find(
                 organisation: course.organisation, bankID: pin.id, version: pin.version),
-            let bank = BankReader.read(Array(version.yaml.utf8), file: pin.id).bank
+            let bank = await site.storedBanks.bank(version)
         else {
             throw HTTPFailure(.internalServerError, "internal", "the course's bank version cannot be read")
         }
@@ -165,7 +165,7 @@ struct LearnerRoutes {
             let reference = try await site.database.attempts.bankVersion(of: id),
             let version = try await site.database.banks.find(
                 organisation: reference.organisation, bankID: stored.draw.bankID, version: reference.version),
-            let bank = BankReader.read(Array(version.yaml.utf8), file: stored.draw.bankID).bank
+            let bank = await site.storedBanks.bank(version)
         else {
             throw HTTPFailure(.notFound, "notFound", strings.text("learner_attempt_not_found"))
         }

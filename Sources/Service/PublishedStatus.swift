@@ -1,3 +1,4 @@
+import Assessment
 import Certificates
 import Foundation
 import Storage
@@ -82,5 +83,24 @@ actor CertificateMaker {
         let issuer = try CertificateIssuer(identity: identity, verificationBase: checkedBase, fonts: fonts)
         prepared = issuer
         return issuer
+    }
+}
+
+/// Parsed bank versions, kept per process: a stored version never changes (a new upload is a new version), so a
+/// learner's every save need not parse the bank's YAML again. Bounded; the oldest entries go first.
+actor StoredBanks {
+    static let capacity = 64
+    private var banks: [String: Bank] = [:]
+    private var order: [String] = []
+
+    /// The bank of a stored version, or `nil` when its YAML no longer reads (it was checked at upload).
+    func bank(_ version: BankVersion) -> Bank? {
+        let key = "\(version.organisation)\u{0}\(version.bankID)\u{0}\(version.version)\u{0}\(version.sha256)"
+        if let known = banks[key] { return known }
+        guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank else { return nil }
+        banks[key] = bank
+        order.append(key)
+        if order.count > Self.capacity { banks[order.removeFirst()] = nil }
+        return bank
     }
 }

@@ -36,7 +36,7 @@ struct ReviewRoutes {
         registry.add(.post, "/review/:organisation/:bank/:version/comments", reviewer, .page) { request, context in
             let version = try await version(context)
             let item = context.form.fields["item"] ?? ""
-            guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank,
+            guard let bank = await site.storedBanks.bank(version),
                 bank.items.contains(where: { $0.id == item })
             else {
                 return try await versionPage(
@@ -98,7 +98,7 @@ struct ReviewRoutes {
             organisation: version.organisation, bankID: version.bankID, version: version.version)
         let comments = try await site.database.reviews.comments(
             organisation: version.organisation, bankID: version.bankID, version: version.version)
-        guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank else {
+        guard let bank = await site.storedBanks.bank(version) else {
             throw HTTPFailure(.internalServerError, "internal", "a stored bank version cannot be read")
         }
         let items = bank.items.map { item -> [String: Any] in

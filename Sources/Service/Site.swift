@@ -24,6 +24,8 @@ public final class Site: Sendable {
     let statusLists: StatusListPublisher
     /// Makes certificate PDFs.
     let certificateMaker: CertificateMaker
+    /// Parsed bank versions.
+    let storedBanks = StoredBanks()
     let templates: MustacheLibrary
     let texts: [String: Strings]
     let logger: Logger
