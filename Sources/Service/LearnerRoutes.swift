@@ -34,10 +34,10 @@ struct LearnerRoutes {
         registry.add(.get, "/api/v1/attempts/:attempt", learner, .api) { _, context in
             let (stored, bank) = try await own(context)
             let sequence = try await site.database.attempts.sequence(of: stored.id) ?? 0
-            return try Site.json(AttemptView(stored, bank: bank, sequence: sequence, now: Date()))
+            return try Site.json(AttemptView(stored, bank: bank, sequence: sequence, now: site.clock.now()))
         }
         registry.add(.put, "/api/v1/attempts/:attempt/answers/:item", learner, .api) { _, context in
-            let (stored, bank) = try await own(context)
+            let (stored, bank) = try await own(context, submittingExpired: false)
             struct Body: Decodable {
                 let sequence: Int64
                 let answer: Assessment.Response
@@ -46,7 +46,8 @@ struct LearnerRoutes {
             let item = context.parameters.get("item") ?? ""
             do {
                 let outcome = try await site.database.attempts.saveAnswer(
-                    body.answer, for: item, inAttempt: stored.id, sequence: body.sequence, bank: bank, at: Date())
+                    body.answer, for: item, inAttempt: stored.id, sequence: body.sequence, bank: bank,
+                    at: site.clock.now())
                 // A self-test shows its feedback right after each answer; other attempts after submission.
                 var feedback: PresentedFeedback?
                 if stored.kind == .selfTest, let saved = try await site.database.attempts.load(id: stored.id) {
@@ -66,20 +67,29 @@ struct LearnerRoutes {
         }
         registry.add(.post, "/api/v1/attempts/:attempt/submit", learner, .api) { _, context in
             let (stored, bank) = try await own(context)
-            var attempt = try Attempt(restoring: stored, bank: bank)
-            do {
-                _ = try attempt.submit(at: Date())
-            } catch let error as AssessmentError {
-                throw HTTPFailure(.conflict, "conflict", error.reason)
-            }
-            try await site.database.attempts.save(attempt.stored)
+            let submitted = try await submit(stored.id, bank: bank, context: context)
             let sequence = try await site.database.attempts.sequence(of: stored.id) ?? 0
-            return try Site.json(AttemptView(attempt.stored, bank: bank, sequence: sequence, now: Date()))
+            return try Site.json(AttemptView(submitted, bank: bank, sequence: sequence, now: site.clock.now()))
+        }
+    }
+
+    /// Submits attempt `id` (final; under the attempt's lock, so an answer saved at the same moment is kept).
+    func submit(_ id: String, bank: Bank, context: CampusContext) async throws -> StoredAttempt {
+        let now = site.clock.now()
+        do {
+            return try await site.database.attempts.modify(id: id) { stored in
+                var attempt = try Attempt(restoring: stored, bank: bank)
+                _ = try attempt.submit(at: now)
+                stored = attempt.stored
+            }
+        } catch let error as AssessmentError {
+            throw HTTPFailure(
+                .conflict, "conflict", site.strings(context).text("learner_attempt_not_open", error.reason))
         }
     }
 
     /// The course in the path, when the signed-in learner is enrolled in it (under their login), and that login.
-    private func enrolledCourse(_ context: CampusContext) async throws -> (StoredCourse, String) {
+    func enrolledCourse(_ context: CampusContext) async throws -> (StoredCourse, String) {
         let strings = site.strings(context)
         guard let account = context.identity?.account else {
             throw HTTPFailure(.unauthorized, "unauthenticated", strings.text("error_sign_in"))
@@ -108,10 +118,18 @@ struct LearnerRoutes {
 
     /// Starts an attempt at the set (or `final-exam`) of a course the learner is enrolled in.
     private func start(_ context: CampusContext) async throws -> Response {
-        let strings = site.strings(context)
         let (course, login) = try await enrolledCourse(context)
+        let (attempt, bank) = try await begin(
+            course: course, login: login, setID: context.parameters.get("set") ?? "", strings: site.strings(context))
+        return try Site.json(AttemptView(attempt, bank: bank, sequence: 0, now: site.clock.now()), status: .created)
+    }
+
+    /// Starts an attempt of `login` at set `setID` (or `final-exam`) of `course`: drawn with a fresh seed, under the
+    /// set's attempt and time limits.
+    func begin(course: StoredCourse, login: String, setID: String, strings: Strings) async throws -> (
+        StoredAttempt, Bank
+    ) {
         let courseID = course.definition.id
-        let setID = context.parameters.get("set") ?? ""
         let kind: AttemptKind
         let pin: CourseDefinition.BankPin
         let draw: (Bank, String) throws -> ExamDraw
@@ -135,11 +153,7 @@ struct LearnerRoutes {
         } else {
             throw HTTPFailure(.notFound, "notFound", strings.text("learner_set_not_found"))
         }
-        guard
-            let version = try await site.database.banks.find(
-                organisation: course.organisation, bankID: pin.id, version: pin.version),
-            let bank = await site.storedBanks.bank(version)
-        else {
+        guard let bank = try await site.bank(pin, of: course.organisation) else {
             throw HTTPFailure(.internalServerError, "internal", "the course's bank version cannot be read")
         }
         let seed = try Passwords.randomToken(byteCount: 8)
@@ -148,26 +162,38 @@ struct LearnerRoutes {
             attempt = try await site.database.attempts.start(
                 policy: policy, kind: kind, learnerID: login,
                 assessmentID: "\(courseID).\(setID)", bank: bank, draw: try draw(bank, seed),
-                organisation: course.organisation, bankVersion: pin.version, at: Date())
+                organisation: course.organisation, bankVersion: pin.version, at: site.clock.now())
         } catch let error as AssessmentError where error.code == .attemptLimitReached {
             throw HTTPFailure(.conflict, "attemptLimitReached", error.reason)
         }
-        return try Site.json(
-            AttemptView(attempt.stored, bank: bank, sequence: 0, now: Date()), status: .created)
+        return (attempt.stored, bank)
     }
 
     /// The attempt in the path, when it is the signed-in learner's; its bank version. Anyone else's is not found.
-    private func own(_ context: CampusContext) async throws -> (StoredAttempt, Bank) {
+    ///
+    /// An attempt whose time is up is submitted on the way (with the answers saved in time), unless
+    /// `submittingExpired` is false: a late save then hears that the deadline passed.
+    func own(_ context: CampusContext, submittingExpired: Bool = true) async throws -> (StoredAttempt, Bank) {
         let strings = site.strings(context)
         let id = context.parameters.get("attempt") ?? ""
         guard let login = context.identity?.account.login, id.count <= 400,
-            let stored = try await site.database.attempts.load(id: id), stored.learnerID == login,
+            var stored = try await site.database.attempts.load(id: id), stored.learnerID == login,
             let reference = try await site.database.attempts.bankVersion(of: id),
             let version = try await site.database.banks.find(
                 organisation: reference.organisation, bankID: stored.draw.bankID, version: reference.version),
             let bank = await site.storedBanks.bank(version)
         else {
             throw HTTPFailure(.notFound, "notFound", strings.text("learner_attempt_not_found"))
+        }
+        // Time is up: the attempt is submitted with the answers saved in time, whoever looks first.
+        // (Another node may have submitted it a moment ago: then it is read again.)
+        if submittingExpired, stored.state == .inProgress, let deadline = stored.deadline, deadline <= site.clock.now()
+        {
+            if let submitted = try await site.database.attempts.submitIfExpired(id: id, at: site.clock.now()) {
+                stored = submitted
+            } else if let current = try await site.database.attempts.load(id: id) {
+                stored = current
+            }
         }
         return (stored, bank)
     }

@@ -29,6 +29,7 @@ public enum CampusServer {
         CertificateRoutes(site: site).register(in: &registry)
         ReviewRoutes(site: site).register(in: &registry)
         LearnerRoutes(site: site).register(in: &registry)
+        LearnerPages(site: site).register(in: &registry)
         return registry
     }
 
@@ -45,7 +46,9 @@ public enum CampusServer {
             router: registry.router,
             configuration: .init(
                 address: .hostname(site.configuration.host, port: site.configuration.port), serverName: nil),
-            services: drivesDatabase ? [DatabaseService(database: site.database)] : [],
+            services: (drivesDatabase ? [DatabaseService(database: site.database)] : []) + [
+                DeadlineService(site: site)
+            ],
             logger: site.logger)
         application.beforeServerStarts {
             let bootstrap = try await prepare(site: site)
@@ -100,6 +103,39 @@ struct DatabaseService: Service {
     }
 }
 
+/// Submits attempts whose time is up, with the answers saved in time, also when their learner is gone: every two
+/// seconds on every node (each attempt is submitted once, under its lock).
+struct DeadlineService: Service {
+    let site: Site
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var migrated = false
+            while !Task.isCancelled {
+                do {
+                    // The schema is migrated as the server starts, alongside this service.
+                    if !migrated {
+                        migrated = try await site.database.schemaVersion() == CampusDatabase.latestSchemaVersion
+                    }
+                    guard migrated else {
+                        try? await Task.sleep(for: .seconds(1))
+                        continue
+                    }
+                    let submitted = try await site.database.attempts.submitExpired(at: site.clock.now())
+                    for attempt in submitted {
+                        site.logger.info("time is up: attempt submitted", metadata: ["attempt": "\(attempt.id)"])
+                    }
+                } catch {
+                    site.logger.error(
+                        "submitting attempts whose time is up failed",
+                        metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+}
+
 /// `GET /healthz` (the process answers) and `GET /readyz` (the database answers and its schema is current).
 struct HealthRoutes {
     let site: Site
@@ -131,6 +167,7 @@ struct StaticRoutes {
     let site: Site
     static let files: [String: String] = [
         "site.css": "text/css; charset=utf-8", "verify.js": "text/javascript; charset=utf-8",
+        "attempt.js": "text/javascript; charset=utf-8",
     ]
 
     func register(in registry: inout RouteRegistry) {

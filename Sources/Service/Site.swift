@@ -1,3 +1,4 @@
+import Assessment
 import CampusCrypto
 import Foundation
 import HTTPTypes
@@ -26,6 +27,8 @@ public final class Site: Sendable {
     let certificateMaker: CertificateMaker
     /// Parsed bank versions.
     let storedBanks = StoredBanks()
+    /// The clock deadlines are measured by (a settable one in tests).
+    let clock: any AssessmentClock
     let templates: MustacheLibrary
     let texts: [String: Strings]
     let logger: Logger
@@ -39,9 +42,11 @@ public final class Site: Sendable {
 
     /// Loads the templates and texts that ship with the service.
     public init(
-        configuration: ServiceConfiguration, database: CampusDatabase, keys: IssuerKeys, logger: Logger
+        configuration: ServiceConfiguration, database: CampusDatabase, keys: IssuerKeys, logger: Logger,
+        clock: any AssessmentClock = SystemClock()
     ) async throws {
         self.configuration = configuration
+        self.clock = clock
         self.database = database
         self.keys = keys
         self.logger = logger

@@ -36,7 +36,8 @@ public struct AttemptRecords: AttemptStore {
             if try await load(id: attempt.id, in: connection) != nil {
                 try await connection.raw(
                     """
-                    UPDATE attempts SET stored = \(bind: json), updated_at = \(bind: Clock.now())
+                    UPDATE attempts SET stored = \(bind: json), open_until = \(bind: Self.openUntil(attempt)),
+                        updated_at = \(bind: Clock.now())
                     WHERE id = \(bind: attempt.id)
                     """
                 ).run()
@@ -120,6 +121,102 @@ public struct AttemptRecords: AttemptStore {
         }
     }
 
+    /// Changes attempt `id` by `change` in one transaction under the attempt's lock, so that no answer saved at the
+    /// same time is lost (submitting, voiding, proctoring, grading); returns the attempt as stored afterwards.
+    ///
+    /// - Throws: ``StorageError`` `.notFound` for an unknown attempt, or what `change` throws (nothing is stored).
+    @discardableResult
+    public func modify(
+        id: String, _ change: @Sendable (inout StoredAttempt) throws -> Void
+    ) async throws -> StoredAttempt {
+        try await database.write { connection in
+            try await database.lock("campus.attempt.\(id)", in: connection)
+            guard var attempt = try await load(id: id, in: connection)?.attempt else {
+                throw StorageError(.notFound, "no attempt \(id)")
+            }
+            try change(&attempt)
+            try await connection.raw(
+                """
+                UPDATE attempts SET stored = \(bind: try Self.encode(attempt)),
+                    open_until = \(bind: Self.openUntil(attempt)), updated_at = \(bind: Clock.now())
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            return attempt
+        }
+    }
+
+    /// Submits, with the answers saved in time, every attempt in progress whose deadline has passed by `now`, also
+    /// when its learner is gone; returns them as submitted. Safe on several nodes at once: each attempt is submitted
+    /// once, under its lock.
+    public func submitExpired(at now: Date) async throws -> [StoredAttempt] {
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let due = try await database.read { connection in
+            try await connection.raw(
+                "SELECT id FROM attempts WHERE open_until IS NOT NULL AND open_until <= \(bind: seconds) ORDER BY id"
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+        }
+        var submitted: [StoredAttempt] = []
+        for id in due {
+            if let attempt = try await submitIfExpired(id: id, at: now) { submitted.append(attempt) }
+        }
+        return submitted
+    }
+
+    /// Submits attempt `id` with its saved answers when it is in progress and its deadline has passed by `now`;
+    /// returns it then, `nil` otherwise.
+    public func submitIfExpired(id: String, at now: Date) async throws -> StoredAttempt? {
+        try await database.write { connection in
+            try await database.lock("campus.attempt.\(id)", in: connection)
+            guard var attempt = try await load(id: id, in: connection)?.attempt, attempt.state == .inProgress,
+                let deadline = attempt.deadline, deadline <= now
+            else { return nil }
+            attempt.state = .submitted(at: deadline)
+            try await connection.raw(
+                """
+                UPDATE attempts SET stored = \(bind: try Self.encode(attempt)), open_until = NULL,
+                    updated_at = \(bind: Clock.now())
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            return attempt
+        }
+    }
+
+    /// Every attempt of `learnerID` in course `courseID` (homework, self-tests and final exam), in id order.
+    public func attempts(of learnerID: String, inCourse courseID: String) async throws -> [StoredAttempt] {
+        try await database.read { connection in
+            try await connection.raw(
+                """
+                SELECT stored FROM attempts WHERE learner_id = \(bind: learnerID)
+                AND assessment_id LIKE \(bind: Self.coursePattern(courseID)) ORDER BY id
+                """
+            ).all().map { try Self.decode(try $0.decode(column: "stored", as: String.self)) }
+        }
+    }
+
+    /// Every attempt of every learner in course `courseID`, in id order.
+    public func attempts(inCourse courseID: String) async throws -> [StoredAttempt] {
+        try await database.read { connection in
+            try await connection.raw(
+                """
+                SELECT stored FROM attempts WHERE assessment_id LIKE \(bind: Self.coursePattern(courseID)) ORDER BY id
+                """
+            ).all().map { try Self.decode(try $0.decode(column: "stored", as: String.self)) }
+        }
+    }
+
+    /// Assessment ids of a course are `COURSE.SET`; course ids hold only a-z, 0-9 and `-`, never a LIKE wildcard.
+    static func coursePattern(_ courseID: String) -> String {
+        courseID.filter { $0.isLetter || $0.isNumber || $0 == "-" } + ".%"
+    }
+
+    /// When an attempt in progress runs out of time, in whole seconds rounded up; `nil` when nothing runs out.
+    static func openUntil(_ attempt: StoredAttempt) -> Int64? {
+        guard attempt.state == .inProgress, let deadline = attempt.deadline else { return nil }
+        return Int64(deadline.timeIntervalSince1970.rounded(.up))
+    }
+
     /// The sequence number of the last answer saved in attempt `id` (0 before the first), or `nil`.
     public func sequence(of id: String) async throws -> Int64? {
         try await database.read { connection in try await load(id: id, in: connection)?.sequence }
@@ -161,10 +258,10 @@ public struct AttemptRecords: AttemptStore {
         try await connection.raw(
             """
             INSERT INTO attempts (id, assessment_id, learner_id, kind, organisation_id, bank_id, bank_version, stored,
-                sequence, updated_at)
+                sequence, updated_at, open_until)
             VALUES (\(bind: attempt.id), \(bind: attempt.assessmentID), \(bind: attempt.learnerID),
                 \(bind: attempt.kind.rawValue), \(bind: organisation), \(bind: attempt.draw.bankID),
-                \(bind: bankVersion), \(bind: json), 0, \(bind: Clock.now()))
+                \(bind: bankVersion), \(bind: json), 0, \(bind: Clock.now()), \(bind: Self.openUntil(attempt)))
             """
         ).run()
     }

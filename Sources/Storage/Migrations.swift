@@ -131,6 +131,14 @@ extension CampusDatabase {
                     PRIMARY KEY (course_id, learner_id, unit_index))
                 """
             ]),
+        Migration(
+            version: 5, name: "attempt deadlines the server enforces",
+            statements: [
+                // Seconds since 1970 (rounded up) when an attempt in progress runs out of time; NULL once it is
+                // submitted or voided, or when it has no time limit. The server submits what is past it.
+                "ALTER TABLE attempts ADD COLUMN open_until BIGINT",
+                "CREATE INDEX attempts_by_deadline ON attempts (open_until)",
+            ]),
     ]
 
     /// The version of the newest migration this build knows.

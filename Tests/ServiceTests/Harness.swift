@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,18 +23,20 @@ struct Harness {
 
     /// Runs `body` against a fresh service with demo data on a database of `kind`.
     static func with(
-        _ kind: DatabaseKind, configure: @Sendable (inout ServiceConfiguration) -> Void = { _ in },
+        _ kind: DatabaseKind, clock: any AssessmentClock = SystemClock(),
+        configure: @Sendable (inout ServiceConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
         try await TestDatabase.with(kind) { database in
-            try await serve(database: database, keys: try IssuerKeys.development(), configure: configure, body)
+            try await serve(
+                database: database, keys: try IssuerKeys.development(), clock: clock, configure: configure, body)
         }
     }
 
     /// Runs `body` against a service node on `database` (demo data made at its first start) signing with `keys`.
     /// Several nodes may share one database: each call is one node.
     static func serve(
-        database: CampusDatabase, keys: IssuerKeys,
+        database: CampusDatabase, keys: IssuerKeys, clock: any AssessmentClock = SystemClock(),
         configure: @Sendable (inout ServiceConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
@@ -41,7 +44,7 @@ struct Harness {
         configuration.passwordCost = .testing
         configure(&configuration)
         let site = try await Site(
-            configuration: configuration, database: database, keys: keys, logger: TestDatabase.logger)
+            configuration: configuration, database: database, keys: keys, logger: TestDatabase.logger, clock: clock)
         let bootstrap = try await CampusServer.prepare(site: site)
         var passwords: [String: String] = [:]
         for account in bootstrap.createdAccounts { passwords[account.login] = account.password }
@@ -127,4 +130,17 @@ struct Harness {
                 + ($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
         }.sorted().joined(separator: "&")
     }
+}
+
+/// A clock the test moves by hand, so that deadlines pass without waiting.
+final class SettableClock: AssessmentClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date()) { current = start }
+
+    func now() -> Date { lock.withLock { current } }
+
+    /// Moves the clock on by `seconds`.
+    func advance(by seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
 }

@@ -1,0 +1,150 @@
+"""The learner's story in a real headless Chromium: the dashboard, content marked as done, a self-test with
+feedback after each answer, homework handed in, and the final exam, whose answers survive a cut network and a
+closed browser.
+
+Every page passes axe-core (no serious or critical violation) and the phone-width check; screenshots of each step
+go to `.build/screenshots/learner-*.png`.
+"""
+
+from __future__ import annotations
+
+from browser import Site, start_chromium
+
+COURSE = "digitale-verwaltung-kompakt"
+CHOICE_KINDS = ("single", "multiple", "truth")
+
+
+def answer_choice_items(site: Site, limit: int | None = None) -> list[str]:
+    """Clicks the first option of each choice or true/false item (keyboard-reachable inputs); returns their ids."""
+    answered = []
+    for fieldset in site.find_all("fieldset.item"):
+        if fieldset.get_attribute("data-kind") not in CHOICE_KINDS:
+            continue
+        if fieldset.find_elements("css selector", "input:checked"):
+            continue  # answered already (a second click would take a tick back)
+        option = fieldset.find_element("css selector", "input")
+        site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", option)
+        option.click()
+        answered.append(fieldset.get_attribute("data-item"))
+        if limit is not None and len(answered) >= limit:
+            break
+    return answered
+
+
+def wait_saved(site: Site) -> None:
+    site.wait_for(lambda: "saved" in site.find("#save-state").get_attribute("class").split(), 20,
+                  f"the answers were not saved: {site.find('#save-state').text}")
+
+
+def start_set(site: Site, set_id: str) -> str:
+    site.open(f"/learn/courses/{COURSE}")
+    site.submit(f"#set-{set_id} form")
+    assert site.path.startswith("/learn/attempts/"), site.path
+    return site.path
+
+
+def pending_answers(site: Site) -> int:
+    return site.driver.execute_script(
+        "var key = 'kc-attempt:' + document.getElementById('paper').dataset.attempt;"
+        "return Object.keys(JSON.parse(window.localStorage.getItem(key) || '{}')).length;"
+    )
+
+
+def set_offline(site: Site, offline: bool) -> None:
+    site.driver.execute_cdp_cmd("Network.enable", {})
+    site.driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+def test_learner_story(chromium, fresh_server):
+    site = Site(chromium, fresh_server.url)
+    password = fresh_server.password("lernende")
+    site.sign_in("lernende", password)
+
+    site.open("/learn")
+    assert "Digitale Verwaltung kompakt" in site.text()
+    assert "content viewed 0 % < 50 %" in site.text()
+    site.check_page("learner-dashboard")
+
+    # Content: units 0, 1 and 2 (15 + 30 + 25 of 100 minutes) marked as done.
+    site.open(f"/learn/courses/{COURSE}")
+    for unit in (0, 1, 2):
+        site.submit(f"#unit-{unit} form")
+    assert len(site.find_all("ol.units .done")) == 3
+    site.check_page("learner-course")
+
+    # A self-test: feedback right after an answer.
+    start_set(site, "selbsttest-e-akte")
+    first = answer_choice_items(site, limit=1)[0]
+    site.wait_for(lambda: site.find(f"fieldset[data-item='{first}'] .item-feedback .feedback"), 20,
+                  "no feedback after the self-test answer")
+    wait_saved(site)
+    site.check_page("learner-self-test")
+
+    # Homework: answered, confirmed and handed in; the result is shown at once.
+    start_set(site, "hausaufgabe-datenschutz")
+    site.check_page("learner-homework")
+    assert answer_choice_items(site)
+    wait_saved(site)
+    site.find("#confirm").click()
+    site.submit("#paper")
+    assert site.find("#submitted") and site.find("#result"), site.text()[:500]
+    site.check_page("learner-homework-result")
+
+    # The final exam: an answer saved, then the network is cut while answering.
+    exam = start_set(site, "final-exam")
+    choice_items = [f for f in site.find_all("fieldset.item") if f.get_attribute("data-kind") in CHOICE_KINDS]
+    assert len(choice_items) >= 3, "the demo exam draws at least three choice items"
+    answer_choice_items(site, limit=1)
+    wait_saved(site)
+    time_before = site.find("#time-left").text
+    set_offline(site, True)
+    answered = answer_choice_items(site, limit=3)
+    site.wait_for(lambda: "Noch nicht gespeichert" in site.find("#save-state").text, 20,
+                  "the page did not say that answers are not yet saved")
+    assert pending_answers(site) >= 1, "unsent answers are not kept in the browser"
+    site.driver.save_screenshot(str(site_screenshot("learner-exam-offline")))
+    set_offline(site, False)
+    wait_saved(site)
+    assert pending_answers(site) == 0
+    site.check_page("learner-exam")
+
+    # The browser is closed mid-exam; a new one resumes the same paper with the same answers, the clock running.
+    order = [f.get_attribute("data-item") for f in site.find_all("fieldset.item")]
+    site.driver.get("about:blank")
+    second = Site(start_chromium(), fresh_server.url)
+    try:
+        second.sign_in("lernende", password)
+        second.open(f"/learn/courses/{COURSE}")
+        assert "Fortsetzen" in second.find("#set-final-exam button").text
+        second.submit("#set-final-exam form")
+        assert second.path == exam, f"{second.path} is not the attempt in progress {exam}"
+        assert [f.get_attribute("data-item") for f in second.find_all("fieldset.item")] == order
+        for item in answered:
+            assert second.find(f"fieldset[data-item='{item}'] input:checked"), f"answer to {item} lost"
+        second.wait_for(lambda: second.find("#time-left").text not in ("", "–"), 10, "no clock")
+        assert minutes_seconds(second.find("#time-left").text) <= minutes_seconds(time_before)
+        second.check_page("learner-exam-resumed")
+
+        second.open("/learn")
+        assert "Teilnahmebestätigung" in second.text()
+        second.check_page("learner-dashboard-after")
+        second.assert_pages_clean()
+        site.problems += second.problems
+    finally:
+        second.driver.quit()
+    site.assert_pages_clean()
+
+
+def minutes_seconds(text: str) -> int:
+    minutes, seconds = text.split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def site_screenshot(name: str):
+    from api import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
