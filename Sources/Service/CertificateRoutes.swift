@@ -149,6 +149,8 @@ struct CertificateRoutes {
         var reissue: String?
         var reason: String?
         var language: CertificateRecord.Language
+        /// Whether a lower tier than the one held replaces it (a voided or regraded attempt lowered the tier).
+        var lowering = false
     }
 
     static func options(reissue: String?, reason: String?, language: String?, strings: Strings) throws -> Options {
@@ -284,7 +286,8 @@ struct CertificateRoutes {
         do {
             let outcome = try await site.database.registry.issue(
                 organisation: course.organisation, course: course.definition.id, learner: learner.id,
-                earned: record.tier, reissue: options.reissue, reason: options.reason, actor: actor
+                earned: record.tier, reissue: options.reissue, reason: options.reason, lowering: options.lowering,
+                actor: actor
             ) { _ in
                 let made = try issuer.issue(record)
                 return NewCertificate(

@@ -43,6 +43,24 @@ struct LearnerPages {
                 course: course, login: login, setID: setID, strings: site.strings(context))
             return Site.redirect(Self.attemptPath(attempt.id))
         }
+        registry.add(.post, "/learn/courses/:course/sessions/:session/consent", learner, .page) { _, context in
+            let (course, login) = try await routes.enrolledCourse(context)
+            let strings = site.strings(context)
+            let id = context.parameters.get("session") ?? ""
+            guard
+                let seat = try await site.database.examSessions.seats(learner: login).first(where: {
+                    $0.session.id == id && $0.session.course == course.definition.id
+                        && $0.session.organisation == course.organisation
+                })
+            else { throw HTTPFailure(.notFound, "notFound", strings.text("session_not_found")) }
+            guard context.form.fields["consent"] == "yes" else {
+                throw HTTPFailure(.unprocessableContent, "invalid", strings.text("session_consent_missing"))
+            }
+            try await site.database.examSessions.consent(
+                session: id, learner: login, text: strings.text("session_consent_\(seat.session.mode.rawValue)"),
+                at: Int64(site.clock.now().timeIntervalSince1970))
+            return Site.redirect("/learn/courses/\(Site.queryEscaped(course.definition.id))#set-\(seat.session.set)")
+        }
         registry.add(.get, "/learn/attempts/:attempt", learner, .page) { request, context in
             let (stored, bank) = try await routes.own(context)
             return try await attemptPage(stored, bank: bank, request: request, context: context)
@@ -165,7 +183,23 @@ struct LearnerPages {
         if definition.finalExam != nil {
             all.append(("final-exam", strings.text("learner_final_exam"), "exam"))
         }
+        let seats = try await site.database.examSessions.seats(learner: login).filter {
+            $0.session.course == definition.id && $0.session.organisation == course.organisation
+        }
+        let seconds = Int64(site.clock.now().timeIntervalSince1970)
         for (id, title, kind) in all {
+            let sessions = seats.filter { $0.session.set == id && $0.session.endsAt > seconds }.map {
+                session, seat -> [String: Any] in
+                [
+                    "window": SessionRoutes.window(session), "open": session.isOpen(at: seconds),
+                    "mode": strings.text("session_mode_\(session.mode.rawValue)"), "room": session.room,
+                    "online": session.mode == .online, "consented": seat.consentAt != nil,
+                    "released": seat.releasedAt != nil,
+                    "consent_text": strings.text("session_consent_\(session.mode.rawValue)"),
+                    "consent_action": "\(coursePath)/sessions/\(session.id)/consent",
+                    "input": "consent-\(session.id)",
+                ]
+            }
             let own = attempts.filter { $0.assessmentID == "\(definition.id).\(id)" }
             let open = own.last { $0.state == .inProgress && !Self.expired($0, now: site.clock.now()) }
             let rows = own.enumerated().map { index, attempt -> [String: Any] in
@@ -178,7 +212,7 @@ struct LearnerPages {
                 "id": id, "title": title, "kind": strings.text("learner_kind_\(kind)"),
                 "action": "\(coursePath)/sets/\(Site.queryEscaped(id))/start",
                 "button": strings.text(open == nil ? "learner_start" : "learner_continue"),
-                "attempts": rows, "has_attempts": !rows.isEmpty,
+                "attempts": rows, "has_attempts": !rows.isEmpty, "sessions": sessions,
             ])
         }
         let name =
@@ -230,8 +264,13 @@ struct LearnerPages {
         if request.uri.queryParameters.get("submitted") != nil, case .submitted = stored.state {
             data["just_submitted"] = true
         }
+        if let paused = stored.pausedAt, open {
+            data["paused"] = true
+            data["paused_at"] = ReviewRoutes.time(Int64(paused.timeIntervalSince1970))
+        }
         if let deadline = stored.deadline, open {
-            data["seconds_left"] = max(0, Int(deadline.timeIntervalSince(now).rounded(.down)))
+            let until = stored.pausedAt ?? now
+            data["seconds_left"] = max(0, Int(deadline.timeIntervalSince(until).rounded(.down)))
             data["deadline"] = ReviewRoutes.time(Int64(deadline.timeIntervalSince1970))
         }
         switch stored.state {
@@ -402,7 +441,7 @@ struct LearnerPages {
     static func attemptPath(_ id: String) -> String { "/learn/attempts/\(Site.queryEscaped(id))" }
 
     static func expired(_ attempt: StoredAttempt, now: Date) -> Bool {
-        attempt.deadline.map { $0 <= now } ?? false
+        attempt.pausedAt == nil && (attempt.deadline.map { $0 <= now } ?? false)
     }
 
     /// The attempt's state in words.

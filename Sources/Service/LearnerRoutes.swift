@@ -77,11 +77,13 @@ struct LearnerRoutes {
     func submit(_ id: String, bank: Bank, context: CampusContext) async throws -> StoredAttempt {
         let now = site.clock.now()
         do {
-            return try await site.database.attempts.modify(id: id) { stored in
+            let submitted = try await site.database.attempts.modify(id: id) { stored in
                 var attempt = try Attempt(restoring: stored, bank: bank)
                 _ = try attempt.submit(at: now)
                 stored = attempt.stored
             }
+            await CertificateAutomation(site: site).decide(after: submitted, why: "attempt \(id) submitted")
+            return submitted
         } catch let error as AssessmentError {
             throw HTTPFailure(
                 .conflict, "conflict", site.strings(context).text("learner_attempt_not_open", error.reason))
@@ -130,6 +132,26 @@ struct LearnerRoutes {
         StoredAttempt, Bank
     ) {
         let courseID = course.definition.id
+        // In an open supervised session the learner starts after consenting and after the proctor's start; the
+        // attempt carries the proctor's attestation.
+        let now = site.clock.now()
+        let seat = try await site.database.examSessions.seats(learner: login).first {
+            $0.session.organisation == course.organisation && $0.session.course == courseID
+                && $0.session.set == setID && $0.session.isOpen(at: Int64(now.timeIntervalSince1970))
+        }
+        if let seat {
+            guard seat.seat.consentAt != nil else {
+                throw HTTPFailure(.conflict, "consentMissing", strings.text("session_consent_first"))
+            }
+            guard seat.seat.releasedAt != nil else {
+                throw HTTPFailure(.conflict, "notReleased", strings.text("session_wait_release"))
+            }
+            if let id = seat.seat.attempt, let running = try await site.database.attempts.load(id: id),
+                running.state == .inProgress, let bank = try await bank(of: running)
+            {
+                return (running, bank)
+            }
+        }
         let kind: AttemptKind
         let pin: CourseDefinition.BankPin
         let draw: (Bank, String) throws -> ExamDraw
@@ -166,7 +188,26 @@ struct LearnerRoutes {
         } catch let error as AssessmentError where error.code == .attemptLimitReached {
             throw HTTPFailure(.conflict, "attemptLimitReached", error.reason)
         }
-        return (attempt.stored, bank)
+        guard let seat else { return (attempt.stored, bank) }
+        let record = Proctoring(
+            proctorID: seat.session.proctor, learnerConsented: true, mode: seat.session.mode.rawValue,
+            identityCheckedAt: seat.seat.identityCheckedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+        let proctored = try await site.database.attempts.modify(id: attempt.id) { stored in
+            var restored = try Attempt(restoring: stored, bank: bank)
+            try restored.markProctored(record)
+            stored = restored.stored
+        }
+        try await site.database.examSessions.attach(session: seat.session.id, learner: login, attempt: attempt.id)
+        return (proctored, bank)
+    }
+
+    /// The bank version `attempt` was drawn from.
+    func bank(of attempt: StoredAttempt) async throws -> Bank? {
+        guard let reference = try await site.database.attempts.bankVersion(of: attempt.id),
+            let version = try await site.database.banks.find(
+                organisation: reference.organisation, bankID: attempt.draw.bankID, version: reference.version)
+        else { return nil }
+        return await site.storedBanks.bank(version)
     }
 
     /// The attempt in the path, when it is the signed-in learner's; its bank version. Anyone else's is not found.
@@ -187,10 +228,12 @@ struct LearnerRoutes {
         }
         // Time is up: the attempt is submitted with the answers saved in time, whoever looks first.
         // (Another node may have submitted it a moment ago: then it is read again.)
-        if submittingExpired, stored.state == .inProgress, let deadline = stored.deadline, deadline <= site.clock.now()
+        if submittingExpired, stored.state == .inProgress, stored.pausedAt == nil, let deadline = stored.deadline,
+            deadline <= site.clock.now()
         {
             if let submitted = try await site.database.attempts.submitIfExpired(id: id, at: site.clock.now()) {
                 stored = submitted
+                await CertificateAutomation(site: site).decide(after: submitted, why: "time of attempt \(id) was up")
             } else if let current = try await site.database.attempts.load(id: id) {
                 stored = current
             }
@@ -208,6 +251,8 @@ struct AttemptView: Encodable {
     let deadline: String?
     let serverTime: String
     let secondsLeft: Int?
+    /// Whether a proctor has paused it (no answers are taken, the time stands still).
+    let paused: Bool
     let sequence: Int64
     let items: [PresentedItem]
     let answers: [String: Assessment.Response]
@@ -223,7 +268,9 @@ struct AttemptView: Encodable {
         startedAt = stored.startedAt.ISO8601Format()
         deadline = stored.deadline?.ISO8601Format()
         serverTime = now.ISO8601Format()
-        secondsLeft = stored.deadline.map { max(0, Int($0.timeIntervalSince(now).rounded(.down))) }
+        // While a proctor has paused it, the time left stands still.
+        secondsLeft = stored.deadline.map { max(0, Int($0.timeIntervalSince(stored.pausedAt ?? now).rounded(.down))) }
+        paused = stored.pausedAt != nil
         self.sequence = sequence
         items = stored.draw.items.compactMap { drawn in
             bank.item(withID: drawn.itemID).map { PresentedItem(item: $0, drawn: drawn) }

@@ -30,6 +30,7 @@ public enum CampusServer {
         ReviewRoutes(site: site).register(in: &registry)
         LearnerRoutes(site: site).register(in: &registry)
         LearnerPages(site: site).register(in: &registry)
+        SessionRoutes(site: site).register(in: &registry)
         return registry
     }
 
@@ -124,6 +125,8 @@ struct DeadlineService: Service {
                     let submitted = try await site.database.attempts.submitExpired(at: site.clock.now())
                     for attempt in submitted {
                         site.logger.info("time is up: attempt submitted", metadata: ["attempt": "\(attempt.id)"])
+                        await CertificateAutomation(site: site).decide(
+                            after: attempt, why: "time of attempt \(attempt.id) was up")
                     }
                 } catch {
                     site.logger.error(

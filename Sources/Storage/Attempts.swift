@@ -169,7 +169,7 @@ public struct AttemptRecords: AttemptStore {
         try await database.write { connection in
             try await database.lock("campus.attempt.\(id)", in: connection)
             guard var attempt = try await load(id: id, in: connection)?.attempt, attempt.state == .inProgress,
-                let deadline = attempt.deadline, deadline <= now
+                attempt.pausedAt == nil, let deadline = attempt.deadline, deadline <= now
             else { return nil }
             attempt.state = .submitted(at: deadline)
             try await connection.raw(
@@ -213,7 +213,7 @@ public struct AttemptRecords: AttemptStore {
 
     /// When an attempt in progress runs out of time, in whole seconds rounded up; `nil` when nothing runs out.
     static func openUntil(_ attempt: StoredAttempt) -> Int64? {
-        guard attempt.state == .inProgress, let deadline = attempt.deadline else { return nil }
+        guard attempt.state == .inProgress, attempt.pausedAt == nil, let deadline = attempt.deadline else { return nil }
         return Int64(deadline.timeIntervalSince1970.rounded(.up))
     }
 

@@ -139,6 +139,33 @@ extension CampusDatabase {
                 "ALTER TABLE attempts ADD COLUMN open_until BIGINT",
                 "CREATE INDEX attempts_by_deadline ON attempts (open_until)",
             ]),
+        Migration(
+            version: 6, name: "supervised exam sessions",
+            statements: [
+                """
+                CREATE TABLE exam_sessions (
+                    id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, course_id TEXT NOT NULL, set_id TEXT NOT NULL,
+                    starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL, proctor TEXT NOT NULL, mode TEXT NOT NULL,
+                    room TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX exam_sessions_by_course ON exam_sessions (organisation_id, course_id)",
+                "CREATE INDEX exam_sessions_by_proctor ON exam_sessions (proctor)",
+                """
+                CREATE TABLE exam_seats (
+                    session_id TEXT NOT NULL REFERENCES exam_sessions(id), learner_id TEXT NOT NULL,
+                    consent_text TEXT, consent_at BIGINT, identity_checked_at BIGINT, identity_checked_by TEXT,
+                    released_at BIGINT, attempt_id TEXT,
+                    PRIMARY KEY (session_id, learner_id))
+                """,
+                "CREATE INDEX exam_seats_by_learner ON exam_seats (learner_id)",
+                """
+                CREATE TABLE exam_session_log (
+                    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES exam_sessions(id),
+                    learner_id TEXT NOT NULL, at BIGINT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
+                    note TEXT NOT NULL)
+                """,
+                "CREATE INDEX exam_session_log_by_session ON exam_session_log (session_id, at)",
+            ]),
     ]
 
     /// The version of the newest migration this build knows.

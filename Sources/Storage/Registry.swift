@@ -95,9 +95,12 @@ public struct RegistryStore: Sendable {
 
     /// Decides for one learner by the shared rule (``IssueDecision``) against the registry, and when a certificate
     /// is due calls `make` (which signs it) and records it, superseding a lower tier, all in one transaction.
+    ///
+    /// With `lowering`, a certificate held at a higher tier than `earned` is superseded by a new one at `earned`
+    /// (an attempt was voided or regraded), with `reason`.
     public func issue(
         organisation: String, course: String, learner: String, earned: Tier, reissue: String?, reason: String?,
-        actor: String, make: (IssueDecision) async throws -> NewCertificate
+        lowering: Bool = false, actor: String, make: (IssueDecision) async throws -> NewCertificate
     ) async throws -> IssueOutcome {
         try await database.write { connection in
             try await database.lock("campus.issue.\(course).\(learner)", in: connection)
@@ -108,8 +111,11 @@ public struct RegistryStore: Sendable {
                 ORDER BY created_at, CASE status WHEN 'issued' THEN 1 ELSE 0 END, id
                 """
             ).all().map(Self.certificate)
-            let decision = IssueDecision.decide(
+            var decision = IssueDecision.decide(
                 held: held.map(\.registryEntry), status: { _ in nil }, earned: earned, reissue: reissue)
+            if lowering, case .keep(let current) = decision, earned < current.tier {
+                decision = .upgrade(supersede: current)
+            }
             func stored(_ entry: CertificateRegistry.Entry) -> IssuedCertificate? {
                 held.first { $0.id == entry.id }
             }
@@ -145,7 +151,10 @@ public struct RegistryStore: Sendable {
             if case .upgrade(let old) = decision, var previous = stored(old) {
                 previous.status = .superseded
                 previous.statusDate = made.issued
-                previous.reason = "replaced by the higher tier \(made.tier.rawValue)"
+                previous.reason =
+                    made.tier > previous.tier
+                    ? "replaced by the higher tier \(made.tier.rawValue)"
+                    : "replaced by the lower tier \(made.tier.rawValue): \(reason ?? "the grade was lowered")"
                 previous.replacedBy = made.id
                 try await setStatus(previous, in: connection)
                 try await database.audit.append(

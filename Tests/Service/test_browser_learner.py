@@ -8,6 +8,8 @@ go to `.build/screenshots/learner-*.png`.
 
 from __future__ import annotations
 
+import yaml
+from api import ROOT
 from browser import Site, start_chromium
 
 COURSE = "digitale-verwaltung-kompakt"
@@ -29,6 +31,69 @@ def answer_choice_items(site: Site, limit: int | None = None) -> list[str]:
         if limit is not None and len(answered) >= limit:
             break
     return answered
+
+
+def answer_correctly(site: Site, bank: str) -> int:
+    """Gives the key's answer (from the bank file in question-banks/) to every choice and true/false item shown, by
+    clicking as a learner would; returns how many were answered."""
+    with (ROOT / "question-banks" / f"{bank}.yaml").open(encoding="utf-8") as file:
+        keys = {item["id"]: item for item in yaml.safe_load(file)["items"]}
+    answered = 0
+    for fieldset in site.find_all("fieldset.item"):
+        item = keys[fieldset.get_attribute("data-item")]
+        answer = item.get("answer")
+        if item["type"] == "true-false":
+            wanted = ["true" if answer else "false"]
+        elif item["type"] == "single-choice":
+            wanted = [str(answer)]
+        elif item["type"] == "multiple-response":
+            wanted = [str(choice) for choice in answer]
+        elif item["type"] in ("short-text", "numeric"):
+            field = fieldset.find_element("css selector", "input[type=text]")
+            site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
+            typed = item["accepted"][0] if item["type"] == "short-text" else str(answer).replace(".", ",")
+            field.clear()
+            field.send_keys(typed + "\n")  # Enter saves the field (and never submits the paper)
+            answered += 1
+            continue
+        elif item["type"] == "matching":
+            from selenium.webdriver.support.ui import Select
+
+            for premise, response in answer.items():
+                Select(fieldset.find_element("css selector", f"select[data-premise='{premise}']")).select_by_value(
+                    response
+                )
+            answered += 1
+            continue
+        elif item["type"] == "ordering":
+            for position, element in enumerate(answer):
+                while True:
+                    current = [li.get_attribute("data-element") for li in fieldset.find_elements("css selector", "li")]
+                    if current.index(element) <= position:
+                        break
+                    button = fieldset.find_element("css selector", f"li[data-element='{element}'] button.up")
+                    site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+                    button.click()
+            answered += 1
+            continue
+        else:
+            continue
+        for value in wanted:
+            box = fieldset.find_element("css selector", f"input[value='{value}']")
+            site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+            if not box.is_selected():
+                box.click()
+        answered += 1
+    return answered
+
+
+def submit_paper(site: Site) -> None:
+    """Ticks the confirmation and submits the paper (both scrolled clear of the sticky save bar first)."""
+    for css in ("#confirm", "#submit-attempt"):
+        site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", site.find(css))
+    if not site.find("#confirm").is_selected():
+        site.find("#confirm").click()
+    site.submit("#paper")
 
 
 def wait_saved(site: Site) -> None:
@@ -88,8 +153,7 @@ def test_learner_story(chromium, fresh_server):
     site.check_page("learner-homework")
     assert answer_choice_items(site)
     wait_saved(site)
-    site.find("#confirm").click()
-    site.submit("#paper")
+    submit_paper(site)
     assert site.find("#submitted") and site.find("#result"), site.text()[:500]
     site.check_page("learner-homework-result")
 

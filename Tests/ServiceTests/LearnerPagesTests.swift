@@ -14,20 +14,27 @@ import Testing
 struct LearnerPagesTests {
     static let coursePath = "/learn/courses/\(DemoCourse.id)"
 
-    /// The correct answer to a choice or true/false item of the demo banks, as a save body with `sequence`.
+    /// The correct answer to an item of the demo banks (essays and cloze items aside), as a save body with
+    /// `sequence`.
     static func correctAnswer(to itemID: String, in bank: Bank, sequence: Int) throws -> String? {
         let item = try #require(bank.item(withID: itemID))
+        let answer: [String: Any]
         switch item.kind {
-        case .singleChoice(_, let correct):
-            return #"{"sequence": \#(sequence), "answer": {"type": "choice", "value": "\#(correct)"}}"#
-        case .multipleResponse(_, let correct):
-            let values = correct.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
-            return #"{"sequence": \#(sequence), "answer": {"type": "choices", "value": [\#(values)]}}"#
-        case .trueFalse(let correct, _, _):
-            return #"{"sequence": \#(sequence), "answer": {"type": "truth", "value": \#(correct)}}"#
-        default:
-            return nil
+        case .singleChoice(_, let correct): answer = ["type": "choice", "value": correct]
+        case .multipleResponse(_, let correct): answer = ["type": "choices", "value": correct.sorted()]
+        case .trueFalse(let correct, _, _): answer = ["type": "truth", "value": correct]
+        case .shortText(let answers, _, _):
+            guard let first = answers.first else { return nil }
+            answer = ["type": "text", "value": first.text]
+        case .numeric(let answers, _):
+            guard let first = answers.first else { return nil }
+            answer = ["type": "number", "value": first.value.exactText]
+        case .matching(_, _, let correct): answer = ["type": "matches", "value": correct]
+        case .ordering(_, let order): answer = ["type": "order", "value": order]
+        default: return nil
         }
+        let data = try JSONSerialization.data(withJSONObject: ["sequence": sequence, "answer": answer])
+        return String(decoding: data, as: UTF8.self)
     }
 
     @Test(
@@ -158,7 +165,8 @@ struct LearnerPagesTests {
 
             clock.advance(by: 30 * 60 + 1)
             let late = try await LearnerRoutesTests.send(
-                harness, .put, answers, headers: learner, body: body.replacingOccurrences(of: "1,", with: "2,"))
+                harness, .put, answers, headers: learner,
+                body: try Self.correctAnswer(to: itemID, in: bank, sequence: 2))
             #expect(late.status == .unprocessableContent)
             // Refused because the deadline passed, or because the server's sweep has submitted it already.
             #expect(

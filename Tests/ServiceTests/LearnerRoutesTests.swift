@@ -92,22 +92,15 @@ struct LearnerRoutesTests {
             let selfTest = try await Self.send(
                 harness, .post, "\(Self.course)/selbsttest-e-akte/attempts", headers: learner)
             let id = try #require(selfTest.json["id"] as? String)
-            // A choice item of the draw and one of its options, as the learner-safe view names them.
+            // An item of the (random) draw that can be answered by its key; every draw of this set has one.
+            let bank = try #require(
+                try await harness.site.bank(.init(id: "e-akte-schriftgut", version: 1), of: "demo-akademie"))
+            let drawn = try #require(
+                (selfTest.json["items"] as? [[String: Any]])?.compactMap { $0["itemID"] as? String })
             let choice = try #require(
-                (selfTest.json["items"] as? [[String: Any]])?.lazy.compactMap { item -> (String, String)? in
-                    guard let body = item["body"] as? [String: Any], let id = item["itemID"] as? String else {
-                        return nil
-                    }
-                    for (kind, type) in [("singleChoice", "choice"), ("multipleResponse", "choices")] {
-                        if let options = (body[kind] as? [String: Any])?["options"] as? [[String: Any]],
-                            let option = options.first?["id"] as? String
-                        {
-                            let value = type == "choice" ? "\"\(option)\"" : "[\"\(option)\"]"
-                            return (id, #"{"sequence": 1, "answer": {"type": "\#(type)", "value": \#(value)}}"#)
-                        }
-                    }
-                    return nil
-                }.first, "no choice item in \(selfTest.text)")
+                try drawn.lazy.compactMap { item in
+                    try LearnerPagesTests.correctAnswer(to: item, in: bank, sequence: 1).map { (item, $0) }
+                }.first, "no answerable item in \(selfTest.text)")
             let saved = try await Self.send(
                 harness, .put, "/api/v1/attempts/\(id)/answers/\(choice.0)", headers: learner, body: choice.1)
             #expect(saved.status == .ok, "\(saved.text)")

@@ -33,15 +33,24 @@ public struct Proctoring: Sendable, Equatable, Codable {
     /// Whether the learner consented to online (webcam) proctoring.
     public var learnerConsented: Bool
 
+    /// How the attempt was supervised (`online` with a webcam, or `in-person`), when a session says so.
+    public var mode: String?
+    /// When the proctor checked the learner's ID (never the ID's number), if they did.
+    public var identityCheckedAt: Date?
+
     /// Creates a proctoring record.
-    public init(proctorID: String, learnerConsented: Bool) {
+    public init(proctorID: String, learnerConsented: Bool, mode: String? = nil, identityCheckedAt: Date? = nil) {
         self.proctorID = proctorID
         self.learnerConsented = learnerConsented
+        self.mode = mode
+        self.identityCheckedAt = identityCheckedAt
     }
 
     enum CodingKeys: String, CodingKey {
         case proctorID = "proctor"
         case learnerConsented = "consent"
+        case mode
+        case identityCheckedAt = "identityChecked"
     }
 }
 
@@ -109,6 +118,8 @@ public struct Attempt: Sendable {
     public internal(set) var state: State = .inProgress
     /// Proctoring record, if the attempt was supervised.
     public internal(set) var proctoring: Proctoring?
+    /// Since when a proctor has paused the attempt (its time stands still), if paused.
+    public internal(set) var pausedAt: Date?
     /// Saved answers by item id.
     public internal(set) var answers: [String: Response] = [:]
     /// Points a grader set for essay items, by item id.
@@ -161,6 +172,12 @@ public struct Attempt: Sendable {
         case .voided(let voiding):
             throw AssessmentError(.answerRefused, "attempt \(id) was voided by \(voiding.proctorID): \(voiding.reason)")
         }
+        if let pausedAt {
+            throw AssessmentError(
+                .answerRefused,
+                "a proctor paused attempt \(id) at \(pausedAt.formatted(.iso8601)); the time stands still until "
+                    + "the proctor resumes it, and then the answer can be given again")
+        }
         if let deadline, now > deadline {
             throw AssessmentError(
                 .deadlinePassed,
@@ -186,6 +203,36 @@ public struct Attempt: Sendable {
         }
         state = .submitted(at: now)
         return score
+    }
+
+    /// Pauses the attempt at `now`: no answer is taken and its time stands still until ``resume(at:)``.
+    public mutating func pause(at now: Date) throws(AssessmentError) {
+        guard state == .inProgress else {
+            throw AssessmentError(.proctoring, "attempt \(id) is not in progress; only a running attempt is paused")
+        }
+        guard pausedAt == nil else { throw AssessmentError(.proctoring, "attempt \(id) is paused already") }
+        if let deadline, now > deadline {
+            throw AssessmentError(.proctoring, "the time of attempt \(id) is up; it can no longer be paused")
+        }
+        pausedAt = now
+    }
+
+    /// Resumes a paused attempt at `now`; its deadline moves on by the time it stood still.
+    public mutating func resume(at now: Date) throws(AssessmentError) {
+        guard let pausedAt else { throw AssessmentError(.proctoring, "attempt \(id) is not paused") }
+        if let deadline { self.deadline = deadline.addingTimeInterval(max(0, now.timeIntervalSince(pausedAt))) }
+        self.pausedAt = nil
+    }
+
+    /// Gives a timed attempt in progress `minutes` more (1 to 600); the reason goes into the session's record.
+    public mutating func extend(byMinutes minutes: Int) throws(AssessmentError) {
+        guard state == .inProgress, let deadline else {
+            throw AssessmentError(.proctoring, "only a timed attempt in progress can be given more time")
+        }
+        guard (1...600).contains(minutes) else {
+            throw AssessmentError(.proctoring, "an extension is 1 to 600 minutes (found \(minutes))")
+        }
+        self.deadline = deadline.addingTimeInterval(TimeInterval(minutes * 60))
     }
 
     /// Records that a proctor supervised this attempt (homework or final exam only).

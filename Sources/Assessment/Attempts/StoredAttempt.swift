@@ -27,12 +27,14 @@ public struct StoredAttempt: Sendable, Equatable, Codable {
     public var answers: [String: Response]
     /// Points a grader set for essay items, by item id.
     public var gradedPoints: [String: EssayGrade]
+    /// Since when a proctor has paused it (its time stands still), if paused.
+    public var pausedAt: Date?
 
     /// Creates a stored attempt.
     public init(
         id: String, assessmentID: String, learnerID: String, kind: AttemptKind, draw: ExamDraw, startedAt: Date,
         deadline: Date?, state: Attempt.State, proctoring: Proctoring? = nil, answers: [String: Response] = [:],
-        gradedPoints: [String: EssayGrade] = [:]
+        gradedPoints: [String: EssayGrade] = [:], pausedAt: Date? = nil
     ) {
         self.id = id
         self.assessmentID = assessmentID
@@ -45,6 +47,7 @@ public struct StoredAttempt: Sendable, Equatable, Codable {
         self.proctoring = proctoring
         self.answers = answers
         self.gradedPoints = gradedPoints
+        self.pausedAt = pausedAt
     }
 }
 
@@ -88,7 +91,8 @@ extension Attempt {
     public var stored: StoredAttempt {
         StoredAttempt(
             id: id, assessmentID: assessmentID, learnerID: learnerID, kind: kind, draw: draw, startedAt: startedAt,
-            deadline: deadline, state: state, proctoring: proctoring, answers: answers, gradedPoints: gradedPoints)
+            deadline: deadline, state: state, proctoring: proctoring, answers: answers, gradedPoints: gradedPoints,
+            pausedAt: pausedAt)
     }
 
     /// Restores a stored attempt against the bank version it was drawn from.
@@ -135,6 +139,12 @@ extension Attempt {
             throw refuse("its deadline lies before its start")
         }
         self.deadline = stored.deadline
+        if let pausedAt = stored.pausedAt {
+            guard stored.state == .inProgress, pausedAt >= stored.startedAt else {
+                throw refuse("only an attempt in progress can be paused, and not before it started")
+            }
+            self.pausedAt = pausedAt
+        }
         if case .submitted(let at) = stored.state, at < stored.startedAt {
             throw refuse("it was submitted before it started")
         }

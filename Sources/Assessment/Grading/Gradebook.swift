@@ -19,6 +19,16 @@ public struct Gradebook: Sendable {
         public var end: String
         /// Thresholds, ECTS and assessments.
         public var rules: CourseRules
+
+        /// Course facts.
+        public init(id: String, title: String, provider: String, start: String, end: String, rules: CourseRules) {
+            self.id = id
+            self.title = title
+            self.provider = provider
+            self.start = start
+            self.end = end
+            self.rules = rules
+        }
     }
 
     /// A learner entry, or the reason it could not be read; one bad learner stops nothing else.
@@ -33,6 +43,12 @@ public struct Gradebook: Sendable {
     public let course: Course
     /// Learners in file order.
     public let entries: [Entry]
+
+    /// A gradebook made in memory (a service's stored course and attempts), not read from a file.
+    public init(course: Course, entries: [Entry]) {
+        self.course = course
+        self.entries = entries
+    }
 
     /// Largest gradebook accepted, in bytes.
     public static let maximumSize = 50_000_000

@@ -212,14 +212,20 @@
   // The clock: the server said how many seconds were left when the page was made; it is asked again every 30 s.
   var clock = document.getElementById("time-left");
   var endsAt = null;
-  function setLeft(seconds) { endsAt = window.performance.now() + seconds * 1000; }
+  var paused = text.paused === "1";
+  var pausedLeft = 0;
+  function setLeft(seconds) {
+    pausedLeft = seconds;
+    endsAt = window.performance.now() + seconds * 1000;
+  }
   function tick() {
     if (endsAt === null || !clock) { return; }
-    var left = Math.max(0, Math.round((endsAt - window.performance.now()) / 1000));
+    // While a proctor has paused the attempt its time stands still.
+    var left = paused ? pausedLeft : Math.max(0, Math.round((endsAt - window.performance.now()) / 1000));
     var minutes = Math.floor(left / 60);
     var seconds = left % 60;
     clock.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-    if (left === 0) { timeUp(); }
+    if (left === 0 && !paused) { timeUp(); }
   }
   if (text.secondsLeft !== undefined) {
     setLeft(parseInt(text.secondsLeft, 10) || 0);
@@ -231,10 +237,11 @@
       return response.ok ? response.json() : null;
     }).then(function (attempt) {
       if (!attempt) { return; }
-      if (attempt.state !== "inProgress") { window.location.reload(); return; }
+      // Submitted, voided, paused or resumed by the proctor: the page shows the new state.
+      if (attempt.state !== "inProgress" || attempt.paused !== paused) { window.location.reload(); return; }
       if (typeof attempt.secondsLeft === "number") { setLeft(attempt.secondsLeft); }
     }, function () { /* offline: the local clock goes on */ });
-  }, 30000);
+  }, 10000);
 
   // Saving as the learner answers.
   var typing = {};
