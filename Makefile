@@ -60,13 +60,13 @@ test-deps: deps
 test: test-deps
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" scripts/with-postgres swift test
 	swift build --product campus
-	CAMPUS_BIN=.build/debug/campus PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -q Tests/Service
+	CAMPUS_BIN=.build/debug/campus PYTHONDONTWRITEBYTECODE=1 scripts/with-postgres $(VENV)/bin/python -m pytest -q Tests/Service
 
-# The service tests alone: openapi.yaml, the API under schemathesis, the browser flows and the life cycle, each
-# against a real `campus serve --demo` of the debug build.
+# The service tests alone: openapi.yaml, the API under schemathesis, the browser flows, the life cycle and the
+# crash test (also on a throwaway PostgreSQL), each against a real `campus serve --demo` of the debug build.
 test-service: test-deps
 	swift build --product campus
-	CAMPUS_BIN=.build/debug/campus PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -q Tests/Service
+	CAMPUS_BIN=.build/debug/campus PYTHONDONTWRITEBYTECODE=1 scripts/with-postgres $(VENV)/bin/python -m pytest -q Tests/Service
 
 bench: build
 	.build/release/campus bench score

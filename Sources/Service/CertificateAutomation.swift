@@ -46,8 +46,9 @@ struct CertificateAutomation {
         let examDone = standing.record.attempts.contains {
             $0.assessmentID == "final-exam" && $0.voiding == nil
         }
-        // Nothing is decided before the final exam (unless a certificate is held), nor while essays wait.
-        guard examDone || !held.isEmpty, standing.result.isFinal else { return }
+        // Nothing is decided before the final exam or the course's close (unless a certificate is held), nor while
+        // essays wait.
+        guard examDone || course.closedAt != nil || !held.isEmpty, standing.result.isFinal else { return }
         let language: CertificateRecord.Language =
             (try? await site.database.accounts.find(login: learner))?.language == "en" ? .english : .german
         guard standing.result.highest != nil else {

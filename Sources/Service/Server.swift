@@ -31,6 +31,8 @@ public enum CampusServer {
         LearnerRoutes(site: site).register(in: &registry)
         LearnerPages(site: site).register(in: &registry)
         SessionRoutes(site: site).register(in: &registry)
+        GradingRoutes(site: site).register(in: &registry)
+        GradebookRoutes(site: site).register(in: &registry)
         return registry
     }
 

@@ -206,6 +206,18 @@ public struct AttemptRecords: AttemptStore {
         }
     }
 
+    /// Every attempt of `organisation`'s courses that counts (homework and final exams), in id order.
+    public func countedAttempts(organisation: String) async throws -> [StoredAttempt] {
+        try await database.read { connection in
+            try await connection.raw(
+                """
+                SELECT stored FROM attempts WHERE organisation_id = \(bind: organisation)
+                AND kind <> \(bind: AttemptKind.selfTest.rawValue) ORDER BY id
+                """
+            ).all().map { try Self.decode(try $0.decode(column: "stored", as: String.self)) }
+        }
+    }
+
     /// Assessment ids of a course are `COURSE.SET`; course ids hold only a-z, 0-9 and `-`, never a LIKE wildcard.
     static func coursePattern(_ courseID: String) -> String {
         courseID.filter { $0.isLetter || $0.isNumber || $0 == "-" } + ".%"

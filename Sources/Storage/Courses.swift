@@ -12,6 +12,8 @@ public struct StoredCourse: Sendable, Equatable {
     public var createdAt: Int64
     /// When it was last changed, in seconds since 1970.
     public var updatedAt: Int64
+    /// When its provider closed it (tiers of every learner are decided then), in seconds since 1970.
+    public var closedAt: Int64? = nil
 }
 
 /// A learner to enrol, as a provider sends it (one form, one JSON object or one CSV row).
@@ -342,7 +344,32 @@ public struct CourseStore: Sendable {
         return StoredCourse(
             organisation: try row.decode(column: "organisation_id", as: String.self), definition: definition,
             createdAt: try row.decode(column: "created_at", as: Int64.self),
-            updatedAt: try row.decode(column: "updated_at", as: Int64.self))
+            updatedAt: try row.decode(column: "updated_at", as: Int64.self),
+            closedAt: try row.decode(column: "closed_at", as: Int64?.self))
+    }
+
+    /// Closes `organisation`'s course `id` at `now` (once; a closed course stays closed), audited as `course.close`.
+    /// Returns whether it was open until now.
+    @discardableResult
+    public func close(organisation: String, id: String, actor: String, at now: Int64) async throws -> Bool {
+        try await database.write { connection in
+            try await database.lock("campus.course.\(id)", in: connection)
+            guard
+                let row = try await connection.raw(
+                    "SELECT * FROM courses WHERE organisation_id = \(bind: organisation) AND id = \(bind: id)"
+                ).first()
+            else {
+                throw StorageError(.notFound, "no course \(id)")
+            }
+            guard try Self.course(row).closedAt == nil else { return false }
+            try await connection.raw(
+                "UPDATE courses SET closed_at = \(bind: now) WHERE organisation_id = \(bind: organisation) AND id = \(bind: id)"
+            ).run()
+            try await database.audit.append(
+                actor: actor, action: "course.close", target: id, details: "organisation \(organisation)",
+                in: connection)
+            return true
+        }
     }
 }
 

@@ -166,6 +166,9 @@ extension CampusDatabase {
                 """,
                 "CREATE INDEX exam_session_log_by_session ON exam_session_log (session_id, at)",
             ]),
+        Migration(
+            version: 7, name: "courses closed by their provider",
+            statements: ["ALTER TABLE courses ADD COLUMN closed_at BIGINT"]),
     ]
 
     /// The version of the newest migration this build knows.
