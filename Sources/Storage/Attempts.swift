@@ -172,6 +172,7 @@ public struct AttemptRecords: AttemptStore {
                 attempt.pausedAt == nil, let deadline = attempt.deadline, deadline <= now
             else { return nil }
             attempt.state = .submitted(at: deadline)
+            attempt.pausedAt = nil
             try await connection.raw(
                 """
                 UPDATE attempts SET stored = \(bind: try Self.encode(attempt)), open_until = NULL,

@@ -202,6 +202,7 @@ public struct Attempt: Sendable {
             throw AssessmentError(.answerRefused, "attempt \(id) is not in progress; it cannot be submitted again")
         }
         state = .submitted(at: now)
+        pausedAt = nil
         return score
     }
 
@@ -251,6 +252,7 @@ public struct Attempt: Sendable {
         }
         if case .voided = state { throw AssessmentError(.proctoring, "attempt \(id) is already voided") }
         state = .voided(Voiding(proctorID: proctorID, reason: reason))
+        pausedAt = nil
     }
 
     /// Sets the points of an answered essay after submission; a grader may correct them later.
