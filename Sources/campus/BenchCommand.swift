@@ -4,11 +4,11 @@ import Certificates
 import Foundation
 import Verify
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on one thread (build with -c release for real figures).",
-        subcommands: [Score.self, Issue.self, Verification.self, Hostile.self]
+        subcommands: [Score.self, Issue.self, Verification.self, Hostile.self, Serve.self]
     )
 
     struct Score: ParsableCommand {

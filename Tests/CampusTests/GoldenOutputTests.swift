@@ -19,7 +19,8 @@ struct GoldenOutputTests {
         ["exam"],
         ["exam", "draw"], ["grade"], ["keys"], ["keys", "init"], ["issue"], ["verify"], ["status"],
         ["status", "revoke"], ["status", "supersede"], ["status", "refresh"], ["bench"], ["bench", "score"],
-        ["bench", "issue"], ["bench", "verify"], ["bench", "hostile"], ["serve"], ["audit"], ["audit", "verify"],
+        ["bench", "issue"], ["bench", "verify"], ["bench", "hostile"], ["bench", "serve"], ["serve"], ["audit"],
+        ["audit", "verify"],
     ]
 
     @Test("--help of every command and subcommand", arguments: commands)

@@ -146,11 +146,11 @@ class Site:
     def attach(self, css: str, file: Path) -> None:
         self.find(css).send_keys(str(Path(file).resolve()))
 
-    def submit(self, form_css: str = "main form") -> None:
+    def submit(self, form_css: str = "main form", timeout: float = 30) -> None:
         """Clicks the submit button of the form and waits for the next document."""
         old = self.find("html")
         self.find(f"{form_css} button[type=submit]").click()
-        self.wait_for(lambda: self._stale(old), 30, "the form's answer did not arrive")
+        self.wait_for(lambda: self._stale(old), timeout, "the form's answer did not arrive")
         self.wait_loaded()
 
     @staticmethod

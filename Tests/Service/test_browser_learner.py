@@ -93,7 +93,17 @@ def submit_paper(site: Site) -> None:
         site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", site.find(css))
     if not site.find("#confirm").is_selected():
         site.find("#confirm").click()
-    site.submit("#paper")
+    try:
+        # Submitting the final exam issues the certificate in the same request (a debug build signs slowly).
+        site.submit("#paper", timeout=90)
+    except AssertionError as error:
+        state = site.driver.execute_script(
+            "var bar = document.getElementById('save-state');"
+            "return [bar ? bar.textContent + ' / ' + bar.className : 'no bar', document.getElementById('confirm').checked,"
+            " window.localStorage.getItem('kc-attempt:' + document.getElementById('paper').dataset.attempt)];"
+        )
+        raise AssertionError(f"{error}; save state, confirmation, unsent answers: {state}; "
+                             f"console: {site.driver.get_log('browser')}") from error
 
 
 def wait_saved(site: Site) -> None:
