@@ -97,7 +97,7 @@ extension CourseRoutes {
                 "start": definition.period.start, "end": definition.period.end,
                 "viewed": "\(definition.thresholds.viewedContent)", "points": "\(definition.thresholds.points)",
                 "ects": definition.ects.map { "\($0)" } ?? "",
-                "total_minutes": definition.totalMinutes,
+                "total_minutes": definition.totalMinutes, "one_per_page": definition.itemsPerPage == .one,
             ],
             "units": units, "has_units": !units.isEmpty,
             "sets": sets, "has_sets": !sets.isEmpty,
@@ -204,6 +204,7 @@ extension CourseRoutes {
         definition.thresholds.viewedContent = try number(form, "viewed", strings: strings) ?? 50
         definition.thresholds.points = try number(form, "points", strings: strings) ?? 50
         definition.ects = try number(form, "ects", strings: strings)
+        definition.itemsPerPage = form.fields["itemsPerPage"] == "one" ? .one : .all
     }
 
     /// A decimal number from a form field (decimal comma allowed), `nil` when empty.

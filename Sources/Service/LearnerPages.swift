@@ -111,6 +111,7 @@ struct LearnerPages {
             throw HTTPFailure(.unauthorized, "unauthenticated", strings.text("error_sign_in"))
         }
         var courses: [[String: Any]] = []
+        let seats = try await site.database.examSessions.seats(learner: account.login)
         for organisation in account.organisations(for: .learner) {
             for course in try await site.database.courses.list(organisation: organisation) {
                 guard
@@ -136,6 +137,23 @@ struct LearnerPages {
                     ]
                 }
                 row["has_certificates"] = !certificates.isEmpty
+                // Supervised sessions still to come or running, with what the learner has to do.
+                let now = Int64(site.clock.now().timeIntervalSince1970)
+                let sessions = seats.filter {
+                    $0.session.organisation == organisation && $0.session.course == course.definition.id
+                        && $0.session.endsAt > now
+                }.map { session, seat -> [String: Any] in
+                    [
+                        "window": SessionRoutes.window(session),
+                        "set": session.set == "final-exam"
+                            ? strings.text("learner_final_exam")
+                            : course.definition.sets.first { $0.id == session.set }?.title ?? session.set,
+                        "mode": strings.text("session_mode_\(session.mode.rawValue)"),
+                        "consented": seat.consentAt != nil, "open": session.isOpen(at: now),
+                    ]
+                }
+                row["sessions"] = sessions
+                row["has_sessions"] = !sessions.isEmpty
                 courses.append(row)
             }
         }
@@ -258,6 +276,7 @@ struct LearnerPages {
             "feedback_path": Self.attemptPath(stored.id) + "/feedback/",
             "submit_action": Self.attemptPath(stored.id) + "/submit",
             "kind": strings.text("learner_kind_\(stored.kind.rawValue)"), "self_test": stored.kind == .selfTest,
+            "one_per_page": try await onePerPage(courseID: courseID, organisation: stored),
             "state": Self.stateText(stored, now: now, strings: strings),
         ]
         if let error { data["error"] = error }
@@ -437,6 +456,14 @@ struct LearnerPages {
     }
 
     // MARK: - Helpers
+
+    /// Whether the course of `attempt` shows one item per page.
+    private func onePerPage(courseID: String, organisation attempt: StoredAttempt) async throws -> Bool {
+        guard let reference = try await site.database.attempts.bankVersion(of: attempt.id),
+            let course = try await site.database.courses.find(organisation: reference.organisation, id: courseID)
+        else { return false }
+        return course.definition.itemsPerPage == .one
+    }
 
     static func attemptPath(_ id: String) -> String { "/learn/attempts/\(Site.queryEscaped(id))" }
 

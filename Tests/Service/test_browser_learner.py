@@ -222,3 +222,32 @@ def site_screenshot(name: str):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+def test_one_item_per_page(chromium, fresh_server):
+    """A course set to one item per page: the paper shows one question at a time, the buttons move between them
+    by keyboard, and an answer given on one page is saved like any other."""
+    from api import Api, expect, prepare_account
+
+    provider = prepare_account(fresh_server, "anbieter", fresh_server.password("anbieter"))
+    api = Api(fresh_server.url, provider.token)
+    course = expect(api.get(f"/api/v1/courses/{COURSE}"), 200)
+    definition = {key: value for key, value in course.items() if key not in ("organisation", "createdAt", "updatedAt")}
+    definition["itemsPerPage"] = "one"
+    expect(api.request("PUT", f"/api/v1/courses/{COURSE}", json=definition), 200)
+
+    site = Site(chromium, fresh_server.url)
+    site.sign_in("lernende", fresh_server.password("lernende"))
+    start_set(site, "hausaufgabe-datenschutz")
+    visible = [f for f in site.find_all("fieldset.item") if f.is_displayed()]
+    assert len(visible) == 1, f"{len(visible)} items shown at once"
+    assert "Frage 1 von 5" in site.find(".pager-position").text
+    next_button = [b for b in site.find_all(".pager button") if b.text == "Weiter"][0]
+    next_button.send_keys("\n")  # the keyboard's Enter on the focused button
+    site.wait_for(lambda: "Frage 2 von 5" in site.find(".pager-position").text, 10, "Weiter did not move on")
+    second = [f for f in site.find_all("fieldset.item") if f.is_displayed()]
+    assert len(second) == 1 and second[0].get_attribute("data-item") != visible[0].get_attribute("data-item")
+    site.find(".pager-jumps button:last-child").click()
+    assert "Frage 5 von 5" in site.find(".pager-position").text
+    site.check_page("learner-one-per-page")
+    site.assert_pages_clean()

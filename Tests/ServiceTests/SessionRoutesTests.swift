@@ -61,6 +61,9 @@ struct SessionRoutesTests {
 
             // Homework (unsupervised) and content first, so that the exam decides a tier.
             var learner = try await harness.signIn("lernende")
+            let upcoming = String(buffer: try await harness.send(.get, "/learn", as: &learner).body)
+            #expect(upcoming.contains("Beaufsichtigte Prüfungen"))
+            #expect(upcoming.contains("Einwilligung auf der Kursseite noch nötig"))
             for unit in 0..<5 {
                 try await harness.send(.post, "/learn/courses/\(DemoCourse.id)/units/\(unit)", as: &learner, form: [:])
             }

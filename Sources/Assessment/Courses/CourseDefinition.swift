@@ -184,11 +184,22 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
     public var thresholds: Thresholds
     /// ECTS credits of the qualified certificate, if any.
     public var ects: Decimal?
+    /// Whether learners see all items of a paper on one page or one item per page.
+    public var itemsPerPage: ItemsPerPage
+
+    /// How a paper is shown to learners.
+    public enum ItemsPerPage: String, Sendable, Equatable, Codable, CaseIterable {
+        /// Every item on one page (the default).
+        case all
+        /// One item per page, with buttons to the previous, the next and any item.
+        case one
+    }
 
     /// A definition.
     public init(
         id: String, title: String, period: Period, contentUnits: [ContentUnit] = [], sets: [ItemSet] = [],
-        finalExam: FinalExam? = nil, thresholds: Thresholds = Thresholds(), ects: Decimal? = nil
+        finalExam: FinalExam? = nil, thresholds: Thresholds = Thresholds(), ects: Decimal? = nil,
+        itemsPerPage: ItemsPerPage = .all
     ) {
         self.id = id
         self.title = title
@@ -198,10 +209,11 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
         self.finalExam = finalExam
         self.thresholds = thresholds
         self.ects = ects
+        self.itemsPerPage = itemsPerPage
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, period, contentUnits, sets, finalExam, thresholds, ects
+        case id, title, period, contentUnits, sets, finalExam, thresholds, ects, itemsPerPage
     }
 
     public init(from decoder: any Decoder) throws {
@@ -214,6 +226,7 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
         finalExam = try container.decodeIfPresent(FinalExam.self, forKey: .finalExam)
         thresholds = try container.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds()
         ects = try container.decodeIfPresent(Decimal.self, forKey: .ects)
+        itemsPerPage = try container.decodeIfPresent(ItemsPerPage.self, forKey: .itemsPerPage) ?? .all
     }
 
     // MARK: - Limits

@@ -300,4 +300,56 @@
   });
   window.addEventListener("online", send);
   if (oldestPending() !== null) { send(); }
+
+  // One item per page (a course setting): the items stay in one form, and the page shows one at a time with
+  // buttons to the previous, the next and any item; without JavaScript every item shows.
+  if (paper.dataset.perPage === "one") {
+    var items = Array.prototype.slice.call(paper.querySelectorAll("fieldset.item"));
+    var pages = paper.dataset;
+    var nav = document.createElement("nav");
+    nav.className = "pager";
+    nav.setAttribute("aria-label", pages.textPages);
+    var position = document.createElement("p");
+    position.className = "pager-position";
+    position.setAttribute("aria-live", "polite");
+    var previous = document.createElement("button");
+    previous.type = "button";
+    previous.textContent = pages.textPrevious;
+    var next = document.createElement("button");
+    next.type = "button";
+    next.textContent = pages.textNext;
+    var jumps = document.createElement("div");
+    jumps.className = "pager-jumps";
+    var current = 0;
+    var show = function (index) {
+      current = Math.max(0, Math.min(items.length - 1, index));
+      items.forEach(function (fieldset, at) { fieldset.hidden = at !== current; });
+      position.textContent = pages.textPosition.replace("{0}", current + 1).replace("{1}", items.length);
+      previous.disabled = current === 0;
+      next.disabled = current === items.length - 1;
+      Array.prototype.forEach.call(jumps.children, function (jump, at) {
+        if (at === current) { jump.setAttribute("aria-current", "step"); } else { jump.removeAttribute("aria-current"); }
+      });
+      try { window.sessionStorage.setItem(storeKey + ":page", String(current)); } catch (ignored) { /* off */ }
+    };
+    items.forEach(function (fieldset, at) {
+      var jump = document.createElement("button");
+      jump.type = "button";
+      jump.className = "secondary";
+      jump.textContent = String(at + 1);
+      jump.setAttribute("aria-label", pages.textPosition.replace("{0}", at + 1).replace("{1}", items.length));
+      jump.addEventListener("click", function () { show(at); });
+      jumps.appendChild(jump);
+    });
+    previous.addEventListener("click", function () { show(current - 1); });
+    next.addEventListener("click", function () { show(current + 1); });
+    nav.appendChild(position);
+    nav.appendChild(previous);
+    nav.appendChild(next);
+    nav.appendChild(jumps);
+    paper.insertBefore(nav, items.length ? items[0] : null);
+    var saved = 0;
+    try { saved = parseInt(window.sessionStorage.getItem(storeKey + ":page") || "0", 10) || 0; } catch (ignored) { /* off */ }
+    show(saved);
+  }
 }());
