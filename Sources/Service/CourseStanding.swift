@@ -93,6 +93,9 @@ struct CourseStanding: Sendable {
 extension Site {
     /// Version `pin` of `organisation`'s bank, parsed once per process; `nil` when it is not stored.
     func bank(_ pin: CourseDefinition.BankPin, of organisation: String) async throws -> Bank? {
+        if let known = await storedBanks.known(organisation: organisation, bankID: pin.id, version: pin.version) {
+            return known
+        }
         guard
             let version = try await database.banks.find(
                 organisation: organisation, bankID: pin.id, version: pin.version)

@@ -203,11 +203,9 @@ struct LearnerRoutes {
 
     /// The bank version `attempt` was drawn from.
     func bank(of attempt: StoredAttempt) async throws -> Bank? {
-        guard let reference = try await site.database.attempts.bankVersion(of: attempt.id),
-            let version = try await site.database.banks.find(
-                organisation: reference.organisation, bankID: attempt.draw.bankID, version: reference.version)
-        else { return nil }
-        return await site.storedBanks.bank(version)
+        guard let reference = try await site.database.attempts.bankVersion(of: attempt.id) else { return nil }
+        return try await site.bank(
+            .init(id: attempt.draw.bankID, version: reference.version), of: reference.organisation)
     }
 
     /// The attempt in the path, when it is the signed-in learner's; its bank version. Anyone else's is not found.
@@ -218,14 +216,13 @@ struct LearnerRoutes {
         let strings = site.strings(context)
         let id = context.parameters.get("attempt") ?? ""
         guard let login = context.identity?.account.login, id.count <= 400,
-            var stored = try await site.database.attempts.load(id: id), stored.learnerID == login,
-            let reference = try await site.database.attempts.bankVersion(of: id),
-            let version = try await site.database.banks.find(
-                organisation: reference.organisation, bankID: stored.draw.bankID, version: reference.version),
-            let bank = await site.storedBanks.bank(version)
+            let found = try await site.database.attempts.loadWithBank(id: id), found.attempt.learnerID == login,
+            let bank = try await site.bank(
+                .init(id: found.attempt.draw.bankID, version: found.version), of: found.organisation)
         else {
             throw HTTPFailure(.notFound, "notFound", strings.text("learner_attempt_not_found"))
         }
+        var stored = found.attempt
         // Time is up: the attempt is submitted with the answers saved in time, whoever looks first.
         // (Another node may have submitted it a moment ago: then it is read again.)
         if submittingExpired, stored.state == .inProgress, stored.pausedAt == nil, let deadline = stored.deadline,

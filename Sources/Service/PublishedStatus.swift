@@ -95,12 +95,21 @@ actor StoredBanks {
 
     /// The bank of a stored version, or `nil` when its YAML no longer reads (it was checked at upload).
     func bank(_ version: BankVersion) -> Bank? {
-        let key = "\(version.organisation)\u{0}\(version.bankID)\u{0}\(version.version)\u{0}\(version.sha256)"
+        let key = Self.key(version.organisation, version.bankID, version.version)
         if let known = banks[key] { return known }
         guard let bank = BankReader.read(Array(version.yaml.utf8), file: version.bankID).bank else { return nil }
         banks[key] = bank
         order.append(key)
         if order.count > Self.capacity { banks[order.removeFirst()] = nil }
         return bank
+    }
+
+    /// The parsed bank of `organisation`'s version `version` of `bankID`, when it was read before (no query).
+    func known(organisation: String, bankID: String, version: Int) -> Bank? {
+        banks[Self.key(organisation, bankID, version)]
+    }
+
+    private static func key(_ organisation: String, _ bankID: String, _ version: Int) -> String {
+        "\(organisation)\u{0}\(bankID)\u{0}\(version)"
     }
 }

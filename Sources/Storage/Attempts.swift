@@ -235,6 +235,25 @@ public struct AttemptRecords: AttemptStore {
         try await database.read { connection in try await load(id: id, in: connection)?.sequence }
     }
 
+    /// Attempt `id` with the organisation and stored bank version it was drawn from, in one query; `nil` when
+    /// there is no such attempt.
+    public func loadWithBank(id: String) async throws -> (
+        attempt: StoredAttempt, organisation: String, version: Int
+    )? {
+        try await database.read { connection in
+            guard
+                let row = try await connection.raw(
+                    "SELECT stored, organisation_id, bank_version FROM attempts WHERE id = \(bind: id)"
+                ).first()
+            else { return nil }
+            return (
+                try Self.decode(try row.decode(column: "stored", as: String.self)),
+                try row.decode(column: "organisation_id", as: String.self),
+                try row.decode(column: "bank_version", as: Int.self)
+            )
+        }
+    }
+
     /// The organisation and stored bank version attempt `id` was drawn from, or `nil`.
     public func bankVersion(of id: String) async throws -> (organisation: String, version: Int)? {
         try await database.read { connection in
