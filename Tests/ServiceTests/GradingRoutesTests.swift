@@ -36,7 +36,7 @@ struct GradingRoutesTests {
             let started = try await LearnerRoutesTests.send(
                 harness, .post, "/api/v1/courses/freitext-kurs/sets/final-exam/attempts", headers: learner)
             let id = try #require(started.json["id"] as? String, "\(started.text)")
-            try await SessionRoutesTests.answerCorrectly(
+            _ = try await LearnerPagesTests.answerCorrectly(
                 harness, attempt: id, bank: .init(id: "ozg-onlinedienste", version: 1))
             let sequence = try #require(try await harness.site.database.attempts.sequence(of: id))
             let essay =

@@ -37,6 +37,25 @@ struct LearnerPagesTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Answers every item of `attempt` it can answer correctly through the API; returns how many (the sequence).
+    @discardableResult
+    static func answerCorrectly(_ harness: Harness, attempt id: String, bank pin: CourseDefinition.BankPin)
+        async throws -> Int
+    {
+        let stored = try #require(try await harness.site.database.attempts.load(id: id))
+        let bank = try #require(try await harness.site.bank(pin, of: "demo-akademie"))
+        let learner = try await CourseRoutesTests.bearer(harness, "lernende")
+        var sequence = 0
+        for drawn in stored.draw.items {
+            guard let body = try correctAnswer(to: drawn.itemID, in: bank, sequence: sequence + 1) else { continue }
+            sequence += 1
+            let saved = try await LearnerRoutesTests.send(
+                harness, .put, "/api/v1/attempts/\(id)/answers/\(drawn.itemID)", headers: learner, body: body)
+            #expect(saved.status == .ok, "\(drawn.itemID): \(saved.text)")
+        }
+        return sequence
+    }
+
     @Test(
         "the dashboard shows the viewed share, the tier and what is missing; units are marked as done",
         arguments: DatabaseKind.allCases)
@@ -92,20 +111,8 @@ struct LearnerPagesTests {
 
             // Answers arrive through the API, as attempt.js sends them.
             let id = String(page.dropFirst("/learn/attempts/".count))
-            let stored = try #require(try await harness.site.database.attempts.load(id: id))
-            let bank = try #require(
-                try await harness.site.bank(.init(id: "datenschutz-dsgvo", version: 1), of: "demo-akademie"))
-            let learner = try await CourseRoutesTests.bearer(harness, "lernende")
-            var sequence = 0
-            for drawn in stored.draw.items {
-                guard let body = try Self.correctAnswer(to: drawn.itemID, in: bank, sequence: sequence + 1) else {
-                    continue
-                }
-                sequence += 1
-                let saved = try await LearnerRoutesTests.send(
-                    harness, .put, "/api/v1/attempts/\(id)/answers/\(drawn.itemID)", headers: learner, body: body)
-                #expect(saved.status == .ok, "\(saved.text)")
-            }
+            let sequence = try await Self.answerCorrectly(
+                harness, attempt: id, bank: .init(id: "datenschutz-dsgvo", version: 1))
             #expect(sequence > 0)
             let resumed = String(buffer: try await harness.send(.get, page, as: &browser).body)
             #expect(resumed.contains("data-sequence=\"\(sequence)\""))

@@ -15,23 +15,6 @@ import Testing
 struct SessionRoutesTests {
     static let course = "/provider/courses/\(DemoCourse.id)/sessions"
 
-    /// Answers every item of `attempt` it can answer correctly through the API.
-    static func answerCorrectly(_ harness: Harness, attempt id: String, bank pin: CourseDefinition.BankPin) async throws
-    {
-        let stored = try #require(try await harness.site.database.attempts.load(id: id))
-        let bank = try #require(try await harness.site.bank(pin, of: "demo-akademie"))
-        let learner = try await CourseRoutesTests.bearer(harness, "lernende")
-        var sequence = 0
-        for drawn in stored.draw.items {
-            guard let body = try LearnerPagesTests.correctAnswer(to: drawn.itemID, in: bank, sequence: sequence + 1)
-            else { continue }
-            sequence += 1
-            let saved = try await LearnerRoutesTests.send(
-                harness, .put, "/api/v1/attempts/\(id)/answers/\(drawn.itemID)", headers: learner, body: body)
-            #expect(saved.status == .ok, "\(drawn.itemID): \(saved.text)")
-        }
-    }
-
     @Test(
         "a supervised final exam: consent, ID check and start by the proctor; the certificate follows the submission and drops with a voiding",
         arguments: DatabaseKind.allCases)
@@ -70,7 +53,7 @@ struct SessionRoutesTests {
             let homework = try await harness.send(
                 .post, "/learn/courses/\(DemoCourse.id)/sets/hausaufgabe-datenschutz/start", as: &learner, form: [:])
             let homeworkID = String(try #require(homework.headers[.location]).dropFirst("/learn/attempts/".count))
-            try await Self.answerCorrectly(
+            _ = try await LearnerPagesTests.answerCorrectly(
                 harness, attempt: homeworkID, bank: .init(id: "datenschutz-dsgvo", version: 1))
             try await harness.send(
                 .post, "/learn/attempts/\(homeworkID)/submit", as: &learner, form: ["confirm": "yes"])
@@ -126,7 +109,8 @@ struct SessionRoutesTests {
                 try await harness.send(.post, "\(seat)/incident", as: &proctor, form: ["note": "Handy auf dem Tisch"])
                     .status == .seeOther)
 
-            try await Self.answerCorrectly(harness, attempt: id, bank: .init(id: "ozg-onlinedienste", version: 1))
+            _ = try await LearnerPagesTests.answerCorrectly(
+                harness, attempt: id, bank: .init(id: "ozg-onlinedienste", version: 1))
             let submitted = try await harness.send(
                 .post, "/learn/attempts/\(id)/submit", as: &learner, form: ["confirm": "yes"])
             #expect(submitted.status == .seeOther)
