@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib
 import json
 import os
 import queue
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -18,6 +20,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,7 +147,9 @@ _ACCOUNT = re.compile(r"^\s+(\S+)\s+password: (\S+)\s+\((.*)\)\s*$")
 
 @dataclass
 class CampusServer:
-    """`campus serve --demo` on SQLite in its own data folder, on a free port of the loopback address."""
+    """`campus serve --demo` on SQLite in its own data folder, on a free port of the loopback address; on the
+    PostgreSQL database at the URL `database` (`--database postgres://…`) instead when that is given (the data folder
+    then holds the demo keys and the log)."""
 
     data: Path
     port: int = field(default_factory=free_port)
@@ -153,6 +158,7 @@ class CampusServer:
     stdout_lines: list[str] = field(default_factory=list)
     logins: dict[str, Login] = field(default_factory=dict)
     log_path: Path | None = None
+    database: str | None = None
 
     def start(self, timeout: float = 120) -> "CampusServer":
         binary = campus_binary()
@@ -163,8 +169,9 @@ class CampusServer:
         log = self.log_path.open("ab")
         self.stdout_lines = []
         self.logins = {}
+        database = ["--database", self.database] if self.database else []
         self.process = subprocess.Popen(
-            [str(binary), "serve", "--demo", "--data", str(self.data), "--port", str(self.port)],
+            [str(binary), "serve", "--demo", "--data", str(self.data), "--port", str(self.port)] + database,
             stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, cwd=ROOT, text=True,
         )
         log.close()
@@ -256,8 +263,44 @@ class CampusServer:
         return self.logins[login].password
 
 
-def start_server(data: Path | None = None) -> CampusServer:
-    return CampusServer(data=data or Path(tempfile.mkdtemp(prefix="campus-test-"))).start()
+def start_server(data: Path | None = None, database: str | None = None) -> CampusServer:
+    return CampusServer(data=data or Path(tempfile.mkdtemp(prefix="campus-test-")), database=database).start()
+
+
+def _psql() -> str | None:
+    found = shutil.which("psql")
+    if found:
+        return found
+    installed = sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"), key=lambda path: int(path.parts[-3]))
+    return str(installed[-1]) if installed else None
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str = "campus_test"):
+    """A new, empty database on the PostgreSQL server at CAMPUS_TEST_POSTGRES (`scripts/with-postgres` sets it;
+    `make test` runs pytest inside it), as a `postgres://…` URL for `campus serve --database`; dropped afterwards,
+    also while a client is still connected."""
+    server = os.environ.get("CAMPUS_TEST_POSTGRES", "")
+    if not server:
+        unavailable("CAMPUS_TEST_POSTGRES is not set (run pytest inside scripts/with-postgres, as make test does)")
+    psql = _psql()
+    if not psql:
+        unavailable("psql is missing (apt-get install postgresql-client)")
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(server)._replace(path="/" + name))
+
+    def run(statement: str) -> None:
+        done = subprocess.run(
+            [psql, server, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", statement],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert done.returncode == 0, f"psql {statement!r} failed ({done.returncode}): {done.stderr}"
+
+    run(f'CREATE DATABASE "{name}"')
+    try:
+        yield url
+    finally:
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # ---------------------------------------------------------------------------------------------------------------
