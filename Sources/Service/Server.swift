@@ -172,7 +172,7 @@ struct StaticRoutes {
     let site: Site
     static let files: [String: String] = [
         "site.css": "text/css; charset=utf-8", "verify.js": "text/javascript; charset=utf-8",
-        "attempt.js": "text/javascript; charset=utf-8",
+        "attempt.js": "text/javascript; charset=utf-8", "proctor.js": "text/javascript; charset=utf-8",
     ]
 
     func register(in registry: inout RouteRegistry) {

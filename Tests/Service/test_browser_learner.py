@@ -93,6 +93,10 @@ def submit_paper(site: Site) -> None:
         site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", site.find(css))
     if not site.find("#confirm").is_selected():
         site.find("#confirm").click()
+    if not site.find("#confirm").is_selected():
+        # Seen once in CI: the click did not take; the label is what a learner would click next.
+        site.find("label[for=confirm]").click()
+    site.wait_for(lambda: site.find("#confirm").is_selected(), 5, "the confirmation cannot be ticked")
     try:
         # Submitting the final exam issues the certificate in the same request (a debug build signs slowly).
         site.submit("#paper", timeout=90)

@@ -74,6 +74,9 @@ def test_supervised_exam(chromium, fresh_server):
 
         submit_paper(learner)
         assert learner.find("#submitted")
+        # The proctor's page, open all the while, shows the submission by itself.
+        proctor.wait_for(lambda: "abgegeben" in proctor.find("#seat-lernende .seat-state").text, 20,
+                         "the proctor's page did not show the submission without a reload")
         learner.open("/learn")
         certificate = learner.find("ul.certificates li")
         certificate_id = certificate.get_attribute("id").removeprefix("certificate-")
