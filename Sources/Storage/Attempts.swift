@@ -94,30 +94,58 @@ public struct AttemptRecords: AttemptStore {
         guard sequence >= 1 else {
             throw StorageError(.invalid, "a save's sequence number counts from 1")
         }
-        return try await database.write { connection in
-            try await database.lock("campus.attempt.\(id)", in: connection)
-            guard let row = try await load(id: id, in: connection) else {
-                throw StorageError(.notFound, "no attempt \(id)")
+        let save = AnswerBatcher.Save(
+            response: response, itemID: itemID, attemptID: id, sequence: sequence, bank: bank, now: now)
+        return try await database.answerBatcher.commit(save, records: self)
+    }
+
+    /// Applies one save inside the batch's transaction (the attempt's lock taken by the batch).
+    func apply(_ save: AnswerBatcher.Save, in connection: any SQLDatabase) async throws -> AnswerSaveOutcome {
+        let (response, itemID, id, sequence, bank, now) = (
+            save.response, save.itemID, save.attemptID, save.sequence, save.bank, save.now
+        )
+        guard let row = try await load(id: id, in: connection) else {
+            throw StorageError(.notFound, "no attempt \(id)")
+        }
+        if sequence == row.sequence, row.attempt.answers[itemID] == response {
+            return .alreadySaved(sequence: sequence)
+        }
+        guard sequence > row.sequence else {
+            throw StorageError(
+                .conflict,
+                "attempt \(id) holds save \(row.sequence) already, newer than or the same as \(sequence); "
+                    + "reload the attempt to see its answers")
+        }
+        var attempt = try Attempt(restoring: row.attempt, bank: bank)
+        let feedback = try attempt.save(response, for: itemID, at: now)
+        try await connection.raw(
+            """
+            UPDATE attempts SET stored = \(bind: try Self.encode(attempt.stored)), sequence = \(bind: sequence),
+                updated_at = \(bind: Clock.now())
+            WHERE id = \(bind: id)
+            """
+        ).run()
+        return .saved(sequence: sequence, feedback: feedback)
+    }
+
+    /// Runs one batch of saves in one write transaction, each attempt locked once, in attempt order (so that two
+    /// nodes' batches never wait for each other in a circle); a save's own refusal is its result, not the batch's.
+    func commit(_ batch: [AnswerBatcher.Save]) async throws -> [Result<AnswerSaveOutcome, any Error>] {
+        try await database.write { connection in
+            for id in Set(batch.map(\.attemptID)).sorted() {
+                try await database.lock("campus.attempt.\(id)", in: connection)
             }
-            if sequence == row.sequence, row.attempt.answers[itemID] == response {
-                return .alreadySaved(sequence: sequence)
+            var results: [Result<AnswerSaveOutcome, any Error>] = []
+            for save in batch {
+                do {
+                    results.append(.success(try await apply(save, in: connection)))
+                } catch let error as StorageError where error.code != .corrupt {
+                    results.append(.failure(error))
+                } catch let error as AssessmentError {
+                    results.append(.failure(error))
+                }
             }
-            guard sequence > row.sequence else {
-                throw StorageError(
-                    .conflict,
-                    "attempt \(id) holds save \(row.sequence) already, newer than or the same as \(sequence); "
-                        + "reload the attempt to see its answers")
-            }
-            var attempt = try Attempt(restoring: row.attempt, bank: bank)
-            let feedback = try attempt.save(response, for: itemID, at: now)
-            try await connection.raw(
-                """
-                UPDATE attempts SET stored = \(bind: try Self.encode(attempt.stored)), sequence = \(bind: sequence),
-                    updated_at = \(bind: Clock.now())
-                WHERE id = \(bind: id)
-                """
-            ).run()
-            return .saved(sequence: sequence, feedback: feedback)
+            return results
         }
     }
 

@@ -140,6 +140,8 @@ public final class CampusDatabase: Sendable {
     public let location: DatabaseLocation
     private let backend: Backend
     private let logger: Logger
+    /// Commits learners' saves that arrive together in one transaction (see ``AnswerBatcher``).
+    let answerBatcher: AnswerBatcher
 
     private enum Backend: Sendable {
         case sqlite(SQLitePool)
@@ -151,6 +153,7 @@ public final class CampusDatabase: Sendable {
         self.location = location
         self.backend = backend
         self.logger = logger
+        answerBatcher = AnswerBatcher(parallel: kind == .sqlite ? 1 : 8)
     }
 
     /// Opens the database at `location` (an SQLite file and its folder are created when missing). Nothing is
