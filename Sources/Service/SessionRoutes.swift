@@ -268,10 +268,7 @@ struct SessionRoutes {
         /// Changes the seat's attempt; the proctor's domain errors become a message on the page.
         func changeAttempt(_ change: @escaping @Sendable (inout Attempt) throws -> Void) async throws -> StoredAttempt {
             guard let id = seat.attempt, let attempt = try await site.database.attempts.load(id: id),
-                let reference = try await site.database.attempts.bankVersion(of: id),
-                let version = try await site.database.banks.find(
-                    organisation: reference.organisation, bankID: attempt.draw.bankID, version: reference.version),
-                let bank = await site.storedBanks.bank(version)
+                let bank = try await LearnerRoutes(site: site).bank(of: attempt)
             else {
                 throw HTTPFailure(.conflict, "conflict", strings.text("session_no_attempt"))
             }

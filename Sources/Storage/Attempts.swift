@@ -13,7 +13,7 @@ public enum AnswerSaveOutcome: Sendable, Equatable {
 /// Attempts in the database: the ``AttemptStore`` of the service, shared by every node.
 ///
 /// Each attempt is one row holding its ``StoredAttempt`` as JSON and the sequence number of the last answer saved.
-/// Every save runs in one transaction under a lock on the attempt, so an acknowledged answer is stored (SQLite with
+/// Every save runs in a transaction (shared with the saves that arrive at the same time) under a lock on the attempt, so an acknowledged answer is stored (SQLite with
 /// `synchronous=FULL`, PostgreSQL committed) and two tabs saving at once never interleave: a save whose sequence is
 /// not newer than the stored one is refused, unless it is the very same answer re-sent.
 public struct AttemptRecords: AttemptStore {
@@ -83,7 +83,8 @@ public struct AttemptRecords: AttemptStore {
     }
 
     /// Saves the answer `response` to `itemID` as the attempt's save number `sequence` (counted by the client, from
-    /// 1, per attempt), at the server's time `now`.
+    /// 1, per attempt), at the server's time `now`. It is committed with the saves that arrive meanwhile (one
+    /// transaction for the batch, see ``AnswerBatcher``) and returns only after that commit.
     ///
     /// - Throws: ``StorageError`` `.notFound` for an unknown attempt, `.conflict` when an answer with this or a
     ///   newer sequence number is stored (another tab, or a stale re-send: reload the attempt); ``AssessmentError``

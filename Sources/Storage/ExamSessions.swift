@@ -182,18 +182,14 @@ public struct ExamSessionStore: Sendable {
     /// Every session `learner` has a seat in, with the seat, earliest first.
     public func seats(learner: String) async throws -> [(session: ExamSession, seat: ExamSeat)] {
         try await database.read { connection in
-            let seats = try await connection.raw(
-                "SELECT * FROM exam_seats WHERE learner_id = \(bind: learner)"
-            ).all().map(Self.seat)
-            var found: [(ExamSession, ExamSeat)] = []
-            for seat in seats {
-                if let session = try await connection.raw(
-                    "SELECT * FROM exam_sessions WHERE id = \(bind: seat.session)"
-                ).first().map(Self.session) {
-                    found.append((session, seat))
-                }
-            }
-            return found.sorted { ($0.0.startsAt, $0.0.id) < ($1.0.startsAt, $1.0.id) }
+            // The two tables share no column name, so one row holds both.
+            try await connection.raw(
+                """
+                SELECT exam_sessions.*, exam_seats.* FROM exam_seats
+                JOIN exam_sessions ON exam_sessions.id = exam_seats.session_id
+                WHERE exam_seats.learner_id = \(bind: learner) ORDER BY exam_sessions.starts_at, exam_sessions.id
+                """
+            ).all().map { row in (try Self.session(row), try Self.seat(row)) }
         }
     }
 
