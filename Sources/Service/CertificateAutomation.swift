@@ -8,7 +8,8 @@ import Storage
 /// A learner's tier is decided once their final exam is submitted and graded (every essay scored). Then the
 /// registry issues the certificate at the highest tier met, once; a later higher tier supersedes it. When a voided
 /// or regraded attempt lowers the tier, the certificate held is superseded by one at the lower tier, or revoked
-/// when no tier is left, with the reason. Every step is in the audit log (actor `system`).
+/// when no tier is left, with the reason. Every step is in the audit log (actor `system`). A course that shows
+/// results only after their window closes has the decision wait for that time (``PendingDecisionStore``).
 struct CertificateAutomation {
     let site: Site
 
@@ -40,6 +41,19 @@ struct CertificateAutomation {
             let enrolment = try await site.database.courses.enrolments(course: courseID, organisation: organisation)?
                 .first(where: { $0.learner.learnerID == learner })
         else { return }
+        // Results the course shows only once their window closes: the decision waits for that time (a closed
+        // course decides now).
+        if course.closedAt == nil {
+            let release = try await site.resultRelease(course: course, learner: learner)
+            let attempts = try await site.database.attempts.attempts(of: learner, inCourse: courseID)
+            if let latest = release.withheld(attempts, now: site.clock.now()).values.max() {
+                try await site.database.pendingDecisions.schedule(
+                    PendingDecision(
+                        organisation: organisation, course: courseID, learner: learner,
+                        dueAt: Int64(latest.timeIntervalSince1970.rounded(.up))))
+                return
+            }
+        }
         let standing = try await site.standing(course: course, learnerID: learner, name: enrolment.learner.name)
         let held = try await site.database.registry.list(organisation: organisation, course: courseID)
             .filter { $0.learner == learner && $0.status == .issued }

@@ -86,6 +86,8 @@ extension CourseRoutes {
                 "kind": strings.text("courses_set_\(set.kind.rawValue)"),
                 "content": set.items.map { strings.text("courses_set_items", String($0.count)) }
                     ?? strings.text("courses_set_blueprint"),
+                "due": set.dueDate.map { ReviewRoutes.time(Int64($0.timeIntervalSince1970)) } ?? "",
+                "has_due": set.dueDate != nil,
             ]
         }
         let enrolments =
@@ -98,6 +100,7 @@ extension CourseRoutes {
                 "viewed": "\(definition.thresholds.viewedContent)", "points": "\(definition.thresholds.points)",
                 "ects": definition.ects.map { "\($0)" } ?? "",
                 "total_minutes": definition.totalMinutes, "one_per_page": definition.itemsPerPage == .one,
+                "results_after_window": definition.results == .afterWindow,
             ],
             "units": units, "has_units": !units.isEmpty,
             "sets": sets, "has_sets": !sets.isEmpty,
@@ -205,6 +208,7 @@ extension CourseRoutes {
         definition.thresholds.points = try number(form, "points", strings: strings) ?? 50
         definition.ects = try number(form, "ects", strings: strings)
         definition.itemsPerPage = form.fields["itemsPerPage"] == "one" ? .one : .all
+        definition.results = form.fields["results"] == "afterWindow" ? .afterWindow : .immediately
     }
 
     /// A decimal number from a form field (decimal comma allowed), `nil` when empty.
@@ -270,9 +274,22 @@ extension CourseRoutes {
             while taken.contains("\(prefix)-\(number)") { number += 1 }
             id = "\(prefix)-\(number)"
         }
+        // Homework may be due at a day and time (UTC, as sessions are scheduled).
+        var due: String?
+        if let day = form.text("dueDate") {
+            guard kind == .homework else {
+                throw HTTPFailure(
+                    .unprocessableContent, "invalid", strings.text("courses_due_selftest"), field: "dueDate")
+            }
+            guard let moment = SessionRoutes.utc(date: day, time: form.text("dueTime") ?? "23:59") else {
+                throw HTTPFailure(
+                    .unprocessableContent, "invalid", strings.text("courses_due_invalid"), field: "dueDate")
+            }
+            due = Date(timeIntervalSince1970: TimeInterval(moment)).ISO8601Format()
+        }
         return CourseDefinition.ItemSet(
             id: id, kind: kind, title: form.text("title") ?? "", bank: bank, items: items.isEmpty ? nil : items,
-            blueprint: blueprint.isEmpty ? nil : blueprint)
+            blueprint: blueprint.isEmpty ? nil : blueprint, due: due)
     }
 
     /// Every stored bank version of `organisation`, newest version first within a bank.

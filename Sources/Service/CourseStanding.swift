@@ -17,9 +17,12 @@ struct CourseStanding: Sendable {
     let result: TierResult
 
     /// The standing of `learner` (id and enrolled name) in `course`; `bank` reads a pinned bank version.
+    ///
+    /// Attempts in `hiding` (results not yet released to the learner) are left out of the record: their paper's
+    /// maximum counts, their points do not.
     static func of(
         course: StoredCourse, learnerID: String, name: String, viewed: Set<Int>, attempts: [StoredAttempt],
-        bank: (CourseDefinition.BankPin) async -> Bank?
+        hiding: Set<String> = [], bank: (CourseDefinition.BankPin) async -> Bank?
     ) async -> CourseStanding {
         let definition = course.definition
         var assessments: [CourseAssessment] = []
@@ -31,6 +34,10 @@ struct CourseStanding: Sendable {
             for stored in own {
                 guard let attempt = try? Attempt(restoring: stored, bank: found) else { continue }
                 let score = attempt.score
+                if hiding.contains(stored.id) {
+                    maximum = score.maximum
+                    continue
+                }
                 switch stored.state {
                 case .inProgress:
                     maximum = score.maximum
@@ -104,17 +111,20 @@ extension Site {
     }
 
     /// The standing of the enrolled learner `learnerID` (named `name`) in `course`, from the stored views and
-    /// attempts.
-    func standing(course: StoredCourse, learnerID: String, name: String) async throws -> CourseStanding {
+    /// attempts. For the learner's own pages give `release`: results it withholds at `now` are left out.
+    func standing(
+        course: StoredCourse, learnerID: String, name: String, release: ResultRelease? = nil, now: Date = Date()
+    ) async throws -> CourseStanding {
         let viewed = try await database.courses.viewedUnits(course: course.definition.id, learner: learnerID)
         let attempts = try await database.attempts.attempts(of: learnerID, inCourse: course.definition.id)
+        let hiding = Set(release?.withheld(attempts, now: now).keys.map { $0 } ?? [])
         var banks: [CourseDefinition.BankPin: Bank] = [:]
         for pin in course.definition.pinnedBanks {
             if let found = try await bank(pin, of: course.organisation) { banks[pin] = found }
         }
         let found = banks
         return await CourseStanding.of(
-            course: course, learnerID: learnerID, name: name, viewed: viewed, attempts: attempts
+            course: course, learnerID: learnerID, name: name, viewed: viewed, attempts: attempts, hiding: hiding
         ) { found[$0] }
     }
 }

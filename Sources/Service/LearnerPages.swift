@@ -119,9 +119,23 @@ struct LearnerPages {
                         course: course.definition.id, organisation: organisation
                     )?.first(where: { $0.learner.learnerID == account.login })
                 else { continue }
+                let release = ResultRelease(
+                    course: course.definition,
+                    seats: seats.filter {
+                        $0.session.organisation == organisation && $0.session.course == course.definition.id
+                    })
                 let standing = try await site.standing(
-                    course: course, learnerID: account.login, name: entry.learner.name)
+                    course: course, learnerID: account.login, name: entry.learner.name, release: release,
+                    now: site.clock.now())
                 var row = Self.standingData(standing, course: course, strings: strings)
+                let attempts = try await site.database.attempts.attempts(
+                    of: account.login, inCourse: course.definition.id)
+                Self.addPending(&row, release: release, attempts: attempts, now: site.clock.now(), strings: strings)
+                let due = Self.dueHomework(course.definition, attempts: attempts, now: site.clock.now()).map {
+                    strings.text("learn_due_line", $0.title, ReviewRoutes.time(Int64($0.due.timeIntervalSince1970)))
+                }
+                row["due"] = due
+                row["has_due"] = !due.isEmpty
                 let certificates = try await site.database.registry.list(
                     organisation: organisation, course: course.definition.id
                 ).filter { $0.learner == account.login }
@@ -180,6 +194,46 @@ struct LearnerPages {
         return row
     }
 
+    /// Adds to a standing `row` the results `release` still withholds (set title and when each shows); while any
+    /// is withheld the reasons for the next tier are not shown, as they would be judged without it.
+    static func addPending(
+        _ row: inout [String: Any], release: ResultRelease, attempts: [StoredAttempt], now: Date, strings: Strings
+    ) {
+        let withheld = release.withheld(attempts, now: now)
+        let pending = attempts.filter { withheld[$0.id] != nil }.map { attempt -> String in
+            let until = ReviewRoutes.time(Int64((withheld[attempt.id] ?? now).timeIntervalSince1970))
+            return strings.text(
+                "learn_pending_line", setTitle(attempt, course: release.course, strings: strings), until)
+        }
+        row["pending"] = pending
+        row["has_pending"] = !pending.isEmpty
+        if !pending.isEmpty { row["has_missing"] = false }
+    }
+
+    /// Homework of `course` due after `now` that the learner has not handed in yet, soonest first.
+    static func dueHomework(_ course: CourseDefinition, attempts: [StoredAttempt], now: Date) -> [(
+        title: String, due: Date
+    )] {
+        course.sets.compactMap { set -> (title: String, due: Date)? in
+            guard set.kind == .homework, let due = set.dueDate, due > now,
+                !attempts.contains(where: { attempt in
+                    guard attempt.assessmentID == "\(course.id).\(set.id)", case .submitted = attempt.state else {
+                        return false
+                    }
+                    return true
+                })
+            else { return nil }
+            return (set.title, due)
+        }.sorted { $0.due < $1.due }
+    }
+
+    /// The title of the set (or final exam) an attempt belongs to.
+    static func setTitle(_ attempt: StoredAttempt, course: CourseDefinition, strings: Strings) -> String {
+        let setID = attempt.assessmentID.split(separator: ".", maxSplits: 1).last.map(String.init) ?? ""
+        if setID == "final-exam" { return strings.text("learner_final_exam") }
+        return course.sets.first { $0.id == setID }?.title ?? setID
+    }
+
     /// The course page: content units to mark as worked through, homework, self-tests and the final exam.
     private func coursePage(
         _ course: StoredCourse, login: String, request: Request, context: CampusContext
@@ -226,7 +280,10 @@ struct LearnerPages {
                     "state": Self.stateText(attempt, now: site.clock.now(), strings: strings),
                 ]
             }
+            let due = definition.sets.first { $0.id == id }?.dueDate
             sets.append([
+                "due": due.map { ReviewRoutes.time(Int64($0.timeIntervalSince1970)) } ?? "", "has_due": due != nil,
+                "closed": due.map { $0 <= site.clock.now() } ?? false,
                 "id": id, "title": title, "kind": strings.text("learner_kind_\(kind)"),
                 "action": "\(coursePath)/sets/\(Site.queryEscaped(id))/start",
                 "button": strings.text(open == nil ? "learner_start" : "learner_continue"),
@@ -236,12 +293,14 @@ struct LearnerPages {
         let name =
             try await site.database.courses.enrolments(course: definition.id, organisation: course.organisation)?
             .first { $0.learner.learnerID == login }?.learner.name ?? login
-        let standing = try await site.standing(course: course, learnerID: login, name: name)
+        let release = ResultRelease(course: definition, seats: seats)
+        let standing = try await site.standing(
+            course: course, learnerID: login, name: name, release: release, now: site.clock.now())
+        var standingRow = Self.standingData(standing, course: course, strings: strings)
+        Self.addPending(&standingRow, release: release, attempts: attempts, now: site.clock.now(), strings: strings)
         return site.page(
             "learn-course", title: definition.title,
-            [
-                "units": units, "sets": sets, "standing": Self.standingData(standing, course: course, strings: strings),
-            ], request: request, context: context)
+            ["units": units, "sets": sets, "standing": standingRow], request: request, context: context)
     }
 
     // MARK: - Attempt
@@ -257,6 +316,13 @@ struct LearnerPages {
         let sequence = try await site.database.attempts.sequence(of: stored.id) ?? 0
         let courseID = String(stored.assessmentID.prefix { $0 != "." })
         let open = stored.state == .inProgress
+        // Under the course's setting the result (and the per-item feedback) may show only once the window closes.
+        let course = try await course(of: stored, courseID: courseID)
+        var withheldUntil: Date?
+        if !open, let course {
+            withheldUntil = try await site.resultRelease(course: course, learner: stored.learnerID)
+                .withheldUntil(stored, now: now)
+        }
         var items: [[String: Any]] = []
         for (index, drawn) in stored.draw.items.enumerated() {
             guard let item = bank.item(withID: drawn.itemID) else { continue }
@@ -264,7 +330,9 @@ struct LearnerPages {
                 PresentedItem(item: item, drawn: drawn), answer: stored.answers[item.id], number: index + 1,
                 strings: strings)
             data["disabled"] = !open
-            if !open || stored.kind == .selfTest, let feedback = attempt.presentedFeedback(for: item.id) {
+            if (!open && withheldUntil == nil) || stored.kind == .selfTest,
+                let feedback = attempt.presentedFeedback(for: item.id)
+            {
                 data["feedback"] = Self.feedback(feedback, strings: strings)
             }
             items.append(data)
@@ -276,7 +344,7 @@ struct LearnerPages {
             "feedback_path": Self.attemptPath(stored.id) + "/feedback/",
             "submit_action": Self.attemptPath(stored.id) + "/submit",
             "kind": strings.text("learner_kind_\(stored.kind.rawValue)"), "self_test": stored.kind == .selfTest,
-            "one_per_page": try await onePerPage(courseID: courseID, organisation: stored),
+            "one_per_page": course?.definition.itemsPerPage == .one,
             "state": Self.stateText(stored, now: now, strings: strings),
         ]
         if let error { data["error"] = error }
@@ -295,6 +363,10 @@ struct LearnerPages {
         switch stored.state {
         case .inProgress: break
         case .submitted:
+            if let withheldUntil {
+                data["withheld_until"] = ReviewRoutes.time(Int64(withheldUntil.timeIntervalSince1970))
+                break
+            }
             let score = attempt.score
             data["result"] = [
                 "points": Self.number(score.points, strings: strings),
@@ -458,11 +530,10 @@ struct LearnerPages {
     // MARK: - Helpers
 
     /// Whether the course of `attempt` shows one item per page.
-    private func onePerPage(courseID: String, organisation attempt: StoredAttempt) async throws -> Bool {
-        guard let reference = try await site.database.attempts.bankVersion(of: attempt.id),
-            let course = try await site.database.courses.find(organisation: reference.organisation, id: courseID)
-        else { return false }
-        return course.definition.itemsPerPage == .one
+    /// The course `attempt` belongs to (`courseID` in its organisation).
+    private func course(of attempt: StoredAttempt, courseID: String) async throws -> StoredCourse? {
+        guard let reference = try await site.database.attempts.bankVersion(of: attempt.id) else { return nil }
+        return try await site.database.courses.find(organisation: reference.organisation, id: courseID)
     }
 
     static func attemptPath(_ id: String) -> String { "/learn/attempts/\(Site.queryEscaped(id))" }

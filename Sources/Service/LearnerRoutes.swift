@@ -172,6 +172,7 @@ struct LearnerRoutes {
                 let items = set.items ?? []
                 draw = { bank, seed in try ExamDraw(bank: bank, itemIDs: items, seed: seed) }
             }
+            if set.kind == .homework { policy.due = set.dueDate }
         } else {
             throw HTTPFailure(.notFound, "notFound", strings.text("learner_set_not_found"))
         }
@@ -187,6 +188,9 @@ struct LearnerRoutes {
                 organisation: course.organisation, bankVersion: pin.version, at: site.clock.now())
         } catch let error as AssessmentError where error.code == .attemptLimitReached {
             throw HTTPFailure(.conflict, "attemptLimitReached", error.reason)
+        } catch let error as AssessmentError where error.code == .deadlinePassed {
+            let due = policy.due.map { ReviewRoutes.time(Int64($0.timeIntervalSince1970)) } ?? ""
+            throw HTTPFailure(.conflict, "deadlinePassed", strings.text("learner_homework_closed", due))
         }
         guard let seat else { return (attempt.stored, bank) }
         let record = Proctoring(

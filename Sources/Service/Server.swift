@@ -106,8 +106,9 @@ struct DatabaseService: Service {
     }
 }
 
-/// Submits attempts whose time is up, with the answers saved in time, also when their learner is gone: every two
-/// seconds on every node (each attempt is submitted once, under its lock).
+/// Submits attempts whose time is up, with the answers saved in time, also when their learner is gone, and decides
+/// the certificates that waited for results to be released: every two seconds on every node (each attempt is
+/// submitted once, under its lock; each waiting decision is taken by one node).
 struct DeadlineService: Service {
     let site: Site
 
@@ -124,12 +125,7 @@ struct DeadlineService: Service {
                         try? await Task.sleep(for: .seconds(1))
                         continue
                     }
-                    let submitted = try await site.database.attempts.submitExpired(at: site.clock.now())
-                    for attempt in submitted {
-                        site.logger.info("time is up: attempt submitted", metadata: ["attempt": "\(attempt.id)"])
-                        await CertificateAutomation(site: site).decide(
-                            after: attempt, why: "time of attempt \(attempt.id) was up")
-                    }
+                    try await Self.sweep(site)
                 } catch {
                     site.logger.error(
                         "submitting attempts whose time is up failed",
@@ -137,6 +133,21 @@ struct DeadlineService: Service {
                 }
                 try? await Task.sleep(for: .seconds(2))
             }
+        }
+    }
+
+    /// One round: submits what is due at the site's clock, then decides the certificates due.
+    static func sweep(_ site: Site) async throws {
+        let submitted = try await site.database.attempts.submitExpired(at: site.clock.now())
+        for attempt in submitted {
+            site.logger.info("time is up: attempt submitted", metadata: ["attempt": "\(attempt.id)"])
+            await CertificateAutomation(site: site).decide(after: attempt, why: "time of attempt \(attempt.id) was up")
+        }
+        let now = Int64(site.clock.now().timeIntervalSince1970)
+        for pending in try await site.database.pendingDecisions.takeDue(at: now) {
+            await CertificateAutomation(site: site).decide(
+                organisation: pending.organisation, courseID: pending.course, learner: pending.learner,
+                why: "results released")
         }
     }
 }

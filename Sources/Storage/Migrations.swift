@@ -169,6 +169,16 @@ extension CampusDatabase {
         Migration(
             version: 7, name: "courses closed by their provider",
             statements: ["ALTER TABLE courses ADD COLUMN closed_at BIGINT"]),
+        Migration(
+            version: 8, name: "certificate decisions waiting for results to be released",
+            statements: [
+                """
+                CREATE TABLE pending_decisions (
+                    organisation_id TEXT NOT NULL, course_id TEXT NOT NULL, learner_id TEXT NOT NULL,
+                    due_at BIGINT NOT NULL, PRIMARY KEY (organisation_id, course_id, learner_id))
+                """,
+                "CREATE INDEX pending_decisions_by_time ON pending_decisions (due_at)",
+            ]),
     ]
 
     /// The version of the newest migration this build knows.

@@ -118,3 +118,62 @@ struct AttemptPolicyTests {
         }
     }
 }
+
+@Suite("Homework due times")
+struct HomeworkDueTests {
+    @Test("homework ends at its due time at the latest; none starts after it; self-tests are not due")
+    func dueTime() throws {
+        let bank = Bank(
+            id: "due-bank", title: "T", language: "de", provider: "P", version: "1",
+            items: [
+                Item(
+                    id: "q1", topic: "t", points: Rational(1), stem: "?",
+                    kind: .trueFalse(correct: true, feedbackTrue: nil, feedbackFalse: nil))
+            ])
+        let draw = try ExamDraw(bank: bank, blueprint: .random(count: 1), seed: "s")
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let due = start.addingTimeInterval(1_200)
+        let policy = AttemptPolicy(timeLimit: .seconds(3_600), due: due)
+        let homework = try policy.start(
+            kind: .homework, learnerID: "l1", assessmentID: "kurs.hw", bank: bank, draw: draw, existing: [], at: start)
+        #expect(homework.deadline == due, "the due time comes before the time limit")
+        let short = AttemptPolicy(timeLimit: .seconds(600), due: due)
+        let early = try short.start(
+            kind: .homework, learnerID: "l1", assessmentID: "kurs.hw", bank: bank, draw: draw, existing: [], at: start)
+        #expect(early.deadline == start.addingTimeInterval(600), "the time limit comes first")
+        let practice = try policy.start(
+            kind: .selfTest, learnerID: "l1", assessmentID: "kurs.st", bank: bank, draw: draw, existing: [], at: due)
+        #expect(practice.deadline == nil)
+        #expect(throws: AssessmentError.self) {
+            try policy.start(
+                kind: .homework, learnerID: "l1", assessmentID: "kurs.hw", bank: bank, draw: draw, existing: [], at: due
+            )
+        }
+    }
+
+    @Test("a course checks due times: ISO 8601 with an offset, homework only; results default to immediately")
+    func courseChecks() throws {
+        let pin = CourseDefinition.BankPin(id: "b", version: 1)
+        var course = CourseDefinition(
+            id: "kurs", title: "Kurs", period: .init(start: "2026-01-01", end: "2026-06-30"),
+            sets: [
+                .init(
+                    id: "hw", kind: .homework, title: "HA", bank: pin, items: ["q1"], due: "2026-05-15T23:59:00+02:00"),
+                .init(id: "st", kind: .selfTest, title: "ST", bank: pin, items: ["q1"], due: "2026-05-15T23:59:00Z"),
+                .init(id: "hw2", kind: .homework, title: "HA2", bank: pin, items: ["q1"], due: "15.05.2026"),
+            ])
+        let fields = course.problems { _ in nil }.map(\.field)
+        #expect(!fields.contains("sets[0].due"))
+        #expect(fields.contains("sets[1].due"))
+        #expect(fields.contains("sets[2].due"))
+        #expect(course.sets[0].dueDate == Date(timeIntervalSince1970: 1_778_882_340))
+        #expect(course.endsAt == Date(timeIntervalSince1970: 1_782_864_000))
+        #expect(course.results == .immediately)
+        let json =
+            #"{"id":"kurs","title":"K","period":{"start":"2026-01-01","end":"2026-06-30"},"results":"afterWindow"}"#
+        course = try JSONDecoder().decode(CourseDefinition.self, from: Data(json.utf8))
+        #expect(course.results == .afterWindow)
+        let wrong = json.replacingOccurrences(of: "afterWindow", with: "later")
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(CourseDefinition.self, from: Data(wrong.utf8)) }
+    }
+}

@@ -82,7 +82,7 @@ struct CourseRoutesTests {
                 .post, "/provider/courses/kurs-1", as: &browser,
                 form: [
                     "title": "Verwaltung digital (2026)", "start": "2026-04-01", "end": "2026-07-31", "viewed": "60",
-                    "points": "55,5", "ects": "2,5",
+                    "points": "55,5", "ects": "2,5", "results": "afterWindow",
                 ])
             #expect(basics.status == .seeOther)
             let unit = try await harness.send(
@@ -97,9 +97,17 @@ struct CourseRoutesTests {
                 .post, "/provider/courses/kurs-1/sets", as: &browser,
                 form: [
                     "kind": "homework", "title": "Hausaufgabe 1", "bank": "datenschutz-dsgvo@1",
-                    "items": "dsgvo-001, dsgvo-002\ndsgvo-003",
+                    "items": "dsgvo-001, dsgvo-002\ndsgvo-003", "dueDate": "2026-05-15", "dueTime": "21:59",
                 ])
             #expect(set.status == .seeOther)
+            let badDue = try await harness.send(
+                .post, "/provider/courses/kurs-1/sets", as: &browser,
+                form: [
+                    "kind": "homework", "title": "Hausaufgabe 2", "bank": "datenschutz-dsgvo@1", "items": "dsgvo-001",
+                    "dueDate": "2026-02-30",
+                ])
+            #expect(badDue.status == .unprocessableContent)
+            #expect(String(buffer: badDue.body).contains("Die Abgabefrist ist kein gültiger Zeitpunkt"))
             let unknownItem = try await harness.send(
                 .post, "/provider/courses/kurs-1/sets", as: &browser,
                 form: ["kind": "selfTest", "title": "Test", "bank": "datenschutz-dsgvo@1", "items": "dsgvo-999"])
@@ -129,6 +137,9 @@ struct CourseRoutesTests {
             #expect(stored.definition.ects == Decimal(string: "2.5"))
             #expect(stored.definition.contentUnits.map(\.estimatedMinutes) == [25])
             #expect(stored.definition.sets.first?.items == ["dsgvo-001", "dsgvo-002", "dsgvo-003"])
+            #expect(stored.definition.sets.first?.due == "2026-05-15T21:59:00Z")
+            #expect(stored.definition.results == .afterWindow)
+            #expect(html.contains("fällig 2026-05-15 21:59 UTC"))
             #expect(stored.definition.finalExam?.bank.description == "ozg-onlinedienste@1")
 
             let removed = try await harness.send(

@@ -236,6 +236,14 @@ public struct Attempt: Sendable {
         self.deadline = deadline.addingTimeInterval(TimeInterval(minutes * 60))
     }
 
+    /// Ends an attempt in progress no later than `end` (homework's due time): its deadline becomes the earlier of
+    /// the two. Other attempts (self-tests, final exams, attempts no longer in progress) are left as they are.
+    public mutating func endNoLaterThan(_ end: Date) {
+        guard state == .inProgress, kind == .homework else { return }
+        if let deadline, deadline <= end { return }
+        deadline = end
+    }
+
     /// Records that a proctor supervised this attempt (homework or final exam only).
     public mutating func markProctored(_ record: Proctoring) throws(AssessmentError) {
         guard kind.counts else {

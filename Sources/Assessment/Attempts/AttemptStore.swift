@@ -23,11 +23,14 @@ public struct AttemptPolicy: Sendable, Equatable {
     public var timeLimit: Duration?
     /// Attempts per learner (homework and final exams), if limited.
     public var attemptLimit: Int?
+    /// When homework is due: no attempt starts later, and an attempt ends then at the latest.
+    public var due: Date?
 
     /// Creates a policy.
-    public init(timeLimit: Duration? = nil, attemptLimit: Int? = nil) {
+    public init(timeLimit: Duration? = nil, attemptLimit: Int? = nil, due: Date? = nil) {
         self.timeLimit = timeLimit
         self.attemptLimit = attemptLimit
+        self.due = due
     }
 
     /// The limits a blueprint sets.
@@ -50,9 +53,15 @@ public struct AttemptPolicy: Sendable, Equatable {
                 .attemptLimitReached,
                 "learner \(learnerID) has used all \(attemptLimit) attempt(s) at \(assessmentID)")
         }
-        return try Attempt(
+        if kind == .homework, let due, now >= due {
+            throw AssessmentError(
+                .deadlinePassed, "\(assessmentID) was due at \(due.formatted(.iso8601)); no attempt starts any more")
+        }
+        var attempt = try Attempt(
             id: "\(assessmentID)-\(learnerID)-\(used + 1)", learnerID: learnerID, kind: kind, bank: bank, draw: draw,
             timeLimit: kind == .selfTest ? nil : timeLimit, startedAt: now, assessmentID: assessmentID)
+        if let due { attempt.endNoLaterThan(due) }
+        return attempt
     }
 
     /// Starts a new attempt and saves it in `store`.

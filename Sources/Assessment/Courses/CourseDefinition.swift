@@ -118,10 +118,14 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
         public var items: [String]?
         /// A blueprint (YAML or JSON, as `campus exam draw` reads it), when drawn.
         public var blueprint: String?
+        /// When homework is due, as an ISO 8601 time with its offset (`2026-05-15T23:59:00+02:00`): no attempt starts
+        /// later, and an open attempt ends then. `nil`: due with the course's end.
+        public var due: String?
 
         /// A set; give exactly one of `items` and `blueprint`.
         public init(
-            id: String, kind: SetKind, title: String, bank: BankPin, items: [String]? = nil, blueprint: String? = nil
+            id: String, kind: SetKind, title: String, bank: BankPin, items: [String]? = nil, blueprint: String? = nil,
+            due: String? = nil
         ) {
             self.id = id
             self.kind = kind
@@ -129,6 +133,29 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
             self.bank = bank
             self.items = items
             self.blueprint = blueprint
+            self.due = due
+        }
+
+        /// The due time as a date, when `due` is given and valid.
+        public var dueDate: Date? { due.flatMap(CourseDefinition.parseTime) }
+    }
+
+    /// When learners see the results of homework and the final exam.
+    public enum ResultsRelease: String, Sendable, Equatable, Codable, CaseIterable {
+        /// Right after submission (the default).
+        case immediately
+        /// Once the window closes: the exam session's end for a supervised exam, the due time for homework, the
+        /// course's last day otherwise. Certificates wait for it too. Self-tests always show feedback at once.
+        case afterWindow
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let value = Self(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "must be immediately or afterWindow")
+            }
+            self = value
         }
     }
 
@@ -186,6 +213,8 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
     public var ects: Decimal?
     /// Whether learners see all items of a paper on one page or one item per page.
     public var itemsPerPage: ItemsPerPage
+    /// When learners see the results of homework and the final exam.
+    public var results: ResultsRelease
 
     /// How a paper is shown to learners.
     public enum ItemsPerPage: String, Sendable, Equatable, Codable, CaseIterable {
@@ -199,7 +228,7 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
     public init(
         id: String, title: String, period: Period, contentUnits: [ContentUnit] = [], sets: [ItemSet] = [],
         finalExam: FinalExam? = nil, thresholds: Thresholds = Thresholds(), ects: Decimal? = nil,
-        itemsPerPage: ItemsPerPage = .all
+        itemsPerPage: ItemsPerPage = .all, results: ResultsRelease = .immediately
     ) {
         self.id = id
         self.title = title
@@ -210,10 +239,11 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
         self.thresholds = thresholds
         self.ects = ects
         self.itemsPerPage = itemsPerPage
+        self.results = results
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, period, contentUnits, sets, finalExam, thresholds, ects, itemsPerPage
+        case id, title, period, contentUnits, sets, finalExam, thresholds, ects, itemsPerPage, results
     }
 
     public init(from decoder: any Decoder) throws {
@@ -227,6 +257,20 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
         thresholds = try container.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds()
         ects = try container.decodeIfPresent(Decimal.self, forKey: .ects)
         itemsPerPage = try container.decodeIfPresent(ItemsPerPage.self, forKey: .itemsPerPage) ?? .all
+        results = try container.decodeIfPresent(ResultsRelease.self, forKey: .results) ?? .immediately
+    }
+
+    /// A time as ISO 8601 with seconds and an offset (`2026-05-15T23:59:00+02:00` or `…Z`), or `nil`.
+    public static func parseTime(_ text: String) -> Date? {
+        guard text.utf8.count <= 40 else { return nil }
+        return try? Date(text, strategy: .iso8601)
+    }
+
+    /// The end of the course: midnight UTC after its last day, or `nil` when the period's end is not a date.
+    public var endsAt: Date? {
+        guard CalendarDate.isValid(period.end), let day = try? Date(period.end + "T00:00:00Z", strategy: .iso8601)
+        else { return nil }
+        return day.addingTimeInterval(86_400)
     }
 
     // MARK: - Limits
@@ -400,6 +444,16 @@ extension CourseDefinition {
                 add("\(field).id", "the set id '\(set.id)' is used twice (or is the reserved final-exam)")
             }
             if let message = Self.titleProblem(set.title) { add("\(field).title", message) }
+            if let due = set.due {
+                if set.kind != .homework {
+                    add("\(field).due", "only homework is due; a self-test can be taken at any time")
+                } else if Self.parseTime(due) == nil {
+                    add(
+                        "\(field).due",
+                        "'\(Self.shown(due))' is not a time: write it as 2026-05-15T23:59:00+02:00 (ISO 8601 with "
+                            + "its offset)")
+                }
+            }
             let found = pinnedBank(set.bank, field: "\(field).bank", lookup: lookup, add: add)
             switch (set.items, set.blueprint) {
             case (let items?, nil):
