@@ -27,7 +27,18 @@ struct CertificateAutomation {
         }
     }
 
-    /// Re-decides the learner of a submitted, graded or voided attempt (self-tests never count).
+    /// What an attempt was, for the register's public reason: no attempt ids, logins or proctors' notes (the audit
+    /// log and the session's record keep those).
+    static func part(_ attempt: StoredAttempt) -> String {
+        switch attempt.kind {
+        case .finalExam: "final exam"
+        case .homework: "homework"
+        case .selfTest: "self-test"
+        }
+    }
+
+    /// Re-decides the learner of a submitted, graded or voided attempt (self-tests never count). `why` becomes the
+    /// register's reason when a certificate is superseded or revoked: anyone verifying sees it.
     func decide(after attempt: StoredAttempt, why: String) async {
         guard attempt.kind.counts,
             let reference = try? await site.database.attempts.bankVersion(of: attempt.id)

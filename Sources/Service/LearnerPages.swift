@@ -145,6 +145,9 @@ struct LearnerPages {
                         "issued": certificate.issued,
                         "status": strings.text("learner_certificate_\(certificate.status.rawValue)"),
                         "standing": certificate.status == .issued,
+                        // Why a certificate was superseded or revoked, as the register says.
+                        "reason": certificate.status == .issued ? "" : certificate.reason,
+                        "has_reason": certificate.status != .issued && !certificate.reason.isEmpty,
                         "pdf": "/learn/certificates/\(Site.queryEscaped(certificate.id))/pdf",
                         "verify": "/v/\(Site.queryEscaped(certificate.id))",
                         "verify_url": "\(site.configuration.base)/v/\(Site.queryEscaped(certificate.id))",

@@ -37,7 +37,9 @@ struct LearnerRoutes {
             return try Site.json(AttemptView(stored, bank: bank, sequence: sequence, now: site.clock.now()))
         }
         registry.add(.put, "/api/v1/attempts/:attempt/answers/:item", learner, .api) { _, context in
-            let (stored, bank) = try await own(context, submittingExpired: false)
+            // The hot path: whose attempt and which bank come from fixed facts (cached); the state, deadline and
+            // sequence are checked in the save's transaction.
+            let (id, bank) = try await ownForSaving(context)
             struct Body: Decodable {
                 let sequence: Int64
                 let answer: Assessment.Response
@@ -46,11 +48,16 @@ struct LearnerRoutes {
             let item = context.parameters.get("item") ?? ""
             do {
                 let outcome = try await site.database.attempts.saveAnswer(
-                    body.answer, for: item, inAttempt: stored.id, sequence: body.sequence, bank: bank,
-                    at: site.clock.now())
-                // A self-test shows its feedback right after each answer; other attempts after submission.
+                    body.answer, for: item, inAttempt: id, sequence: body.sequence, bank: bank, at: site.clock.now())
+                // A self-test shows its feedback right after each answer (its save returns feedback; a re-sent save
+                // is looked at again); other attempts after submission.
                 var feedback: PresentedFeedback?
-                if stored.kind == .selfTest, let saved = try await site.database.attempts.load(id: stored.id) {
+                let selfTestSaved: Bool
+                switch outcome {
+                case .saved(_, let itemFeedback): selfTestSaved = itemFeedback != nil
+                case .alreadySaved: selfTestSaved = true
+                }
+                if selfTestSaved, let saved = try await site.database.attempts.load(id: id), saved.kind == .selfTest {
                     feedback = try Attempt(restoring: saved, bank: bank).presentedFeedback(for: item)
                 }
                 switch outcome {
@@ -82,7 +89,8 @@ struct LearnerRoutes {
                 _ = try attempt.submit(at: now)
                 stored = attempt.stored
             }
-            await CertificateAutomation(site: site).decide(after: submitted, why: "attempt \(id) submitted")
+            await CertificateAutomation(site: site).decide(
+                after: submitted, why: "\(CertificateAutomation.part(submitted)) submitted")
             return submitted
         } catch let error as AssessmentError {
             throw HTTPFailure(
@@ -212,6 +220,19 @@ struct LearnerRoutes {
             .init(id: attempt.draw.bankID, version: reference.version), of: reference.organisation)
     }
 
+    /// The id of the attempt in the path and its bank version, when it is the signed-in learner's (from the
+    /// attempt's fixed facts, without reading its answers). Anyone else's is not found.
+    func ownForSaving(_ context: CampusContext) async throws -> (String, Bank) {
+        let id = context.parameters.get("attempt") ?? ""
+        guard let login = context.identity?.account.login, id.count <= 400,
+            let facts = try await site.attemptFacts.facts(of: id, in: site.database), facts.learnerID == login,
+            let bank = try await site.bank(.init(id: facts.bankID, version: facts.bankVersion), of: facts.organisation)
+        else {
+            throw HTTPFailure(.notFound, "notFound", site.strings(context).text("learner_attempt_not_found"))
+        }
+        return (id, bank)
+    }
+
     /// The attempt in the path, when it is the signed-in learner's; its bank version. Anyone else's is not found.
     ///
     /// An attempt whose time is up is submitted on the way (with the answers saved in time), unless
@@ -234,7 +255,8 @@ struct LearnerRoutes {
         {
             if let submitted = try await site.database.attempts.submitIfExpired(id: id, at: site.clock.now()) {
                 stored = submitted
-                await CertificateAutomation(site: site).decide(after: submitted, why: "time of attempt \(id) was up")
+                await CertificateAutomation(site: site).decide(
+                    after: submitted, why: "time of the \(CertificateAutomation.part(submitted)) was up")
             } else if let current = try await site.database.attempts.load(id: id) {
                 stored = current
             }

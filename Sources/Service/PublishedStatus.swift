@@ -2,6 +2,7 @@ import Assessment
 import Certificates
 import Foundation
 import Storage
+import Synchronization
 import Verify
 
 /// The issuer-signed status list, built from the registry. Every node keeps its own signed copy and re-signs when
@@ -88,6 +89,24 @@ actor CertificateMaker {
 
 /// Parsed bank versions, kept per process: a stored version never changes (a new upload is a new version), so a
 /// learner's every save need not parse the bank's YAML again. Bounded; the oldest entries go first.
+/// What never changes about attempts (learner, organisation, bank version), by attempt id, so that a save needs no
+/// read of the attempt before its transaction. Safe across nodes: the facts are fixed when the attempt starts.
+final class AttemptFactsCache: Sendable {
+    static let capacity = 100_000
+    private let known = Mutex<[String: AttemptFacts]>([:])
+
+    /// The facts of attempt `id`, read once from `database`; `nil` when there is no such attempt.
+    func facts(of id: String, in database: CampusDatabase) async throws -> AttemptFacts? {
+        if let found = known.withLock({ $0[id] }) { return found }
+        guard let read = try await database.attempts.facts(of: id) else { return nil }
+        known.withLock { table in
+            if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
+            table[id] = read
+        }
+        return read
+    }
+}
+
 actor StoredBanks {
     static let capacity = 64
     private var banks: [String: Bank] = [:]

@@ -221,9 +221,7 @@ extension Site {
     func identify(_ request: Request, context: inout CampusContext) async throws {
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let accountID = try await database.sessions.accountID(forToken: token),
-                let account = try await database.accounts.find(id: accountID), account.active
-            else {
+            guard let account = try await database.sessions.account(forToken: token), account.active else {
                 throw HTTPFailure(.unauthorized, "unauthenticated", "the API token is unknown or was withdrawn")
             }
             context.identity = Identity(account: account, proof: .apiToken)

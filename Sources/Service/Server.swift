@@ -141,7 +141,8 @@ struct DeadlineService: Service {
         let submitted = try await site.database.attempts.submitExpired(at: site.clock.now())
         for attempt in submitted {
             site.logger.info("time is up: attempt submitted", metadata: ["attempt": "\(attempt.id)"])
-            await CertificateAutomation(site: site).decide(after: attempt, why: "time of attempt \(attempt.id) was up")
+            await CertificateAutomation(site: site).decide(
+                after: attempt, why: "time of the \(CertificateAutomation.part(attempt)) was up")
         }
         let now = Int64(site.clock.now().timeIntervalSince1970)
         for pending in try await site.database.pendingDecisions.takeDue(at: now) {

@@ -332,7 +332,7 @@ struct SessionRoutes {
             try await site.database.audit.append(
                 actor: proctor, action: "attempt.void", target: voided.id, details: reason)
             await CertificateAutomation(site: site).decide(
-                after: voided, why: "attempt \(voided.id) voided by \(proctor): \(reason)")
+                after: voided, why: "\(CertificateAutomation.part(voided)) voided by the supervision")
         default:
             throw HTTPFailure(.notFound, "notFound", strings.text("session_not_found"))
         }

@@ -27,6 +27,8 @@ public final class Site: Sendable {
     let certificateMaker: CertificateMaker
     /// Parsed bank versions.
     let storedBanks = StoredBanks()
+    /// The fixed facts of attempts saved to.
+    let attemptFacts = AttemptFactsCache()
     /// The clock deadlines are measured by (a settable one in tests).
     let clock: any AssessmentClock
     let templates: MustacheLibrary

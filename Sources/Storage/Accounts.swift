@@ -242,8 +242,13 @@ public struct AccountStore: Sendable {
             guard let role = Role(rawValue: try grantRow.decode(column: "role", as: String.self)) else { return nil }
             return RoleGrant(role, organisation: try grantRow.decode(column: "organisation_id", as: String.self))
         }
-        return Account(
-            id: id, login: try row.decode(column: "login", as: String.self),
+        return try account(row, grants: grants)
+    }
+
+    /// The account of an `accounts` row with its `grants`.
+    static func account(_ row: any SQLRow, grants: [RoleGrant]) throws -> Account {
+        Account(
+            id: try row.decode(column: "id", as: String.self), login: try row.decode(column: "login", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
             mustChangePassword: try row.decode(column: "must_change_password", as: Int.self) == 1,
             active: try row.decode(column: "active", as: Int.self) == 1,

@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import Synchronization
 
 /// Commits learners' saves that arrive together in one transaction (group commit): a save waits while the batch
 /// before it commits, then goes with every save that arrived meanwhile, and is acknowledged only after its batch's
@@ -14,6 +15,16 @@ actor AnswerBatcher {
         let sequence: Int64
         let bank: Bank
         let now: Date
+        /// The attempt with this save applied, prepared outside the transaction.
+        var prepared: Prepared?
+    }
+
+    /// A save applied outside the transaction: the attempt's JSON to write if it is still at `revision`.
+    struct Prepared: Sendable {
+        let attempt: StoredAttempt
+        let json: String
+        let revision: Int64
+        let outcome: AnswerSaveOutcome
     }
 
     /// Most saves in one transaction.
@@ -51,5 +62,29 @@ actor AnswerBatcher {
             }
         }
         draining -= 1
+    }
+}
+
+/// Attempts as decoded at a revision, so that a save need not read and decode an attempt that has not changed since
+/// the last save this process made to it. A revision changes with every write on any node, so an entry is used only
+/// while the stored attempt is exactly the one decoded. Bounded; cleared when full.
+final class DecodedAttempts: Sendable {
+    static let capacity = 20_000
+    private let known = Mutex<[String: (revision: Int64, attempt: StoredAttempt)]>([:])
+
+    /// Attempt `id` at `revision`, when this process decoded that revision.
+    func attempt(_ id: String, revision: Int64) -> StoredAttempt? {
+        known.withLock { table in
+            guard let entry = table[id], entry.revision == revision else { return nil }
+            return entry.attempt
+        }
+    }
+
+    /// Remembers `attempt` at `revision`.
+    func keep(_ attempt: StoredAttempt, revision: Int64) {
+        known.withLock { table in
+            if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
+            table[attempt.id] = (revision, attempt)
+        }
     }
 }

@@ -10,6 +10,26 @@ public enum AnswerSaveOutcome: Sendable, Equatable {
     case alreadySaved(sequence: Int64)
 }
 
+/// What never changes about a stored attempt: whose it is and which bank version it was drawn from.
+public struct AttemptFacts: Sendable, Equatable {
+    /// The learner's id.
+    public var learnerID: String
+    /// The organisation of the course.
+    public var organisation: String
+    /// The bank's id.
+    public var bankID: String
+    /// The stored bank version.
+    public var bankVersion: Int
+
+    /// Facts of an attempt.
+    public init(learnerID: String, organisation: String, bankID: String, bankVersion: Int) {
+        self.learnerID = learnerID
+        self.organisation = organisation
+        self.bankID = bankID
+        self.bankVersion = bankVersion
+    }
+}
+
 /// Attempts in the database: the ``AttemptStore`` of the service, shared by every node.
 ///
 /// Each attempt is one row holding its ``StoredAttempt`` as JSON and the sequence number of the last answer saved.
@@ -37,7 +57,7 @@ public struct AttemptRecords: AttemptStore {
                 try await connection.raw(
                     """
                     UPDATE attempts SET stored = \(bind: json), open_until = \(bind: Self.openUntil(attempt)),
-                        updated_at = \(bind: Clock.now())
+                        updated_at = \(bind: Clock.now()), revision = revision + 1
                     WHERE id = \(bind: attempt.id)
                     """
                 ).run()
@@ -95,9 +115,68 @@ public struct AttemptRecords: AttemptStore {
         guard sequence >= 1 else {
             throw StorageError(.invalid, "a save's sequence number counts from 1")
         }
-        let save = AnswerBatcher.Save(
+        var save = AnswerBatcher.Save(
             response: response, itemID: itemID, attemptID: id, sequence: sequence, bank: bank, now: now)
+        // The work of the save — reading, checking, encoding — is done here, outside the batch's transaction; the
+        // batch only writes it, if the attempt is still at the revision it was prepared from.
+        switch try await prepare(save) {
+        case .decided(let outcome): return outcome
+        case .write(let prepared): save.prepared = prepared
+        case .inTransaction: break
+        }
         return try await database.answerBatcher.commit(save, records: self)
+    }
+
+    /// What preparing a save found.
+    enum Preparation {
+        /// The answer is there already under this sequence (sequences only grow, so this holds).
+        case decided(AnswerSaveOutcome)
+        /// The attempt as it is to be written, if it is still at `revision`.
+        case write(AnswerBatcher.Prepared)
+        /// The attempt refused the answer as read: judged again in the transaction (a proctor may have resumed it).
+        case inTransaction
+    }
+
+    /// Reads the attempt and applies the save to it without writing. A stale sequence is refused here for good
+    /// (the stored sequence only grows).
+    func prepare(_ save: AnswerBatcher.Save) async throws -> Preparation {
+        let cache = database.decodedAttempts
+        let found = try await database.read {
+            connection -> (attempt: StoredAttempt, sequence: Int64, revision: Int64)? in
+            guard
+                let head = try await connection.raw(
+                    "SELECT sequence, revision FROM attempts WHERE id = \(bind: save.attemptID)"
+                ).first()
+            else { return nil }
+            let sequence = try head.decode(column: "sequence", as: Int64.self)
+            let revision = try head.decode(column: "revision", as: Int64.self)
+            if let known = cache.attempt(save.attemptID, revision: revision) { return (known, sequence, revision) }
+            return try await load(id: save.attemptID, in: connection)
+        }
+        guard let row = found else { throw StorageError(.notFound, "no attempt \(save.attemptID)") }
+        cache.keep(row.attempt, revision: row.revision)
+        if save.sequence == row.sequence, row.attempt.answers[save.itemID] == save.response {
+            return .decided(.alreadySaved(sequence: save.sequence))
+        }
+        guard save.sequence > row.sequence else { throw Self.stale(save, stored: row.sequence) }
+        var attempt = try Attempt(restoring: row.attempt, bank: save.bank)
+        let feedback: ItemFeedback?
+        do {
+            feedback = try attempt.save(save.response, for: save.itemID, at: save.now)
+        } catch {
+            return .inTransaction
+        }
+        return .write(
+            AnswerBatcher.Prepared(
+                attempt: attempt.stored, json: try Self.encode(attempt.stored), revision: row.revision,
+                outcome: .saved(sequence: save.sequence, feedback: feedback)))
+    }
+
+    static func stale(_ save: AnswerBatcher.Save, stored: Int64) -> StorageError {
+        StorageError(
+            .conflict,
+            "attempt \(save.attemptID) holds save \(stored) already, newer than or the same as \(save.sequence); "
+                + "reload the attempt to see its answers")
     }
 
     /// Applies one save inside the batch's transaction (the attempt's lock taken by the batch).
@@ -111,18 +190,13 @@ public struct AttemptRecords: AttemptStore {
         if sequence == row.sequence, row.attempt.answers[itemID] == response {
             return .alreadySaved(sequence: sequence)
         }
-        guard sequence > row.sequence else {
-            throw StorageError(
-                .conflict,
-                "attempt \(id) holds save \(row.sequence) already, newer than or the same as \(sequence); "
-                    + "reload the attempt to see its answers")
-        }
+        guard sequence > row.sequence else { throw Self.stale(save, stored: row.sequence) }
         var attempt = try Attempt(restoring: row.attempt, bank: bank)
         let feedback = try attempt.save(response, for: itemID, at: now)
         try await connection.raw(
             """
             UPDATE attempts SET stored = \(bind: try Self.encode(attempt.stored)), sequence = \(bind: sequence),
-                updated_at = \(bind: Clock.now())
+                updated_at = \(bind: Clock.now()), revision = revision + 1
             WHERE id = \(bind: id)
             """
         ).run()
@@ -132,13 +206,29 @@ public struct AttemptRecords: AttemptStore {
     /// Runs one batch of saves in one write transaction, each attempt locked once, in attempt order (so that two
     /// nodes' batches never wait for each other in a circle); a save's own refusal is its result, not the batch's.
     func commit(_ batch: [AnswerBatcher.Save]) async throws -> [Result<AnswerSaveOutcome, any Error>] {
-        try await database.write { connection in
+        let (results, written) = try await database.write { connection in
             for id in Set(batch.map(\.attemptID)).sorted() {
                 try await database.lock("campus.attempt.\(id)", in: connection)
             }
             var results: [Result<AnswerSaveOutcome, any Error>] = []
+            var written: [(attempt: StoredAttempt, revision: Int64)] = []
             for save in batch {
                 do {
+                    // A prepared save is written if nothing changed the attempt since; otherwise it is judged again.
+                    if let prepared = save.prepared,
+                        try await !connection.raw(
+                            """
+                            UPDATE attempts SET stored = \(bind: prepared.json), sequence = \(bind: save.sequence),
+                                updated_at = \(bind: Clock.now()), revision = revision + 1
+                            WHERE id = \(bind: save.attemptID) AND revision = \(bind: prepared.revision)
+                            RETURNING id
+                            """
+                        ).all().isEmpty
+                    {
+                        written.append((prepared.attempt, prepared.revision + 1))
+                        results.append(.success(prepared.outcome))
+                        continue
+                    }
                     results.append(.success(try await apply(save, in: connection)))
                 } catch let error as StorageError where error.code != .corrupt {
                     results.append(.failure(error))
@@ -146,8 +236,11 @@ public struct AttemptRecords: AttemptStore {
                     results.append(.failure(error))
                 }
             }
-            return results
+            return (results, written)
         }
+        // Only once committed: the revisions written are now the stored ones.
+        for entry in written { database.decodedAttempts.keep(entry.attempt, revision: entry.revision) }
+        return results
     }
 
     /// Changes attempt `id` by `change` in one transaction under the attempt's lock, so that no answer saved at the
@@ -167,7 +260,7 @@ public struct AttemptRecords: AttemptStore {
             try await connection.raw(
                 """
                 UPDATE attempts SET stored = \(bind: try Self.encode(attempt)),
-                    open_until = \(bind: Self.openUntil(attempt)), updated_at = \(bind: Clock.now())
+                    open_until = \(bind: Self.openUntil(attempt)), updated_at = \(bind: Clock.now()), revision = revision + 1
                 WHERE id = \(bind: id)
                 """
             ).run()
@@ -205,7 +298,7 @@ public struct AttemptRecords: AttemptStore {
             try await connection.raw(
                 """
                 UPDATE attempts SET stored = \(bind: try Self.encode(attempt)), open_until = NULL,
-                    updated_at = \(bind: Clock.now())
+                    updated_at = \(bind: Clock.now()), revision = revision + 1
                 WHERE id = \(bind: id)
                 """
             ).run()
@@ -283,6 +376,25 @@ public struct AttemptRecords: AttemptStore {
         }
     }
 
+    /// What never changes about attempt `id` — its learner, organisation and the bank version it was drawn from —
+    /// read without its answers; `nil` when there is no such attempt.
+    public func facts(of id: String) async throws -> AttemptFacts? {
+        try await database.read { connection in
+            guard
+                let row = try await connection.raw(
+                    """
+                    SELECT learner_id, organisation_id, bank_id, bank_version FROM attempts WHERE id = \(bind: id)
+                    """
+                ).first()
+            else { return nil }
+            return AttemptFacts(
+                learnerID: try row.decode(column: "learner_id", as: String.self),
+                organisation: try row.decode(column: "organisation_id", as: String.self),
+                bankID: try row.decode(column: "bank_id", as: String.self),
+                bankVersion: try row.decode(column: "bank_version", as: Int.self))
+        }
+    }
+
     /// The organisation and stored bank version attempt `id` was drawn from, or `nil`.
     public func bankVersion(of id: String) async throws -> (organisation: String, version: Int)? {
         try await database.read { connection in
@@ -328,14 +440,17 @@ public struct AttemptRecords: AttemptStore {
     }
 
     private func load(id: String, in connection: any SQLDatabase) async throws -> (
-        attempt: StoredAttempt, sequence: Int64
+        attempt: StoredAttempt, sequence: Int64, revision: Int64
     )? {
         guard
-            let row = try await connection.raw("SELECT stored, sequence FROM attempts WHERE id = \(bind: id)").first()
+            let row = try await connection.raw(
+                "SELECT stored, sequence, revision FROM attempts WHERE id = \(bind: id)"
+            ).first()
         else { return nil }
         return (
             try Self.decode(try row.decode(column: "stored", as: String.self)),
-            try row.decode(column: "sequence", as: Int64.self)
+            try row.decode(column: "sequence", as: Int64.self),
+            try row.decode(column: "revision", as: Int64.self)
         )
     }
 

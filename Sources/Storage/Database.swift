@@ -142,6 +142,8 @@ public final class CampusDatabase: Sendable {
     private let logger: Logger
     /// Commits learners' saves that arrive together in one transaction (see ``AnswerBatcher``).
     let answerBatcher: AnswerBatcher
+    /// Attempts decoded for saves, by revision.
+    let decodedAttempts = DecodedAttempts()
 
     private enum Backend: Sendable {
         case sqlite(SQLitePool)

@@ -179,6 +179,9 @@ extension CampusDatabase {
                 """,
                 "CREATE INDEX pending_decisions_by_time ON pending_decisions (due_at)",
             ]),
+        Migration(
+            version: 9, name: "attempt revisions: a save prepared outside its transaction writes only if unchanged",
+            statements: ["ALTER TABLE attempts ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"]),
     ]
 
     /// The version of the newest migration this build knows.

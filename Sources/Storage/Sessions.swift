@@ -89,6 +89,30 @@ public struct SessionStore: Sendable {
         }
     }
 
+    /// The account of API token `token` with its role grants, in one query; `nil` when the token is unknown or
+    /// withdrawn (the caller checks that the account is active).
+    public func account(forToken token: String) async throws -> Account? {
+        guard token.hasPrefix("kc_"), token.utf8.count == 67 else { return nil }
+        let rows = try await database.read { connection in
+            try await connection.raw(
+                """
+                SELECT accounts.*, account_roles.role AS grant_role, account_roles.organisation_id AS grant_organisation
+                FROM api_tokens JOIN accounts ON accounts.id = api_tokens.account_id
+                LEFT JOIN account_roles ON account_roles.account_id = accounts.id
+                WHERE api_tokens.token_hash = \(bind: Passwords.storedDigest(of: token))
+                ORDER BY account_roles.role, account_roles.organisation_id
+                """
+            ).all()
+        }
+        guard let first = rows.first else { return nil }
+        let grants = try rows.compactMap { row -> RoleGrant? in
+            guard let text = try row.decode(column: "grant_role", as: String?.self), let role = Role(rawValue: text)
+            else { return nil }
+            return RoleGrant(role, organisation: try row.decode(column: "grant_organisation", as: String.self))
+        }
+        return try AccountStore.account(first, grants: grants)
+    }
+
     /// The names and creation times of the account's tokens.
     public func tokens(of account: Account) async throws -> [(name: String, created: Int64)] {
         try await database.read { connection in

@@ -13,9 +13,11 @@ extension BenchCommand {
             discussion: """
                 Runs the service in this process on a fresh database (a temporary SQLite file, or --database \
                 postgres://… of an empty PostgreSQL database), makes the learners, starts their final exams through \
-                the API and lets each learner save one answer after the other on its own connection. Run it in the \
-                project folder (it loads the demo banks from question-banks/), with a release build. Ends with \
-                `saves: X per second, p50 Y ms, p99 Z ms, errors N`.
+                the API and lets each learner save one answer after the other on its own connection: as fast as the \
+                server takes them, or with --rate at that many saves per second in all, spread evenly over the \
+                learners (latency then counts from when each save was due, so waiting behind a slow one counts). \
+                Run it in the project folder (it loads the demo banks from question-banks/), with a release build. \
+                Ends with `saves: X per second, p50 Y ms, p99 Z ms, errors N`.
                 """)
 
         @Option(help: "Learners saving at once (one connection each).")
@@ -30,10 +32,16 @@ extension BenchCommand {
         @Option(help: "Port to serve on (loopback).")
         var port = 8188
 
+        @Option(help: "Saves per second offered by all learners together (default: as fast as the server takes them).")
+        var rate: Int?
+
         func validate() throws {
             guard (1...20_000).contains(learners) else { throw ValidationError("--learners must be 1 to 20000.") }
             guard (3...3_600).contains(seconds) else { throw ValidationError("--seconds must be 3 to 3600.") }
             guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535.") }
+            if let rate, !(1...1_000_000).contains(rate) {
+                throw ValidationError("--rate must be 1 to 1000000 saves per second.")
+            }
         }
 
         func run() async throws {
@@ -51,8 +59,10 @@ extension BenchCommand {
             } catch {
                 throw CLIError("--database: \(error.reason)")
             }
-            print("bench serve: \(learners) learners, \(location), port \(port)")
-            let benchmark = ServeBenchmark(learners: learners, seconds: Double(seconds), port: port)
+            let offered = rate.map { ", \($0) saves per second offered" } ?? ", as fast as the server takes them"
+            print("bench serve: \(learners) learners\(offered), \(location), port \(port)")
+            let benchmark = ServeBenchmark(
+                learners: learners, seconds: Double(seconds), port: port, rate: rate.map(Double.init))
             let result = try await CampusDatabase.withOpened(location, logger: logger) { opened in
                 try await benchmark.run(database: opened, keys: try IssuerKeys.development(), logger: logger) {
                     print($0)

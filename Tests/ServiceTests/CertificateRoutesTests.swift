@@ -159,9 +159,11 @@ struct CertificateRoutesTests {
             #expect(registry["matches"] as? Bool == true)
             #expect((genuine["certificate"] as? [String: Any])?["tier"] as? String == "qualified")
 
-            // One byte changed inside the signed content.
+            // One byte changed inside the signed content: before the signature value (the gap of /ByteRange, whose
+            // certificates are not all signed content).
             var changed = pdf
-            let offset = pdf.count / 3
+            let gap = try #require(Self.firstIndex(of: Array("/Contents <".utf8), in: pdf))
+            let offset = gap / 2
             changed[offset] ^= 0x01
             let tampered = try await Self.verify(harness, pdf: changed)
             #expect(tampered["valid"] as? Bool == false)
@@ -367,5 +369,11 @@ struct CertificateRoutesTests {
             let limited = try await Self.get(harness, "/api/v1/certificates/KC-ABCDEFGHJKMN")
             #expect(limited.status == .tooManyRequests)
         }
+    }
+
+    /// Where `needle` first occurs in `bytes`.
+    static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Scores responses to one item by its type's rule (see `question-banks/README.md`).
 ///
@@ -213,8 +214,28 @@ package struct CompiledPattern: @unchecked Sendable {
     private let regex: Regex<AnyRegexOutput>
 
     package init?(_ source: String) {
+        guard let regex = Self.compiled(source, ignoresCase: true) else { return nil }
+        self.regex = regex
+    }
+
+    /// Patterns compiled so far, by source and case rule: restoring an attempt prepares its items' scorers, and
+    /// compiling the same pattern again for every save cost a sixth of a save's time. Bounded; cleared when full.
+    private static let known = Mutex<[String: CompiledPattern]>([:])
+    private static let knownCapacity = 10_000
+
+    private init(regex: Regex<AnyRegexOutput>) { self.regex = regex }
+
+    /// `source` compiled (case-insensitive when `ignoresCase`), from the cache when it was compiled before.
+    private static func compiled(_ source: String, ignoresCase: Bool) -> Regex<AnyRegexOutput>? {
+        let key = (ignoresCase ? "i:" : "c:") + source
+        if let found = known.withLock({ $0[key] }) { return found.regex }
         guard let regex = try? Regex(source) else { return nil }
-        self.regex = regex.ignoresCase()
+        let prepared = ignoresCase ? regex.ignoresCase() : regex
+        known.withLock { table in
+            if table.count >= knownCapacity { table.removeAll(keepingCapacity: true) }
+            table[key] = CompiledPattern(regex: prepared)
+        }
+        return prepared
     }
 
     /// A Moodle-style wildcard answer: `*` matches any run of characters, `\\*` a literal star; the rest
@@ -237,8 +258,8 @@ package struct CompiledPattern: @unchecked Sendable {
             }
         }
         if escaped { source += "\\\\" }
-        guard let regex = try? Regex(source) else { return nil }
-        self.regex = caseSensitive ? regex : regex.ignoresCase()
+        guard let regex = Self.compiled(source, ignoresCase: !caseSensitive) else { return nil }
+        self.regex = regex
     }
 
     package func matchesWhole(_ text: String) -> Bool {

@@ -9,9 +9,10 @@ import ServiceLifecycle
 import Storage
 
 /// `campus bench serve`: a real `campus serve` in this process on a fresh database, and learners with open final
-/// exam attempts saving answers as fast as the server takes them, each learner one connection and one save at a
-/// time (the next after the answer, as the attempt page does). Latencies are measured by the client, from sending
-/// the request to the last byte of the answer.
+/// exam attempts saving answers, each learner one connection and one save at a time (the next after the answer, as
+/// the attempt page does): as fast as the server takes them, or at a given total rate spread evenly over the
+/// learners (open loop). Latencies are measured by the client to the last byte of the answer, from sending the
+/// request — or, at a given rate, from the moment the save was due, so that waiting behind a slow save counts.
 public struct ServeBenchmark: Sendable {
     /// What a run measured.
     public struct Result: Sendable {
@@ -40,12 +41,16 @@ public struct ServeBenchmark: Sendable {
     public var seconds: Double
     /// The port to serve on (loopback).
     public var port: Int
+    /// Saves per second offered by all learners together, or `nil` for as fast as the server takes them.
+    public var rate: Double?
 
-    /// A benchmark of `learners` learners for `seconds` on `port`.
-    public init(learners: Int, seconds: Double, port: Int) {
+    /// A benchmark of `learners` learners for `seconds` on `port`, at `rate` saves per second in all (`nil`: as
+    /// fast as the server takes them).
+    public init(learners: Int, seconds: Double, port: Int, rate: Double? = nil) {
         self.learners = learners
         self.seconds = seconds
         self.port = port
+        self.rate = rate
     }
 
     /// Runs the benchmark against a service on `database` (migrated here; it must not hold bench learners yet),
@@ -226,11 +231,19 @@ public struct ServeBenchmark: Sendable {
             var samples: [String] = []
         }
         let partials = try await withThrowingTaskGroup(of: Partial.self) { group in
-            for attempt in attempts where !attempt.answers.isEmpty {
+            let savers = attempts.filter { !$0.answers.isEmpty }
+            // At a given rate each learner saves every `interval`, the learners' turns spread evenly over it.
+            let interval = rate.map { Duration.seconds(Double(savers.count) / $0) }
+            for (index, attempt) in savers.enumerated() {
                 group.addTask {
                     var partial = Partial()
                     var sequence: Int64 = 0
+                    var due = start.advanced(by: (interval ?? .zero) * (Double(index) / Double(max(1, savers.count))))
                     while clock.now < end {
+                        if interval != nil {
+                            if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
+                            guard due < end else { break }
+                        }
                         sequence += 1
                         let line = attempt.answers[Int(sequence % Int64(attempt.answers.count))]
                         let parts = line.split(separator: "\t", maxSplits: 1)
@@ -239,7 +252,9 @@ public struct ServeBenchmark: Sendable {
                         request.headers.add(name: "Authorization", value: "Bearer \(attempt.token)")
                         request.headers.add(name: "Content-Type", value: "application/json")
                         request.body = .bytes(ByteBuffer(string: #"{"sequence":\#(sequence),"answer":\#(parts[1])}"#))
-                        let sent = clock.now
+                        // Open loop: latency counts from when the save was due.
+                        let sent = interval == nil ? clock.now : due
+                        if let interval { due = due.advanced(by: interval) }
                         var failure: String?
                         do {
                             let response = try await client.execute(request, timeout: .seconds(60))
