@@ -8,13 +8,17 @@ package enum CMSSigning {
     ///
     /// ECDSA keys give ecdsa-with-SHA256 signatures (low-S), RSA keys PKCS#1 v1.5 with SHA-256.
     ///
+    /// With `timeStamps`, the signature gets a signature time-stamp (PAdES baseline B-T): an RFC 3161 token over
+    /// the SHA-256 of the signature value, in the unsigned attribute id-aa-signatureTimeStampToken.
+    ///
     /// - Throws: ``CryptoError`` (`.openSSL`) when OpenSSL fails, which does not happen with a key that belongs to
-    ///   `signer` short of running out of memory.
+    ///   `signer` short of running out of memory; what the time-stamp authority throws.
     package static func signDetached(
         content: [UInt8],
         signer: OpenSSLCertificate,
         key: OpenSSLKey,
-        chain: [OpenSSLCertificate]
+        chain: [OpenSSLCertificate],
+        timeStamps: TimeStampAuthority? = nil
     ) throws(CryptoError) -> [UInt8] {
         // CMS_PARTIAL: the signer is signed in CMS_final. CMS_CADES with an explicit SHA-256 digest: the
         // signing-certificate-v2 attribute (with SHA-1 OpenSSL would add version 1).
@@ -47,6 +51,18 @@ package enum CMSSigning {
             guard let field = CMS_SignerInfo_get0_signature(signerInfo),
                 ASN1_STRING_set(field, signature, Int32(signature.count)) == 1
             else { throw .openSSL("OpenSSL could not store the CMS signature value") }
+        }
+
+        if let timeStamps {
+            // The imprint covers the signature value's content octets, as RFC 3161 (appendix A) and EN 319 122 say.
+            guard let field = CMS_SignerInfo_get0_signature(signerInfo), let value = ASN1_STRING_get0_data(field)
+            else { throw .openSSL("OpenSSL could not read the CMS signature value") }
+            let token = try timeStamps.token(
+                imprint: SHA256.hash(UnsafeRawBufferPointer(start: value, count: Int(ASN1_STRING_length(field)))))
+            guard
+                CMS_unsigned_add1_attr_by_NID(
+                    signerInfo, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token, Int32(token.count)) == 1
+            else { throw .openSSL("OpenSSL could not add the time-stamp token to the CMS signature") }
         }
 
         guard let der = encodeDER({ i2d_CMS_ContentInfo(cms.pointer, $0) }) else {

@@ -57,6 +57,10 @@ extension CampusError.Code where Domain == CryptoErrorDomain {
     package static var passwordHashing: Self { Self("passwordHashing") }
     /// The system's random generator failed.
     package static var randomUnavailable: Self { Self("randomUnavailable") }
+    /// A certificate cannot serve its purpose (a time-stamp certificate without the timeStamping usage).
+    package static var unsuitableCertificate: Self { Self("unsuitableCertificate") }
+    /// A time stamp was asked for outside the time-stamp certificate's validity.
+    package static var timeStampOutsideValidity: Self { Self("timeStampOutsideValidity") }
 }
 
 /// Why a cryptographic step failed: a code callers map to their own errors, and a sentence a user can act on.

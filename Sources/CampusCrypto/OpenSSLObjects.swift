@@ -567,7 +567,7 @@ package final class OpenSSLCertificate: @unchecked Sendable {
         return bio.text
     }
 
-    private static func date(of time: UnsafePointer<ASN1_TIME>) -> Date? {
+    static func date(of time: UnsafePointer<ASN1_TIME>) -> Date? {
         var parts = tm()
         guard ASN1_TIME_to_tm(time, &parts) == 1 else {
             OpenSSLErrorQueue.clear()

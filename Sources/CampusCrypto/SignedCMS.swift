@@ -122,6 +122,32 @@ package final class SignedCMS {
         signerDER = certificatesDER[index]
     }
 
+    /// The content octets of the signer's signature value (what a signature time-stamp's imprint covers).
+    package var signatureValue: [UInt8] {
+        guard let field = CMS_SignerInfo_get0_signature(signerInfo), let bytes = ASN1_STRING_get0_data(field) else {
+            return []
+        }
+        return Array(UnsafeBufferPointer(start: bytes, count: Int(ASN1_STRING_length(field))))
+    }
+
+    /// The DER of the signature time-stamp token (unsigned attribute id-aa-signatureTimeStampToken), or `nil`
+    /// when the signature has none.
+    ///
+    /// - Throws: ``CryptoError`` (`.malformedSignature`) when the attribute is there more than once, holds more
+    ///   than one value or not a SEQUENCE.
+    package func timeStampToken() throws(CryptoError) -> [UInt8]? {
+        let object = OBJ_nid2obj(NID_id_smime_aa_timeStampToken)
+        guard CMS_unsigned_get_attr_by_OBJ(signerInfo, object, -1) >= 0 else { return nil }
+        // -3: exactly one attribute of this type with exactly one value.
+        guard let value = CMS_unsigned_get0_data_by_OBJ(signerInfo, object, -3, V_ASN1_SEQUENCE) else {
+            throw CryptoError(
+                .malformedSignature, "the signature's time-stamp attribute is there twice or holds several values")
+        }
+        let sequence = value.assumingMemoryBound(to: ASN1_STRING.self)
+        guard let bytes = ASN1_STRING_get0_data(sequence) else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: Int(ASN1_STRING_length(sequence))))
+    }
+
     /// The failure for a signature in BER (indefinite or over-long lengths, unsorted sets …) rather than DER.
     package static let notDER = CryptoError(
         .malformedSignature,

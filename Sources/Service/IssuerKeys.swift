@@ -33,10 +33,26 @@ public struct IssuerKeys: Sendable {
         let key = try read(keyPath)
         let chain = try read(chainPath)
         let root = try read(rootPath)
+        // A time-stamp authority beside the issuer key (`campus keys init` makes one) dates every signature.
+        let tsaKeyPath = (directory as NSString).appendingPathComponent("tsa.key")
+        let tsaPath = (directory as NSString).appendingPathComponent("tsa.pem")
+        let timeStamping =
+            FileManager.default.fileExists(atPath: tsaKeyPath) || FileManager.default.fileExists(atPath: tsaPath)
+            ? (key: try read(tsaKeyPath), certificate: try read(tsaPath)) : nil
         do {
-            let identity = try SigningIdentity(keyPEM: key, chainPEM: chain)
+            var identity = try SigningIdentity(keyPEM: key, chainPEM: chain)
+            if let timeStamping {
+                do {
+                    identity = try identity.timeStamping(
+                        keyPEM: timeStamping.key, certificatePEM: timeStamping.certificate)
+                } catch {
+                    throw ServiceError(.keys, "\(tsaKeyPath), \(tsaPath): \(error.reason)")
+                }
+            }
             let trust = try TrustList(pem: root)
             return IssuerKeys(identity: identity, rootPEM: root, chainPEM: chain, trust: trust)
+        } catch let error as ServiceError {
+            throw error
         } catch let error as CertificateError {
             throw ServiceError(.keys, "\(keyPath), \(chainPath): \(error.reason)")
         } catch let error as VerificationFailure {
@@ -52,7 +68,8 @@ public struct IssuerKeys: Sendable {
             let pki = try DevelopmentPKI.create(
                 issuerName: "KommunalCampus Demo-Zertifikatsstelle", organization: "KommunalCampus (Demo)", years: 1)
             let identity = try SigningIdentity(
-                keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+                keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8)
+            ).timeStamping(keyPEM: Array(pki.timeStampKeyPEM.utf8), certificatePEM: Array(pki.timeStampPEM.utf8))
             let root = Array(pki.rootPEM.utf8)
             return IssuerKeys(
                 identity: identity, rootPEM: root, chainPEM: Array(pki.issuerPEM.utf8), trust: try TrustList(pem: root))

@@ -176,6 +176,15 @@ struct VerifyRoutes {
             if let score = claims.score { facts.append(["label": strings.text("verify_fact_score"), "value": score]) }
             if let ects = claims.ects { facts.append(["label": strings.text("verify_fact_ects"), "value": ects]) }
         }
+        // A verified signature time-stamp: when it was signed, and who vouches for that.
+        if verdict.isValid, !facts.isEmpty, let stamp = verdict.signer?.timeStamp {
+            facts.append([
+                "label": strings.text("verify_fact_signed"),
+                "value": strings.text(
+                    "verify_fact_signed_value", ReviewRoutes.time(Int64(stamp.time.timeIntervalSince1970)),
+                    stamp.authority),
+            ])
+        }
         data["facts"] = facts
         data["has_facts"] = !facts.isEmpty
         data["failures"] = verdict.failures.map { check in

@@ -204,9 +204,14 @@ public final class CertificateVerifier: Sendable {
         case .success(let verified):
             signer = verified
             checks.append(VerificationCheck(.signature, true, "the signature matches the document"))
+            let when =
+                verified.timeStamp.map {
+                    "; signed \(SignatureVerifier.shown($0.time)), proven by a time-stamp from \($0.authority)"
+                } ?? ""
             checks.append(
                 VerificationCheck(
-                    .trust, true, "signed by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+                    .trust, true,
+                    "signed by \(verified.subjectName), certified by \(verified.rootSubjectName)\(when)"))
         case .failure(let failure):
             let name: VerificationCheck.Name =
                 [VerificationFailure.Code.documentChanged, .malformedSignature].contains(failure.code)

@@ -39,9 +39,12 @@ public struct VerdictOutput: Encodable, Sendable {
             language = record.language.rawValue
         }
     }
-    /// The certificate that signed: its subject, its root's subject and its SHA-256 thumbprint (hex).
+    /// The certificate that signed: its subject, its root's subject and its SHA-256 thumbprint (hex); with a
+    /// verified signature time-stamp, when it was signed (ISO 8601) and the time-stamp authority's name.
     public struct Signer: Encodable, Sendable {
         public let name, root, thumbprint: String
+        public let signedAt: String?
+        public let timeStampAuthority: String?
     }
     /// The certificate's entry in the status list that was checked.
     public struct Status: Encodable, Sendable {
@@ -66,7 +69,9 @@ public struct VerdictOutput: Encodable, Sendable {
         certificate = verdict.record.map(Certificate.init)
         token = verdict.claims
         signer = verdict.signer.map {
-            Signer(name: $0.subjectName, root: $0.rootSubjectName, thumbprint: Digest.hex($0.thumbprint))
+            Signer(
+                name: $0.subjectName, root: $0.rootSubjectName, thumbprint: Digest.hex($0.thumbprint),
+                signedAt: $0.timeStamp?.time.ISO8601Format(), timeStampAuthority: $0.timeStamp?.authority)
         }
         status = verdict.status.map {
             Status(status: $0.status.rawValue, date: $0.date, reason: $0.reason, replacedBy: $0.replacedBy)
@@ -89,6 +94,10 @@ extension CertificateVerdict {
             lines.append("verdict: invalid — \(failures.first?.detail ?? "no check could be made")")
         }
         lines += verifiedFacts
+        if isValid, let stamp = signer?.timeStamp {
+            lines.append(
+                "signed:   \(SignatureVerifier.shown(stamp.time)), proven by a time-stamp from \(stamp.authority)")
+        }
         if !failures.isEmpty {
             lines.append("failed checks:")
             for failure in failures { lines.append("  - \(failure.name): \(failure.detail)") }

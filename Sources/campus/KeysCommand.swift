@@ -15,7 +15,9 @@ struct KeysCommand: ParsableCommand {
             abstract: "Create a development root CA and issuer certificate (ECDSA P-256).",
             discussion: """
                 Writes DIR/root.pem (the root certificate verifiers trust), DIR/issuer.pem (issuer \
-                certificate followed by the root) and DIR/issuer.key (the issuer's private key, mode 0600). \
+                certificate followed by the root), DIR/issuer.key (the issuer's private key, mode 0600), and \
+                DIR/tsa.pem and DIR/tsa.key (the time-stamp authority under the same root that dates every \
+                signature, PAdES B-T; its key mode 0600). \
                 With --base URL, DIR/base-url holds the verification base that `campus issue --keys DIR` \
                 uses when neither --base nor CAMPUS_BASE_URL is given. Existing files are replaced only with \
                 --force, and only after all of them were checked. The key is never printed. For production, \
@@ -23,7 +25,7 @@ struct KeysCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "Folder for root.pem, issuer.pem and issuer.key (created if missing).")
+        @Option(help: "Folder for root.pem, issuer.pem, issuer.key, tsa.pem and tsa.key (created if missing).")
         var dir: String
 
         @Option(help: "Issuer name printed on certificates (the certificate's common name).")
@@ -57,7 +59,7 @@ struct KeysCommand: ParsableCommand {
                 }
             }
             try FileOutput.prepareFolder(dir)
-            var names = ["root.pem", "issuer.pem", "issuer.key"]
+            var names = ["root.pem", "issuer.pem", "issuer.key", "tsa.pem", "tsa.key"]
             if checkedBase != nil { names.append(IssueCommand.baseFileName) }
             let files = names.map { (dir as NSString).appendingPathComponent($0) }
             // Every file is checked before any is written, so keys are never left half replaced.
@@ -74,13 +76,17 @@ struct KeysCommand: ParsableCommand {
             try FileOutput.write(pki.rootPEM, to: files[0], replace: force)
             try FileOutput.write(pki.issuerPEM, to: files[1], replace: force)
             try FileOutput.write(pki.issuerKeyPEM, to: files[2], replace: force, mode: 0o600)
+            try FileOutput.write(pki.timeStampPEM, to: files[3], replace: force)
+            try FileOutput.write(pki.timeStampKeyPEM, to: files[4], replace: force, mode: 0o600)
             if let checkedBase {
-                try FileOutput.write(checkedBase + "\n", to: files[3], replace: force)
+                try FileOutput.write(checkedBase + "\n", to: files[5], replace: force)
             }
             print("root certificate:   \(files[0])  (give this to verifiers as the trust list)")
             print("issuer certificate: \(files[1])")
             print("issuer key:         \(files[2])  (mode 0600, keep it secret)")
-            if let checkedBase { print("verification base:  \(checkedBase)  (saved in \(files[3]))") }
+            print("time-stamp cert:    \(files[3])  (dates every signature; verifiers trust it through the root)")
+            print("time-stamp key:     \(files[4])  (mode 0600, keep it secret)")
+            if let checkedBase { print("verification base:  \(checkedBase)  (saved in \(files[5]))") }
         }
     }
 }
@@ -119,10 +125,24 @@ enum KeyFiles {
         }
         let keyData = try FileInput.read(keyPath, limit: 1_000_000)
         let chainData = try FileInput.read(chainPath, limit: 1_000_000)
+        let identity: SigningIdentity
         do {
-            return try SigningIdentity(keyPEM: Array(keyData), chainPEM: Array(chainData))
+            identity = try SigningIdentity(keyPEM: Array(keyData), chainPEM: Array(chainData))
         } catch {
             throw CLIError("\(keyPath), \(chainPath): \(error.reason)")
+        }
+        // A keys folder with a time-stamp authority (`campus keys init`): every signature is time-stamped.
+        guard key == nil, let keys else { return identity }
+        let tsaKey = (keys as NSString).appendingPathComponent("tsa.key")
+        let tsaCertificate = (keys as NSString).appendingPathComponent("tsa.pem")
+        guard FileManager.default.fileExists(atPath: tsaKey) || FileManager.default.fileExists(atPath: tsaCertificate)
+        else { return identity }
+        let tsaKeyData = try FileInput.read(tsaKey, limit: 1_000_000)
+        let tsaCertificateData = try FileInput.read(tsaCertificate, limit: 1_000_000)
+        do {
+            return try identity.timeStamping(keyPEM: Array(tsaKeyData), certificatePEM: Array(tsaCertificateData))
+        } catch {
+            throw CLIError("\(tsaKey), \(tsaCertificate): \(error.reason)")
         }
     }
 }

@@ -131,6 +131,13 @@ struct ServeCommand: AsyncParsableCommand {
                 pki.rootPEM, to: (folder as NSString).appendingPathComponent("root.pem"), replace: false)
             try FileOutput.write(
                 pki.issuerPEM, to: (folder as NSString).appendingPathComponent("issuer.pem"), replace: false)
+            // The time-stamp authority: every demo signature is time-stamped, as with `campus keys init` keys.
+            try FileOutput.write(
+                pki.timeStampPEM, to: (folder as NSString).appendingPathComponent("tsa.pem"), replace: false)
+            try FileOutput.write(
+                pki.timeStampKeyPEM, to: (folder as NSString).appendingPathComponent("tsa.key"), replace: false,
+                mode: 0o600)
+            // The issuer key last: its presence means the folder is complete.
             try FileOutput.write(pki.issuerKeyPEM, to: key, replace: false, mode: 0o600)
         }
         return try IssuerKeys.load(directory: folder)

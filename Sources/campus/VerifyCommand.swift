@@ -37,9 +37,27 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Largest PDF read, in bytes.")
     var maxSize = 10_000_000
 
+    @Option(
+        help: """
+            Judge as of this time instead of now (for audits): YYYY-MM-DD (midnight UTC) or an ISO 8601 time \
+            such as 2031-06-01T12:00:00Z.
+            """)
+    var at: String?
+
+    /// The time of the check: `--at`, or now.
+    func checkTime() -> Date {
+        guard let at else { return Date() }
+        let text = at.count == 10 ? at + "T00:00:00Z" : at
+        guard at.utf8.count <= 40, let time = try? Date(text, strategy: .iso8601) else {
+            usage("--at '\(at.prefix(40))' is not a date: give YYYY-MM-DD or 2031-06-01T12:00:00Z")
+        }
+        return time
+    }
+
     func run() throws {
         guard pdf != nil || token != nil else { usage("give a certificate PDF, --token TEXT, or both") }
         guard let trust else { usage("--trust ROOTS is required (a PEM file or a folder of PEM files)") }
+        let time = checkTime()
         let trustList: TrustList
         do {
             trustList = try TrustList(pem: try Self.readTrust(trust))
@@ -73,9 +91,9 @@ struct VerifyCommand: ParsableCommand {
             } catch {
                 unreadable("\(error)")
             }
-            verdict = verifier.verify(pdf: Array(bytes), token: token)
+            verdict = verifier.verify(pdf: Array(bytes), token: token, at: time)
         } else {
-            verdict = verifier.verify(token: token ?? "")
+            verdict = verifier.verify(token: token ?? "", at: time)
         }
         try report(verdict)
         if !verdict.isValid { throw ExitCode(1) }
@@ -83,7 +101,8 @@ struct VerifyCommand: ParsableCommand {
 
     private func usage(_ message: String) -> Never {
         printError(
-            "error: \(message)\nUsage: campus verify FILE.pdf --trust ROOTS [--token TEXT] [--status FILE] [--json]")
+            "error: \(message)\nUsage: campus verify FILE.pdf --trust ROOTS [--token TEXT] [--status FILE] [--at DATE] [--json]"
+        )
         Foundation.exit(2)
     }
 

@@ -287,6 +287,7 @@ final class GoldenTranscript {
         result = result.replacing(/\b[0-9a-f]{64}\b/) { _ in "<SHA256-HEX>" }
         result = result.replacing(/"k" : "[A-Za-z0-9_-]{43}"/) { _ in "\"k\" : \"<THUMBPRINT>\"" }
         result = result.replacing(/a PDF of \d+ bytes/) { _ in "a PDF of <N> bytes" }
+        result = result.replacing(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/) { _ in "<TIME>" }
         let today = Date.now.formatted(.iso8601.year().month().day().dateSeparator(.dash))
         return result.replacingOccurrences(of: today, with: "<TODAY>")
     }

@@ -324,6 +324,8 @@ def test_certificate_verifies_and_proctor_voids_another_learner(chromium, fresh_
         assert state == "valid" and "Gültig" in heading and "Ungültig" not in heading, (state, heading)
         facts = first.find("dl.facts").text
         assert FIRST_NAME in facts and first_id in facts, facts
+        # The service's keys time-stamp every signature: the page says when it was signed, proven by whom.
+        assert "belegt durch einen Zeitstempel von" in facts, facts
         assert set(first.find("#registry-status").get_attribute("class").split()) >= {"verdict", "valid"}
         first.check_page("story-end-verify-first")
 

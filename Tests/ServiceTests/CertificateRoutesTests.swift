@@ -158,6 +158,10 @@ struct CertificateRoutesTests {
             #expect(registry["status"] as? String == "valid")
             #expect(registry["matches"] as? Bool == true)
             #expect((genuine["certificate"] as? [String: Any])?["tier"] as? String == "qualified")
+            // The service's keys time-stamp every signature; the verdict says when it was signed, and by whom.
+            let signer = try #require(genuine["signer"] as? [String: Any])
+            #expect(signer["signedAt"] is String, "\(signer)")
+            #expect((signer["timeStampAuthority"] as? String)?.hasSuffix("Zeitstempeldienst") == true, "\(signer)")
 
             // One byte changed inside the signed content: before the signature value (the gap of /ByteRange, whose
             // certificates are not all signed content).

@@ -1,7 +1,8 @@
 import Assessment
 import Foundation
 
-/// End-to-end issuing throughput: layout, font subset, QR code, token, PAdES signature, bytes out.
+/// End-to-end issuing throughput: layout, font subset, QR code, token, PAdES signature with its time-stamp, bytes
+/// out.
 package struct IssueBenchmark: Sendable {
     private let issuer: CertificateIssuer
     private let identity: SigningIdentity
@@ -11,7 +12,9 @@ package struct IssueBenchmark: Sendable {
     /// hard names), set in `fonts`.
     package init(fonts: CertificateFonts) throws(CertificateError) {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
+        // Time-stamped, as `campus keys init` keys sign (PAdES B-T; the time-stamp authority runs in the process).
         let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+            .timeStamping(keyPEM: Array(pki.timeStampKeyPEM.utf8), certificatePEM: Array(pki.timeStampPEM.utf8))
         self.identity = identity
         issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de", fonts: fonts)
         let names = [

@@ -14,6 +14,11 @@ public struct DevelopmentPKI: Sendable {
     public let issuerPEM: String
     /// The issuer's private key, PKCS#8 PEM, unencrypted.
     public let issuerKeyPEM: String
+    /// The time-stamp authority's certificate followed by the root certificate, PEM: extended key usage
+    /// timeStamping (critical and alone), under the same root, valid as long as the issuer's.
+    public let timeStampPEM: String
+    /// The time-stamp authority's private key, PKCS#8 PEM, unencrypted.
+    public let timeStampKeyPEM: String
     /// The root's private key, PKCS#8 PEM; kept to issue further issuers, never printed or exposed.
     let rootKeyPEM: String
     /// The organization named in both certificates.
@@ -144,9 +149,25 @@ public struct DevelopmentPKI: Sendable {
                     (.subjectKeyIdentifier, "hash"),
                     (.authorityKeyIdentifier, "keyid:always"),
                 ])
+            // The time-stamp authority: its own key, for time stamping only (RFC 3161 §2.3).
+            let timeStampKey = try OpenSSLKey.generateP256()
+            let timeStamp = try CertificateBuilder.makeCertificate(
+                subject: [
+                    (.organization, organization), (.commonName, "\(organization.prefix(40)) Zeitstempeldienst"),
+                ],
+                key: timeStampKey, issuer: root, issuerKey: rootKey,
+                notBefore: validity.lowerBound, notAfter: validity.upperBound,
+                extensions: [
+                    (.basicConstraints, "critical,CA:FALSE"),
+                    (.keyUsage, "critical,digitalSignature,nonRepudiation"),
+                    (.extendedKeyUsage, "critical,timeStamping"),
+                    (.subjectKeyIdentifier, "hash"),
+                    (.authorityKeyIdentifier, "keyid:always"),
+                ])
             let rootPEM = try root.pem()
             return DevelopmentPKI(
                 rootPEM: rootPEM, issuerPEM: try issuer.pem() + rootPEM, issuerKeyPEM: try issuerKey.pkcs8PEM(),
+                timeStampPEM: try timeStamp.pem() + rootPEM, timeStampKeyPEM: try timeStampKey.pkcs8PEM(),
                 rootKeyPEM: rootKeyPEM, organization: organization, issuerName: issuerName)
         }
     }

@@ -14,6 +14,8 @@ public final class SigningIdentity: @unchecked Sendable {
     private let signer: OpenSSLCertificate
     private let chain: [OpenSSLCertificate]
     private let isP256: Bool
+    /// The time-stamp authority whose tokens the PDF signatures carry (PAdES B-T), if any.
+    private let timeStamps: TimeStampAuthority?
 
     /// DER of the signer certificate.
     public let certificateDER: [UInt8]
@@ -32,8 +34,14 @@ public final class SigningIdentity: @unchecked Sendable {
     /// The end of the signer certificate's validity (`nil` when OpenSSL cannot read the field).
     public let notAfter: Date?
 
+    /// Whether PDF signatures get a signature time-stamp (PAdES baseline B-T).
+    public var timeStamped: Bool { timeStamps != nil }
+
     /// Checks that `key` can sign and belongs to `signer`, and keeps all three for the life of the identity.
-    init(key: OpenSSLKey, signer: OpenSSLCertificate, chain: [OpenSSLCertificate]) throws(CertificateError) {
+    init(
+        key: OpenSSLKey, signer: OpenSSLCertificate, chain: [OpenSSLCertificate],
+        timeStamps: TimeStampAuthority? = nil
+    ) throws(CertificateError) {
         guard key.isRSA || key.isEC else {
             throw CertificateError(
                 .unreadableKey, "signing needs an ECDSA P-256 or an RSA private key, not an \(key.kindDescription)")
@@ -49,6 +57,7 @@ public final class SigningIdentity: @unchecked Sendable {
         self.key = key
         self.signer = signer
         self.chain = chain
+        self.timeStamps = timeStamps
         isP256 = key.isP256
         (certificateDER, chainDER) = try mappingCryptoErrors { () throws(CryptoError) in
             (
@@ -84,6 +93,24 @@ public final class SigningIdentity: @unchecked Sendable {
             chain.append(certificate)
         }
         try self.init(key: key, signer: signer, chain: chain)
+    }
+
+    /// The same identity, its PDF signatures time-stamped (PAdES baseline B-T) by a time-stamp authority in this
+    /// process with `keyPEM` and the certificate first in `certificatePEM` (extended key usage timeStamping,
+    /// critical and alone), dating tokens by `clock`.
+    ///
+    /// - Throws: ``CertificateError`` `.unreadableKey`, `.unreadableCertificate` or `.keyMismatch` for unusable
+    ///   files, `.crypto` when the certificate is not for time stamping.
+    public func timeStamping(
+        keyPEM: [UInt8], certificatePEM: [UInt8], clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws(CertificateError) -> SigningIdentity {
+        let authority = try mappingCryptoErrors { () throws(CryptoError) in
+            try TimeStampAuthority(
+                certificate: try OpenSSLCertificate.all(fromPEM: certificatePEM, source: "the time-stamp certificate")[
+                    0],
+                key: try OpenSSLKey(privateKeyPEM: keyPEM), clock: clock)
+        }
+        return try SigningIdentity(key: key, signer: signer, chain: chain, timeStamps: authority)
     }
 
     /// Loads a PKCS#12 file; passphrase given by the caller (the CLI reads it from an environment variable).
@@ -126,7 +153,9 @@ public final class SigningIdentity: @unchecked Sendable {
 
     /// Detached CMS SignedData (DER) over `content`, PAdES baseline B-B: SHA-256, signed attributes exactly
     /// content-type, message-digest and ESS signing-certificate-v2 — no signing-time (EN 319 142-1 forbids it;
-    /// the PDF's `/M` carries the time). The signer certificate and the chain are in `certificates`.
+    /// the PDF's `/M` carries the time). The signer certificate and the chain are in `certificates`. With a
+    /// time-stamp authority (``timeStamping(keyPEM:certificatePEM:clock:)``), baseline B-T: a signature
+    /// time-stamp in the unsigned attributes.
     ///
     /// ECDSA keys give ecdsa-with-SHA256 signatures, RSA keys PKCS#1 v1.5 with SHA-256.
     ///
@@ -134,7 +163,8 @@ public final class SigningIdentity: @unchecked Sendable {
     ///   short of running out of memory.
     public func signDetachedCMS(content: [UInt8]) throws(CertificateError) -> [UInt8] {
         try mappingCryptoErrors { () throws(CryptoError) in
-            try CMSSigning.signDetached(content: content, signer: signer, key: key, chain: chain)
+            try CMSSigning.signDetached(
+                content: content, signer: signer, key: key, chain: chain, timeStamps: timeStamps)
         }
     }
 

@@ -56,6 +56,16 @@ public struct VerifiedSigner: Sendable, Equatable {
     /// The trust-list entry the decision rests on: the checked certificate's own entry when it is on the trust
     /// list (an issuer certificate found by a token's key id), otherwise the root's.
     public let trustListEntry: TrustListEntry
+    /// The signature's time-stamp, when it has one that verified: the chain was judged at its time.
+    public internal(set) var timeStamp: SignatureTimeStamp? = nil
+}
+
+/// When a trusted time-stamp authority says a signature existed (PAdES B-T).
+public struct SignatureTimeStamp: Sendable, Equatable {
+    /// The time in the token (whole seconds).
+    public let time: Date
+    /// The time-stamp authority's name (its certificate's common name).
+    public let authority: String
 }
 
 /// A certificate on the trust list, as a person can check it: its name and SHA-256 thumbprint.
@@ -73,6 +83,11 @@ public struct TrustListEntry: Sendable, Equatable {
 /// Both checks are safe to call from many threads at once with the same trust list, and never crash or hang on
 /// hostile input: anything that is not what they expect is a ``VerificationFailure``.
 public enum SignatureVerifier {
+    /// A time as verdicts print it: `2026-12-04 14:03 UTC`.
+    static func shown(_ time: Date) -> String {
+        String(time.ISO8601Format().prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
+
     /// The largest CMS signature accepted (a P-256 signature with two certificates is about 1.2 KB).
     static let maximumSignatureSize = 64 * 1024
 
@@ -131,10 +146,28 @@ public enum SignatureVerifier {
             let signature = try DetachedSignature(der: cms, trust: trust)
             try signature.verify(content: content)
             try signature.checkSigningCertificateAttribute()
-            return .success(
-                try trust.verifiedSigner(
+            // With a signature time-stamp the signer's chain is judged when the signature was made (chain model).
+            let stamp: VerifiedTimeStamp?
+            do {
+                stamp = try signature.timeStamp(trust: trust)
+            } catch {
+                // A signer that is not trusted at all is the first thing to say; else the time-stamp's failure.
+                _ = try trust.verifiedSigner(
                     signature.signer, der: signature.signerDER, intermediates: signature.certificates,
-                    intermediatesDER: signature.certificatesDER, at: time, role: "signer certificate"))
+                    intermediatesDER: signature.certificatesDER, at: time, role: "signer certificate")
+                throw error
+            }
+            if let stamp, stamp.time > time {
+                throw VerificationFailure(
+                    .certificateNotYetValid,
+                    "the signature was time-stamped at \(Self.shown(stamp.time)), after the time of this check "
+                        + "(\(Self.shown(time)))")
+            }
+            var signer = try trust.verifiedSigner(
+                signature.signer, der: signature.signerDER, intermediates: signature.certificates,
+                intermediatesDER: signature.certificatesDER, at: stamp?.time ?? time, role: "signer certificate")
+            signer.timeStamp = stamp.map { SignatureTimeStamp(time: $0.time, authority: $0.authority.subjectName) }
+            return .success(signer)
         } catch {
             return .failure(error)
         }
@@ -216,6 +249,21 @@ final class DetachedSignature {
                 certificate: { trust.certificate(der: $0) })
         } catch {
             throw VerificationFailure(.malformedSignature, error)
+        }
+    }
+
+    /// The signature's time-stamp token, verified: over this signature value, by a time-stamp authority whose
+    /// certificate chains to a root on `trust` and was valid when the token was made; `nil` without a token.
+    ///
+    /// - Throws: ``VerificationFailure`` (`.malformedSignature`) when the token is there but does not verify.
+    func timeStamp(trust: TrustList) throws(VerificationFailure) -> VerifiedTimeStamp? {
+        do {
+            guard let token = try cms.timeStampToken() else { return nil }
+            return try TimeStampVerification.verify(
+                token: token, signatureValue: cms.signatureValue, roots: trust.roots)
+        } catch {
+            throw VerificationFailure(
+                .malformedSignature, "the signature's time-stamp does not verify: \(error.reason)")
         }
     }
 

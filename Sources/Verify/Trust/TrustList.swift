@@ -25,6 +25,8 @@ public final class TrustList: @unchecked Sendable {
     private let indexByThumbprint: [[UInt8]: Int]
     /// The certificates on the list, in the order of `certificatesDER`.
     private let listed: [OpenSSLCertificate]
+    /// The self-signed roots on the list (the trust anchors of time-stamp authorities too).
+    var roots: [OpenSSLCertificate] { listed.filter(\.isSelfSigned) }
     /// Certificates met in signatures (and the list's own), parsed once: DER → certificate.
     private let certificateCache: Mutex<[[UInt8]: OpenSSLCertificate]>
     /// Signers whose chain verified, with the time span in which every certificate of the chain is valid.
