@@ -47,13 +47,18 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Number of certificates to issue.")
         var count = 5_000
 
+        @Flag(help: "Sign without time-stamps (PAdES B-B), to see what the time-stamp costs.")
+        var withoutTimeStamps = false
+
         func validate() throws {
             guard count >= 10 else { throw ValidationError("--count must be at least 10.") }
         }
 
         func run() throws {
-            let benchmark = try IssueBenchmark(fonts: IssueCommand.certificateFonts())
-            print("issuing \(count) signed certificates (layout, font subset, QR, token, PAdES signature) …")
+            let benchmark = try IssueBenchmark(
+                fonts: IssueCommand.certificateFonts(), timeStamped: !withoutTimeStamps)
+            let signature = withoutTimeStamps ? "PAdES signature" : "PAdES signature with its time-stamp"
+            print("issuing \(count) signed certificates (layout, font subset, QR, token, \(signature)) …")
             _ = try benchmark.run(count: min(count, 50))  // warm-up: caches fill
             let result = try benchmark.run(count: count)
             print(

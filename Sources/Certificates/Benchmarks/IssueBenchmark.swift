@@ -8,13 +8,16 @@ package struct IssueBenchmark: Sendable {
     private let identity: SigningIdentity
     private let records: [CertificateRecord]
 
-    /// Prepares a development PKI, an issuer and a rotation of records (all tiers, both languages,
-    /// hard names), set in `fonts`.
-    package init(fonts: CertificateFonts) throws(CertificateError) {
+    /// Prepares a development PKI, an issuer (its signatures time-stamped unless `timeStamped` is false) and a
+    /// rotation of records (all tiers, both languages, hard names), set in `fonts`.
+    package init(fonts: CertificateFonts, timeStamped: Bool = true) throws(CertificateError) {
         let pki = try DevelopmentPKI.create(issuerName: "Benchmark Zertifikatsstelle", organization: "KommunalCampus")
         // Time-stamped, as `campus keys init` keys sign (PAdES B-T; the time-stamp authority runs in the process).
-        let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
-            .timeStamping(keyPEM: Array(pki.timeStampKeyPEM.utf8), certificatePEM: Array(pki.timeStampPEM.utf8))
+        var identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+        if timeStamped {
+            identity = try identity.timeStamping(
+                keyPEM: Array(pki.timeStampKeyPEM.utf8), certificatePEM: Array(pki.timeStampPEM.utf8))
+        }
         self.identity = identity
         issuer = try CertificateIssuer(identity: identity, verificationBase: "https://campus.example.de", fonts: fonts)
         let names = [
