@@ -6,7 +6,7 @@ struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage issuer keys.",
-        subcommands: [Initialize.self]
+        subcommands: [Initialize.self, TrustListCommand.self]
     )
 
     struct Initialize: ParsableCommand {
@@ -17,7 +17,8 @@ struct KeysCommand: ParsableCommand {
                 Writes DIR/root.pem (the root certificate verifiers trust), DIR/issuer.pem (issuer \
                 certificate followed by the root), DIR/issuer.key (the issuer's private key, mode 0600), and \
                 DIR/tsa.pem and DIR/tsa.key (the time-stamp authority under the same root that dates every \
-                signature, PAdES B-T; its key mode 0600). \
+                signature, PAdES B-T; its key mode 0600), and DIR/root.key (the root's key, mode 0600: only \
+                `campus keys trust-list` needs it; keep it offline). \
                 With --base URL, DIR/base-url holds the verification base that `campus issue --keys DIR` \
                 uses when neither --base nor CAMPUS_BASE_URL is given. Existing files are replaced only with \
                 --force, and only after all of them were checked. The key is never printed. For production, \
@@ -25,7 +26,8 @@ struct KeysCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "Folder for root.pem, issuer.pem, issuer.key, tsa.pem and tsa.key (created if missing).")
+        @Option(
+            help: "Folder for root.pem, issuer.pem, issuer.key, tsa.pem, tsa.key and root.key (created if missing).")
         var dir: String
 
         @Option(help: "Issuer name printed on certificates (the certificate's common name).")
@@ -59,7 +61,7 @@ struct KeysCommand: ParsableCommand {
                 }
             }
             try FileOutput.prepareFolder(dir)
-            var names = ["root.pem", "issuer.pem", "issuer.key", "tsa.pem", "tsa.key"]
+            var names = ["root.pem", "issuer.pem", "issuer.key", "tsa.pem", "tsa.key", "root.key"]
             if checkedBase != nil { names.append(IssueCommand.baseFileName) }
             let files = names.map { (dir as NSString).appendingPathComponent($0) }
             // Every file is checked before any is written, so keys are never left half replaced.
@@ -78,15 +80,90 @@ struct KeysCommand: ParsableCommand {
             try FileOutput.write(pki.issuerKeyPEM, to: files[2], replace: force, mode: 0o600)
             try FileOutput.write(pki.timeStampPEM, to: files[3], replace: force)
             try FileOutput.write(pki.timeStampKeyPEM, to: files[4], replace: force, mode: 0o600)
+            try FileOutput.write(pki.rootKeyPEM, to: files[5], replace: force, mode: 0o600)
             if let checkedBase {
-                try FileOutput.write(checkedBase + "\n", to: files[5], replace: force)
+                try FileOutput.write(checkedBase + "\n", to: files[6], replace: force)
             }
             print("root certificate:   \(files[0])  (give this to verifiers as the trust list)")
             print("issuer certificate: \(files[1])")
             print("issuer key:         \(files[2])  (mode 0600, keep it secret)")
             print("time-stamp cert:    \(files[3])  (dates every signature; verifiers trust it through the root)")
             print("time-stamp key:     \(files[4])  (mode 0600, keep it secret)")
-            if let checkedBase { print("verification base:  \(checkedBase)  (saved in \(files[5]))") }
+            print(
+                "root key:           \(files[5])  (mode 0600; only `campus keys trust-list` needs it: keep it offline)")
+            if let checkedBase { print("verification base:  \(checkedBase)  (saved in \(files[6]))") }
+        }
+    }
+}
+
+extension KeysCommand {
+    /// `campus keys trust-list`: the signed trust list of a keys folder.
+    struct TrustListCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "trust-list",
+            abstract: "Write the trust list of a keys folder, signed by its root's key.",
+            discussion: """
+                Lists the root (DIR/root.pem), the issuer certificate (DIR/issuer.pem, status active, from the \
+                start of its validity) and the time-stamp authority (DIR/tsa.pem), signs the list with \
+                DIR/root.key (ES256) and writes it to --out as a JSON object. Verifiers who trust only the \
+                root check QR tokens and old signatures with it: `campus verify --trust trust.json --root \
+                root.pem`. The service publishes it at /.well-known/campus-trust.json. An existing file is \
+                replaced only with --force.
+                """)
+
+        @Option(help: "The keys folder (from `campus keys init`).")
+        var dir: String
+
+        @Option(help: "Where to write the signed trust list.")
+        var out: String
+
+        @Option(help: "Days until the list must be replaced (its nextUpdate).")
+        var days = 30
+
+        @Flag(help: "Replace an existing --out file.")
+        var force = false
+
+        func validate() throws {
+            guard (1...366).contains(days) else { throw ValidationError("--days must be 1 to 366.") }
+        }
+
+        func run() throws {
+            func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+            try FileOutput.checkWritable(out, replace: force)
+            let rootPEM = try FileInput.read(path("root.pem"), limit: 1_000_000)
+            let rootKey: Data
+            do {
+                rootKey = try FileInput.read(path("root.key"), limit: 1_000_000)
+            } catch {
+                throw CLIError(
+                    "\(path("root.key")): the root's key is needed to sign the trust list; keys made before it was "
+                        + "kept cannot sign one (make new keys with `campus keys init`)")
+            }
+            let issuerPEM = try FileInput.read(path("issuer.pem"), limit: 1_000_000)
+            let tsaPEM =
+                FileManager.default.fileExists(atPath: path("tsa.pem"))
+                ? try FileInput.read(path("tsa.pem"), limit: 1_000_000) : nil
+            let signed: String
+            do {
+                let root = try SigningIdentity(keyPEM: Array(rootKey), chainPEM: Array(rootPEM))
+                let issuer = try CertificateFile.first(Array(issuerPEM))
+                var authorities: [PublishedTrustList.Entry] = []
+                if let tsaPEM {
+                    let tsa = try CertificateFile.first(Array(tsaPEM))
+                    authorities.append(.init(certificate: tsa.der, status: .active, from: tsa.notBefore))
+                }
+                let list = PublishedTrustList(
+                    roots: [root.certificateDER],
+                    issuers: [.init(certificate: issuer.der, status: .active, from: issuer.notBefore)],
+                    timeStampAuthorities: authorities, validDays: days)
+                signed = try list.signed(by: root)
+            } catch {
+                throw CLIError("\(dir): \(error.reason)")
+            }
+            try FileOutput.write(signed, to: out, replace: force)
+            print(
+                "trust list: \(out)  (1 root, 1 issuer, \(tsaPEM == nil ? 0 : 1) time-stamp authority; "
+                    + "replace it within \(days) days)")
         }
     }
 }

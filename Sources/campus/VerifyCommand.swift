@@ -22,8 +22,15 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The certificate PDF.")
     var pdf: String?
 
-    @Option(help: "Trusted roots: a PEM file or a folder of PEM files.")
+    @Option(
+        help: """
+            Trusted roots: a PEM file or a folder of PEM files; or an issuer's signed trust list (trust.json from \
+            `campus keys trust-list`), checked against --root.
+            """)
     var trust: String?
+
+    @Option(help: "With a signed trust list as --trust: the root (PEM) you already trust that must have signed it.")
+    var root: String?
 
     @Option(help: "The QR code's content (URL or bare token).")
     var token: String?
@@ -60,7 +67,12 @@ struct VerifyCommand: ParsableCommand {
         let time = checkTime()
         let trustList: TrustList
         do {
-            trustList = try TrustList(pem: try Self.readTrust(trust))
+            let bytes = try Self.readTrust(trust)
+            if bytes.first(where: { !Character(UnicodeScalar($0)).isWhitespace }) == UInt8(ascii: "{") {
+                trustList = try signedTrustList(String(decoding: bytes, as: UTF8.self), path: trust, at: time)
+            } else {
+                trustList = try TrustList(pem: bytes)
+            }
         } catch let failure as VerificationFailure {
             unreadable("\(trust): \(failure.reason)")
         } catch {
@@ -113,6 +125,22 @@ struct VerifyCommand: ParsableCommand {
     }
 
     /// The PEM bytes of a file, or of every `*.pem` file in a folder.
+    /// The certificates of a signed trust list, after checking its signature against `--root`.
+    private func signedTrustList(_ text: String, path: String, at time: Date) throws -> TrustList {
+        guard let root else {
+            usage("\(path) is a signed trust list: give --root ROOT.pem, the root you trust that signed it")
+        }
+        let roots = try TrustList(pem: Self.readTrust(root)).certificatesDER
+        switch PublishedTrustList.read(signed: text, trustedRoots: roots, at: time) {
+        case .success(let list):
+            return try TrustList(
+                der: roots + list.roots + list.issuers.map(\.certificate) + list.timeStampAuthorities.map(\.certificate)
+            )
+        case .failure(let problem):
+            unreadable("\(path): \(problem)")
+        }
+    }
+
     static func readTrust(_ path: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -19,8 +19,8 @@ public struct DevelopmentPKI: Sendable {
     public let timeStampPEM: String
     /// The time-stamp authority's private key, PKCS#8 PEM, unencrypted.
     public let timeStampKeyPEM: String
-    /// The root's private key, PKCS#8 PEM; kept to issue further issuers, never printed or exposed.
-    let rootKeyPEM: String
+    /// The root's private key, PKCS#8 PEM; kept to issue further issuers and to sign the trust list, never printed.
+    package let rootKeyPEM: String
     /// The organization named in both certificates.
     let organization: String
     /// The issuer certificate's common name.

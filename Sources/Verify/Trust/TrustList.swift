@@ -35,6 +35,16 @@ public final class TrustList: @unchecked Sendable {
     /// DER of every certificate on the list, in the order of the PEM text, repeats left out.
     public let certificatesDER: [[UInt8]]
 
+    /// A trust list of DER certificates (roots, and issuer or time-stamp certificates that help to build chains).
+    public convenience init(der certificates: [[UInt8]]) throws(VerificationFailure) {
+        var pem = ""
+        for certificate in certificates {
+            let base64 = Data(certificate).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            pem += "-----BEGIN CERTIFICATE-----\n\(base64)\n-----END CERTIFICATE-----\n"
+        }
+        try self.init(pem: Array(pem.utf8))
+    }
+
     /// Parses PEM text holding one or more certificates (a file's bytes; the CLI concatenates a folder's `*.pem`
     /// files).
     ///

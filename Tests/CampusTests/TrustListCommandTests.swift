@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// `campus keys trust-list` and `campus verify --trust trust.json --root root.pem`.
+@Suite("Signed trust lists")
+struct TrustListCommandTests {
+    /// The base64url text of `bytes`.
+    static func base64URL(_ bytes: Data) -> String {
+        bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    @Test("a QR token verifies with only root.pem and the signed trust list; a changed or foreign list is refused")
+    func tokenWithTrustList() throws {
+        let issued = try IssuedByCampus()
+        defer { issued.cleanUp() }
+        let root = issued.keys + "/root.pem"
+        let list = issued.folder.appendingPathComponent("trust.json").path
+        let written = try Campus.run(["keys", "trust-list", "--dir", issued.keys, "--out", list])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.contains("1 root, 1 issuer, 1 time-stamp authority"), "\(written.stdout)")
+        let again = try Campus.run(["keys", "trust-list", "--dir", issued.keys, "--out", list])
+        #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again.stderr)")
+
+        // With the root alone the token's issuer key is unknown; with the trust list it verifies.
+        let rootOnly = try Campus.run(["verify", "--token", issued.url, "--trust", root])
+        #expect(rootOnly.status == 1)
+        let withList = try Campus.run(["verify", "--token", issued.url, "--trust", list, "--root", root])
+        #expect(withList.status == 0, "\(withList.stdout)\(withList.stderr)")
+        #expect(withList.stdout.hasPrefix("verdict: valid"))
+        let pdf = try Campus.run(["verify", issued.pdf, "--token", issued.url, "--trust", list, "--root", root])
+        #expect(pdf.status == 0, "\(pdf.stdout)")
+
+        // A list whose payload was changed (an issuer marked retired) no longer matches its signature.
+        let text = try String(contentsOfFile: list, encoding: .utf8)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+        let payloadText = try #require(object["payload"])
+        var base64 = payloadText.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        let payload = String(decoding: try #require(Data(base64Encoded: base64)), as: UTF8.self)
+        #expect(payload.contains(#""status":"active""#))
+        object["payload"] = Self.base64URL(Data(payload.replacingOccurrences(of: "active", with: "retired").utf8))
+        let tampered = issued.folder.appendingPathComponent("tampered.json").path
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: tampered))
+        let refused = try Campus.run(["verify", "--token", issued.url, "--trust", tampered, "--root", root])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("not signed by a root you trust"), "\(refused.stderr)")
+
+        // Another root did not sign it; without --root it cannot be checked; past nextUpdate it is refused.
+        let other = issued.folder.appendingPathComponent("other").path
+        #expect(try Campus.run(["keys", "init", "--dir", other]).status == 0)
+        let foreign = try Campus.run(["verify", "--token", issued.url, "--trust", list, "--root", other + "/root.pem"])
+        #expect(foreign.status == 2 && foreign.stderr.contains("not signed by a root you trust"))
+        let noRoot = try Campus.run(["verify", "--token", issued.url, "--trust", list])
+        #expect(noRoot.status == 2 && noRoot.stderr.contains("give --root"), "\(noRoot.stderr)")
+        let stale = try Campus.run([
+            "verify", "--token", issued.url, "--trust", list, "--root", root, "--at", "2060-01-01",
+        ])
+        #expect(stale.status == 2 && stale.stderr.contains("was due to be replaced"), "\(stale.stderr)")
+    }
+}
