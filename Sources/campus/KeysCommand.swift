@@ -120,11 +120,21 @@ extension KeysCommand {
         @Option(help: "Days until the list must be replaced (its nextUpdate).")
         var days = 30
 
+        @Option(
+            help: """
+                Announce the issuer key compromised since this time (YYYY-MM-DDTHH:MM:SSZ): what it signed later, \
+                or without a time-stamp, is invalid.
+                """)
+        var issuerCompromisedSince: String?
+
         @Flag(help: "Replace an existing --out file.")
         var force = false
 
         func validate() throws {
             guard (1...366).contains(days) else { throw ValidationError("--days must be 1 to 366.") }
+            if let since = issuerCompromisedSince, Timestamp.date(since) == nil {
+                throw ValidationError("--issuer-compromised-since must be a time YYYY-MM-DDTHH:MM:SSZ.")
+            }
         }
 
         func run() throws {
@@ -154,7 +164,11 @@ extension KeysCommand {
                 }
                 let list = PublishedTrustList(
                     roots: [root.certificateDER],
-                    issuers: [.init(certificate: issuer.der, status: .active, from: issuer.notBefore)],
+                    issuers: [
+                        .init(
+                            certificate: issuer.der, status: issuerCompromisedSince == nil ? .active : .compromised,
+                            from: issuer.notBefore, compromisedSince: issuerCompromisedSince)
+                    ],
                     timeStampAuthorities: authorities, validDays: days)
                 signed = try list.signed(by: root)
             } catch {

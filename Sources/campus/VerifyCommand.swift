@@ -133,9 +133,12 @@ struct VerifyCommand: ParsableCommand {
         let roots = try TrustList(pem: Self.readTrust(root)).certificatesDER
         switch PublishedTrustList.read(signed: text, trustedRoots: roots, at: time) {
         case .success(let list):
-            return try TrustList(
-                der: roots + list.roots + list.issuers.map(\.certificate) + list.timeStampAuthorities.map(\.certificate)
-            )
+            let entries = list.issuers + list.timeStampAuthorities
+            var compromised: [[UInt8]: Date] = [:]
+            for entry in entries {
+                if let since = entry.compromisedSince.flatMap(Timestamp.date) { compromised[entry.thumbprint] = since }
+            }
+            return try TrustList(der: roots + list.roots + entries.map(\.certificate), compromised: compromised)
         case .failure(let problem):
             unreadable("\(path): \(problem)")
         }

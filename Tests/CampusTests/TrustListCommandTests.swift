@@ -58,4 +58,34 @@ struct TrustListCommandTests {
         ])
         #expect(stale.status == 2 && stale.stderr.contains("was due to be replaced"), "\(stale.stderr)")
     }
+
+    @Test(
+        "--issuer-compromised-since: a PDF time-stamped before the date stays valid, after it is invalid, a QR code alone is not enough"
+    )
+    func compromisedIssuer() throws {
+        let issued = try IssuedByCampus()
+        defer { issued.cleanUp() }
+        let root = issued.keys + "/root.pem"
+        func list(_ since: String) throws -> String {
+            let path = issued.folder.appendingPathComponent("trust-\(since.prefix(4)).json").path
+            let written = try Campus.run([
+                "keys", "trust-list", "--dir", issued.keys, "--out", path, "--issuer-compromised-since", since,
+            ])
+            try #require(written.status == 0, "\(written.stderr)")
+            return path
+        }
+        let future = try list("2060-01-01T00:00:00Z")
+        let valid = try Campus.run(["verify", issued.pdf, "--trust", future, "--root", root])
+        #expect(valid.status == 0, "\(valid.stdout)")
+        let token = try Campus.run(["verify", "--token", issued.url, "--trust", future, "--root", root])
+        #expect(token.status == 1 && token.stdout.contains("a QR code alone cannot prove"), "\(token.stdout)")
+        let past = try list("2020-01-01T00:00:00Z")
+        let invalid = try Campus.run(["verify", issued.pdf, "--trust", past, "--root", root])
+        #expect(invalid.status == 1)
+        #expect(invalid.stdout.contains("announced compromised since 2020-01-01 00:00 UTC"), "\(invalid.stdout)")
+        let wrong = try Campus.run([
+            "keys", "trust-list", "--dir", issued.keys, "--out", "x.json", "--issuer-compromised-since", "gestern",
+        ])
+        #expect(wrong.status != 0 && wrong.stderr.contains("YYYY-MM-DDTHH:MM:SSZ"))
+    }
 }

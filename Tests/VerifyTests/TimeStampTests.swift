@@ -152,4 +152,35 @@ struct TimeStampTests {
         #expect(
             verdict.failures.contains { $0.detail.contains("time-stamp does not verify") }, "\(verdict.failures)")
     }
+
+    @Test(
+        "a compromised issuer key: signatures time-stamped before the date stay valid, later or unstamped ones do not")
+    func compromise() throws {
+        let (stamped, _, pki) = try Self.shortLived(stamped: true)
+        let issuer = try CertificateFile.first(Array(pki.issuerPEM.utf8)).der
+        let root = try CertificateFile.first(Array(pki.rootPEM.utf8)).der
+        func verdict(_ pdf: [UInt8], compromisedSince since: Date) throws -> CertificateVerdict {
+            let trust = try TrustList(der: [root, issuer], compromised: [Digest.sha256(issuer): since])
+            return CertificateVerifier(trust: trust).verify(pdf: pdf)
+        }
+        let later = try verdict(stamped, compromisedSince: Date().addingTimeInterval(3_600))
+        #expect(later.isValid, "\(later.failures)")
+        let earlier = try verdict(stamped, compromisedSince: Date().addingTimeInterval(-3_600))
+        #expect(!earlier.isValid)
+        #expect(earlier.failures.contains { $0.detail.contains("time-stamped at") && $0.detail.contains("after that") })
+
+        // Without a time-stamp nothing proves the signature came before the compromise.
+        let identity = try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+        let plainIssuer = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu())
+        let plain = try plainIssuer.issue(
+            CertificateRecord(
+                id: CertificateID.random(), holder: .init(name: "Anna Schmidt", birthDate: nil),
+                course: .init(title: "E-Akte", provider: "Akademie", ects: nil, start: "2026-09-01", end: "2026-11-30"),
+                tier: .attendance, score: nil, issued: "2026-12-04", issuer: "")
+        ).pdf
+        let unproven = try verdict(plain, compromisedSince: Date().addingTimeInterval(3_600))
+        #expect(!unproven.isValid)
+        #expect(unproven.failures.contains { $0.detail.contains("no time-stamp proving") }, "\(unproven.failures)")
+    }
 }

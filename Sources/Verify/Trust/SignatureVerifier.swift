@@ -167,9 +167,38 @@ public enum SignatureVerifier {
                 signature.signer, der: signature.signerDER, intermediates: signature.certificates,
                 intermediatesDER: signature.certificatesDER, at: stamp?.time ?? time, role: "signer certificate")
             signer.timeStamp = stamp.map { SignatureTimeStamp(time: $0.time, authority: $0.authority.subjectName) }
+            try Self.checkCompromise(signer: signer, stamp: stamp, trust: trust)
             return .success(signer)
         } catch {
             return .failure(error)
+        }
+    }
+
+    /// A signature by a key announced as compromised counts only when a time-stamp proves it was made before
+    /// that date (and the time-stamp's own key was not compromised by then).
+    static func checkCompromise(signer: VerifiedSigner, stamp: VerifiedTimeStamp?, trust: TrustList)
+        throws(VerificationFailure)
+    {
+        if let stamp, let der = stamp.authority.der, let since = trust.compromisedSince[Digest.sha256(der)],
+            stamp.time >= since
+        {
+            throw VerificationFailure(
+                .untrusted,
+                "the time-stamp authority's key was announced compromised since \(shown(since)); its time-stamp "
+                    + "of \(shown(stamp.time)) proves nothing")
+        }
+        guard let since = trust.compromisedSince[signer.thumbprint] else { return }
+        guard let stamp else {
+            throw VerificationFailure(
+                .untrusted,
+                "the issuer key was announced compromised since \(shown(since)), and the signature has no "
+                    + "time-stamp proving it was made before")
+        }
+        guard stamp.time < since else {
+            throw VerificationFailure(
+                .untrusted,
+                "the issuer key was announced compromised since \(shown(since)); this signature was time-stamped "
+                    + "at \(shown(stamp.time)), after that")
         }
     }
 
@@ -192,10 +221,15 @@ public enum SignatureVerifier {
             guard der.count <= maximumSignatureSize, let certificate = trust.certificate(der: der) else {
                 throw .openSSL(.malformedSignature, "the issuer certificate is not one DER X.509 certificate")
             }
-            return .success(
-                try trust.verifiedSigner(
-                    certificate, der: der, intermediates: [], intermediatesDER: [], at: time,
-                    role: "issuer certificate"))
+            let signer = try trust.verifiedSigner(
+                certificate, der: der, intermediates: [], intermediatesDER: [], at: time, role: "issuer certificate")
+            if let since = trust.compromisedSince[signer.thumbprint] {
+                throw VerificationFailure(
+                    .untrusted,
+                    "the issuer key was announced compromised since \(shown(since)); a QR code alone cannot prove it "
+                        + "was made before: verify the PDF, whose time-stamp can")
+            }
+            return .success(signer)
         } catch {
             return .failure(error)
         }

@@ -35,14 +35,22 @@ public final class TrustList: @unchecked Sendable {
     /// DER of every certificate on the list, in the order of the PEM text, repeats left out.
     public let certificatesDER: [[UInt8]]
 
-    /// A trust list of DER certificates (roots, and issuer or time-stamp certificates that help to build chains).
-    public convenience init(der certificates: [[UInt8]]) throws(VerificationFailure) {
+    /// Keys announced as compromised, by the SHA-256 thumbprint of their certificate: since when. What such a key
+    /// signed or time-stamped from then on is invalid; earlier signatures stay valid only with a time-stamp that
+    /// proves they came first.
+    public let compromisedSince: [[UInt8]: Date]
+
+    /// A trust list of DER certificates (roots, and issuer or time-stamp certificates that help to build chains),
+    /// with the keys announced as `compromised` (thumbprint → since when).
+    public convenience init(der certificates: [[UInt8]], compromised: [[UInt8]: Date] = [:])
+        throws(VerificationFailure)
+    {
         var pem = ""
         for certificate in certificates {
             let base64 = Data(certificate).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
             pem += "-----BEGIN CERTIFICATE-----\n\(base64)\n-----END CERTIFICATE-----\n"
         }
-        try self.init(pem: Array(pem.utf8))
+        try self.init(pem: Array(pem.utf8), compromised: compromised)
     }
 
     /// Parses PEM text holding one or more certificates (a file's bytes; the CLI concatenates a folder's `*.pem`
@@ -54,7 +62,8 @@ public final class TrustList: @unchecked Sendable {
     /// - Throws: ``VerificationFailure`` with code ``VerificationFailure/Code/trustList`` when the text holds no
     ///   certificate, a certificate block is damaged, or no certificate on it is a self-signed root (no chain
     ///   could ever end on the list).
-    public init(pem: [UInt8]) throws(VerificationFailure) {
+    public init(pem: [UInt8], compromised: [[UInt8]: Date] = [:]) throws(VerificationFailure) {
+        compromisedSince = compromised
         let parsed: [OpenSSLCertificate]
         do {
             parsed = try OpenSSLCertificate.all(
