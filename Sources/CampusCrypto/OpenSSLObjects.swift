@@ -547,9 +547,15 @@ package final class OpenSSLCertificate: @unchecked Sendable {
         OpenSSLErrorQueue.clear()
     }
 
-    private static func readableName(_ name: OpaquePointer?) -> String {
-        guard let name else { return "" }
-        let index = X509_NAME_get_index_by_NID(name, NID_commonName, -1)
+    /// The subject's organization (O), if it has one.
+    package var subjectOrganization: String? {
+        Self.field(X509_get_subject_name(pointer), nid: NID_organizationName)
+    }
+
+    /// The first value of field `nid` in `name`, as UTF-8.
+    private static func field(_ name: OpaquePointer?, nid: Int32) -> String? {
+        guard let name else { return nil }
+        let index = X509_NAME_get_index_by_NID(name, nid, -1)
         if index >= 0, let entry = X509_NAME_get_entry(name, index), let data = X509_NAME_ENTRY_get_data(entry) {
             var utf8: UnsafeMutablePointer<UInt8>? = nil
             let length = ASN1_STRING_to_UTF8(&utf8, data)
@@ -559,6 +565,12 @@ package final class OpenSSLCertificate: @unchecked Sendable {
             }
         }
         OpenSSLErrorQueue.clear()
+        return nil
+    }
+
+    private static func readableName(_ name: OpaquePointer?) -> String {
+        guard let name else { return "" }
+        if let commonName = field(name, nid: NID_commonName) { return commonName }
         guard let bio = try? MemoryBIO(), X509_NAME_print_ex(bio.pointer, name, 0, CCampus_XN_FLAG_ONELINE_UTF8()) >= 0
         else {
             OpenSSLErrorQueue.clear()

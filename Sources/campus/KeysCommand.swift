@@ -6,7 +6,7 @@ struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage issuer keys.",
-        subcommands: [Initialize.self, TrustListCommand.self]
+        subcommands: [Initialize.self, Rotate.self, TrustListCommand.self]
     )
 
     struct Initialize: ParsableCommand {
@@ -97,6 +97,66 @@ struct KeysCommand: ParsableCommand {
 }
 
 extension KeysCommand {
+    /// `campus keys rotate`: a new issuer key under the same root; the old one retired, kept.
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a new issuer key and certificate under the same root and retire the old one.",
+            discussion: """
+                Needs DIR/root.pem and DIR/root.key (from `campus keys init`). The old DIR/issuer.pem and \
+                DIR/issuer.key are kept as DIR/retired/issuer-TIME.pem and .key (no longer used to sign; what \
+                they signed stays valid); the new issuer has the old one's name. Publish a new trust list \
+                afterwards (`campus keys trust-list`): it lists both, the old one as retired.
+                """)
+
+        @Option(help: "The keys folder (from `campus keys init`).")
+        var dir: String
+
+        @Option(help: "Validity of the new issuer certificate in years.")
+        var years = 3
+
+        func validate() throws {
+            guard (1...30).contains(years) else { throw ValidationError("--years must be between 1 and 30.") }
+        }
+
+        func run() throws {
+            func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+            let rootPEM = try FileInput.read(path("root.pem"), limit: 1_000_000)
+            let rootKey: Data
+            do {
+                rootKey = try FileInput.read(path("root.key"), limit: 1_000_000)
+            } catch {
+                throw CLIError(
+                    "\(path("root.key")): the root's key is needed to certify a new issuer; keys made before it was "
+                        + "kept cannot be rotated (make new keys with `campus keys init`)")
+            }
+            let issuerPEM = try FileInput.read(path("issuer.pem"), limit: 1_000_000)
+            let issuerKey = try FileInput.read(path("issuer.key"), limit: 1_000_000)
+            let rotated: (issuerPEM: String, issuerKeyPEM: String, notAfter: Date)
+            do {
+                rotated = try DevelopmentPKI.rotatedIssuer(
+                    rootPEM: Array(rootPEM), rootKeyPEM: Array(rootKey), previousIssuerPEM: Array(issuerPEM),
+                    years: years)
+            } catch {
+                throw CLIError("\(dir): \(error.reason)")
+            }
+            // The old key and certificate are kept first; only then are they replaced.
+            let stamp = Timestamp.text(Date()).replacingOccurrences(of: "-", with: "")
+                .replacingOccurrences(of: ":", with: "")
+            let retired = path("retired")
+            try FileOutput.prepareFolder(retired)
+            let retiredPEM = (retired as NSString).appendingPathComponent("issuer-\(stamp).pem")
+            let retiredKey = (retired as NSString).appendingPathComponent("issuer-\(stamp).key")
+            try FileOutput.write(String(decoding: issuerPEM, as: UTF8.self), to: retiredPEM, replace: false)
+            try FileOutput.write(
+                String(decoding: issuerKey, as: UTF8.self), to: retiredKey, replace: false, mode: 0o600)
+            try FileOutput.write(rotated.issuerPEM, to: path("issuer.pem"), replace: true)
+            try FileOutput.write(rotated.issuerKeyPEM, to: path("issuer.key"), replace: true, mode: 0o600)
+            print("retired issuer:     \(retiredPEM)  (kept; no longer signs; what it signed stays valid)")
+            print("new issuer:         \(path("issuer.pem"))  (valid until \(Timestamp.text(rotated.notAfter)))")
+            print("publish a new trust list: campus keys trust-list --dir \(dir) --out trust.json --force")
+        }
+    }
+
     /// `campus keys trust-list`: the signed trust list of a keys folder.
     struct TrustListCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -104,7 +164,8 @@ extension KeysCommand {
             abstract: "Write the trust list of a keys folder, signed by its root's key.",
             discussion: """
                 Lists the root (DIR/root.pem), the issuer certificate (DIR/issuer.pem, status active, from the \
-                start of its validity) and the time-stamp authority (DIR/tsa.pem), signs the list with \
+                start of its validity), the issuers retired by `campus keys rotate` (DIR/retired/, status \
+                retired) and the time-stamp authority (DIR/tsa.pem), signs the list with \
                 DIR/root.key (ES256) and writes it to --out as a JSON object. Verifiers who trust only the \
                 root check QR tokens and old signatures with it: `campus verify --trust trust.json --root \
                 root.pem`. The service publishes it at /.well-known/campus-trust.json. An existing file is \
@@ -153,6 +214,7 @@ extension KeysCommand {
             let tsaPEM =
                 FileManager.default.fileExists(atPath: path("tsa.pem"))
                 ? try FileInput.read(path("tsa.pem"), limit: 1_000_000) : nil
+            let retired = try retiredIssuers()
             let signed: String
             do {
                 let root = try SigningIdentity(keyPEM: Array(rootKey), chainPEM: Array(rootPEM))
@@ -168,16 +230,43 @@ extension KeysCommand {
                         .init(
                             certificate: issuer.der, status: issuerCompromisedSince == nil ? .active : .compromised,
                             from: issuer.notBefore, compromisedSince: issuerCompromisedSince)
-                    ],
+                    ] + retired,
                     timeStampAuthorities: authorities, validDays: days)
                 signed = try list.signed(by: root)
             } catch {
                 throw CLIError("\(dir): \(error.reason)")
             }
             try FileOutput.write(signed, to: out, replace: force)
+            let issuers = 1 + retired.count
             print(
-                "trust list: \(out)  (1 root, 1 issuer, \(tsaPEM == nil ? 0 : 1) time-stamp authority; "
-                    + "replace it within \(days) days)")
+                "trust list: \(out)  (1 root, \(issuers) issuer\(issuers == 1 ? "" : "s"), "
+                    + "\(tsaPEM == nil ? 0 : 1) time-stamp authority; replace it within \(days) days)")
+        }
+
+        /// The retired issuer certificates (`DIR/retired/issuer-TIME.pem` from `campus keys rotate`), each listed
+        /// as retired from the start of its validity until TIME.
+        func retiredIssuers() throws -> [PublishedTrustList.Entry] {
+            let folder = (dir as NSString).appendingPathComponent("retired")
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasPrefix("issuer-") && $0.hasSuffix(".pem") }.sorted()
+            return try names.prefix(100).map { name in
+                let file = try CertificateFile.first(
+                    Array(try FileInput.read((folder as NSString).appendingPathComponent(name), limit: 1_000_000)))
+                // issuer-20261203T154500Z.pem: retired at 2026-12-03T15:45:00Z.
+                let text = String(name.dropFirst("issuer-".count).dropLast(".pem".count))
+                var until: String?
+                if text.count == 16 {
+                    let parts = [
+                        text.prefix(4), text.dropFirst(4).prefix(2), text.dropFirst(6).prefix(2),
+                        text.dropFirst(9).prefix(2), text.dropFirst(11).prefix(2), text.dropFirst(13).prefix(2),
+                    ]
+                    until = Timestamp.date(
+                        "\(parts[0])-\(parts[1])-\(parts[2])T\(parts[3]):\(parts[4]):\(parts[5])Z"
+                    ).map(Timestamp.text)
+                }
+                return PublishedTrustList.Entry(
+                    certificate: file.der, status: .retired, from: file.notBefore, until: until)
+            }
         }
     }
 }

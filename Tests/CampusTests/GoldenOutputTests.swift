@@ -17,7 +17,8 @@ struct GoldenOutputTests {
     static let commands: [[String]] = [
         [], ["bank"], ["bank", "validate"], ["bank", "import"], ["bank", "export"], ["bank", "stats"], ["quiz"],
         ["exam"],
-        ["exam", "draw"], ["grade"], ["keys"], ["keys", "init"], ["keys", "trust-list"], ["issue"], ["verify"],
+        ["exam", "draw"], ["grade"], ["keys"], ["keys", "init"], ["keys", "rotate"], ["keys", "trust-list"], ["issue"],
+        ["verify"],
         ["status"],
         ["status", "revoke"], ["status", "supersede"], ["status", "refresh"], ["bench"], ["bench", "score"],
         ["bench", "issue"], ["bench", "verify"], ["bench", "hostile"], ["bench", "serve"], ["serve"], ["audit"],

@@ -88,4 +88,38 @@ struct TrustListCommandTests {
         ])
         #expect(wrong.status != 0 && wrong.stderr.contains("YYYY-MM-DDTHH:MM:SSZ"))
     }
+
+    @Test("keys rotate: a new issuer under the same root; certificates of both keys verify with the new trust list")
+    func rotation() throws {
+        let issued = try IssuedByCampus()
+        defer { issued.cleanUp() }
+        let root = issued.keys + "/root.pem"
+        let oldIssuer = try String(contentsOfFile: issued.keys + "/issuer.pem", encoding: .utf8)
+        let rotated = try Campus.run(["keys", "rotate", "--dir", issued.keys])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let retiredLine = try #require(rotated.lines.first { $0.hasPrefix("retired issuer:") })
+        let retiredPath = try #require(retiredLine.split(separator: " ").first { $0.hasSuffix(".pem") })
+        #expect(
+            try String(contentsOfFile: String(retiredPath), encoding: .utf8) == oldIssuer, "the old issuer was lost")
+        #expect(try String(contentsOfFile: issued.keys + "/issuer.pem", encoding: .utf8) != oldIssuer)
+
+        let newPDF = issued.folder.appendingPathComponent("neu.pdf").path
+        let newIssue = try Campus.run([
+            "issue", "--record", "question-banks/examples/record-qualified.json", "--keys", issued.keys, "--out",
+            newPDF,
+        ])
+        try #require(newIssue.status == 0, "\(newIssue.stderr)")
+        let newURL = String(try #require(newIssue.lines.first { $0.hasPrefix("verify: ") }).dropFirst(8))
+        let list = issued.folder.appendingPathComponent("trust.json").path
+        let written = try Campus.run(["keys", "trust-list", "--dir", issued.keys, "--out", list])
+        #expect(written.stdout.contains("1 root, 2 issuers"), "\(written.stdout)")
+        for (pdf, url) in [(issued.pdf, issued.url), (newPDF, newURL)] {
+            let verdict = try Campus.run(["verify", pdf, "--token", url, "--trust", list, "--root", root])
+            #expect(verdict.status == 0, "\(verdict.stdout)")
+        }
+        // Without root.key there is nothing to certify a new issuer with.
+        try FileManager.default.removeItem(atPath: issued.keys + "/root.key")
+        let refused = try Campus.run(["keys", "rotate", "--dir", issued.keys])
+        #expect(refused.status != 0 && refused.stderr.contains("root's key is needed"), "\(refused.stderr)")
+    }
 }

@@ -95,6 +95,35 @@ public struct DevelopmentPKI: Sendable {
             root: root, rootKey: rootKey, rootKeyPEM: rootKeyPEM)
     }
 
+    /// A new issuer certificate and key under the root `rootPEM` (signed with `rootKeyPEM`), with the subject
+    /// (common name and organization) of `previousIssuerPEM`'s first certificate, valid for `years` from `now`:
+    /// the key rotation of `campus keys rotate`.
+    ///
+    /// - Throws: ``CertificateError`` for unreadable files, a root key that does not belong to the root, or
+    ///   `years` below 1.
+    package static func rotatedIssuer(
+        rootPEM: [UInt8], rootKeyPEM: [UInt8], previousIssuerPEM: [UInt8], years: Int, now: Date = Date()
+    ) throws(CertificateError) -> (issuerPEM: String, issuerKeyPEM: String, notAfter: Date) {
+        guard years >= 1 else { throw CertificateError(.crypto, "an issuer is valid for at least one year") }
+        let (root, rootKey, previous) = try mappingCryptoErrors {
+            () throws(CryptoError) -> (OpenSSLCertificate, OpenSSLKey, OpenSSLCertificate) in
+            (
+                try OpenSSLCertificate.all(fromPEM: rootPEM, source: "the root certificate")[0],
+                try OpenSSLKey(privateKeyPEM: rootKeyPEM),
+                try OpenSSLCertificate.all(fromPEM: previousIssuerPEM, source: "the issuer certificate")[0]
+            )
+        }
+        guard rootKey.belongs(to: root) else {
+            throw CertificateError(.keyMismatch, "the root key does not belong to the root certificate")
+        }
+        let notAfter = try addingYears(years, to: now)
+        let made = try makeIssuer(
+            issuerName: previous.subjectName, organization: previous.subjectOrganization ?? "KommunalCampus",
+            validity: try validity(from: now, to: notAfter), root: root, rootKey: rootKey,
+            rootKeyPEM: String(decoding: rootKeyPEM, as: UTF8.self))
+        return (made.issuerPEM, made.issuerKeyPEM, notAfter)
+    }
+
     // MARK: - Making certificates
 
     private static func make(
