@@ -97,6 +97,20 @@ struct KeysCommand: ParsableCommand {
 }
 
 extension KeysCommand {
+    /// The root certificate and key of keys folder `dir`; without `root.key`, an error saying that the key is
+    /// needed to `toDo`.
+    static func root(in dir: String, toDo: String) throws -> (pem: Data, key: Data) {
+        let keyPath = (dir as NSString).appendingPathComponent("root.key")
+        let pem = try FileInput.read((dir as NSString).appendingPathComponent("root.pem"), limit: 1_000_000)
+        do {
+            return (pem, try FileInput.read(keyPath, limit: 1_000_000))
+        } catch {
+            throw CLIError(
+                "\(keyPath): the root's key is needed to \(toDo); keys made before it was kept cannot do this "
+                    + "(make new keys with `campus keys init`)")
+        }
+    }
+
     /// `campus keys rotate`: a new issuer key under the same root; the old one retired, kept.
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -120,15 +134,7 @@ extension KeysCommand {
 
         func run() throws {
             func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
-            let rootPEM = try FileInput.read(path("root.pem"), limit: 1_000_000)
-            let rootKey: Data
-            do {
-                rootKey = try FileInput.read(path("root.key"), limit: 1_000_000)
-            } catch {
-                throw CLIError(
-                    "\(path("root.key")): the root's key is needed to certify a new issuer; keys made before it was "
-                        + "kept cannot be rotated (make new keys with `campus keys init`)")
-            }
+            let (rootPEM, rootKey) = try KeysCommand.root(in: dir, toDo: "certify a new issuer")
             let issuerPEM = try FileInput.read(path("issuer.pem"), limit: 1_000_000)
             let issuerKey = try FileInput.read(path("issuer.key"), limit: 1_000_000)
             let rotated: (issuerPEM: String, issuerKeyPEM: String, notAfter: Date)
@@ -201,15 +207,7 @@ extension KeysCommand {
         func run() throws {
             func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
             try FileOutput.checkWritable(out, replace: force)
-            let rootPEM = try FileInput.read(path("root.pem"), limit: 1_000_000)
-            let rootKey: Data
-            do {
-                rootKey = try FileInput.read(path("root.key"), limit: 1_000_000)
-            } catch {
-                throw CLIError(
-                    "\(path("root.key")): the root's key is needed to sign the trust list; keys made before it was "
-                        + "kept cannot sign one (make new keys with `campus keys init`)")
-            }
+            let (rootPEM, rootKey) = try KeysCommand.root(in: dir, toDo: "sign the trust list")
             let issuerPEM = try FileInput.read(path("issuer.pem"), limit: 1_000_000)
             let tsaPEM =
                 FileManager.default.fileExists(atPath: path("tsa.pem"))
