@@ -384,7 +384,8 @@ public final class CertificateVerifier: Sendable {
         return (VerificationCheck(.token, true, "the QR token matches the document"), claims)
     }
 
-    /// The status check: the list must be signed by the certificate's own issuer key and be current at `time`.
+    /// The status check: the list must be signed by the certificate's own issuer key (or another key of the same
+    /// issuer: same name, same root) and be current at `time`.
     /// Returns the certificate's entry and the list's `updated` (when the list was usable).
     private func checkStatus(
         id: String?, signer: VerifiedSigner, at time: Date, checks: inout [VerificationCheck]
@@ -422,14 +423,18 @@ public final class CertificateVerifier: Sendable {
             checks.append(VerificationCheck(.status, false, "ambiguous structure: \(detail)"))
             return (nil, nil)
         }
-        guard list.issuer == Base64URL.encode(issuerThumbprint) else {
-            var name = "unnamed"
-            if let thumbprint = Base64URL.decode(list.issuer),
-                let other = trust.certificate(withThumbprint: thumbprint),
-                case .success(let verified) = SignatureVerifier.verifyIssuerCertificate(other, trust: trust, at: time)
-            {
-                name = verified.subjectName
-            }
+        // A list signed by another key of the same issuer (after `campus keys rotate`: same name, same root) covers
+        // the certificates of every key of that issuer.
+        var sameIssuer = false
+        var name = "unnamed"
+        if list.issuer != Base64URL.encode(issuerThumbprint), let thumbprint = Base64URL.decode(list.issuer),
+            let other = trust.certificate(withThumbprint: thumbprint),
+            case .success(let verified) = SignatureVerifier.verifyIssuerCertificate(other, trust: trust, at: time)
+        {
+            name = verified.subjectName
+            sameIssuer = verified.subjectName == signer.subjectName && verified.rootThumbprint == signer.rootThumbprint
+        }
+        guard list.issuer == Base64URL.encode(issuerThumbprint) || sameIssuer else {
             checks.append(
                 VerificationCheck(
                     .status, false,

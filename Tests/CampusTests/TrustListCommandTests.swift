@@ -117,6 +117,26 @@ struct TrustListCommandTests {
             let verdict = try Campus.run(["verify", pdf, "--token", url, "--trust", list, "--root", root])
             #expect(verdict.status == 0, "\(verdict.stdout)")
         }
+        // The status list the new key signs covers the old key's certificates too: revoking the new one leaves
+        // the old one valid with its status checked; revoking the old one makes it invalid.
+        let status = issued.folder.appendingPathComponent("status.jws").path
+        let newID = try #require(newIssue.stdout.firstMatch(of: /KC-[0-9A-Z]{12}/)).output
+        let revokedNew = try Campus.run([
+            "status", "revoke", "--keys", issued.keys, "--list", status, "--id", String(newID), "--reason", "Irrtum",
+        ])
+        #expect(revokedNew.status == 0, "\(revokedNew.stderr)")
+        let oldChecked = try Campus.run(["verify", issued.pdf, "--trust", list, "--root", root, "--status", status])
+        #expect(oldChecked.status == 0, "\(oldChecked.stdout)")
+        #expect(oldChecked.stdout.contains("status as of "), "\(oldChecked.stdout)")
+        let oldID = try #require(oldChecked.stdout.firstMatch(of: /KC-[0-9A-Z]{12}/)).output
+        let revokedOld = try Campus.run([
+            "status", "revoke", "--keys", issued.keys, "--list", status, "--id", String(oldID), "--reason", "Täuschung",
+        ])
+        #expect(revokedOld.status == 0, "\(revokedOld.stderr)")
+        let oldRevoked = try Campus.run(["verify", issued.pdf, "--trust", list, "--root", root, "--status", status])
+        #expect(oldRevoked.status == 1)
+        #expect(oldRevoked.stdout.hasPrefix("verdict: invalid — revoked on"), "\(oldRevoked.stdout)")
+
         // Without root.key there is nothing to certify a new issuer with.
         try FileManager.default.removeItem(atPath: issued.keys + "/root.key")
         let refused = try Campus.run(["keys", "rotate", "--dir", issued.keys])
