@@ -54,9 +54,9 @@ struct CertificateAutomation {
         else { return }
         // Results the course shows only once their window closes: the decision waits for that time (a closed
         // course decides now).
+        let attempts = try await site.database.attempts.attempts(of: learner, inCourse: courseID)
         if course.closedAt == nil {
             let release = try await site.resultRelease(course: course, learner: learner)
-            let attempts = try await site.database.attempts.attempts(of: learner, inCourse: courseID)
             if let latest = release.withheld(attempts, now: site.clock.now()).values.max() {
                 try await site.database.pendingDecisions.schedule(
                     PendingDecision(
@@ -65,7 +65,8 @@ struct CertificateAutomation {
                 return
             }
         }
-        let standing = try await site.standing(course: course, learnerID: learner, name: enrolment.learner.name)
+        let standing = try await site.standing(
+            course: course, learnerID: learner, name: enrolment.learner.name, attempts: attempts)
         let held = try await site.database.registry.list(organisation: organisation, course: courseID)
             .filter { $0.learner == learner && $0.status == .issued }
         let examDone = standing.record.attempts.contains {

@@ -111,12 +111,19 @@ extension Site {
     }
 
     /// The standing of the enrolled learner `learnerID` (named `name`) in `course`, from the stored views and
-    /// attempts. For the learner's own pages give `release`: results it withholds at `now` are left out.
+    /// attempts (or `attempts`, when the caller read them already). For the learner's own pages give `release`:
+    /// results it withholds at `now` are left out.
     func standing(
-        course: StoredCourse, learnerID: String, name: String, release: ResultRelease? = nil, now: Date = Date()
+        course: StoredCourse, learnerID: String, name: String, attempts known: [StoredAttempt]? = nil,
+        release: ResultRelease? = nil, now: Date = Date()
     ) async throws -> CourseStanding {
         let viewed = try await database.courses.viewedUnits(course: course.definition.id, learner: learnerID)
-        let attempts = try await database.attempts.attempts(of: learnerID, inCourse: course.definition.id)
+        let attempts: [StoredAttempt]
+        if let known {
+            attempts = known
+        } else {
+            attempts = try await database.attempts.attempts(of: learnerID, inCourse: course.definition.id)
+        }
         let hiding = Set(release?.withheld(attempts, now: now).keys.map { $0 } ?? [])
         var banks: [CourseDefinition.BankPin: Bank] = [:]
         for pin in course.definition.pinnedBanks {

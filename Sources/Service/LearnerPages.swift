@@ -124,12 +124,12 @@ struct LearnerPages {
                     seats: seats.filter {
                         $0.session.organisation == organisation && $0.session.course == course.definition.id
                     })
-                let standing = try await site.standing(
-                    course: course, learnerID: account.login, name: entry.learner.name, release: release,
-                    now: site.clock.now())
-                var row = Self.standingData(standing, course: course, strings: strings)
                 let attempts = try await site.database.attempts.attempts(
                     of: account.login, inCourse: course.definition.id)
+                let standing = try await site.standing(
+                    course: course, learnerID: account.login, name: entry.learner.name, attempts: attempts,
+                    release: release, now: site.clock.now())
+                var row = Self.standingData(standing, course: course, strings: strings)
                 Self.addPending(&row, release: release, attempts: attempts, now: site.clock.now(), strings: strings)
                 let due = Self.dueHomework(course.definition, attempts: attempts, now: site.clock.now()).map {
                     strings.text("learn_due_line", $0.title, ReviewRoutes.time(Int64($0.due.timeIntervalSince1970)))
@@ -298,7 +298,7 @@ struct LearnerPages {
             .first { $0.learner.learnerID == login }?.learner.name ?? login
         let release = ResultRelease(course: definition, seats: seats)
         let standing = try await site.standing(
-            course: course, learnerID: login, name: name, release: release, now: site.clock.now())
+            course: course, learnerID: login, name: name, attempts: attempts, release: release, now: site.clock.now())
         var standingRow = Self.standingData(standing, course: course, strings: strings)
         Self.addPending(&standingRow, release: release, attempts: attempts, now: site.clock.now(), strings: strings)
         return site.page(
@@ -532,7 +532,6 @@ struct LearnerPages {
 
     // MARK: - Helpers
 
-    /// Whether the course of `attempt` shows one item per page.
     /// The course `attempt` belongs to (`courseID` in its organisation).
     private func course(of attempt: StoredAttempt, courseID: String) async throws -> StoredCourse? {
         guard let reference = try await site.database.attempts.bankVersion(of: attempt.id) else { return nil }

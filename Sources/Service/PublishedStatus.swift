@@ -87,8 +87,6 @@ actor CertificateMaker {
     }
 }
 
-/// Parsed bank versions, kept per process: a stored version never changes (a new upload is a new version), so a
-/// learner's every save need not parse the bank's YAML again. Bounded; the oldest entries go first.
 /// What never changes about attempts (learner, organisation, bank version), by attempt id, so that a save needs no
 /// read of the attempt before its transaction. Safe across nodes: the facts are fixed when the attempt starts.
 final class AttemptFactsCache: Sendable {
@@ -107,6 +105,8 @@ final class AttemptFactsCache: Sendable {
     }
 }
 
+/// Parsed bank versions, kept per process: a stored version never changes (a new upload is a new version), so a
+/// learner's every save need not parse the bank's YAML again. Bounded; the oldest entries go first.
 actor StoredBanks {
     static let capacity = 64
     private var banks: [String: Bank] = [:]

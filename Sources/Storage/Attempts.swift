@@ -33,9 +33,10 @@ public struct AttemptFacts: Sendable, Equatable {
 /// Attempts in the database: the ``AttemptStore`` of the service, shared by every node.
 ///
 /// Each attempt is one row holding its ``StoredAttempt`` as JSON and the sequence number of the last answer saved.
-/// Every save runs in a transaction (shared with the saves that arrive at the same time) under a lock on the attempt, so an acknowledged answer is stored (SQLite with
-/// `synchronous=FULL`, PostgreSQL committed) and two tabs saving at once never interleave: a save whose sequence is
-/// not newer than the stored one is refused, unless it is the very same answer re-sent.
+/// Every save runs in a transaction (shared with the saves that arrive at the same time) under a lock on the
+/// attempt, so an acknowledged answer is stored (SQLite with `synchronous=FULL`, PostgreSQL committed) and two tabs
+/// saving at once never interleave: a save whose sequence is not newer than the stored one is refused, unless it is
+/// the very same answer re-sent.
 public struct AttemptRecords: AttemptStore {
     let database: CampusDatabase
 
@@ -155,10 +156,9 @@ public struct AttemptRecords: AttemptStore {
         }
         guard let row = found else { throw StorageError(.notFound, "no attempt \(save.attemptID)") }
         cache.keep(row.attempt, revision: row.revision)
-        if save.sequence == row.sequence, row.attempt.answers[save.itemID] == save.response {
-            return .decided(.alreadySaved(sequence: save.sequence))
+        if let outcome = try Self.resent(save, stored: row.attempt, sequence: row.sequence) {
+            return .decided(outcome)
         }
-        guard save.sequence > row.sequence else { throw Self.stale(save, stored: row.sequence) }
         var attempt = try Attempt(restoring: row.attempt, bank: save.bank)
         let feedback: ItemFeedback?
         do {
@@ -172,11 +172,22 @@ public struct AttemptRecords: AttemptStore {
                 outcome: .saved(sequence: save.sequence, feedback: feedback)))
     }
 
-    static func stale(_ save: AnswerBatcher.Save, stored: Int64) -> StorageError {
-        StorageError(
-            .conflict,
-            "attempt \(save.attemptID) holds save \(stored) already, newer than or the same as \(save.sequence); "
-                + "reload the attempt to see its answers")
+    /// The outcome of `save` against an attempt stored with save number `sequence` when the sequence decides it:
+    /// the same answer re-sent is `.alreadySaved`; an older or reused number is refused (`.conflict`); `nil` when
+    /// the save is new.
+    static func resent(_ save: AnswerBatcher.Save, stored: StoredAttempt, sequence: Int64) throws(StorageError)
+        -> AnswerSaveOutcome?
+    {
+        if save.sequence == sequence, stored.answers[save.itemID] == save.response {
+            return .alreadySaved(sequence: save.sequence)
+        }
+        guard save.sequence > sequence else {
+            throw StorageError(
+                .conflict,
+                "attempt \(save.attemptID) holds save \(sequence) already, newer than or the same as "
+                    + "\(save.sequence); reload the attempt to see its answers")
+        }
+        return nil
     }
 
     /// Applies one save inside the batch's transaction (the attempt's lock taken by the batch).
@@ -187,10 +198,7 @@ public struct AttemptRecords: AttemptStore {
         guard let row = try await load(id: id, in: connection) else {
             throw StorageError(.notFound, "no attempt \(id)")
         }
-        if sequence == row.sequence, row.attempt.answers[itemID] == response {
-            return .alreadySaved(sequence: sequence)
-        }
-        guard sequence > row.sequence else { throw Self.stale(save, stored: row.sequence) }
+        if let outcome = try Self.resent(save, stored: row.attempt, sequence: row.sequence) { return outcome }
         var attempt = try Attempt(restoring: row.attempt, bank: bank)
         let feedback = try attempt.save(response, for: itemID, at: now)
         try await connection.raw(
