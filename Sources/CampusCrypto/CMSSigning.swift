@@ -18,7 +18,7 @@ package enum CMSSigning {
         signer: OpenSSLCertificate,
         key: OpenSSLKey,
         chain: [OpenSSLCertificate],
-        timeStamps: TimeStampAuthority? = nil
+        timeStamps: (any TimeStampSource)? = nil
     ) throws(CryptoError) -> [UInt8] {
         // CMS_PARTIAL: the signer is signed in CMS_final. CMS_CADES with an explicit SHA-256 digest: the
         // signing-certificate-v2 attribute (with SHA-1 OpenSSL would add version 1).

@@ -61,6 +61,9 @@ extension CampusError.Code where Domain == CryptoErrorDomain {
     package static var unsuitableCertificate: Self { Self("unsuitableCertificate") }
     /// A time stamp was asked for outside the time-stamp certificate's validity.
     package static var timeStampOutsideValidity: Self { Self("timeStampOutsideValidity") }
+    /// An external time-stamp authority could not be reached, refused, or answered with a token that does not
+    /// verify.
+    package static var timeStampAuthority: Self { Self("timeStampAuthority") }
 }
 
 /// Why a cryptographic step failed: a code callers map to their own errors, and a sentence a user can act on.

@@ -217,7 +217,15 @@ package enum TimeStampVerification {
         _ = TS_VERIFY_CTX_set_store(context.pointer, storeCreated)
         store = nil  // the context owns it now
         guard TS_RESP_verify_token(context.pointer, signed.pointer) == 1 else {
-            throw .openSSL("the time-stamp token does not verify", code: .malformedSignature)
+            let reasons = OpenSSLErrorQueue.drain()
+            if reasons.contains(where: { $0.contains("certificate verify error") }) {
+                throw CryptoError(
+                    .malformedSignature,
+                    "the time-stamp authority's certificate does not chain to a root you trust (give its root with "
+                        + "--trust) or was not valid at the token's time",
+                    details: reasons)
+            }
+            throw CryptoError(.malformedSignature, "the time-stamp token does not verify", details: reasons)
         }
         guard let signers = PKCS7_get0_signers(signed.pointer, nil, 0) else {
             throw .openSSL("the time-stamp token's signer cannot be read", code: .malformedSignature)
@@ -227,5 +235,135 @@ package enum TimeStampVerification {
             throw CryptoError(.malformedSignature, "the time-stamp token has not exactly one signer")
         }
         return VerifiedTimeStamp(time: time, authority: OpenSSLCertificate(sharing: authority))
+    }
+}
+
+/// Where signature time-stamps come from: the authority in this process or an external one (RFC 3161).
+package protocol TimeStampSource: Sendable {
+    /// A DER time-stamp token over the SHA-256 `imprint`, with the authority's certificate in it.
+    func token(imprint: [UInt8]) throws(CryptoError) -> [UInt8]
+}
+
+extension TimeStampAuthority: TimeStampSource {}
+
+/// An external RFC 3161 time-stamp authority, reached through `exchange` (the caller's transport: it sends a DER
+/// `TimeStampReq` and returns the DER `TimeStampResp`, for example by HTTP POST as RFC 3161 §3.4 describes).
+///
+/// Every answer is hostile until checked: it must be at most ``maximumResponseSize`` bytes, one DER response
+/// with the status granted, and its token must answer this request (version, imprint, the request's 64-bit
+/// nonce) and verify against `roots` now, so that a token a verifier will refuse is never put into a signature.
+package struct RemoteTimeStampAuthority: TimeStampSource {
+    /// Sends a request and returns the answer, or throws (no connection, an HTTP error) with a readable reason.
+    package typealias Exchange = @Sendable ([UInt8]) throws -> [UInt8]
+
+    /// Largest response read.
+    package static let maximumResponseSize = 64 * 1024
+
+    /// The authority as users know it (its URL), for messages.
+    package let name: String
+    private let exchange: Exchange
+    private let roots: [OpenSSLCertificate]
+
+    /// An external authority called `name`, reached through `exchange`, whose certificate must chain to one of
+    /// the certificates in `rootsPEM`.
+    ///
+    /// - Throws: ``CryptoError`` `.unreadableCertificate` when `rootsPEM` holds no readable certificate.
+    package init(name: String, rootsPEM: [UInt8], exchange: @escaping Exchange) throws(CryptoError) {
+        self.name = name
+        self.exchange = exchange
+        roots = try OpenSSLCertificate.all(fromPEM: rootsPEM, source: "the time-stamp authority's roots")
+        for root in roots { root.cacheExtensions() }
+    }
+
+    /// Asks the authority for a token over `imprint` (SHA-256) and checks the answer.
+    ///
+    /// - Throws: ``CryptoError`` `.timeStampAuthority` when the exchange fails, the authority refuses, or its
+    ///   answer is malformed, for another request, or does not verify against the roots.
+    package func token(imprint: [UInt8]) throws(CryptoError) -> [UInt8] {
+        guard imprint.count == 32 else {
+            throw .openSSL("a time-stamp imprint is a SHA-256 digest of 32 bytes, not \(imprint.count)")
+        }
+        OpenSSLErrorQueue.clear()
+        let request = try TimeStampRequest(imprint: imprint)
+        let nonce = try Passwords.randomBytes(8)
+        guard let nonceNumber = BN_bin2bn(nonce, 8, nil) else { throw .openSSL("OpenSSL could not make a nonce") }
+        defer { BN_free(nonceNumber) }
+        guard let nonceInteger = BN_to_ASN1_INTEGER(nonceNumber, nil) else {
+            throw .openSSL("OpenSSL could not make a nonce")
+        }
+        defer { ASN1_INTEGER_free(nonceInteger) }
+        guard TS_REQ_set_nonce(request.pointer, nonceInteger) == 1, TS_REQ_set_cert_req(request.pointer, 1) == 1,
+            let requestDER = encodeDER({ i2d_TS_REQ(request.pointer, $0) })
+        else { throw .openSSL("OpenSSL could not make a time-stamp request") }
+
+        let answer: [UInt8]
+        do {
+            answer = try exchange(requestDER)
+        } catch {
+            throw CryptoError(
+                .timeStampAuthority,
+                "the time-stamp authority \(name) could not be asked: \(error); check the address and the network, "
+                    + "or leave out --tsa to use the keys folder's own time-stamp authority")
+        }
+        guard answer.count <= Self.maximumResponseSize else {
+            throw CryptoError(
+                .timeStampAuthority,
+                "the time-stamp authority \(name) answered with \(answer.count) bytes, more than the "
+                    + "\(Self.maximumResponseSize) a time-stamp response may have")
+        }
+        guard let parsed = decodeDER(answer, { d2i_TS_RESP(nil, $0, $1) }, release: TS_RESP_free) else {
+            throw CryptoError(
+                .timeStampAuthority,
+                "the time-stamp authority \(name) did not answer with an RFC 3161 time-stamp response")
+        }
+        let response = OpenSSLObject(parsed, release: TS_RESP_free)
+        let statusInfo = TS_RESP_get_status_info(response.pointer)
+        let status = statusInfo.map { ASN1_INTEGER_get(TS_STATUS_INFO_get0_status($0)) } ?? -1
+        // granted (0) or grantedWithMods (1); anything else is a refusal.
+        guard status == 0 || status == 1 else {
+            let statuses = ["rejection", "waiting", "revocationWarning", "revocationNotification"]
+            let word = (2...5).contains(status) ? statuses[status - 2] : "status \(status)"
+            throw CryptoError(
+                .timeStampAuthority, "the time-stamp authority \(name) refused the request (\(word))")
+        }
+
+        guard let storeCreated = X509_STORE_new() else { throw .openSSL("OpenSSL could not allocate a check") }
+        var store: OpaquePointer? = storeCreated
+        defer { if let store { X509_STORE_free(store) } }
+        for root in roots where X509_STORE_add_cert(storeCreated, root.pointer) != 1 {
+            throw .openSSL("OpenSSL could not add a root to the time-stamp check")
+        }
+        // First that the answer is for this request (version, imprint, nonce), then its signature and the TSA's
+        // chain to the roots, now.
+        guard let requestContext = TS_REQ_to_TS_VERIFY_CTX(request.pointer, nil) else {
+            throw .openSSL("OpenSSL could not set up a time-stamp check")
+        }
+        let requestCheck = OpenSSLObject(requestContext, release: TS_VERIFY_CTX_free)
+        guard TS_RESP_verify_response(requestCheck.pointer, response.pointer) == 1 else {
+            let reasons = OpenSSLErrorQueue.drain()
+            throw CryptoError(
+                .timeStampAuthority,
+                "the time-stamp authority \(name) answered with a token for another request "
+                    + "(\(reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")))")
+        }
+        guard let signatureContext = TS_VERIFY_CTX_new() else {
+            throw .openSSL("OpenSSL could not set up a time-stamp check")
+        }
+        let signatureCheck = OpenSSLObject(signatureContext, release: TS_VERIFY_CTX_free)
+        _ = TS_VERIFY_CTX_set_flags(signatureCheck.pointer, Int32(TS_VFY_SIGNATURE))
+        _ = TS_VERIFY_CTX_set_store(signatureCheck.pointer, storeCreated)
+        store = nil  // the context owns it now
+        guard TS_RESP_verify_response(signatureCheck.pointer, response.pointer) == 1 else {
+            let reasons = OpenSSLErrorQueue.drain()
+            throw CryptoError(
+                .timeStampAuthority,
+                "the time-stamp authority \(name) answered with a token that does not verify against its roots "
+                    + "(\(reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; "))): give the root "
+                    + "of its certificate with --tsa-root FILE, and give verifiers the same root")
+        }
+        guard let token = TS_RESP_get_token(response.pointer), let der = encodeDER({ i2d_PKCS7(token, $0) }) else {
+            throw .openSSL("OpenSSL could not encode the time-stamp token")
+        }
+        return der
     }
 }

@@ -14,8 +14,11 @@ public struct IssuerKeys: Sendable {
     public let trust: TrustList
 
     /// Reads `DIR/issuer.key`, `DIR/issuer.pem` and `DIR/root.pem`. A key file that group or others can read is
-    /// refused: the key is the issuer's whole trust.
-    public static func load(directory: String) throws(ServiceError) -> IssuerKeys {
+    /// refused: the key is the issuer's whole trust. Signatures are time-stamped by `externalTimeStamps` when given
+    /// (its roots join the trust list), else by the folder's own authority (`tsa.key`, `tsa.pem`) if it has one.
+    public static func load(directory: String, externalTimeStamps: ExternalTimeStamps? = nil) throws(ServiceError)
+        -> IssuerKeys
+    {
         let keyPath = (directory as NSString).appendingPathComponent("issuer.key")
         let chainPath = (directory as NSString).appendingPathComponent("issuer.pem")
         let rootPath = (directory as NSString).appendingPathComponent("root.pem")
@@ -37,11 +40,19 @@ public struct IssuerKeys: Sendable {
         let tsaKeyPath = (directory as NSString).appendingPathComponent("tsa.key")
         let tsaPath = (directory as NSString).appendingPathComponent("tsa.pem")
         let timeStamping =
-            FileManager.default.fileExists(atPath: tsaKeyPath) || FileManager.default.fileExists(atPath: tsaPath)
+            externalTimeStamps == nil
+                && (FileManager.default.fileExists(atPath: tsaKeyPath)
+                    || FileManager.default.fileExists(atPath: tsaPath))
             ? (key: try read(tsaKeyPath), certificate: try read(tsaPath)) : nil
         do {
             var identity = try SigningIdentity(keyPEM: key, chainPEM: chain)
-            if let timeStamping {
+            if let externalTimeStamps {
+                do {
+                    identity = try externalTimeStamps.stamping(identity)
+                } catch {
+                    throw ServiceError(.keys, "--tsa-root: \(error.reason)")
+                }
+            } else if let timeStamping {
                 do {
                     identity = try identity.timeStamping(
                         keyPEM: timeStamping.key, certificatePEM: timeStamping.certificate)
@@ -49,8 +60,9 @@ public struct IssuerKeys: Sendable {
                     throw ServiceError(.keys, "\(tsaKeyPath), \(tsaPath): \(error.reason)")
                 }
             }
-            let trust = try TrustList(pem: root)
-            return IssuerKeys(identity: identity, rootPEM: root, chainPEM: chain, trust: trust)
+            let roots = root + (externalTimeStamps.map { [UInt8]("\n".utf8) + $0.rootsPEM } ?? [])
+            let trust = try TrustList(pem: roots)
+            return IssuerKeys(identity: identity, rootPEM: roots, chainPEM: chain, trust: trust)
         } catch let error as ServiceError {
             throw error
         } catch let error as CertificateError {

@@ -43,6 +43,9 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "PKCS#12 file with the issuer key and chain.")
     var pkcs12: String?
 
+    @OptionGroup(title: "Time-stamps")
+    var timeStamps: TimeStampOptions
+
     @Option(help: "Environment variable holding the PKCS#12 passphrase.")
     var passphraseEnv = "CAMPUS_PKCS12_PASSPHRASE"
 
@@ -127,7 +130,8 @@ struct IssueCommand: ParsableCommand {
             _ = try JSONInput.read(gradebook, limit: Gradebook.maximumSize)
         }
         let identity = try KeyFiles.identity(
-            keys: keys, key: key, chain: chain, pkcs12: pkcs12, passphraseVariable: passphraseEnv)
+            keys: keys, key: key, chain: chain, pkcs12: pkcs12, passphraseVariable: passphraseEnv,
+            externalTimeStamps: try timeStamps.external(keys: keys))
         let issuer = try CertificateIssuer(
             identity: identity, verificationBase: verificationBase, fonts: try Self.certificateFonts())
         if let record, let out {

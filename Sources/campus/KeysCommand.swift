@@ -1,4 +1,5 @@
 import ArgumentParser
+import Service
 import Certificates
 import Foundation
 
@@ -194,6 +195,13 @@ extension KeysCommand {
                 """)
         var issuerCompromisedSince: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "An external time-stamp authority (`--tsa` of issue and serve): a PEM file with its certificate "
+                    + "first and the root it chains to last; both are listed (repeatable).",
+                valueName: "file"))
+        var externalTsa: [String] = []
+
         @Flag(help: "Replace an existing --out file.")
         var force = false
 
@@ -213,7 +221,9 @@ extension KeysCommand {
                 FileManager.default.fileExists(atPath: path("tsa.pem"))
                 ? try FileInput.read(path("tsa.pem"), limit: 1_000_000) : nil
             let retired = try retiredIssuers()
+            let external = try externalTsa.map { try FileInput.read($0, limit: 1_000_000) }
             let signed: String
+            var listedRoots = 1
             do {
                 let root = try SigningIdentity(keyPEM: Array(rootKey), chainPEM: Array(rootPEM))
                 let issuer = try CertificateFile.first(Array(issuerPEM))
@@ -222,23 +232,42 @@ extension KeysCommand {
                     let tsa = try CertificateFile.first(Array(tsaPEM))
                     authorities.append(.init(certificate: tsa.der, status: .active, from: tsa.notBefore))
                 }
+                var roots = [root.certificateDER]
+                for (index, pem) in external.enumerated() {
+                    let certificates: [(der: [UInt8], notBefore: String?)]
+                    do {
+                        certificates = try CertificateFile.all(Array(pem))
+                    } catch {
+                        throw CLIError("\(externalTsa[index]): \(error.reason)")
+                    }
+                    authorities.append(
+                        .init(certificate: certificates[0].der, status: .active, from: certificates[0].notBefore))
+                    if certificates.count > 1, let last = certificates.last, !roots.contains(last.der) {
+                        roots.append(last.der)
+                    }
+                }
                 let list = PublishedTrustList(
-                    roots: [root.certificateDER],
+                    roots: roots,
                     issuers: [
                         .init(
                             certificate: issuer.der, status: issuerCompromisedSince == nil ? .active : .compromised,
                             from: issuer.notBefore, compromisedSince: issuerCompromisedSince)
                     ] + retired,
                     timeStampAuthorities: authorities, validDays: days)
+                listedRoots = roots.count
                 signed = try list.signed(by: root)
+            } catch let error as CLIError {
+                throw error
             } catch {
-                throw CLIError("\(dir): \(error.reason)")
+                throw CLIError("\(dir): \(error)")
             }
             try FileOutput.write(signed, to: out, replace: force)
             let issuers = 1 + retired.count
+            let authorities = (tsaPEM == nil ? 0 : 1) + external.count
             print(
-                "trust list: \(out)  (1 root, \(issuers) issuer\(issuers == 1 ? "" : "s"), "
-                    + "\(tsaPEM == nil ? 0 : 1) time-stamp authority; replace it within \(days) days)")
+                "trust list: \(out)  (\(listedRoots) root\(listedRoots == 1 ? "" : "s"), \(issuers) "
+                    + "issuer\(issuers == 1 ? "" : "s"), \(authorities) time-stamp "
+                    + "authorit\(authorities == 1 ? "y" : "ies"); replace it within \(days) days)")
         }
 
         /// The retired issuer certificates (`DIR/retired/issuer-TIME.pem` from `campus keys rotate`), each listed
@@ -277,9 +306,25 @@ enum KeyFiles {
     }
 
     /// Loads the signing identity from a keys folder, a key and chain, or a PKCS#12 file.
-    static func identity(keys: String?, key: String?, chain: String?, pkcs12: String?, passphraseVariable: String)
-        throws -> SigningIdentity
-    {
+    /// With `externalTimeStamps`, every signature is time-stamped by that authority instead of the folder's own.
+    static func identity(
+        keys: String?, key: String?, chain: String?, pkcs12: String?, passphraseVariable: String,
+        externalTimeStamps: ExternalTimeStamps? = nil
+    ) throws -> SigningIdentity {
+        let identity = try identity(
+            keys: keys, key: key, chain: chain, pkcs12: pkcs12, passphraseVariable: passphraseVariable,
+            ownTimeStamps: externalTimeStamps == nil)
+        guard let externalTimeStamps else { return identity }
+        do {
+            return try externalTimeStamps.stamping(identity)
+        } catch {
+            throw CLIError("--tsa-root: \(error.reason)")
+        }
+    }
+
+    private static func identity(
+        keys: String?, key: String?, chain: String?, pkcs12: String?, passphraseVariable: String, ownTimeStamps: Bool
+    ) throws -> SigningIdentity {
         if let pkcs12 {
             let data = try FileInput.read(pkcs12, limit: 1_000_000)
             guard let passphrase = ProcessInfo.processInfo.environment[passphraseVariable] else {
@@ -310,7 +355,7 @@ enum KeyFiles {
             throw CLIError("\(keyPath), \(chainPath): \(error.reason)")
         }
         // A keys folder with a time-stamp authority (`campus keys init`): every signature is time-stamped.
-        guard key == nil, let keys else { return identity }
+        guard ownTimeStamps, key == nil, let keys else { return identity }
         let tsaKey = (keys as NSString).appendingPathComponent("tsa.key")
         let tsaCertificate = (keys as NSString).appendingPathComponent("tsa.pem")
         guard FileManager.default.fileExists(atPath: tsaKey) || FileManager.default.fileExists(atPath: tsaCertificate)
@@ -321,6 +366,46 @@ enum KeyFiles {
             return try identity.timeStamping(keyPEM: Array(tsaKeyData), certificatePEM: Array(tsaCertificateData))
         } catch {
             throw CLIError("\(tsaKey), \(tsaCertificate): \(error.reason)")
+        }
+    }
+}
+
+/// `--tsa URL` and `--tsa-root FILE`: an external RFC 3161 time-stamp authority.
+struct TimeStampOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "An external RFC 3161 time-stamp authority (http:// or https://) that dates every signature, instead of "
+                + "the keys folder's own (tsa.pem, tsa.key).",
+            valueName: "url"))
+    var tsa: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --tsa: the root(s) (PEM) the authority's certificate chains to (default: root.pem of --keys). "
+                + "Verifiers need them too.",
+            valueName: "file"))
+    var tsaRoot: String?
+
+    /// The authority to ask, or nil for none; `keys` is the keys folder (for its root.pem).
+    func external(keys: String?) throws -> ExternalTimeStamps? {
+        guard let tsa else {
+            if tsaRoot != nil { throw ValidationError("--tsa-root goes with --tsa URL.") }
+            return nil
+        }
+        let rootPath: String
+        if let tsaRoot {
+            rootPath = tsaRoot
+        } else if let keys {
+            rootPath = (keys as NSString).appendingPathComponent("root.pem")
+        } else {
+            throw ValidationError(
+                "--tsa needs --tsa-root FILE: the root the time-stamp authority's certificate chains to.")
+        }
+        let roots = try FileInput.read(rootPath, limit: 1_000_000)
+        do {
+            return try ExternalTimeStamps(address: tsa, rootsPEM: Array(roots))
+        } catch {
+            throw CLIError(error.reason)
         }
     }
 }

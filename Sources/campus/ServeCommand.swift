@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Folder with issuer.key, issuer.pem and root.pem (from `campus keys init`).")
     var keys: String?
 
+    @OptionGroup(title: "Time-stamps")
+    var timeStamps: TimeStampOptions
+
     @Option(help: "Public address of the service, e.g. https://campus.example.de (default: $CAMPUS_BASE_URL).")
     var base: String?
 
@@ -92,9 +95,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let issuerKeys: IssuerKeys
         if let keys {
-            issuerKeys = try IssuerKeys.load(directory: keys)
+            issuerKeys = try IssuerKeys.load(directory: keys, externalTimeStamps: try timeStamps.external(keys: keys))
         } else if demo {
-            issuerKeys = try Self.demoKeys(in: data)
+            issuerKeys = try Self.demoKeys(in: data, externalTimeStamps: try timeStamps.external(keys: nil))
         } else {
             throw CLIError("no issuer keys: give --keys DIR (create them with `campus keys init --dir DIR`)")
         }
@@ -120,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Development keys for the demo, made once in DATA/demo-keys and reused, so demo certificates stay verifiable.
-    static func demoKeys(in data: String) throws -> IssuerKeys {
+    static func demoKeys(in data: String, externalTimeStamps: ExternalTimeStamps? = nil) throws -> IssuerKeys {
         let folder = (data as NSString).appendingPathComponent("demo-keys")
         let key = (folder as NSString).appendingPathComponent("issuer.key")
         if FileOutput.existing(key) == .nothing {
@@ -140,7 +143,7 @@ struct ServeCommand: AsyncParsableCommand {
             // The issuer key last: its presence means the folder is complete.
             try FileOutput.write(pki.issuerKeyPEM, to: key, replace: false, mode: 0o600)
         }
-        return try IssuerKeys.load(directory: folder)
+        return try IssuerKeys.load(directory: folder, externalTimeStamps: externalTimeStamps)
     }
 }
 

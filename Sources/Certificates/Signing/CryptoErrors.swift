@@ -10,7 +10,7 @@ extension CertificateError {
         case .keyMismatch: code = .keyMismatch
         case .unreadableKey: code = .unreadableKey
         case .unreadableCertificate: code = .unreadableCertificate
-        case .tooLarge, .unsuitableCertificate, .timeStampOutsideValidity: code = .crypto
+        case .tooLarge, .unsuitableCertificate, .timeStampOutsideValidity, .timeStampAuthority: code = .crypto
         default: code = .openSSL  // malformedSignature, signatureMismatch, openSSL
         }
         // OpenSSL failing on its own is not something the input caused: say what to do about it.

@@ -15,7 +15,7 @@ public final class SigningIdentity: @unchecked Sendable {
     private let chain: [OpenSSLCertificate]
     private let isP256: Bool
     /// The time-stamp authority whose tokens the PDF signatures carry (PAdES B-T), if any.
-    private let timeStamps: TimeStampAuthority?
+    private let timeStamps: (any TimeStampSource)?
 
     /// DER of the signer certificate.
     public let certificateDER: [UInt8]
@@ -40,7 +40,7 @@ public final class SigningIdentity: @unchecked Sendable {
     /// Checks that `key` can sign and belongs to `signer`, and keeps all three for the life of the identity.
     init(
         key: OpenSSLKey, signer: OpenSSLCertificate, chain: [OpenSSLCertificate],
-        timeStamps: TimeStampAuthority? = nil
+        timeStamps: (any TimeStampSource)? = nil
     ) throws(CertificateError) {
         guard key.isRSA || key.isEC else {
             throw CertificateError(
@@ -109,6 +109,21 @@ public final class SigningIdentity: @unchecked Sendable {
                 certificate: try OpenSSLCertificate.all(fromPEM: certificatePEM, source: "the time-stamp certificate")[
                     0],
                 key: try OpenSSLKey(privateKeyPEM: keyPEM), clock: clock)
+        }
+        return try SigningIdentity(key: key, signer: signer, chain: chain, timeStamps: authority)
+    }
+
+    /// The same identity, its PDF signatures time-stamped (PAdES baseline B-T) by the external RFC 3161 authority
+    /// `name` (its URL), asked through `exchange` (DER request in, DER response out). Each answer is checked
+    /// before use: granted, for this request (imprint and nonce), signed by a certificate that chains to one of
+    /// the certificates in `rootsPEM` — the roots verifiers must trust for the time-stamps too.
+    ///
+    /// - Throws: ``CertificateError`` `.unreadableCertificate` when `rootsPEM` holds no certificate.
+    public func timeStamping(
+        authority name: String, rootsPEM: [UInt8], exchange: @escaping @Sendable ([UInt8]) throws -> [UInt8]
+    ) throws(CertificateError) -> SigningIdentity {
+        let authority = try mappingCryptoErrors { () throws(CryptoError) in
+            try RemoteTimeStampAuthority(name: name, rootsPEM: rootsPEM, exchange: exchange)
         }
         return try SigningIdentity(key: key, signer: signer, chain: chain, timeStamps: authority)
     }

@@ -228,9 +228,18 @@ public enum CertificateFile {
     ///
     /// - Throws: ``CertificateError`` (`.unreadableCertificate`) when the PEM holds no readable certificate.
     public static func first(_ pem: [UInt8]) throws(CertificateError) -> (der: [UInt8], notBefore: String?) {
+        try all(pem)[0]
+    }
+
+    /// Every certificate in `pem`, in order: its DER and the start of its validity (`YYYY-MM-DDTHH:MM:SSZ`).
+    ///
+    /// - Throws: ``CertificateError`` (`.unreadableCertificate`) when the PEM holds no readable certificate.
+    public static func all(_ pem: [UInt8]) throws(CertificateError) -> [(der: [UInt8], notBefore: String?)] {
         try mappingCryptoErrors { () throws(CryptoError) in
-            let certificate = try OpenSSLCertificate.all(fromPEM: pem, source: "the certificate file")[0]
-            return (try certificate.encodedDER(), certificate.notBefore.map(Timestamp.text))
+            try OpenSSLCertificate.all(fromPEM: pem, source: "the certificate file").map {
+                (certificate) throws(CryptoError) in
+                (try certificate.encodedDER(), certificate.notBefore.map(Timestamp.text))
+            }
         }
     }
 }
