@@ -18,7 +18,8 @@ APT_PACKAGES := pkg-config libssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev
 # drives Chromium, axe-selenium-python injects axe-core 4 from axe-core-python into the pages.
 PYTHON_PACKAGES := pyhanko-cli==0.6.0 pyHanko==0.38.0 numpy==2.4.6 scipy==1.17.1 \
                    pytest==9.2.0 openapi-spec-validator==0.9.0 schemathesis==4.32.5 selenium==4.51.0 \
-                   axe-selenium-python==2.1.6 axe-core-python==0.1.0 requests==2.34.2 PyYAML==6.0.4
+                   axe-selenium-python==2.1.6 axe-core-python==0.1.0 requests==2.34.2 PyYAML==6.0.4 \
+                   pycose==1.1.0 cbor2==6.2.1 base45==0.4.4 jwcrypto==1.6.1
 VENV := .build/venv
 ARGS ?= serve --demo
 

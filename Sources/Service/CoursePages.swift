@@ -99,6 +99,7 @@ extension CourseRoutes {
                 "start": definition.period.start, "end": definition.period.end,
                 "viewed": "\(definition.thresholds.viewedContent)", "points": "\(definition.thresholds.points)",
                 "ects": definition.ects.map { "\($0)" } ?? "",
+                "valid_months": definition.validForMonths.map { "\($0)" } ?? "",
                 "total_minutes": definition.totalMinutes, "one_per_page": definition.itemsPerPage == .one,
                 "results_after_window": definition.results == .afterWindow,
             ],
@@ -207,6 +208,17 @@ extension CourseRoutes {
         definition.thresholds.viewedContent = try number(form, "viewed", strings: strings) ?? 50
         definition.thresholds.points = try number(form, "points", strings: strings) ?? 50
         definition.ects = try number(form, "ects", strings: strings)
+        if let months = form.text("validForMonths") {
+            guard let value = Int(months), CourseRules.validityRange.contains(value) else {
+                throw HTTPFailure(
+                    .unprocessableContent, "invalid",
+                    strings.text("courses_valid_months_invalid", String(CourseRules.validityRange.upperBound)),
+                    field: "validForMonths")
+            }
+            definition.validForMonths = value
+        } else {
+            definition.validForMonths = nil
+        }
         definition.itemsPerPage = form.fields["itemsPerPage"] == "one" ? .one : .all
         definition.results = form.fields["results"] == "afterWindow" ? .afterWindow : .immediately
     }

@@ -138,6 +138,7 @@ struct GradebookRoutes {
             },
         ]
         if let ects = definition.ects.flatMap(CourseDefinition.credits) { courseObject["ects"] = Self.number(ects) }
+        if let months = definition.validForMonths { courseObject["validForMonths"] = months }
         let learners = rows.map { enrolment, standing -> [String: Any] in
             [
                 "id": enrolment.learner.learnerID, "name": enrolment.learner.name,

@@ -161,7 +161,8 @@ struct VerifyRoutes {
     /// check in plain words with the verifier's detail.
     static func presentation(_ answer: VerificationAnswer, strings: Strings) -> [String: Any] {
         let verdict = answer.verdict
-        var data: [String: Any] = ["result": true, "valid": verdict.isValid]
+        var data: [String: Any] = ["result": true, "valid": verdict.isValid, "expired": verdict.isExpired]
+        if let expiredOn = verdict.expiredOn { data["expired_on"] = expiredOn }
         var facts: [[String: String]] = []
         if let record = verdict.record {
             facts = Self.facts(VerdictOutput.Certificate(record), strings: strings)
@@ -175,9 +176,12 @@ struct VerifyRoutes {
             ]
             if let score = claims.score { facts.append(["label": strings.text("verify_fact_score"), "value": score]) }
             if let ects = claims.ects { facts.append(["label": strings.text("verify_fact_ects"), "value": ects]) }
+            if let until = claims.validUntil {
+                facts.append(["label": strings.text("verify_fact_valid_until"), "value": until])
+            }
         }
         // A verified signature time-stamp: when it was signed, and who vouches for that.
-        if verdict.isValid, !facts.isEmpty, let stamp = verdict.signer?.timeStamp {
+        if verdict.isGenuine, !facts.isEmpty, let stamp = verdict.signer?.timeStamp {
             facts.append([
                 "label": strings.text("verify_fact_signed"),
                 "value": strings.text(
@@ -247,6 +251,9 @@ struct VerifyRoutes {
         }
         if let ects = certificate.ects { facts.append(["label": strings.text("verify_fact_ects"), "value": ects]) }
         facts.append(["label": strings.text("verify_fact_issued"), "value": certificate.issued])
+        if let until = certificate.validUntil {
+            facts.append(["label": strings.text("verify_fact_valid_until"), "value": until])
+        }
         facts.append(["label": strings.text("verify_fact_issuer"), "value": certificate.issuer])
         return facts
     }

@@ -81,8 +81,33 @@ public struct CertificateVerdict: Sendable {
     /// When the status list that was checked was signed (its `updated`), if one was checked and current.
     public internal(set) var statusAsOf: String?
 
-    /// Valid when at least one check ran and every check passed.
-    public var isValid: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
+    /// The last valid day (`YYYY-MM-DD`) of a genuine certificate that had expired at the time judged; `nil`
+    /// when it had not, never expires, or is not genuine.
+    public internal(set) var expiredOn: String?
+
+    /// Genuine when at least one check ran and every check passed: the certificate was issued as it states.
+    public var isGenuine: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
+    /// Valid when genuine and not expired.
+    public var isValid: Bool { isGenuine && expiredOn == nil }
+    /// Genuine, but past its last valid day.
+    public var isExpired: Bool { isGenuine && expiredOn != nil }
+
+    /// The last valid day the verified record or token states, if the certificate expires.
+    public var validUntil: String? { record?.validUntil ?? claims?.validUntil }
+
+    /// Sets ``expiredOn`` when the certificate is genuine and its last valid day is before `time`'s day (UTC).
+    mutating func judgeExpiry(at time: Date) {
+        guard isGenuine, let validUntil else { return }
+        if Self.day(of: time) > validUntil { expiredOn = validUntil }
+    }
+
+    /// `YYYY-MM-DD` of `time` in UTC.
+    static func day(of time: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: time)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
     /// The checks that failed.
     public var failures: [VerificationCheck] { checks.filter { !$0.passed } }
 
@@ -261,6 +286,7 @@ public final class CertificateVerifier: Sendable {
             record: recordVerified ? record : nil, unverifiedRecord: recordVerified ? nil : record, claims: claims,
             signer: signer, status: status)
         verdict.statusAsOf = asOf
+        verdict.judgeExpiry(at: time)
         return verdict
     }
 
@@ -299,7 +325,10 @@ public final class CertificateVerifier: Sendable {
             text, signerCertificate: certificate, thumbprint: thumbprint, record: nil, recordHash: nil)
         checks.append(tokenCheck)
         let (status, asOf) = checkStatus(id: claims?.id, signer: signer, at: time, checks: &checks)
-        return CertificateVerdict(checks: checks, claims: claims, signer: signer, status: status, statusAsOf: asOf)
+        var verdict = CertificateVerdict(
+            checks: checks, claims: claims, signer: signer, status: status, statusAsOf: asOf)
+        verdict.judgeExpiry(at: time)
+        return verdict
     }
 
     // MARK: - Parts

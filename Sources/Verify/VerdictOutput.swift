@@ -16,6 +16,8 @@ public struct VerdictOutput: Encodable, Sendable {
         public let score: Score?
         public let ects: String?
         public let issued, issuer, language: String
+        /// The last valid day, when the certificate expires.
+        public let validUntil: String?
 
         /// The JSON form of `record`; `tierName` is in the record's language.
         public init(_ record: CertificateRecord) {
@@ -37,6 +39,7 @@ public struct VerdictOutput: Encodable, Sendable {
             issued = record.issued
             issuer = record.issuer
             language = record.language.rawValue
+            validUntil = record.validUntil
         }
     }
     /// The certificate that signed: its subject, its root's subject and its SHA-256 thumbprint (hex); with a
@@ -51,7 +54,12 @@ public struct VerdictOutput: Encodable, Sendable {
         public let status, date, reason: String
         public let replacedBy: String?
     }
+    /// Genuine and not expired.
     public let valid: Bool
+    /// Genuine, but past its last valid day (``expiredOn``); absent otherwise.
+    public let expired: Bool?
+    /// The last valid day of an expired certificate.
+    public let expiredOn: String?
     public let certificate: Certificate?
     /// The token's claims, only when its signature verified with a trusted issuer key.
     public let token: CertificateToken.Claims?
@@ -66,6 +74,8 @@ public struct VerdictOutput: Encodable, Sendable {
     /// The JSON form of `verdict`.
     public init(_ verdict: CertificateVerdict) {
         valid = verdict.isValid
+        expired = verdict.isExpired ? true : nil
+        expiredOn = verdict.expiredOn
         certificate = verdict.record.map(Certificate.init)
         token = verdict.claims
         signer = verdict.signer.map {
@@ -90,11 +100,14 @@ extension CertificateVerdict {
         var lines: [String] = []
         if isValid {
             lines.append("verdict: valid")
+        } else if let expiredOn, isExpired {
+            lines.append(
+                "verdict: expired on \(expiredOn) — the certificate is genuine, but was valid only until \(expiredOn)")
         } else {
             lines.append("verdict: invalid — \(failures.first?.detail ?? "no check could be made")")
         }
         lines += verifiedFacts
-        if isValid, let stamp = signer?.timeStamp {
+        if isGenuine, let stamp = signer?.timeStamp {
             lines.append(
                 "signed:   \(SignatureVerifier.shown(stamp.time)), proven by a time-stamp from \(stamp.authority)")
         }
@@ -152,6 +165,7 @@ extension CertificateVerdict {
         }
         if let ects = certificate.ects { lines.append("ECTS:     \(ects)") }
         lines.append("issued:   \(certificate.issued)")
+        if let validUntil = certificate.validUntil { lines.append("valid to: \(validUntil)") }
         lines.append("issuer:   \(certificate.issuer)")
         lines.append("id:       \(certificate.id)")
         return lines
@@ -163,6 +177,7 @@ extension CertificateVerdict {
         if let score = claims.score { lines.append("score:    \(score)") }
         if let ects = claims.ects { lines.append("ECTS:     \(ects)") }
         lines.append("issued:   \(claims.issued)")
+        if let validUntil = claims.validUntil { lines.append("valid to: \(validUntil)") }
         if let signer { lines.append("issuer:   \(trustEntry(signer))") }
         lines.append("id:       \(claims.id)")
         return lines

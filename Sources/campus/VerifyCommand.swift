@@ -15,7 +15,8 @@ struct VerifyCommand: ParsableCommand {
             a QR token on its own, the list must also hold the issuer certificates (the issuer.pem written \
             by `campus keys init` holds issuer and root). TEXT is the QR code's URL or the bare token. \
             FILE is a status list written by `campus status`.
-            Exit status: 0 valid, 1 invalid, 2 usage error or unreadable input.
+            Exit status: 0 valid, 1 invalid, 2 usage error or unreadable input, 3 genuine but expired (its \
+            last valid day has passed).
             """
     )
 
@@ -108,6 +109,8 @@ struct VerifyCommand: ParsableCommand {
             verdict = verifier.verify(token: token ?? "", at: time)
         }
         try report(verdict)
+        // 3: genuine but expired; 1: invalid.
+        if verdict.isExpired { throw ExitCode(3) }
         if !verdict.isValid { throw ExitCode(1) }
     }
 

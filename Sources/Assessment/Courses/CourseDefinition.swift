@@ -211,6 +211,8 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
     public var thresholds: Thresholds
     /// ECTS credits of the qualified certificate, if any.
     public var ects: Decimal?
+    /// Months the course's certificates stay valid; `nil`: they never expire.
+    public var validForMonths: Int?
     /// Whether learners see all items of a paper on one page or one item per page.
     public var itemsPerPage: ItemsPerPage
     /// When learners see the results of homework and the final exam.
@@ -228,8 +230,9 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
     public init(
         id: String, title: String, period: Period, contentUnits: [ContentUnit] = [], sets: [ItemSet] = [],
         finalExam: FinalExam? = nil, thresholds: Thresholds = Thresholds(), ects: Decimal? = nil,
-        itemsPerPage: ItemsPerPage = .all, results: ResultsRelease = .immediately
+        itemsPerPage: ItemsPerPage = .all, results: ResultsRelease = .immediately, validForMonths: Int? = nil
     ) {
+        self.validForMonths = validForMonths
         self.id = id
         self.title = title
         self.period = period
@@ -243,7 +246,7 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, period, contentUnits, sets, finalExam, thresholds, ects, itemsPerPage, results
+        case id, title, period, contentUnits, sets, finalExam, thresholds, ects, itemsPerPage, results, validForMonths
     }
 
     public init(from decoder: any Decoder) throws {
@@ -256,6 +259,7 @@ public struct CourseDefinition: Sendable, Equatable, Codable {
         finalExam = try container.decodeIfPresent(FinalExam.self, forKey: .finalExam)
         thresholds = try container.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds()
         ects = try container.decodeIfPresent(Decimal.self, forKey: .ects)
+        validForMonths = try container.decodeIfPresent(Int.self, forKey: .validForMonths)
         itemsPerPage = try container.decodeIfPresent(ItemsPerPage.self, forKey: .itemsPerPage) ?? .all
         results = try container.decodeIfPresent(ResultsRelease.self, forKey: .results) ?? .immediately
     }
@@ -480,6 +484,12 @@ extension CourseDefinition {
         if let ects, Self.credits(ects) == nil {
             add("ects", "ECTS credits must be greater than 0 and at most 60, in steps of 0.1 (found \(ects))")
         }
+        if let validForMonths, !CourseRules.validityRange.contains(validForMonths) {
+            add(
+                "validForMonths",
+                "certificates may be valid for 1 to \(CourseRules.validityRange.upperBound) months (found \(validForMonths))"
+            )
+        }
         return problems
     }
 
@@ -506,7 +516,7 @@ extension CourseDefinition {
             thresholds: Assessment.Thresholds(
                 attendance: Self.percentage(thresholds.viewedContent) ?? Rational(50), scored: points,
                 qualified: points),
-            ects: ects.flatMap(Self.credits), assessments: assessments)
+            ects: ects.flatMap(Self.credits), validForMonths: validForMonths, assessments: assessments)
     }
 
     private func pinnedBank(

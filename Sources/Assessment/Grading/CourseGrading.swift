@@ -67,13 +67,23 @@ public struct CourseRules: Sendable, Equatable, Codable {
     public var thresholds: Thresholds
     /// ECTS credits the qualified certificate carries, if any.
     public var ects: Rational?
+    /// Months a certificate stays valid (trainings to refresh, such as data protection every two years); `nil`:
+    /// certificates never expire.
+    public var validForMonths: Int?
     /// Homework and final exam; at most one final exam.
     public var assessments: [CourseAssessment]
 
+    /// The validity periods a course may set, in months.
+    public static let validityRange = 1...120
+
     /// Creates rules.
-    public init(thresholds: Thresholds = Thresholds(), ects: Rational? = nil, assessments: [CourseAssessment]) {
+    public init(
+        thresholds: Thresholds = Thresholds(), ects: Rational? = nil, validForMonths: Int? = nil,
+        assessments: [CourseAssessment]
+    ) {
         self.thresholds = thresholds
         self.ects = ects
+        self.validForMonths = validForMonths
         self.assessments = assessments
     }
 

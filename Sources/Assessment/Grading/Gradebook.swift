@@ -194,12 +194,13 @@ private struct CourseFile: Decodable {
         }
     }
     enum CodingKeys: String, CodingKey {
-        case id, title, provider, ects, start, end, thresholds, assessments
+        case id, title, provider, ects, start, end, thresholds, assessments, validForMonths
     }
     var id: String?
     var title: String?
     var provider: String?
     var ects: Decimal?
+    var validForMonths: Int?
     var start: String?
     var end: String?
     var thresholds: ThresholdsFile?
@@ -225,6 +226,7 @@ private struct CourseFile: Decodable {
         title = field(String.self, .title)
         provider = field(String.self, .provider)
         ects = field(Decimal.self, .ects, required: false)
+        validForMonths = field(Int.self, .validForMonths, required: false)
         start = field(String.self, .start)
         end = field(String.self, .end)
         thresholds = field(ThresholdsFile.self, .thresholds, required: false)
@@ -264,6 +266,11 @@ private struct CourseFile: Decodable {
             } else {
                 problems.append("course.ects must be greater than 0 and at most 60 (found \(ects))")
             }
+        }
+        if let validForMonths, !CourseRules.validityRange.contains(validForMonths) {
+            problems.append(
+                "course.validForMonths must be a whole number of months from 1 to \(CourseRules.validityRange.upperBound) "
+                    + "(found \(validForMonths))")
         }
         var seen = Set<String>()
         var assessments: [CourseAssessment] = []
@@ -306,7 +313,8 @@ private struct CourseFile: Decodable {
             attendance: attendance ?? defaults.attendance, scored: scored ?? defaults.scored, qualified: qualified)
         return Gradebook.Course(
             id: id, title: title, provider: provider, start: start, end: end,
-            rules: CourseRules(thresholds: thresholds, ects: ectsCredits, assessments: assessments))
+            rules: CourseRules(
+                thresholds: thresholds, ects: ectsCredits, validForMonths: validForMonths, assessments: assessments))
     }
 }
 

@@ -346,7 +346,9 @@ struct CertificateLayout {
         let left = 64.0
         let columnWidth = qrX - left - 20
         var y = 196.0
-        canvas.text(sans.shape(words.issuedOn(record.issued)), font: sans, size: 10.5, x: left, y: y)
+        canvas.text(
+            sans.shape(words.issuedOn(record.issued, validUntil: record.validUntil)), font: sans, size: 10.5, x: left,
+            y: y)
         y -= 24
         canvas.text(
             sans.shape(words.issuerLabel, cache: true), font: sans, size: 8, x: left, y: y, color: Color(gray: 0.4))

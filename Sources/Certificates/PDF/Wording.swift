@@ -83,6 +83,13 @@ struct Wording: Sendable {
             : "Issued on \(DateText.display(date, language: language))"
     }
 
+    /// The issue line with the last valid day: "Ausgestellt am 01.12.2026 · gültig bis 30.11.2028".
+    func issuedOn(_ date: String, validUntil: String?) -> String {
+        guard let validUntil else { return issuedOn(date) }
+        let until = DateText.display(validUntil, language: language)
+        return issuedOn(date) + (language == .german ? " · gültig bis \(until)" : " · valid until \(until)")
+    }
+
     var issuerLabel: String { language == .german ? "Aussteller" : "Issuer" }
     var idLabel: String { language == .german ? "Zertifikats-ID" : "Certificate ID" }
     var verifyLabel: String { language == .german ? "Echtheit prüfen" : "Verify" }

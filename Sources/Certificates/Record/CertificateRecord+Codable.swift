@@ -7,7 +7,7 @@ import Assessment
 
 extension CertificateRecord: Codable {
     private enum CodingKeys: String, CodingKey {
-        case id, holder, course, tier, score, issued, language, issuer
+        case id, holder, course, tier, score, issued, language, issuer, validUntil
     }
 
     /// Reads a stored record and checks it.
@@ -21,7 +21,8 @@ extension CertificateRecord: Codable {
             score: try container.decodeIfPresent(Score.self, forKey: .score),
             issued: try container.decode(String.self, forKey: .issued),
             language: try container.decode(Language.self, forKey: .language),
-            issuer: try container.decode(String.self, forKey: .issuer))
+            issuer: try container.decode(String.self, forKey: .issuer),
+            validUntil: try container.decodeIfPresent(String.self, forKey: .validUntil))
         do {
             try validate()
         } catch {
@@ -41,5 +42,6 @@ extension CertificateRecord: Codable {
         try container.encode(issued, forKey: .issued)
         try container.encode(language, forKey: .language)
         try container.encode(issuer, forKey: .issuer)
+        try container.encodeIfPresent(validUntil, forKey: .validUntil)
     }
 }

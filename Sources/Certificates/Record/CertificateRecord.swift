@@ -5,7 +5,8 @@ import Foundation
 ///
 /// The JSON input (`campus issue --record`) uses exactly these field names:
 /// `{"id","holder":{"name","birthDate"?},"course":{"title","provider","ects"?,"start","end"},
-/// "tier":"attendance|scored|qualified","score":{"points","max"}?,"issued":"YYYY-MM-DD","language":"de|en"}`.
+/// "tier":"attendance|scored|qualified","score":{"points","max"}?,"issued":"YYYY-MM-DD","validUntil":"YYYY-MM-DD"?,
+/// "language":"de|en"}`.
 /// The issuer name is not part of the input: it comes from the signing certificate.
 public struct CertificateRecord: Sendable, Equatable {
     /// Who the certificate is for.
@@ -85,6 +86,8 @@ public struct CertificateRecord: Sendable, Equatable {
     public var score: Score?
     /// Issue date, `YYYY-MM-DD`.
     public var issued: String
+    /// The last day the certificate is valid, `YYYY-MM-DD` (a training to refresh); `nil`: it never expires.
+    public var validUntil: String?
     /// Document language.
     public var language: Language
     /// Issuer name, taken from the signing certificate.
@@ -93,8 +96,9 @@ public struct CertificateRecord: Sendable, Equatable {
     /// Creates a record; call ``validate()`` before issuing it.
     public init(
         id: String, holder: Holder, course: Course, tier: Tier, score: Score?, issued: String,
-        language: Language = .german, issuer: String
+        language: Language = .german, issuer: String, validUntil: String? = nil
     ) {
+        self.validUntil = validUntil
         self.id = id
         self.holder = holder
         self.course = course
@@ -150,6 +154,12 @@ public struct CertificateRecord: Sendable, Equatable {
         for (field, value) in [("course.start", course.start), ("course.end", course.end), ("issued", issued)]
         where !DateText.isValid(value) {
             throw fail(field, "'\(value)' is not a date YYYY-MM-DD")
+        }
+        if let validUntil {
+            guard DateText.isValid(validUntil) else {
+                throw fail("validUntil", "'\(validUntil)' is not a date YYYY-MM-DD")
+            }
+            guard validUntil >= issued else { throw fail("validUntil", "is before the issue date \(issued)") }
         }
         if let birthDate = holder.birthDate, !DateText.isValid(birthDate) {
             throw fail("holder.birthDate", "'\(birthDate)' is not a date YYYY-MM-DD")

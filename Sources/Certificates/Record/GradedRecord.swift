@@ -4,7 +4,8 @@ extension CertificateRecord {
     /// The record certifying the highest tier of a final grade result.
     ///
     /// The score is stated for the scored and qualified tiers, the course's ECTS credits only for the
-    /// qualified tier. Returns `nil` when the result is still awaiting grading or earns no tier: then there is
+    /// qualified tier; with the course's `validForMonths`, the certificate is valid until the day before the
+    /// same date that many months after `issued`. Returns `nil` when the result is still awaiting grading or earns no tier: then there is
     /// nothing to certify.
     ///
     /// - Parameters:
@@ -28,6 +29,7 @@ extension CertificateRecord {
                 ects: tier == .qualified ? course.rules.ects : nil, start: course.start, end: course.end),
             tier: tier,
             score: tier == .attendance ? nil : .init(points: gradeResult.points, maximum: gradeResult.maximum),
-            issued: issued, language: language, issuer: issuer)
+            issued: issued, language: language, issuer: issuer,
+            validUntil: course.rules.validForMonths.flatMap { CalendarDate.lastDay(from: issued, months: $0) })
     }
 }

@@ -25,7 +25,8 @@ extension CertificateRecord {
         guard let root = object as? [String: Any] else {
             throw CertificateError(.record, "record must be a JSON object")
         }
-        try checkKeys(root, allowed: ["id", "holder", "course", "tier", "score", "issued", "language"], at: "")
+        try checkKeys(
+            root, allowed: ["id", "holder", "course", "tier", "score", "issued", "validUntil", "language"], at: "")
         if let holder = root["holder"] as? [String: Any] {
             try checkKeys(holder, allowed: ["name", "birthDate"], at: "holder.")
         }
@@ -76,7 +77,8 @@ extension CertificateRecord {
                 title: file.course.title, provider: file.course.provider,
                 ects: try file.course.ects.map { value throws(CertificateError) in try number(value, "course.ects") },
                 start: file.course.start, end: file.course.end),
-            tier: tier, score: score, issued: file.issued, language: language, issuer: issuer)
+            tier: tier, score: score, issued: file.issued, language: language, issuer: issuer,
+            validUntil: file.validUntil)
         try record.validate(issuing: issuing)
         return record
     }
@@ -118,7 +120,7 @@ extension CertificateRecord {
     /// Unicode NFC with only `"`, `\` and control characters escaped (`\"`, `\\`, `\u00XX`), numbers as
     /// exact decimals without exponent or trailing zeros, optional fields omitted when absent. Fields:
     /// `course{end,ects?,provider,start,title}`, `holder{birthDate?,name}`, `id`, `issued`, `issuer`,
-    /// `language`, `score{max,points}?`, `tier`.
+    /// `language`, `score{max,points}?`, `tier`, `validUntil?`.
     public var canonicalJSON: [UInt8] {
         var course: [(String, CanonicalJSON.Value)] = [
             ("end", .string(self.course.end)), ("provider", .string(self.course.provider)),
@@ -135,6 +137,7 @@ extension CertificateRecord {
         if let score {
             root.append(("score", .object([("max", .number(score.maximum)), ("points", .number(score.points))])))
         }
+        if let validUntil { root.append(("validUntil", .string(validUntil))) }
         return CanonicalJSON.encode(.object(root))
     }
 
@@ -179,6 +182,7 @@ private struct RecordFile: Decodable {
     var tier: String
     var score: ScoreFile?
     var issued: String
+    var validUntil: String?
     var language: String?
 }
 

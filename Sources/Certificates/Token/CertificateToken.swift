@@ -6,7 +6,7 @@ import Foundation
 /// Header `{"alg":"ES256"}`. Claims (canonical JSON, keys sorted; one-letter keys keep the QR code
 /// small): `id` certificate id, `n` holder name, `c` course title, `t` tier, `s` score
 /// (`"points/max"`, scored and qualified only), `e` ECTS credits (qualified only), `d` issue date
-/// (`YYYY-MM-DD`), `k` issuer key id (base64url of the SHA-256 thumbprint of the issuer certificate
+/// (`YYYY-MM-DD`), `v` the last valid day (`YYYY-MM-DD`, only when the certificate expires), `k` issuer key id (base64url of the SHA-256 thumbprint of the issuer certificate
 /// DER) and `h` (base64url of the SHA-256 of the record's canonical JSON). A verifier holding the
 /// issuer certificate checks it with no network. Tokens are read strictly (see ``CompactJWS``): a form that could be
 /// read in two ways is ``Problem/ambiguous(_:)``.
@@ -21,6 +21,7 @@ public enum CertificateToken {
             case score = "s"
             case ects = "e"
             case issued = "d"
+            case validUntil = "v"
             case kid = "k"
             case hash = "h"
         }
@@ -39,6 +40,8 @@ public enum CertificateToken {
         public var ects: String?
         /// Issue date.
         public var issued: String
+        /// The last valid day, when the certificate expires.
+        public var validUntil: String?
         /// Base64url SHA-256 thumbprint of the issuer certificate.
         public var kid: String
         /// Base64url SHA-256 of the canonical record.
@@ -54,6 +57,7 @@ public enum CertificateToken {
             score = record.score.map { "\($0.points.formatted(places: 4))/\($0.maximum.formatted(places: 4))" }
             ects = record.tier == .qualified ? record.course.ects?.formatted(places: 4) : nil
             issued = record.issued
+            validUntil = record.validUntil
             kid = Base64URL.encode(keyThumbprint)
             hash = Base64URL.encode(recordHash ?? record.canonicalHash)
         }
@@ -65,6 +69,7 @@ public enum CertificateToken {
             ]
             if let score { members.append(("s", .string(score))) }
             if let ects { members.append(("e", .string(ects))) }
+            if let validUntil { members.append(("v", .string(validUntil))) }
             return CanonicalJSON.encode(.object(members))
         }
     }
