@@ -111,7 +111,8 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Assessment", "TestSupport"]),
         .target(
-            name: "TestSupport", dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            name: "TestSupport",
+            dependencies: ["Storage", "Certificates", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "CampusCrypto", "TestSupport"], exclude: ["Fuzz"]),

@@ -43,15 +43,18 @@ struct VerifyRoutes {
             return site.page(
                 "verify", title: strings.text("verify_result_title"), data, request: request, context: context)
         }
-        registry.add(.get, "/v/:id", .anyone, .page) { request, context in
-            try await limitRate(context)
-            let strings = site.strings(context)
-            let row = try await standing(context.parameters.get("id") ?? "", strings: strings)
-            var data = Self.recordPresentation(row, strings: strings)
-            data["id"] = row.id
-            return site.page(
-                "verify-record", title: strings.text("verify_record_title", row.id), data, request: request,
-                context: context)
+        // Compact QR codes spell the path /V/ (alphanumeric mode); both lead to the same page.
+        for path in ["/v/:id", "/V/:id"] {
+            registry.add(.get, path, .anyone, .page) { request, context in
+                try await limitRate(context)
+                let strings = site.strings(context)
+                let row = try await standing(context.parameters.get("id") ?? "", strings: strings)
+                var data = Self.recordPresentation(row, strings: strings)
+                data["id"] = row.id
+                return site.page(
+                    "verify-record", title: strings.text("verify_record_title", row.id), data, request: request,
+                    context: context)
+            }
         }
         registry.add(.post, "/api/v1/verify", .anyone, .api, bodyLimit: Limits.pdf) { request, context in
             try await limitRate(context)

@@ -295,20 +295,46 @@ public final class CertificateVerifier: Sendable {
     public func verify(token text: String, at time: Date = Date()) -> CertificateVerdict {
         var checks: [VerificationCheck] = []
         let token = Self.splitToken(text).token
-        let decoded: (claims: CertificateToken.Claims, signingInput: [UInt8], signature: [UInt8])
-        switch CertificateToken.decode(token) {
-        case .success(let value): decoded = value
-        case .failure(let problem):
-            checks.append(VerificationCheck(.token, false, Self.describe(problem)))
-            return CertificateVerdict(checks: checks)
-        }
-        guard let thumbprint = Base64URL.decode(decoded.claims.kid), thumbprint.count == 32,
-            let certificate = trust.certificate(withThumbprint: thumbprint)
-        else {
-            checks.append(
-                VerificationCheck(.trust, false, "the token is signed by a key that is not on the trust list"))
-            // The claims of a token that no trusted key vouches for are no facts: left out.
-            return CertificateVerdict(checks: checks)
+        let certificate: [UInt8]
+        let thumbprint: [UInt8]
+        if CompactToken.isCompact(token) {
+            let decoded: CompactToken.Decoded
+            switch CompactToken.decode(token) {
+            case .success(let value): decoded = value
+            case .failure(let problem):
+                checks.append(VerificationCheck(.token, false, Self.describe(problem)))
+                return CertificateVerdict(checks: checks)
+            }
+            // The short key id names the issuer; the signature decides between certificates that share it.
+            let candidates = trust.certificates(withThumbprintPrefix: decoded.keyID)
+            guard
+                let match = candidates.first(where: { candidate in
+                    tokenKey(for: candidate.der, thumbprint: candidate.thumbprint)?.verify(
+                        signature: decoded.signature, message: decoded.signedBytes) == true
+                }) ?? candidates.first
+            else {
+                checks.append(
+                    VerificationCheck(.trust, false, "the token is signed by a key that is not on the trust list"))
+                return CertificateVerdict(checks: checks)
+            }
+            (certificate, thumbprint) = match
+        } else {
+            let decoded: (claims: CertificateToken.Claims, signingInput: [UInt8], signature: [UInt8])
+            switch CertificateToken.decode(token) {
+            case .success(let value): decoded = value
+            case .failure(let problem):
+                checks.append(VerificationCheck(.token, false, Self.describe(problem)))
+                return CertificateVerdict(checks: checks)
+            }
+            guard let jwsThumbprint = Base64URL.decode(decoded.claims.kid), jwsThumbprint.count == 32,
+                let found = trust.certificate(withThumbprint: jwsThumbprint)
+            else {
+                checks.append(
+                    VerificationCheck(.trust, false, "the token is signed by a key that is not on the trust list"))
+                // The claims of a token that no trusted key vouches for are no facts: left out.
+                return CertificateVerdict(checks: checks)
+            }
+            (certificate, thumbprint) = (found, jwsThumbprint)
         }
         let signer: VerifiedSigner
         switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
@@ -344,10 +370,10 @@ public final class CertificateVerifier: Sendable {
         }
         let path = bytes[..<hash]
         var id: String? = nil
-        // The id follows the last "/v/" of the path.
+        // The id follows the last "/v/" (or "/V/", as compact QR codes spell it) of the path.
         var index = hash - 3
         while index >= 0 {
-            if path[index] == UInt8(ascii: "/") && path[index + 1] == UInt8(ascii: "v")
+            if path[index] == UInt8(ascii: "/") && (path[index + 1] | 0x20) == UInt8(ascii: "v")
                 && path[index + 2] == UInt8(ascii: "/")
             {
                 id = String(decoding: path[(index + 3)...], as: UTF8.self)
@@ -377,14 +403,15 @@ public final class CertificateVerifier: Sendable {
         guard let key = tokenKey(for: signerCertificate, thumbprint: thumbprint) else {
             return (VerificationCheck(.token, false, "the issuer key cannot check ES256 tokens (not P-256)"), nil)
         }
-        switch CertificateToken.verify(token, issuerKey: key) {
+        let compact = CompactToken.isCompact(token)
+        switch compact ? CompactToken.verify(token, issuerKey: key) : CertificateToken.verify(token, issuerKey: key) {
         case .success(let verified): claims = verified
         case .failure(let problem):
             // Nothing the token claims is known to be true: the reason quotes none of it.
             return (VerificationCheck(.token, false, Self.describe(problem)), nil)
         }
         guard CertificateID.isValid(claims.id), Tier(rawValue: claims.tier) != nil,
-            let hash = Base64URL.decode(claims.hash), hash.count == 32
+            let hash = Base64URL.decode(claims.hash), hash.count == (compact ? CompactToken.hashLength : 32)
         else { return (VerificationCheck(.token, false, "the QR token's claims are not well-formed"), claims) }
         if let urlID, urlID != claims.id {
             return (
@@ -403,8 +430,18 @@ public final class CertificateVerifier: Sendable {
             )
         }
         let knownHash = recordHash ?? record.canonicalHash
-        let expected = CertificateToken.Claims(record: record, keyThumbprint: thumbprint, recordHash: knownHash)
-        guard hash == knownHash, claims == expected else {
+        var expected =
+            compact
+            ? CompactToken.expectedClaims(record: record, thumbprint: thumbprint, recordHash: knownHash)
+            : CertificateToken.Claims(record: record, keyThumbprint: thumbprint, recordHash: knownHash)
+        // A compact token may carry the name and title shortened (ending "…") to keep the QR code small; the record
+        // hash binds the whole record either way.
+        if compact, CompactToken.stands(for: expected.name, shown: claims.name),
+            CompactToken.stands(for: expected.course, shown: claims.course)
+        {
+            (expected.name, expected.course) = (claims.name, claims.course)
+        }
+        guard knownHash.starts(with: hash), claims == expected else {
             return (
                 VerificationCheck(.token, false, "the QR token and the document describe different certificates"),
                 claims

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Pins what `campus` prints for the README's examples and every `--help`: each test runs the built binary with
@@ -223,17 +224,7 @@ struct GoldenOutputTests {
 
     /// `token` with the holder claim changed, so that its signature no longer matches.
     static func forged(token: String) throws -> String {
-        let parts = token.split(separator: ".").map(String.init)
-        try #require(parts.count == 3)
-        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        let payloadData = try #require(Data(base64Encoded: base64))
-        var claims = try #require(try JSONSerialization.jsonObject(with: payloadData) as? [String: Any])
-        claims["n"] = "Mallory Fälscher"
-        let payload = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])
-            .base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return "\(parts[0]).\(payload).\(parts[2])"
+        try #require(TokenForgery.compact(token, name: "Mallory Fälscher"))
     }
 }
 
@@ -284,6 +275,10 @@ final class GoldenTranscript {
     func normalised(_ text: String) -> String {
         var result = text.replacingOccurrences(of: folder.path, with: "$TMP")
         result = result.replacing(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/) { _ in "<TOKEN>" }
+        // Compact tokens: the URL fragment after /V/ID#, and a bare token given with --token.
+        result = result.replacing(/--token '[0-9A-Z$%*+.\/:-]{40,}'/) { _ in "--token '<TOKEN>'" }
+        result = result.replacing(/(\/V\/KC-[0-9A-Z]{12}#)[0-9A-Z$%*+.\/:-]+/) { $0.output.1 + "<TOKEN>" }
+        result = result.replacing(/"(k|h)" : "[A-Za-z0-9_-]{11,22}"/) { "\"\($0.output.1)\" : \"<SHORT-HASH>\"" }
         result = result.replacing(/KC-[0-9A-Z]{12}/) { Self.fixedIDs.contains($0.output) ? $0.output : "KC-<ID>" }
         result = result.replacing(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/) { _ in "<TIMESTAMP>" }
         result = result.replacing(/\b[0-9a-f]{64}\b/) { _ in "<SHA256-HEX>" }

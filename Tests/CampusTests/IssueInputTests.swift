@@ -48,7 +48,9 @@ struct IssueInputTests {
             let out = folder.appendingPathComponent("z\(index).pdf").path
             let output = try issue(keys, out: out, extra, environment: environment)
             #expect(output.status == 0, "\(output.stderr)")
-            #expect(output.stdout.contains("verify: https://\(host).example.de/v/KC-7Q2M9X4D1HBW#"), "\(output.stdout)")
+            #expect(
+                output.stdout.contains("verify: HTTPS://\(host.uppercased()).EXAMPLE.DE/V/KC-7Q2M9X4D1HBW#"),
+                "\(output.stdout)")
         }
     }
 
@@ -64,7 +66,7 @@ struct IssueInputTests {
         #expect(!FileManager.default.fileExists(atPath: out))
         let allowed = try issue(keys, out: out, ["--base", "http://localhost:8080", "--allow-insecure-base"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
-        #expect(allowed.stdout.contains("verify: http://localhost:8080/v/"))
+        #expect(allowed.stdout.contains("verify: HTTP://LOCALHOST:8080/V/"))
         let fromEnvironment = try issue(
             keys, out: out, ["--force"], environment: ["CAMPUS_BASE_URL": "http://localhost:8080"])
         #expect(fromEnvironment.stderr.contains("CAMPUS_BASE_URL: the verification base"), "\(fromEnvironment.stderr)")

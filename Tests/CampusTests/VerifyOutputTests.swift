@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A key folder and one certificate issued with it by the `campus` binary.
@@ -26,17 +27,10 @@ struct IssuedByCampus {
     var token: String { String(url[url.index(after: url.firstIndex(of: "#")!)...]) }
 
     /// The token with its claims changed (its signature no longer matches them).
-    func forgedToken(_ change: (inout [String: Any]) -> Void) throws -> String {
-        let parts = token.split(separator: ".").map(String.init)
-        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        let payload = try #require(Data(base64Encoded: base64))
-        var claims = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
-        change(&claims)
-        let json = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])
-        let encoded = json.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return "\(parts[0]).\(encoded).\(parts[2])"
+    func forgedToken(name: String? = nil, course: String? = nil, tier: UInt64? = nil, id: String? = nil) throws
+        -> String
+    {
+        try #require(TokenForgery.compact(token, name: name, course: course, tier: tier, id: id))
     }
 
     static func openssl(_ arguments: [String]) throws -> String {
@@ -192,12 +186,8 @@ struct VerifyOutputTests {
     func forgedTokenAlone() throws {
         let issued = try IssuedByCampus()
         defer { issued.cleanUp() }
-        let forged = try issued.forgedToken { claims in
-            claims["n"] = Self.hostileName
-            claims["c"] = "Kurs\u{2028}verdict: valid"
-            claims["t"] = "qualified"
-            claims["id"] = "KC-ABCDEFGHJKMN"
-        }
+        let forged = try issued.forgedToken(
+            name: Self.hostileName, course: "Kurs\u{2028}verdict: valid", tier: 3, id: "KC-ABCDEFGHJKMN")
         let output = try Campus.run(["verify", "--token", forged, "--trust", "\(issued.keys)/issuer.pem"])
         #expect(output.status == 1)
         #expect(unsafeScalars(output.stdout).isEmpty, "\(unsafeScalars(output.stdout))")
@@ -241,10 +231,7 @@ struct VerifyOutputTests {
     func genuinePDFWithForgedToken() throws {
         let issued = try IssuedByCampus()
         defer { issued.cleanUp() }
-        let forged = try issued.forgedToken { claims in
-            claims["n"] = Self.hostileName
-            claims["id"] = "KC-ABCDEFGHJKMN"
-        }
+        let forged = try issued.forgedToken(name: Self.hostileName, id: "KC-ABCDEFGHJKMN")
         let arguments = ["verify", issued.pdf, "--trust", "\(issued.keys)/root.pem", "--token", forged]
         let output = try Campus.run(arguments)
         #expect(output.status == 1)

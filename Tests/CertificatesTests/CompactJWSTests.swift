@@ -48,7 +48,7 @@ struct CompactJWSTests {
     @Test("a genuine token decodes and verifies; extra header members such as kid and typ are allowed")
     func genuine() throws {
         let identity = try Self.identity()
-        let made = try CertificateToken.make(for: Self.record(), identity: identity)
+        let made = try CertificateToken.makeJWS(for: Self.record(), identity: identity)
         #expect(throws: Never.self) {
             try CertificateToken.verify(made, issuerCertificateDER: identity.certificateDER).get()
         }
@@ -186,7 +186,7 @@ struct CompactJWSTests {
     @Test("a token whose signature is the high-S twin of a genuine one is refused as ambiguous")
     func highSIsRefused() throws {
         let identity = try Self.identity()
-        let token = try CertificateToken.make(for: Self.record(), identity: identity)
+        let token = try CertificateToken.makeJWS(for: Self.record(), identity: identity)
         var parts = token.split(separator: ".", omittingEmptySubsequences: false)
         let signature = try #require(Base64URL.decode(parts[2]))
         #expect(SignatureCheck.isLowS(es256Signature: signature))

@@ -177,7 +177,7 @@ struct CertificateRoutesTests {
             // The QR token, as the phone sends it from /v/ID#TOKEN.
             let row = try #require(try await harness.site.database.registry.find(id: id))
             let record = try CertificateRecord.parse(canonical: Array(row.recordJSON.utf8))
-            let token = try CertificateToken.make(for: record, identity: harness.site.keys.identity)
+            let token = try CertificateToken.makeJWS(for: record, identity: harness.site.keys.identity)
             let link = try await Self.verify(harness, token: "https://campus.test/v/\(id)#\(token)")
             #expect(link["valid"] as? Bool == true, "\(link)")
             #expect((link["registry"] as? [String: Any])?["matches"] as? Bool == true)

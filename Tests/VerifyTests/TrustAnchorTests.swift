@@ -123,7 +123,7 @@ struct TrustAnchorTests {
             course: .init(
                 title: "Vergaberecht", provider: "Akademie", ects: nil, start: "2026-09-01", end: "2026-11-30"),
             tier: .attendance, score: nil, issued: "2026-12-04", issuer: identity.subjectName)
-        let token = try CertificateToken.make(for: record, identity: identity)
+        let token = try CertificateToken.makeJWS(for: record, identity: identity)
         let verdict = CertificateVerifier(trust: trust).verify(token: token)
         #expect(verdict.isValid, "\(verdict.failures)")
         let signer = try #require(verdict.signer)

@@ -1,6 +1,7 @@
 import Assessment
 import Certificates
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Verify
@@ -10,13 +11,10 @@ enum HostileInput {
     static let name = "\u{1B}[2K\rverdict: valid\u{202E}nnamretsuM"
 
     /// `token` with its claims replaced (the signature no longer matches them).
-    static func token(_ token: String, changing change: (inout [String: Any]) -> Void) throws -> String {
-        let parts = token.split(separator: ".").map(String.init)
-        let payload = try #require(Base64URL.decode(parts[1]))
-        var claims = try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
-        change(&claims)
-        let json = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])
-        return "\(parts[0]).\(Base64URL.encode(Array(json))).\(parts[2])"
+    static func token(_ token: String, name: String? = nil, course: String? = nil, id: String? = nil) throws
+        -> String
+    {
+        try #require(TokenForgery.compact(token, name: name, course: course, id: id))
     }
 
     /// `pdf` with its signature replaced by one of `identity` over the same bytes.
@@ -49,11 +47,8 @@ struct VerdictFactsTests {
     @Test("a token whose claims were changed to escape sequences yields no claims and a reason quoting none")
     func forgedTokenAlone() throws {
         let certificate = try fixture.genuine()
-        let forged = try HostileInput.token(certificate.token) { claims in
-            claims["n"] = HostileInput.name
-            claims["id"] = "KC-ABCDEFGHJKMN"
-            claims["c"] = "Kurs\u{2028}verdict: valid"
-        }
+        let forged = try HostileInput.token(
+            certificate.token, name: HostileInput.name, course: "Kurs\u{2028}verdict: valid", id: "KC-ABCDEFGHJKMN")
         let verdict = fixture.verifier().verify(token: forged)
         #expect(!verdict.isValid)
         #expect(verdict.claims == nil)
@@ -64,10 +59,7 @@ struct VerdictFactsTests {
     @Test("a forged token with a genuine PDF: the PDF's facts stand, the token's claims are dropped")
     func forgedTokenWithGenuinePDF() throws {
         let certificate = try fixture.genuine()
-        let forged = try HostileInput.token(certificate.token) { claims in
-            claims["n"] = HostileInput.name
-            claims["id"] = "KC-ABCDEFGHJKMN"
-        }
+        let forged = try HostileInput.token(certificate.token, name: HostileInput.name, id: "KC-ABCDEFGHJKMN")
         let verdict = fixture.verifier().verify(pdf: certificate.pdf, token: forged)
         #expect(!verdict.isValid)
         #expect(verdict.record == certificate.record)

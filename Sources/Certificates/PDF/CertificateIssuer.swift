@@ -7,10 +7,12 @@ public struct IssuedCertificate: Sendable {
     public let record: CertificateRecord
     /// The signed PDF.
     public let pdf: [UInt8]
-    /// The compact signed token (JWS).
+    /// The compact signed token (``CompactToken``: COSE_Sign1 in Base45).
     public let token: String
-    /// The URL in the QR code, `BASE/v/ID#TOKEN`.
+    /// The URL in the QR code, `BASE/V/ID#TOKEN` (scheme and host upper case, the token escaped).
     public let verificationURL: String
+    /// The QR code's version (1–40): its size is 17 + 4 × version modules.
+    public let qrVersion: Int
 }
 
 /// Turns certificate records into signed PDF certificates with QR codes.
@@ -20,6 +22,13 @@ public struct IssuedCertificate: Sendable {
 public final class CertificateIssuer: Sendable {
     /// Longest verification base accepted, in characters (the QR code holds it with the token).
     public static let maximumBaseLength = 200
+
+    /// The largest QR version certificates aim for (65 × 65 modules at level M): it still decodes from a page
+    /// rendered at 50 dpi.
+    public static let largestQRVersion = 12
+    /// The UTF-8 bytes the token's holder name and course title may take together, tried in turn while the QR
+    /// code is larger than ``largestQRVersion``.
+    static let tokenTextBudgets = [96, 80, 64, 56, 48, 40]
 
     /// Bytes reserved for the CMS signature (hex doubles it in the file).
     static let signatureCapacity = 8192
@@ -95,12 +104,20 @@ public final class CertificateIssuer: Sendable {
         var record = record
         record.issuer = identity.subjectName
         try record.validate()
-        let token = try CertificateToken.make(for: record, identity: identity)
-        let url = CertificateToken.verificationURL(base: verificationBase, id: record.id, token: token)
-        let qr = try QRCode(encoding: url, errorCorrection: .medium)
+        let hash = record.canonicalHash
+        var token = try CompactToken.make(for: record, identity: identity, recordHash: hash)
+        var url = CompactToken.verificationURL(base: verificationBase, id: record.id, token: token)
+        var qr = try QRCode(encoding: url, errorCorrection: .medium)
+        // Long names and titles are shortened in the token (never on the page) until the code is small enough to
+        // scan from a photocopy; a long verification base may still need a larger one.
+        for budget in Self.tokenTextBudgets where qr.version > Self.largestQRVersion {
+            token = try CompactToken.make(for: record, identity: identity, recordHash: hash, textBudget: budget)
+            url = CompactToken.verificationURL(base: verificationBase, id: record.id, token: token)
+            qr = try QRCode(encoding: url, errorCorrection: .medium)
+        }
         let canvas = layout.draw(record, qr: qr, url: url)
         let pdf = try assemble(record: record, canvas: canvas, date: date)
-        return IssuedCertificate(record: record, pdf: pdf, token: token, verificationURL: url)
+        return IssuedCertificate(record: record, pdf: pdf, token: token, verificationURL: url, qrVersion: qr.version)
     }
 
     // MARK: - PDF assembly

@@ -138,7 +138,7 @@ struct CertificateLayout {
     }
 
     /// Lowest baseline the body may use; the footer (issue date, issuer, id, QR code) sits below.
-    static let bodyFloor = 226.0
+    static let bodyFloor = 262.0
 
     /// Draws the certificate page for `record`, with the QR code for `url`. Long content first
     /// tightens the gaps between blocks so that the body never runs into the footer.
@@ -335,10 +335,13 @@ struct CertificateLayout {
     private func drawFooter(
         _ canvas: inout Canvas, record: CertificateRecord, words: Wording, palette: Palette, qr: QRCode, url: String
     ) {
-        let qrSize = 150.0
-        let qrX = Self.pageWidth - 50 - qrSize
-        let qrY = 46.0
-        canvas.qrCode(qr, x: qrX, y: qrY, size: qrSize)
+        // 204 pt (72 mm) for a version-12 symbol with a 2-module margin drawn (the page around it is blank for more
+        // than the 4 modules the standard asks): 2 pixels per module at 50 dpi, so a photocopy, a poor scan or a
+        // print at half size still decodes.
+        let qrSize = 204.0
+        let qrX = Self.pageWidth - 40 - qrSize
+        let qrY = 38.0
+        canvas.qrCode(qr, x: qrX, y: qrY, size: qrSize, quietZone: 2)
         canvas.text(
             sans.shape(words.verifyLabel, cache: true), font: sans, size: 8.5, x: qrX + qrSize / 2, y: qrY + qrSize + 4,
             alignment: .center, color: Color(gray: 0.3))
@@ -360,7 +363,14 @@ struct CertificateLayout {
         y -= 15
         canvas.text(sans.shape(record.id), font: sans, size: 13, x: left, y: y, color: palette.primary)
         y -= 14
-        let shownURL = String(url.prefix { $0 != "#" })
+        // For people: the address without the token, scheme and host in lower case (the QR code has them upper
+        // case for its alphanumeric mode), as they would type it.
+        var shownURL = String(url.prefix { $0 != "#" })
+        if let schemeEnd = shownURL.range(of: "://") {
+            let hostEnd = shownURL[schemeEnd.upperBound...].firstIndex(of: "/") ?? shownURL.endIndex
+            shownURL =
+                shownURL[..<hostEnd].lowercased() + shownURL[hostEnd...].replacingOccurrences(of: "/V/", with: "/v/")
+        }
         let (link, linkSize) = fit(shownURL, font: sans, size: 8, minimum: 5, width: columnWidth)
         canvas.text(link, font: sans, size: linkSize, x: left, y: y, color: Color(gray: 0.3))
         y -= 20

@@ -14,9 +14,11 @@ public struct QRCode: Sendable, Equatable {
     /// Row-major modules, `true` for dark.
     public let modules: [Bool]
 
-    /// Encodes `text` (UTF-8, byte mode) as a QR code.
+    /// Encodes `text` as a QR code, in the fewest bits libqrencode finds: runs of digits in numeric mode, runs of
+    /// `0-9 A-Z $%*+-./:` and space in alphanumeric mode, everything else (UTF-8) in byte mode.
     ///
-    /// - Throws: ``CertificateError`` when the text is empty or too long for any QR version.
+    /// - Throws: ``CertificateError`` when the text is empty, holds a NUL character, or is too long for any QR
+    ///   version.
     public init(encoding text: String, errorCorrection: ErrorCorrection = .medium) throws(CertificateError) {
         guard !text.isEmpty else {
             throw CertificateError(.qrEncoding, "cannot make a QR code of empty text")
@@ -28,11 +30,11 @@ public struct QRCode: Sendable, Equatable {
         case .high: level = QR_ECLEVEL_H
         }
         let bytes = Array(text.utf8)
-        guard
-            let symbol = bytes.withUnsafeBufferPointer({ buffer in
-                QRcode_encodeData(Int32(buffer.count), buffer.baseAddress, 0, level)
-            })
-        else {
+        guard !bytes.contains(0) else {
+            throw CertificateError(.qrEncoding, "cannot make a QR code of text with a NUL character")
+        }
+        // Case-sensitive, with byte mode for anything outside the numeric and alphanumeric sets (no Kanji mode).
+        guard let symbol = QRcode_encodeString(text, 0, level, QR_MODE_8, 1) else {
             throw CertificateError(
                 .qrEncoding, "the text (\(bytes.count) bytes) does not fit in a QR code at this error correction level")
         }

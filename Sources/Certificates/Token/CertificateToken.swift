@@ -47,6 +47,23 @@ public enum CertificateToken {
         /// Base64url SHA-256 of the canonical record.
         public var hash: String
 
+        /// Claims with these values.
+        public init(
+            id: String, name: String, course: String, tier: String, score: String?, ects: String?, issued: String,
+            validUntil: String?, kid: String, hash: String
+        ) {
+            self.id = id
+            self.name = name
+            self.course = course
+            self.tier = tier
+            self.score = score
+            self.ects = ects
+            self.issued = issued
+            self.validUntil = validUntil
+            self.kid = kid
+            self.hash = hash
+        }
+
         /// Claims describing `record`, for the issuer whose certificate thumbprint is `keyThumbprint`;
         /// `recordHash` may pass the SHA-256 of the record's canonical JSON when it is already known.
         public init(record: CertificateRecord, keyThumbprint: [UInt8], recordHash: [UInt8]? = nil) {
@@ -76,8 +93,10 @@ public enum CertificateToken {
 
     static let header = Base64URL.encode(Array(#"{"alg":"ES256"}"#.utf8))
 
-    /// Signs the token for `record` with `identity` (an ECDSA P-256 key).
-    public static func make(for record: CertificateRecord, identity: SigningIdentity) throws(CertificateError) -> String
+    /// Signs a JWS token for `record` with `identity` (an ECDSA P-256 key) — the form certificates carried before
+    /// the compact token (``CompactToken``); verifiers keep accepting it.
+    public static func makeJWS(for record: CertificateRecord, identity: SigningIdentity) throws(CertificateError)
+        -> String
     {
         let claims = Claims(record: record, keyThumbprint: identity.keyThumbprint)
         let signingInput = header + "." + Base64URL.encode(claims.canonicalJSON)

@@ -1,4 +1,5 @@
-// The QR code's link is /v/ID#TOKEN. Browsers never send the part after "#" to a server, so this script reads it
+// The QR code's link is /v/ID#TOKEN (or /V/ID#TOKEN). The token is sent as the fragment holds it: a compact
+// token is Base45 with space and % escaped (%20, %25), and the verifier undoes exactly that. Browsers never send the part after "#" to a server, so this script reads it
 // and asks the public API whether the token is genuine and is the one the registry holds for this id.
 (function () {
   "use strict";
@@ -12,7 +13,7 @@
   }
 
   function check() {
-    var token = window.location.hash.length > 1 ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    var token = window.location.hash.length > 1 ? window.location.hash.slice(1) : "";
     if (!token) { return; }
     say(result.dataset.checking, "unknown");
     var headers = { "Content-Type": "application/json" };

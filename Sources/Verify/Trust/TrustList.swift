@@ -124,6 +124,13 @@ public final class TrustList: @unchecked Sendable {
         indexByThumbprint[thumbprint].map { certificatesDER[$0] }
     }
 
+    /// The certificates (DER, with their SHA-256 thumbprints) whose thumbprint starts with `prefix` — a compact
+    /// token's short key id; more than one only by chance.
+    public func certificates(withThumbprintPrefix prefix: [UInt8]) -> [(der: [UInt8], thumbprint: [UInt8])] {
+        indexByThumbprint.filter { $0.key.starts(with: prefix) }.sorted { $0.value < $1.value }
+            .map { (certificatesDER[$0.value], $0.key) }
+    }
+
     /// Most intermediate certificates a chain may have between the signer and the root.
     static let maximumChainDepth: Int32 = 8
     /// Most entries each cache holds; a full cache is emptied (the certificates of real signatures are few).

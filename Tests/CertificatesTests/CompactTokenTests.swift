@@ -1,0 +1,220 @@
+import Assessment
+import Foundation
+import Testing
+
+@testable import Certificates
+
+/// The compact QR token: CWT in COSE_Sign1, zlib, Base45; the QR code it makes; strict reading.
+@Suite("Compact token")
+struct CompactTokenTests {
+    static let pki = Result {
+        try DevelopmentPKI.create(issuerName: "KommunalCampus Zertifikatsstelle", organization: "KommunalCampus")
+    }
+
+    static func identity() throws -> SigningIdentity {
+        let pki = try pki.get()
+        return try SigningIdentity(keyPEM: Array(pki.issuerKeyPEM.utf8), chainPEM: Array(pki.issuerPEM.utf8))
+    }
+
+    /// The longest plausible record: a long name and course title, qualified with a score, ECTS and an expiry.
+    static func longestRecord() -> CertificateRecord {
+        CertificateRecord(
+            id: "KC-4E7R2T9W6YPQ",
+            holder: .init(name: "Maximiliane Sophie Freifrau von Hohenstein-Müllerschön", birthDate: "1979-03-14"),
+            course: .init(
+                title: "Datenschutz-Auffrischung für Beschäftigte der Kommunalverwaltung nach DSGVO und BDSG",
+                provider: "IHK-Bildungszentrum Musterstadt", ects: Rational(5), start: "2026-10-01",
+                end: "2026-11-30"),
+            tier: .qualified, score: .init(points: Rational(8325, 100), maximum: Rational(96)), issued: "2026-12-01",
+            issuer: "KommunalCampus Zertifikatsstelle", validUntil: "2028-11-30")
+    }
+
+    @Test("a token round-trips: decoded claims are the record's, and the issuer key verifies it")
+    func roundTrip() throws {
+        let identity = try Self.identity()
+        let record = Self.longestRecord()
+        let token = try CompactToken.make(for: record, identity: identity)
+        let decoded = try CompactToken.decode(token).get()
+        #expect(
+            decoded.claims
+                == CompactToken.expectedClaims(
+                    record: record, thumbprint: identity.keyThumbprint, recordHash: record.canonicalHash))
+        #expect(decoded.claims.validUntil == "2028-11-30")
+        #expect(decoded.claims.issued == "2026-12-01")
+        #expect(decoded.keyID == Array(identity.keyThumbprint.prefix(8)))
+        let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
+        #expect(try CompactToken.verify(token, issuerKey: key).get() == decoded.claims)
+        // The token is escaped for the URL fragment: no space, every % starts %20 or %25.
+        #expect(!token.contains(" "))
+    }
+
+    @Test("the longest plausible record's QR code is version 12 or lower at level M, name and title shortened")
+    func qrVersion() throws {
+        let identity = try Self.identity()
+        let issuer = try CertificateIssuer(
+            identity: identity, verificationBase: "https://campus.example.de", fonts: .dejaVu())
+        let record = Self.longestRecord()
+        let issued = try issuer.issue(record)
+        let full = try CompactToken.make(for: issued.record, identity: identity)
+        let fullQR = try QRCode(
+            encoding: CompactToken.verificationURL(base: "https://campus.example.de", id: record.id, token: full))
+        let jws = try CertificateToken.makeJWS(for: issued.record, identity: identity)
+        let jwsQR = try QRCode(
+            encoding: CertificateToken.verificationURL(base: "https://campus.example.de", id: record.id, token: jws))
+        print(
+            "QR sizes: compact token as issued \(issued.token.utf8.count) characters, URL "
+                + "\(issued.verificationURL.utf8.count), version \(issued.qrVersion); unshortened \(full.utf8.count) "
+                + "characters, version \(fullQR.version); JWS \(jws.utf8.count) characters, version \(jwsQR.version)")
+        #expect(issued.qrVersion <= 12, "\(issued.verificationURL)")
+        #expect(issued.verificationURL.hasPrefix("HTTPS://CAMPUS.EXAMPLE.DE/V/KC-4E7R2T9W6YPQ#"))
+        let alphanumeric = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:#")
+        #expect(issued.verificationURL.allSatisfy { alphanumeric.contains($0) }, "\(issued.verificationURL)")
+
+        let claims = try CompactToken.decode(issued.token).get().claims
+        #expect(claims.name.hasSuffix("…") || claims.course.hasSuffix("…"), "\(claims)")
+        #expect(CompactToken.stands(for: record.holder.name, shown: claims.name))
+        #expect(CompactToken.stands(for: record.course.title, shown: claims.course))
+        #expect(claims.name.utf8.count + claims.course.utf8.count <= 96)
+
+        // Short texts stay whole.
+        var short = record
+        short.holder.name = "Anna Schmidt"
+        short.course.title = "Vergaberecht"
+        let plain = try CompactToken.decode(try issuer.issue(short).token).get().claims
+        #expect(plain.name == "Anna Schmidt" && plain.course == "Vergaberecht")
+    }
+
+    @Test("shortening keeps whole characters, gives each text half the budget, and lends what one leaves")
+    func shortening() {
+        #expect(CompactToken.shortened("Müllerschön", toBytes: 8) == "Müll…")
+        #expect(CompactToken.shortened("Müllerschön", toBytes: 100) == "Müllerschön")
+        let (name, title) = CompactToken.shortened(
+            name: "Anna Schmidt", title: String(repeating: "Verwaltung ", count: 10), budget: 64)
+        #expect(name == "Anna Schmidt")
+        #expect(title.utf8.count <= 64 - 12 && title.hasSuffix("…"))
+        #expect(CompactToken.stands(for: "Vergaberecht", shown: "Verga…"))
+        #expect(!CompactToken.stands(for: "Vergaberecht", shown: "Vorga…"))
+        #expect(!CompactToken.stands(for: "Vergaberecht", shown: "…"))
+        #expect(!CompactToken.stands(for: "Verga", shown: "Verga…"))
+    }
+
+    @Test("changed, re-encoded or malformed tokens are refused, never misread")
+    func refusals() throws {
+        let identity = try Self.identity()
+        let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
+        let record = Self.longestRecord()
+        let token = try CompactToken.make(for: record, identity: identity)
+        let decodedText = try #require(CompactToken.unescape(token))
+        let structure = try #require(Base45.decode(decodedText))
+
+        // The COSE structure without compression verifies too; with one claim byte changed it does not.
+        #expect(structure.first == 0xD2)
+        let compressed = Base45.encode(Deflate.compress(structure, level: 9))
+        #expect((try? CompactToken.verify(CompactToken.escape(compressed), issuerKey: key).get()) != nil)
+        guard case .tagged(18, .array(var parts)) = try CBOR.decode(structure),
+            case .bytes(var payload) = parts[2]
+        else { Issue.record("not a COSE_Sign1"); return }
+        let name = try #require(payload.firstRange(of: Array("Maximiliane".utf8)))
+        payload[name.lowerBound] = UInt8(ascii: "N")
+        parts[2] = .bytes(payload)
+        let changed = CompactToken.escape(Base45.encode(CBOR.tagged(18, .array(parts)).encoded))
+        #expect(throws: CertificateToken.Problem.badSignature) {
+            try CompactToken.verify(changed, issuerKey: key).get()
+        }
+
+        // A non-deterministic encoding of the same structure (a length in a longer head) is refused.
+        var longHead = structure
+        let index = try #require(longHead.firstIndex(of: 0x84))  // array(4)
+        longHead.replaceSubrange(index...index, with: [0x98, 0x04])
+        #expect(throws: CertificateToken.Problem.self) {
+            try CompactToken.decode(CompactToken.escape(Base45.encode(longHead))).get()
+        }
+
+        for bad in ["", "%", "%2", "%41AB", "eyJ", "ABCD", "::::", String(repeating: "A", count: 3000)] {
+            #expect(throws: CertificateToken.Problem.self, "\(bad)") { try CompactToken.decode(bad).get() }
+        }
+    }
+
+    @Test("mutated tokens never crash the reader and never verify with other claims")
+    func mutations() throws {
+        let identity = try Self.identity()
+        let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
+        let record = Self.longestRecord()
+        let token = Array(try CompactToken.make(for: record, identity: identity).utf8)
+        let original = try CompactToken.decode(String(decoding: token, as: UTF8.self)).get().claims
+        var generator = SplitMix(seed: 20_261_203)
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8)
+        for _ in 0..<3000 {
+            var mutated = token
+            for _ in 0..<Int(generator.next() % 3 + 1) {
+                let position = Int(generator.next() % UInt64(mutated.count))
+                switch generator.next() % 3 {
+                case 0: mutated[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: mutated.remove(at: position)
+                default: mutated.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
+                }
+            }
+            if case .success(let claims) = CompactToken.verify(String(decoding: mutated, as: UTF8.self), issuerKey: key)
+            {
+                #expect(claims == original)
+            }
+        }
+    }
+
+    @Test("CBOR: whatever decodes re-encodes to the same bytes; non-deterministic forms are refused")
+    func cborDeterminism() throws {
+        var generator = SplitMix(seed: 42)
+        var decoded = 0
+        for _ in 0..<20_000 {
+            let count = Int(generator.next() % 12)
+            let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            if let item = try? CBOR.decode(bytes) {
+                decoded += 1
+                #expect(item.encoded == bytes, "\(bytes)")
+            }
+        }
+        #expect(decoded > 100)
+        let refused: [[UInt8]] = [
+            [0x18, 0x05],  // 5 in a one-byte argument
+            [0x19, 0x00, 0x10],  // 16 in two bytes
+            [0xA2, 0x02, 0x00, 0x01, 0x00],  // keys out of order
+            [0xA2, 0x01, 0x00, 0x01, 0x00],  // a key twice
+            [0x9F, 0x01, 0xFF],  // indefinite array
+            [0xF9, 0x3C, 0x00],  // a half float
+            [0xF5],  // true
+            [0x01, 0x02],  // trailing byte
+            [0x62, 0xC3, 0x28],  // text that is not UTF-8
+            [0x5A, 0xFF, 0xFF, 0xFF, 0xFF],  // a string longer than the input
+            [0x9B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],  // a count beyond the input
+            Array(repeating: 0x81, count: 20) + [0x00],  // nested too deeply
+        ]
+        for bytes in refused {
+            #expect(throws: CBOR.Problem.self, "\(bytes)") { try CBOR.decode(bytes) }
+        }
+    }
+
+    @Test("Base45 follows RFC 9285's examples and refuses texts with a second reading")
+    func base45() {
+        #expect(Base45.encode(Array("AB".utf8)) == "BB8")
+        #expect(Base45.encode(Array("Hello!!".utf8)) == "%69 VD92EX0")
+        #expect(Base45.encode(Array("base-45".utf8)) == "UJCLQE7W581")
+        #expect(Base45.decode("QED8WEX0") == Array("ietf!".utf8))
+        #expect(Base45.decode("GGW") == nil)  // 65536
+        #expect(Base45.decode("GGW1") == nil)  // length 3n + 1
+        #expect(Base45.decode("aa") == nil)
+        #expect(Base45.decode(":Z") == nil)  // 44 + 35 × 45 > 255
+    }
+}
+
+/// A small deterministic generator for the fuzz loops (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
