@@ -2,7 +2,8 @@ import Certificates
 import Foundation
 import Verify
 
-/// One fuzz input: read as a certificate PDF, and as a QR token (URL or bare token).
+/// One fuzz input: read as a certificate PDF, as a QR token (URL or bare token, JWS or compact), as CBOR, and as
+/// the Base45 of a compact token's structure.
 enum FuzzTarget {
     /// A verifier trusting a development PKI made once per process.
     static let verifier: CertificateVerifier = {
@@ -18,7 +19,13 @@ enum FuzzTarget {
         _ = verifier.verify(pdf: bytes)
         let text = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
         _ = CertificateToken.decode(text)
+        _ = CompactToken.decode(text)
         _ = verifier.verify(token: text)
+        // Raw bytes as CBOR, and as the structure inside a compact token (so the fuzzer need not find Base45).
+        if let item = try? CBOR.decode(bytes), item.encoded != bytes {
+            fatalError("CBOR read a non-deterministic encoding: \(bytes)")
+        }
+        _ = CompactToken.decode(CompactToken.escape(Base45.encode(Array(bytes.prefix(2048)))))
     }
 }
 

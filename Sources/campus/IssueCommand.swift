@@ -79,6 +79,9 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "The issuer's status list (with --gradebook): revoked learners are refused, lower tiers superseded.")
     var statusList: String?
 
+    @Option(help: "Certificates signed at once with --gradebook, one per core (default: all cores).")
+    var jobs: Int?
+
     @Option(help: "Id of a revoked certificate to issue again (with --gradebook and --reason).")
     var reissue: String?
 
@@ -99,6 +102,7 @@ struct IssueCommand: ParsableCommand {
         default:
             throw ValidationError("Give either --record FILE or --gradebook FILE.")
         }
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be 1 to 256.") }
         guard (reissue == nil) == (reason == nil), reissue == nil || gradebook != nil else {
             throw ValidationError("--reissue ID and --reason TEXT go together, with --gradebook.")
         }
@@ -269,12 +273,14 @@ struct IssueCommand: ParsableCommand {
         var refused = 0
         var statusChanged = false
         let total = book.entries.count
+        // Decided one learner after another (each learner appears once, so no decision depends on another's
+        // outcome); signed in batches on `jobs` threads; then written, recorded and reported in gradebook order.
+        var plans: [GradebookPlan] = []
         for (index, entry) in book.entries.enumerated() {
             let progress = "[\(index + 1)/\(total)]"
             switch entry {
             case .invalid(let label, let problem):
-                failed += 1
-                printLearnerLine("\(progress) \(label): error: \(problem)")
+                plans.append(.invalid("\(progress) \(label): error: \(problem)"))
             case .learner(let learner, let birthDate):
                 let result = rules.grade(learner)
                 let who = "\(progress) \(learner.id) \(learner.name)"
@@ -285,79 +291,110 @@ struct IssueCommand: ParsableCommand {
                         issued: issueDate, language: language, issuer: issuer.issuerName)
                 else {
                     if result.isFinal {
-                        withoutTier += 1
-                        printLearnerLine("\(who): no tier (\(result.reasonsNotNext.joined(separator: "; ")))")
+                        plans.append(.noTier("\(who): no tier (\(result.reasonsNotNext.joined(separator: "; ")))"))
                     } else {
-                        awaitingGrading += 1
-                        printLearnerLine(
-                            "\(who): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))")
+                        plans.append(
+                            .awaiting(
+                                "\(who): not issued, awaiting grading (\(result.awaitingGrading.joined(separator: "; ")))"
+                            ))
                     }
                     continue
                 }
-                let tier = record.tier
                 let decision = IssueDecision.decide(
                     held: manifest.entries(learner: learner.id, course: book.course.id),
-                    status: { statusList?.entry(for: $0) }, earned: tier, reissue: reissue)
+                    status: { statusList?.entry(for: $0) }, earned: record.tier, reissue: reissue)
                 switch decision {
                 case .keep(let held):
-                    kept += 1
-                    printLearnerLine(
-                        "\(who): kept \(held.tier.rawValue) \(held.id)\(held.file.map { " (\($0))" } ?? "")")
-                    continue
+                    plans.append(
+                        .kept("\(who): kept \(held.tier.rawValue) \(held.id)\(held.file.map { " (\($0))" } ?? "")"))
                 case .refuseRevoked(let held):
-                    refused += 1
                     let why = statusList?.entry(for: held.id).map { ": \($0.reason)" } ?? ""
-                    printLearnerLine(
-                        "\(who): refused, \(held.id) was revoked\(why); to issue again give --reissue \(held.id) --reason TEXT"
-                    )
-                    continue
-                case .issue, .upgrade, .reissue: break
+                    plans.append(
+                        .refused(
+                            "\(who): refused, \(held.id) was revoked\(why); to issue again give --reissue \(held.id) "
+                                + "--reason TEXT"))
+                case .issue, .upgrade, .reissue:
+                    plans.append(.issue(learner: learner, record: record, decision: decision, who: who))
                 }
-                do {
-                    let certificate = try issuer.issue(record)
-                    let file = (folder as NSString).appendingPathComponent("\(Self.fileName(learner.id)).pdf")
-                    try keepAside(file, learner: learner.id, manifest: &manifest)
-                    do {
-                        try FileOutput.write(certificate.pdf, to: file, replace: true)
-                    } catch {
-                        throw CLIError(error.description)
-                    }
-                    counts[tier, default: 0] += 1
-                    var issuedEntry = CertificateRegistry.Entry(
-                        learner: learner.id, name: learner.name, id: record.id, tier: tier, file: file,
-                        course: book.course.id, issued: issueDate)
-                    if case .reissue(let old) = decision {
-                        issuedEntry.reissueOf = old.id
-                        issuedEntry.reason = reason
-                        if let index = manifest.entries.firstIndex(where: { $0.id == old.id }) {
-                            manifest.entries[index].status = .revoked
-                        }
-                    }
-                    manifest.record(issuedEntry)
-                    newEntries.append(issuedEntry)
-                    printLearnerLine("\(who): \(tier.rawValue) \(record.id) → \(file)")
-                    if case .upgrade(let old) = decision {
-                        if var list = statusList {
-                            try list.record(
-                                .init(
-                                    id: old.id, status: .superseded, date: issueDate,
-                                    reason: "replaced by the higher tier \(tier.rawValue)", replacedBy: record.id))
-                            statusList = list
-                            statusChanged = true
-                            superseded += 1
-                            manifest.markSuperseded(old.id, by: record.id)
-                            printLearnerLine("\(who): \(old.id) (\(old.tier.rawValue)) superseded by \(record.id)")
-                        } else {
-                            printLearnerLine(
-                                "\(who): \(old.id) (\(old.tier.rawValue)) must be superseded; run: campus status supersede "
-                                    + "--keys \(keys ?? "DIR") --list FILE --id \(old.id) --by \(record.id) "
-                                    + "--reason \"replaced by the higher tier \(tier.rawValue)\"")
-                        }
-                    }
-                } catch {
-                    // One learner's failure stops nothing else; what was issued so far is still recorded below.
+            }
+        }
+        let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        var start = 0
+        while start < plans.count {
+            let batch = plans[start..<min(plans.count, start + Self.batchSize)]
+            start += batch.count
+            let records = batch.compactMap { plan -> CertificateRecord? in
+                if case .issue(_, let record, _, _) = plan { return record }
+                return nil
+            }
+            var signed = issuer.issue(records, jobs: workers).makeIterator()
+            for plan in batch {
+                switch plan {
+                case .invalid(let line):
                     failed += 1
-                    printLearnerLine("\(who): error: \(error)")
+                    printLearnerLine(line)
+                case .noTier(let line):
+                    withoutTier += 1
+                    printLearnerLine(line)
+                case .awaiting(let line):
+                    awaitingGrading += 1
+                    printLearnerLine(line)
+                case .kept(let line):
+                    kept += 1
+                    printLearnerLine(line)
+                case .refused(let line):
+                    refused += 1
+                    printLearnerLine(line)
+                case .issue(let learner, let record, let decision, let who):
+                    let tier = record.tier
+                    do {
+                        guard let outcome = signed.next() else { throw CLIError("the certificate was not issued") }
+                        let certificate = try outcome.get()
+                        let file = (folder as NSString).appendingPathComponent("\(Self.fileName(learner.id)).pdf")
+                        try keepAside(file, learner: learner.id, manifest: &manifest)
+                        do {
+                            try FileOutput.write(certificate.pdf, to: file, replace: true)
+                        } catch {
+                            throw CLIError("\(error)")
+                        }
+                        counts[tier, default: 0] += 1
+                        var issuedEntry = CertificateRegistry.Entry(
+                            learner: learner.id, name: learner.name, id: record.id, tier: tier, file: file,
+                            course: book.course.id, issued: issueDate)
+                        if case .reissue(let old) = decision {
+                            issuedEntry.reissueOf = old.id
+                            issuedEntry.reason = reason
+                            if let index = manifest.entries.firstIndex(where: { $0.id == old.id }) {
+                                manifest.entries[index].status = .revoked
+                            }
+                        }
+                        manifest.record(issuedEntry)
+                        newEntries.append(issuedEntry)
+                        printLearnerLine("\(who): \(tier.rawValue) \(record.id) → \(file)")
+                        if case .upgrade(let old) = decision {
+                            if var list = statusList {
+                                try list.record(
+                                    .init(
+                                        id: old.id, status: .superseded, date: issueDate,
+                                        reason: "replaced by the higher tier \(tier.rawValue)", replacedBy: record.id))
+                                statusList = list
+                                statusChanged = true
+                                superseded += 1
+                                manifest.markSuperseded(old.id, by: record.id)
+                                printLearnerLine(
+                                    "\(who): \(old.id) (\(old.tier.rawValue)) superseded by \(record.id)")
+                            } else {
+                                printLearnerLine(
+                                    "\(who): \(old.id) (\(old.tier.rawValue)) must be superseded; run: campus status "
+                                        + "supersede --keys \(keys ?? "DIR") --list FILE --id \(old.id) --by \(record.id) "
+                                        + "--reason \"replaced by the higher tier \(tier.rawValue)\"")
+                            }
+                        }
+                    } catch {
+                        // One learner's failure stops nothing else; what was issued so far is still recorded below.
+                        failed += 1
+                        printLearnerLine("\(who): error: \(error)")
+                    }
                 }
             }
         }
@@ -382,6 +419,9 @@ struct IssueCommand: ParsableCommand {
                 + "list: \(manifestPath)")
         if failed > 0 { throw ExitCode(1) }
     }
+
+    /// Certificates signed together before they are written: bounds the PDFs held in memory.
+    static let batchSize = 256
 
     /// Moves a PDF already at `file` to `<learner>-<id>.pdf`, named by the registry entry that wrote it.
     /// A PDF at `file` that the registry does not know is never replaced: that is an error.
@@ -427,6 +467,12 @@ struct IssueCommand: ParsableCommand {
         let name = String(safe).trimmingCharacters(in: CharacterSet(charactersIn: "."))
         return name.isEmpty ? "learner" : String(name.prefix(80))
     }
+}
+
+/// What issuing a gradebook does for one entry, decided before any certificate is signed.
+private enum GradebookPlan {
+    case invalid(String), noTier(String), awaiting(String), kept(String), refused(String)
+    case issue(learner: LearnerRecord, record: CertificateRecord, decision: IssueDecision, who: String)
 }
 
 /// Prints a line about a gradebook learner to standard error, terminal-safe: names, ids and reasons come from the

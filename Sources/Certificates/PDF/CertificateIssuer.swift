@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import Synchronization
 
 /// A signed certificate: the PDF bytes and what its QR code holds.
 public struct IssuedCertificate: Sendable {
@@ -118,6 +119,22 @@ public final class CertificateIssuer: Sendable {
         let canvas = layout.draw(record, qr: qr, url: url)
         let pdf = try assemble(record: record, canvas: canvas, date: date)
         return IssuedCertificate(record: record, pdf: pdf, token: token, verificationURL: url, qrVersion: qr.version)
+    }
+
+    /// Issues every record of `records` on `jobs` threads at once (each certificate is still laid out, encoded and
+    /// signed on its own; the issuer's fonts and keys are only read). The results are in the order of `records`.
+    public func issue(_ records: [CertificateRecord], at date: Date = Date(), jobs: Int) -> [Result<
+        IssuedCertificate, CertificateError
+    >] {
+        let workers = max(1, min(jobs, records.count))
+        let results = Mutex([Result<IssuedCertificate, CertificateError>?](repeating: nil, count: records.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: records.count, by: workers) {
+                let result = Result { () throws(CertificateError) in try issue(records[index], at: date) }
+                results.withLock { $0[index] = result }
+            }
+        }
+        return results.withLock { $0.map { $0 ?? .failure(CertificateError(.pdf, "the certificate was not issued")) } }
     }
 
     // MARK: - PDF assembly
