@@ -22,6 +22,8 @@ public struct VerificationCheck: Sendable, Equatable, Codable {
         case record
         /// The QR token is signed by the issuer and matches the document.
         case token
+        /// The Open Badges credential is signed by the issuer and well-formed.
+        case credential
         /// The certificate is neither revoked nor superseded on a current status list.
         case status
 
@@ -357,6 +359,54 @@ public final class CertificateVerifier: Sendable {
         return verdict
     }
 
+    /// Verifies an Open Badges 3.0 credential (a JWT from `campus credential export`): signed by the issuer key its
+    /// `kid` names on the trust list, that certificate chaining to a trusted root, and the credential well-formed;
+    /// then the status list and its last valid day.
+    public func verify(credential text: String, at time: Date = Date()) -> CertificateVerdict {
+        var checks: [VerificationCheck] = []
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let decoded: (claims: CertificateToken.Claims, signingInput: [UInt8], signature: [UInt8])
+        switch OpenBadgeCredential.decode(trimmed) {
+        case .success(let value): decoded = value
+        case .failure(let problem):
+            checks.append(VerificationCheck(.credential, false, Self.describe(problem, what: "credential")))
+            return CertificateVerdict(checks: checks)
+        }
+        guard let thumbprint = Base64URL.decode(decoded.claims.kid), thumbprint.count == 32,
+            let certificate = trust.certificate(withThumbprint: thumbprint)
+        else {
+            checks.append(
+                VerificationCheck(.trust, false, "the credential is signed by a key that is not on the trust list"))
+            return CertificateVerdict(checks: checks)
+        }
+        let signer: VerifiedSigner
+        switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
+        case .success(let verified):
+            signer = verified
+            checks.append(
+                VerificationCheck(
+                    .trust, true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+        case .failure(let failure):
+            checks.append(VerificationCheck(.trust, false, failure.reason))
+            return CertificateVerdict(checks: checks)
+        }
+        guard let key = tokenKey(for: certificate, thumbprint: thumbprint),
+            key.verify(signature: decoded.signature, message: decoded.signingInput)
+        else {
+            checks.append(
+                VerificationCheck(.credential, false, "the credential was changed or was not signed by the issuer"))
+            return CertificateVerdict(checks: checks, signer: signer)
+        }
+        checks.append(
+            VerificationCheck(
+                .credential, true, "the Open Badges credential for \(decoded.claims.id) is signed by the issuer"))
+        let (status, asOf) = checkStatus(id: decoded.claims.id, signer: signer, at: time, checks: &checks)
+        var verdict = CertificateVerdict(
+            checks: checks, claims: decoded.claims, signer: signer, status: status, statusAsOf: asOf)
+        verdict.judgeExpiry(at: time)
+        return verdict
+    }
+
     // MARK: - Parts
 
     /// `BASE/v/ID#TOKEN` → (ID, TOKEN); a bare token → (nil, token).
@@ -384,10 +434,10 @@ public final class CertificateVerifier: Sendable {
         return (id, String(decoding: bytes[(hash + 1)...], as: UTF8.self))
     }
 
-    private static func describe(_ problem: CertificateToken.Problem) -> String {
+    private static func describe(_ problem: CertificateToken.Problem, what: String = "QR token") -> String {
         switch problem {
-        case .malformed(let detail): "the QR token is malformed: \(detail)"
-        case .badSignature: "the QR token was changed or was not signed by the issuer"
+        case .malformed(let detail): "the \(what) is malformed: \(detail)"
+        case .badSignature: "the \(what) was changed or was not signed by the issuer"
         case .ambiguous(let detail): "ambiguous structure: \(detail)"
         }
     }

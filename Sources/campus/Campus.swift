@@ -21,7 +21,7 @@ struct Campus: AsyncParsableCommand {
         subcommands: [
             BankCommand.self, QuizCommand.self, ExamCommand.self, GradeCommand.self, KeysCommand.self,
             IssueCommand.self, VerifyCommand.self, StatusCommand.self, BenchCommand.self, ServeCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, CredentialCommand.self,
         ]
     )
 

@@ -176,13 +176,18 @@ struct IssueCommand: ParsableCommand {
 
     /// The verification base from --base, $CAMPUS_BASE_URL or the keys folder, checked.
     private func resolvedBase() throws -> String {
+        try Self.resolvedBase(base: base, keys: keys, allowInsecure: allowInsecureBase)
+    }
+
+    /// The verification base: `--base`, else `CAMPUS_BASE_URL`, else the keys folder's `base-url`.
+    static func resolvedBase(base: String?, keys: String?, allowInsecure allowInsecureBase: Bool) throws -> String {
         var chosen: (value: String, source: String)?
         if let base {
             chosen = (base, "--base")
-        } else if let value = ProcessInfo.processInfo.environment[Self.baseVariable], !value.isEmpty {
-            chosen = (value, Self.baseVariable)
+        } else if let value = ProcessInfo.processInfo.environment[baseVariable], !value.isEmpty {
+            chosen = (value, baseVariable)
         } else if let keys {
-            let file = (keys as NSString).appendingPathComponent(Self.baseFileName)
+            let file = (keys as NSString).appendingPathComponent(baseFileName)
             if FileOutput.existing(file) != .nothing {
                 let data = try FileInput.read(file, limit: 4096)
                 let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -191,7 +196,7 @@ struct IssueCommand: ParsableCommand {
         }
         guard let chosen else {
             throw CLIError(
-                "no verification base: give --base https://…, set \(Self.baseVariable), or save one with "
+                "no verification base: give --base https://…, set \(baseVariable), or save one with "
                     + "`campus keys init --dir DIR --base https://…` and issue with --keys DIR")
         }
         do {

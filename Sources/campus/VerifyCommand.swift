@@ -36,6 +36,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The QR code's content (URL or bare token).")
     var token: String?
 
+    @Option(help: "An Open Badges 3.0 credential (JWT from `campus credential export`) to verify instead of a PDF.")
+    var credential: String?
+
     @Option(help: "A signed status list (revoked and superseded certificates).")
     var status: String?
 
@@ -63,7 +66,12 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard pdf != nil || token != nil else { usage("give a certificate PDF, --token TEXT, or both") }
+        guard pdf != nil || token != nil || credential != nil else {
+            usage("give a certificate PDF, --token TEXT, or both; or --credential FILE.jwt")
+        }
+        if credential != nil, pdf != nil || token != nil {
+            usage("--credential FILE.jwt is verified on its own, without a PDF or --token")
+        }
         guard let trust else { usage("--trust ROOTS is required (a PEM file or a folder of PEM files)") }
         let time = checkTime()
         let trustList: TrustList
@@ -89,7 +97,16 @@ struct VerifyCommand: ParsableCommand {
         }
         let verifier = CertificateVerifier(trust: trustList, status: statusText, maximumSize: maxSize)
         let verdict: CertificateVerdict
-        if let pdf {
+        if let credential {
+            let text: String
+            do {
+                text = String(
+                    decoding: try FileInput.read(credential, limit: OpenBadgeCredential.maximumLength), as: UTF8.self)
+            } catch {
+                unreadable("\(error)")
+            }
+            verdict = verifier.verify(credential: text, at: time)
+        } else if let pdf {
             // A file over the size limit is a verdict (refused), not a usage error; anything unreadable is.
             let size = (try? FileManager.default.attributesOfItem(atPath: pdf)[.size] as? NSNumber)?.intValue ?? 0
             if size > maxSize {

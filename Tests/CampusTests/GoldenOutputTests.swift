@@ -24,6 +24,7 @@ struct GoldenOutputTests {
         ["status", "revoke"], ["status", "supersede"], ["status", "refresh"], ["bench"], ["bench", "score"],
         ["bench", "issue"], ["bench", "verify"], ["bench", "hostile"], ["bench", "serve"], ["serve"], ["audit"],
         ["audit", "verify"],
+        ["credential"], ["credential", "export"],
     ]
 
     @Test("--help of every command and subcommand", arguments: commands)
