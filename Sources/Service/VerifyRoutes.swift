@@ -44,18 +44,18 @@ struct VerifyRoutes {
                 "verify", title: strings.text("verify_result_title"), data, request: request, context: context)
         }
         // Compact QR codes spell the path /V/ (alphanumeric mode); both lead to the same page.
-        for path in ["/v/:id", "/V/:id"] {
-            registry.add(.get, path, .anyone, .page) { request, context in
-                try await limitRate(context)
-                let strings = site.strings(context)
-                let row = try await standing(context.parameters.get("id") ?? "", strings: strings)
-                var data = Self.recordPresentation(row, strings: strings)
-                data["id"] = row.id
-                return site.page(
-                    "verify-record", title: strings.text("verify_record_title", row.id), data, request: request,
-                    context: context)
-            }
+        let recordPage: CampusHandler = { request, context in
+            try await limitRate(context)
+            let strings = site.strings(context)
+            let row = try await standing(context.parameters.get("id") ?? "", strings: strings)
+            var data = Self.recordPresentation(row, strings: strings)
+            data["id"] = row.id
+            return site.page(
+                "verify-record", title: strings.text("verify_record_title", row.id), data, request: request,
+                context: context)
         }
+        registry.add(.get, "/v/:id", .anyone, .page, recordPage)
+        registry.add(.get, "/V/:id", .anyone, .page, recordPage)
         registry.add(.post, "/api/v1/verify", .anyone, .api, bodyLimit: Limits.pdf) { request, context in
             try await limitRate(context)
             let type = (request.headers[.contentType] ?? "").lowercased()
@@ -132,12 +132,16 @@ struct VerifyRoutes {
             token = String(text[text.index(after: fragment)...])
         }
         let verdict = try await verifier().verify(token: token)
-        let id = verdict.claims?.id ?? (try? CertificateToken.decode(token).get().claims.id)
+        let id =
+            verdict.claims?.id
+            ?? (CompactToken.isCompact(token)
+                ? try? CompactToken.decode(token).get().claims.id : try? CertificateToken.decode(token).get().claims.id)
         let presented = verdict.claims.flatMap { Base64URL.decode($0.hash) }.map(Digest.hex)
         return VerificationAnswer(verdict: verdict, registry: try await registryStanding(id: id, hash: presented))
     }
 
-    /// What the registry says of `id`, and whether the verified record hash `hash` is the one it issued.
+    /// What the registry says of `id`, and whether the verified record hash `hash` (hex; a compact token's holds its
+    /// first 16 bytes) is the one it issued.
     private func registryStanding(id: String?, hash: String?) async throws -> RegistryStanding {
         guard let id, CertificateID.isValid(id), let row = try await site.database.registry.find(id: id) else {
             return RegistryStanding(
@@ -145,7 +149,10 @@ struct VerifyRoutes {
                 issued: nil, statusDate: nil, reason: nil, replacedBy: nil)
         }
         return RegistryStanding(
-            id: row.id, status: PublicRecord.word(row.status), matches: hash == row.recordHash, issued: row.issued,
+            id: row.id, status: PublicRecord.word(row.status),
+            matches: hash.map { $0.count == 64 ? $0 == row.recordHash : $0.count == 32 && row.recordHash.hasPrefix($0) }
+                ?? false,
+            issued: row.issued,
             statusDate: row.statusDate.isEmpty ? nil : row.statusDate, reason: row.reason.isEmpty ? nil : row.reason,
             replacedBy: row.replacedBy.isEmpty ? nil : row.replacedBy)
     }

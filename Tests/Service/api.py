@@ -486,7 +486,8 @@ def issue(api: Api, gradebook: dict) -> dict[str, dict]:
 
 
 def verification_url(pdf: bytes, work: Path) -> str:
-    """The URL in the certificate's QR code (`BASE/v/ID#TOKEN`), read with pdftoppm and zbarimg."""
+    """The URL in the certificate's QR code (`BASE/V/ID#TOKEN`, scheme and host upper case), read with pdftoppm and
+    zbarimg."""
     for tool in ("pdftoppm", "zbarimg"):
         if not shutil.which(tool):
             unavailable(f"{tool} is missing (apt-get install poppler-utils zbar-tools)")
@@ -501,7 +502,7 @@ def verification_url(pdf: bytes, work: Path) -> str:
         ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
         capture_output=True, text=True, timeout=60,
     )
-    urls = [line for line in found.stdout.splitlines() if "/v/" in line]
+    urls = [line for line in found.stdout.splitlines() if "/v/" in line.lower()]
     assert urls, f"no verification URL in the QR code (zbarimg: {found.stdout!r} {found.stderr!r})"
     return urls[0]
 

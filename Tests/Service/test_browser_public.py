@@ -93,9 +93,11 @@ def test_offline_verifier_agrees(issued):
 
 
 def test_qr_code_points_here(server, issued):
-    assert issued.url.startswith(f"{server.url}/v/{issued.genuine_id}#"), issued.url
+    # Scheme and host upper case, /V/: all of the QR code but the "#" in alphanumeric mode.
+    assert issued.url.startswith(f"{server.url.upper()}/V/{issued.genuine_id}#"), issued.url
     token = issued.url.split("#", 1)[1]
-    assert re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+", token), token
+    # Base45 with space and % escaped: nothing a URL may not hold.
+    assert re.fullmatch(r"(?:[0-9A-Z$*+\-./:]|%20|%25)+", token), token
 
 
 def test_verify_page_with_genuine_and_tampered_pdf(chromium, server, issued):
@@ -166,9 +168,14 @@ def test_registry_page_confirms_token(chromium, server, issued):
     assert "valid" in classes(site.find("#record-status"))
     site.check_page("registry-token-matches")
 
-    # A token that is not the issuer's is not confirmed.
-    header, payload, signature = issued.url.split("#", 1)[1].split(".")
-    forged = f"{header}.{payload}.{signature[:-4]}{'AAAA' if not signature.endswith('AAAA') else 'BBBB'}"
+    # The QR code's own URL (upper-case host, /V/) opens the same page and confirms the token.
+    site.open(issued.url[len(server.url):])
+    assert token_result(site) == "valid", site.find("#token-result").text
+
+    # A token that is not the issuer's is not confirmed: one Base45 letter changed near the end (the signature).
+    token = issued.url.split("#", 1)[1]
+    position = max(index for index, character in enumerate(token[:-3]) if character.isalpha())
+    forged = token[:position] + ("B" if token[position] == "A" else "A") + token[position + 1:]
     site.open(f"/v/{issued.genuine_id}#{forged}")
     assert token_result(site) == "invalid", site.find("#token-result").text
     site.check_page("registry-token-forged")

@@ -31,6 +31,22 @@ public final class CertificateIssuer: Sendable {
     /// code is larger than ``largestQRVersion``.
     static let tokenTextBudgets = [96, 80, 64, 56, 48, 40]
 
+    /// Whether `url` fits a version-12 symbol at level M when written as alphanumeric, then `#` in byte mode, then
+    /// alphanumeric (290 data codewords; count fields of versions 10–26); `nil` when it is not of that form.
+    /// libqrencode may segment differently, so the symbol itself has the last word.
+    static func fitsLargestQRVersion(_ url: String) -> Bool? {
+        let bytes = Array(url.utf8)
+        guard let hash = bytes.firstIndex(of: UInt8(ascii: "#")),
+            bytes.indices.allSatisfy({ $0 == hash || alphanumeric.contains(bytes[$0]) })
+        else { return nil }
+        func alphanumericBits(_ count: Int) -> Int { 4 + 11 + 11 * (count / 2) + 6 * (count % 2) }
+        let bits = alphanumericBits(hash) + (4 + 16 + 8) + alphanumericBits(bytes.count - hash - 1)
+        return bits <= 290 * 8
+    }
+
+    /// The QR code's alphanumeric characters.
+    static let alphanumeric = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8)
+
     /// Bytes reserved for the CMS signature (hex doubles it in the file).
     static let signatureCapacity = 8192
 
@@ -106,15 +122,24 @@ public final class CertificateIssuer: Sendable {
         record.issuer = identity.subjectName
         try record.validate()
         let hash = record.canonicalHash
-        var token = try CompactToken.make(for: record, identity: identity, recordHash: hash)
-        var url = CompactToken.verificationURL(base: verificationBase, id: record.id, token: token)
-        var qr = try QRCode(encoding: url, errorCorrection: .medium)
         // Long names and titles are shortened in the token (never on the page) until the code is small enough to
-        // scan from a photocopy; a long verification base may still need a larger one.
-        for budget in Self.tokenTextBudgets where qr.version > Self.largestQRVersion {
+        // scan from a photocopy; a long verification base may still need a larger one. A URL that clearly does
+        // not fit is shortened before the (costly) QR encoding.
+        var budgets = Self.tokenTextBudgets[...]
+        var budget: Int? = nil
+        var token: String
+        var url: String
+        var qr: QRCode
+        while true {
             token = try CompactToken.make(for: record, identity: identity, recordHash: hash, textBudget: budget)
             url = CompactToken.verificationURL(base: verificationBase, id: record.id, token: token)
+            if Self.fitsLargestQRVersion(url) == false, let next = budgets.popFirst() {
+                budget = next
+                continue
+            }
             qr = try QRCode(encoding: url, errorCorrection: .medium)
+            guard qr.version > Self.largestQRVersion, let next = budgets.popFirst() else { break }
+            budget = next
         }
         let canvas = layout.draw(record, qr: qr, url: url)
         let pdf = try assemble(record: record, canvas: canvas, date: date)
