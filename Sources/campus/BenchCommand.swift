@@ -75,6 +75,10 @@ struct BenchCommand: AsyncParsableCommand {
             print(
                 "  detached CMS signature (ECDSA P-256) over \(IssueBenchmark.signedContentSize) bytes: "
                     + "\(String(format: "%.1f", signing / Double(count) * 1e6)) µs per signature")
+            let qr = try benchmark.runQRCode(count: min(count, 2000))
+            print(
+                "  QR code (version \(qr.version), level M, libqrencode choosing the mask): "
+                    + "\(String(format: "%.1f", qr.seconds / Double(min(count, 2000)) * 1e6)) µs per symbol")
             print("issue: \(Int(Double(count) / result.seconds)) per second")
         }
     }

@@ -71,6 +71,22 @@ package struct IssueBenchmark: Sendable {
         return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, bytes)
     }
 
+    /// Encodes the QR code of one of the records' certificates `count` times on the calling thread.
+    ///
+    /// - Returns: elapsed seconds and the symbol's version.
+    public func runQRCode(count: Int) throws(CertificateError) -> (seconds: Double, version: Int) {
+        var record = records[1]
+        record.issuer = identity.subjectName
+        let token = try CompactToken.make(for: record, identity: identity)
+        let url = CompactToken.verificationURL(base: "https://campus.example.de", id: record.id, token: token)
+        var version = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<count { version = try QRCode(encoding: url, errorCorrection: .medium).version }
+        let elapsed = clock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, version)
+    }
+
     /// Size of the content ``runSignature(count:)`` signs.
     public static let signedContentSize = 100_000
 
