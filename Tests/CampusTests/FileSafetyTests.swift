@@ -48,10 +48,12 @@ enum FileWriter: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case issue = "issue --out"
     case bankImport = "bank import --out"
     case bankExport = "bank export --out"
+    case trustList = "keys trust-list --out"
+    case credential = "credential export --out"
 
     var testDescription: String { rawValue }
 
-    fileprivate var needsKeys: Bool { self == .issue }
+    fileprivate var needsKeys: Bool { [.issue, .trustList, .credential].contains(self) }
 
     fileprivate func arguments(out: String, scratch: Scratch) throws -> [String] {
         switch self {
@@ -65,6 +67,18 @@ enum FileWriter: String, CaseIterable, CustomTestStringConvertible, Sendable {
             return ["bank", "import", scratch.path("fragen.txt"), "--out", out]
         case .bankExport:
             return ["bank", "export", "question-banks/ozg-onlinedienste.yaml", "--format", "qti30", "--out", out]
+        case .trustList:
+            return ["keys", "trust-list", "--dir", scratch.path("keys"), "--out", out]
+        case .credential:
+            let pdf = scratch.path("zertifikat.pdf")
+            if !FileManager.default.fileExists(atPath: pdf) {
+                let issued = try Campus.run([
+                    "issue", "--record", "question-banks/examples/record-scored.json", "--keys", scratch.path("keys"),
+                    "--out", pdf,
+                ])
+                guard issued.status == 0 else { throw Scratch.CLIFailure(description: issued.stderr) }
+            }
+            return ["credential", "export", "--pdf", pdf, "--keys", scratch.path("keys"), "--out", out]
         }
     }
 }
