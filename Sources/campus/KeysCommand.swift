@@ -175,8 +175,9 @@ extension KeysCommand {
                 retired) and the time-stamp authority (DIR/tsa.pem), signs the list with \
                 DIR/root.key (ES256) and writes it to --out as a JSON object. Verifiers who trust only the \
                 root check QR tokens and old signatures with it: `campus verify --trust trust.json --root \
-                root.pem`. The service publishes it at /.well-known/campus-trust.json. An existing file is \
-                replaced only with --force.
+                root.pem`. Publish it where verifiers find it, and replace it before its nextUpdate (the \
+                service does not serve it yet). An external time-stamp authority (--tsa of issue and serve) \
+                is listed with --external-tsa. An existing file is replaced only with --force.
                 """)
 
         @Option(help: "The keys folder (from `campus keys init`).")
