@@ -7,7 +7,9 @@ import Testing
 struct CheckNameTests {
     @Test("every check name is written to JSON as its stable string")
     func namesInJSON() throws {
-        let expected = ["file", "signature-field", "byte-range", "signature", "trust", "record", "token", "status"]
+        let expected = [
+            "file", "signature-field", "byte-range", "signature", "trust", "record", "token", "credential", "status",
+        ]
         #expect(VerificationCheck.Name.allCases.map(\.rawValue) == expected)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
