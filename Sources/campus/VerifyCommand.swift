@@ -134,6 +134,7 @@ struct VerifyCommand: ParsableCommand {
     private func usage(_ message: String) -> Never {
         printError(
             "error: \(message)\nUsage: campus verify FILE.pdf --trust ROOTS [--token TEXT] [--status FILE] [--at DATE] [--json]"
+                + "\n       campus verify --credential FILE.jwt --trust ROOTS [--status FILE] [--at DATE] [--json]"
         )
         Foundation.exit(2)
     }
