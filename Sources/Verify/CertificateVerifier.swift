@@ -338,15 +338,7 @@ public final class CertificateVerifier: Sendable {
             }
             (certificate, thumbprint) = (found, jwsThumbprint)
         }
-        let signer: VerifiedSigner
-        switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
-        case .success(let verified):
-            signer = verified
-            checks.append(
-                VerificationCheck(
-                    .trust, true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
-        case .failure(let failure):
-            checks.append(VerificationCheck(.trust, false, failure.reason))
+        guard let signer = trustedIssuer(certificate, at: time, checks: &checks) else {
             return CertificateVerdict(checks: checks)
         }
         let (tokenCheck, claims) = checkToken(
@@ -379,15 +371,7 @@ public final class CertificateVerifier: Sendable {
                 VerificationCheck(.trust, false, "the credential is signed by a key that is not on the trust list"))
             return CertificateVerdict(checks: checks)
         }
-        let signer: VerifiedSigner
-        switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
-        case .success(let verified):
-            signer = verified
-            checks.append(
-                VerificationCheck(
-                    .trust, true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
-        case .failure(let failure):
-            checks.append(VerificationCheck(.trust, false, failure.reason))
+        guard let signer = trustedIssuer(certificate, at: time, checks: &checks) else {
             return CertificateVerdict(checks: checks)
         }
         guard let key = tokenKey(for: certificate, thumbprint: thumbprint),
@@ -408,6 +392,23 @@ public final class CertificateVerifier: Sendable {
     }
 
     // MARK: - Parts
+
+    /// The issuer certificate of a token or credential, verified to chain to a trusted root at `time`; the trust
+    /// check is appended either way.
+    private func trustedIssuer(_ certificate: [UInt8], at time: Date, checks: inout [VerificationCheck])
+        -> VerifiedSigner?
+    {
+        switch SignatureVerifier.verifyIssuerCertificate(certificate, trust: trust, at: time) {
+        case .success(let verified):
+            checks.append(
+                VerificationCheck(
+                    .trust, true, "issued by \(verified.subjectName), certified by \(verified.rootSubjectName)"))
+            return verified
+        case .failure(let failure):
+            checks.append(VerificationCheck(.trust, false, failure.reason))
+            return nil
+        }
+    }
 
     /// `BASE/v/ID#TOKEN` → (ID, TOKEN); a bare token → (nil, token).
     static func splitToken(_ text: String) -> (id: String?, token: String) {

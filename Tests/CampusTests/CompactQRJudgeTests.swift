@@ -28,16 +28,9 @@ struct CompactQRJudgeTests {
 
     @Test("pycose verifies the token with the issuer key; the claims are the certificate's; a changed one fails")
     func pycose() throws {
-        let folder = try Campus.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let keys = folder.appendingPathComponent("keys").path
-        #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
-        let pdf = folder.appendingPathComponent("c.pdf").path
-        let issued = try Campus.run([
-            "issue", "--record", "question-banks/examples/record-expiring.json", "--keys", keys, "--out", pdf,
-        ])
-        try #require(issued.status == 0, "\(issued.stderr)")
-        let url = String(try #require(issued.lines.first { $0.hasPrefix("verify: ") }).dropFirst("verify: ".count))
+        let issued = try IssuedByCampus(record: "record-expiring")
+        defer { issued.cleanUp() }
+        let (keys, url) = (issued.keys, issued.url)
 
         let judged = try Self.python(["scripts/judge-compact-token", url, keys + "/issuer.pem"])
         #expect(judged.status == 0, "\(judged.output)")

@@ -67,15 +67,9 @@ struct CredentialTests {
 
     @Test("an expiring certificate's credential has validUntil and is judged expired after it (exit 3)")
     func expiring() throws {
-        let folder = try Campus.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let keys = folder.appendingPathComponent("keys").path
-        #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
-        let pdf = folder.appendingPathComponent("c.pdf").path
-        #expect(
-            try Campus.run([
-                "issue", "--record", "question-banks/examples/record-expiring.json", "--keys", keys, "--out", pdf,
-            ]).status == 0)
+        let issued = try IssuedByCampus(record: "record-expiring")
+        defer { issued.cleanUp() }
+        let (folder, keys, pdf) = (issued.folder, issued.keys, issued.pdf)
         let jwt = folder.appendingPathComponent("c.jwt").path
         #expect(try Campus.run(["credential", "export", "--pdf", pdf, "--keys", keys, "--out", jwt]).status == 0)
         let judged = try CompactQRJudgeTests.python(["scripts/judge-open-badge", jwt, keys + "/issuer.pem"])

@@ -8,16 +8,9 @@ import Testing
 struct ExpiryTests {
     @Test("a certificate valid until 2028-11-30 is valid on that day and expired (exit 3) the day after")
     func expiresAfterItsLastDay() throws {
-        let folder = try Campus.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let keys = folder.appendingPathComponent("keys").path
-        #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
-        let pdf = folder.appendingPathComponent("auffrischung.pdf").path
-        let issued = try Campus.run([
-            "issue", "--record", "question-banks/examples/record-expiring.json", "--keys", keys, "--out", pdf,
-        ])
-        try #require(issued.status == 0, "\(issued.stderr)")
-        let url = String(try #require(issued.lines.first { $0.hasPrefix("verify: ") }).dropFirst("verify: ".count))
+        let issued = try IssuedByCampus(record: "record-expiring")
+        defer { issued.cleanUp() }
+        let (folder, keys, pdf, url) = (issued.folder, issued.keys, issued.pdf, issued.url)
 
         // The page says until when; pdftotext reads it.
         let text = try ExternalTool.run("pdftotext", [pdf, "-"])

@@ -9,14 +9,14 @@ struct IssuedByCampus {
     let pdf: String
     let url: String
 
-    init(keys name: String = "keys") throws {
+    init(keys name: String = "keys", record: String = "record-scored") throws {
         folder = try Campus.temporaryFolder()
         keys = folder.appendingPathComponent(name).path
         pdf = folder.appendingPathComponent("zertifikat.pdf").path
         let created = try Campus.run(["keys", "init", "--dir", keys])
         try #require(created.status == 0, "\(created.stderr)")
         let issued = try Campus.run([
-            "issue", "--record", "question-banks/examples/record-scored.json", "--keys", keys, "--out", pdf,
+            "issue", "--record", "question-banks/examples/\(record).json", "--keys", keys, "--out", pdf,
         ])
         try #require(issued.status == 0, "\(issued.stderr)")
         url = String(try #require(issued.lines.first { $0.hasPrefix("verify: ") }).dropFirst("verify: ".count))
