@@ -163,7 +163,7 @@ public final class CampusDatabase: Sendable {
     public static func open(_ location: DatabaseLocation, logger: Logger) throws(StorageError) -> CampusDatabase {
         switch location {
         case .sqlite(let path):
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = FilePath.folder(of: path)
             if !folder.isEmpty {
                 do {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

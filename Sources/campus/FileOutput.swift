@@ -1,3 +1,4 @@
+import CampusCore
 import Foundation
 
 #if canImport(Glibc)
@@ -165,7 +166,7 @@ enum FileOutput {
 
     /// The folder that holds `path` (`.` for a bare file name).
     static func parentFolder(of path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePath.folder(of: path)
         return folder.isEmpty ? "." : folder
     }
 

@@ -85,6 +85,29 @@ enum FileWriter: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 @Suite("Commands never delete or half-write what the user did not ask to replace")
 struct FileSafetyTests {
+    @Test("a one-character folder or file name relative to the working folder (keys init --dir k, issue --out c)")
+    func oneCharacterNames() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        func run(_ arguments: [String]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = Campus.executable
+            process.arguments = arguments
+            process.currentDirectoryURL = scratch.folder
+            process.environment = ProcessInfo.processInfo.environment.merging(["CAMPUS_BASE_URL": Campus.base]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try run(["keys", "init", "--dir", "k"]) == 0)
+        #expect(FileManager.default.fileExists(atPath: scratch.path("k/issuer.key")))
+        let record = Campus.repository.appendingPathComponent("question-banks/examples/record-scored.json").path
+        #expect(try run(["issue", "--record", record, "--keys", "k", "--out", "c"]) == 0)
+        #expect(FileManager.default.fileExists(atPath: scratch.path("c")))
+    }
+
     /// Runs `writer` and expects a refusal that names `named` and says `says`, with no foreign wording.
     private func expectRefusal(
         _ writer: FileWriter, out: String, force: Bool, scratch: Scratch, named: String, says: String,
