@@ -138,7 +138,7 @@ struct CertificateLayout {
     }
 
     /// Lowest baseline the body may use; the footer (issue date, issuer, id, QR code) sits below.
-    static let bodyFloor = 262.0
+    static let bodyFloor = 278.0
 
     /// Draws the certificate page for `record`, with the QR code for `url`. Long content first
     /// tightens the gaps between blocks so that the body never runs into the footer.
@@ -335,23 +335,24 @@ struct CertificateLayout {
     private func drawFooter(
         _ canvas: inout Canvas, record: CertificateRecord, words: Wording, palette: Palette, qr: QRCode, url: String
     ) {
-        // 204 pt (72 mm) for a version-12 symbol with a 2-module margin drawn (the page around it is blank for more
-        // than the 4 modules the standard asks): 2 pixels per module at 50 dpi, so a photocopy, a poor scan or a
+        // 220 pt (78 mm) for a version-12 symbol with a 2-module margin drawn (the page around it is blank for more
+        // than the 4 modules the standard asks): 2.2 pixels per module at 50 dpi, so a photocopy, a poor scan or a
         // print at half size still decodes.
-        let qrSize = 204.0
-        let qrX = Self.pageWidth - 40 - qrSize
-        let qrY = 38.0
+        let qrSize = 220.0
+        let qrX = Self.pageWidth - 38 - qrSize
+        let qrY = 36.0
         canvas.qrCode(qr, x: qrX, y: qrY, size: qrSize, quietZone: 2)
         canvas.text(
-            sans.shape(words.verifyLabel, cache: true), font: sans, size: 8.5, x: qrX + qrSize / 2, y: qrY + qrSize + 4,
+            sans.shape(words.verifyLabel, cache: true), font: sans, size: 8.5, x: qrX + qrSize / 2, y: qrY + qrSize + 6,
             alignment: .center, color: Color(gray: 0.3))
 
         let left = 64.0
         let columnWidth = qrX - left - 20
         var y = 196.0
-        canvas.text(
-            sans.shape(words.issuedOn(record.issued, validUntil: record.validUntil)), font: sans, size: 10.5, x: left,
-            y: y)
+        let (issuedLine, issuedSize) = fit(
+            words.issuedOn(record.issued, validUntil: record.validUntil), font: sans, size: 10.5, minimum: 7,
+            width: columnWidth)
+        canvas.text(issuedLine, font: sans, size: issuedSize, x: left, y: y)
         y -= 24
         canvas.text(
             sans.shape(words.issuerLabel, cache: true), font: sans, size: 8, x: left, y: y, color: Color(gray: 0.4))
