@@ -50,22 +50,21 @@ package struct IssueBenchmark: Sendable {
         var bytes = 0
         let clock = ContinuousClock()
         let start = clock.now
+        /// The rotation's record for `index`, with a new id.
+        func record(_ index: Int) -> CertificateRecord {
+            var record = records[index % records.count]
+            record.id = CertificateID.random()
+            return record
+        }
         if jobs > 1 {
             var done = 0
             while done < count {
-                let batch = (done..<min(count, done + 256)).map { index in
-                    var record = records[index % records.count]
-                    record.id = CertificateID.random()
-                    return record
-                }
+                let batch = (done..<min(count, done + 256)).map(record)
                 for result in issuer.issue(batch, jobs: jobs) { bytes += try result.get().pdf.count }
                 done += batch.count
             }
-        }
-        for index in 0..<(jobs > 1 ? 0 : count) {
-            var record = records[index % records.count]
-            record.id = CertificateID.random()
-            bytes += try issuer.issue(record).pdf.count
+        } else {
+            for index in 0..<count { bytes += try issuer.issue(record(index)).pdf.count }
         }
         let elapsed = clock.now - start
         return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, bytes)

@@ -121,7 +121,9 @@ public final class CertificateIssuer: Sendable {
         var record = record
         record.issuer = identity.subjectName
         try record.validate()
-        let hash = record.canonicalHash
+        // The canonical record: embedded in the PDF, hashed for the token and the document id — written once.
+        let canonical = record.canonicalJSON
+        let hash = Digest.sha256(canonical)
         // Long names and titles are shortened in the token (never on the page) until the code is small enough to
         // scan from a photocopy; a long verification base may still need a larger one. A URL that clearly does
         // not fit is shortened before the (costly) QR encoding.
@@ -142,7 +144,7 @@ public final class CertificateIssuer: Sendable {
             budget = next
         }
         let canvas = layout.draw(record, qr: qr, url: url)
-        let pdf = try assemble(record: record, canvas: canvas, date: date)
+        let pdf = try assemble(record: record, canonical: canonical, hash: hash, canvas: canvas, date: date)
         return IssuedCertificate(record: record, pdf: pdf, token: token, verificationURL: url, qrVersion: qr.version)
     }
 
@@ -169,9 +171,10 @@ public final class CertificateIssuer: Sendable {
             fileSpec = 8, signatureField = 9, signature = 10, firstFont = 11
     }
 
-    private func assemble(record: CertificateRecord, canvas: Canvas, date: Date) throws(CertificateError) -> [UInt8] {
+    private func assemble(
+        record: CertificateRecord, canonical: [UInt8], hash: [UInt8], canvas: Canvas, date: Date
+    ) throws(CertificateError) -> [UInt8] {
         let words = Wording(language: record.language)
-        let canonical = record.canonicalJSON
         let fonts = [layout.serif, layout.sans]
         var file = PDFBuffer(capacity: 160 * 1024)
         file.append("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n")
@@ -241,7 +244,7 @@ public final class CertificateIssuer: Sendable {
         let objectCount = Object.firstFont + fonts.count * 5 - 1
         file.finish(
             objectCount: objectCount, root: Object.catalog, info: Object.info,
-            documentID: Array(record.canonicalHash.prefix(16)))
+            documentID: Array(hash.prefix(16)))
 
         // Patch the byte range, then sign exactly those bytes.
         let length = file.count
