@@ -65,26 +65,24 @@ actor AnswerBatcher {
     }
 }
 
-/// Attempts as decoded at a revision, so that a save need not read and decode an attempt that has not changed since
-/// the last save this process made to it. A revision changes with every write on any node, so an entry is used only
-/// while the stored attempt is exactly the one decoded. Bounded; cleared when full.
+/// Attempts as this process last read or wrote them, with their revision and save number, so that a save need not
+/// read and decode an attempt before preparing its answer. An entry may be stale (another node, a proctor or a
+/// submission changed the attempt since): a save prepared from it is written only if the stored attempt is still at
+/// the entry's revision, and judged again in its transaction otherwise. Bounded; cleared when full.
 final class DecodedAttempts: Sendable {
     static let capacity = 20_000
-    private let known = Mutex<[String: (revision: Int64, attempt: StoredAttempt)]>([:])
+    private let known = Mutex<[String: (attempt: StoredAttempt, sequence: Int64, revision: Int64)]>([:])
 
-    /// Attempt `id` at `revision`, when this process decoded that revision.
-    func attempt(_ id: String, revision: Int64) -> StoredAttempt? {
-        known.withLock { table in
-            guard let entry = table[id], entry.revision == revision else { return nil }
-            return entry.attempt
-        }
+    /// Attempt `id` as last kept, with its save number and revision, or `nil`.
+    func latest(_ id: String) -> (attempt: StoredAttempt, sequence: Int64, revision: Int64)? {
+        known.withLock { table in table[id] }
     }
 
-    /// Remembers `attempt` at `revision`.
-    func keep(_ attempt: StoredAttempt, revision: Int64) {
+    /// Remembers `attempt` as stored at `revision` with save number `sequence`.
+    func keep(_ attempt: StoredAttempt, sequence: Int64, revision: Int64) {
         known.withLock { table in
             if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
-            table[attempt.id] = (revision, attempt)
+            table[attempt.id] = (attempt, sequence, revision)
         }
     }
 }

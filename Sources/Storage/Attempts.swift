@@ -138,26 +138,25 @@ public struct AttemptRecords: AttemptStore {
         case inTransaction
     }
 
-    /// Reads the attempt and applies the save to it without writing. A stale sequence is refused here for good
-    /// (the stored sequence only grows).
+    /// Applies the save, without writing, to the attempt as this process last saw it (read only when it has not seen
+    /// it yet). A stale sequence is refused here for good (the stored sequence only grows); a re-sent answer is
+    /// confirmed only against the attempt as read now, else in the transaction.
     func prepare(_ save: AnswerBatcher.Save) async throws -> Preparation {
         let cache = database.decodedAttempts
-        let found = try await database.read {
-            connection -> (attempt: StoredAttempt, sequence: Int64, revision: Int64)? in
+        let row: (attempt: StoredAttempt, sequence: Int64, revision: Int64)
+        let readNow: Bool
+        if let known = cache.latest(save.attemptID) {
+            (row, readNow) = (known, false)
+        } else {
             guard
-                let head = try await connection.raw(
-                    "SELECT sequence, revision FROM attempts WHERE id = \(bind: save.attemptID)"
-                ).first()
-            else { return nil }
-            let sequence = try head.decode(column: "sequence", as: Int64.self)
-            let revision = try head.decode(column: "revision", as: Int64.self)
-            if let known = cache.attempt(save.attemptID, revision: revision) { return (known, sequence, revision) }
-            return try await load(id: save.attemptID, in: connection)
+                let found = try await database.read({ connection in try await load(id: save.attemptID, in: connection) }
+                )
+            else { throw StorageError(.notFound, "no attempt \(save.attemptID)") }
+            cache.keep(found.attempt, sequence: found.sequence, revision: found.revision)
+            (row, readNow) = (found, true)
         }
-        guard let row = found else { throw StorageError(.notFound, "no attempt \(save.attemptID)") }
-        cache.keep(row.attempt, revision: row.revision)
         if let outcome = try Self.resent(save, stored: row.attempt, sequence: row.sequence) {
-            return .decided(outcome)
+            return readNow ? .decided(outcome) : .inTransaction
         }
         var attempt = try Attempt(restoring: row.attempt, bank: save.bank)
         let feedback: ItemFeedback?
@@ -190,15 +189,21 @@ public struct AttemptRecords: AttemptStore {
         return nil
     }
 
-    /// Applies one save inside the batch's transaction (the attempt's lock taken by the batch).
-    func apply(_ save: AnswerBatcher.Save, in connection: any SQLDatabase) async throws -> AnswerSaveOutcome {
+    /// What a save wrote: the attempt as stored now.
+    typealias Written = (attempt: StoredAttempt, sequence: Int64, revision: Int64)
+
+    /// Applies one save inside the batch's transaction (the attempt's lock taken by the batch), on the attempt as
+    /// stored; returns its outcome and what it wrote (`nil` for a re-sent answer).
+    func apply(_ save: AnswerBatcher.Save, in connection: any SQLDatabase) async throws -> (
+        AnswerSaveOutcome, Written?
+    ) {
         let (response, itemID, id, sequence, bank, now) = (
             save.response, save.itemID, save.attemptID, save.sequence, save.bank, save.now
         )
         guard let row = try await load(id: id, in: connection) else {
             throw StorageError(.notFound, "no attempt \(id)")
         }
-        if let outcome = try Self.resent(save, stored: row.attempt, sequence: row.sequence) { return outcome }
+        if let outcome = try Self.resent(save, stored: row.attempt, sequence: row.sequence) { return (outcome, nil) }
         var attempt = try Attempt(restoring: row.attempt, bank: bank)
         let feedback = try attempt.save(response, for: itemID, at: now)
         try await connection.raw(
@@ -208,36 +213,36 @@ public struct AttemptRecords: AttemptStore {
             WHERE id = \(bind: id)
             """
         ).run()
-        return .saved(sequence: sequence, feedback: feedback)
+        return (.saved(sequence: sequence, feedback: feedback), (attempt.stored, sequence, row.revision + 1))
     }
 
-    /// Runs one batch of saves in one write transaction, each attempt locked once, in attempt order (so that two
-    /// nodes' batches never wait for each other in a circle); a save's own refusal is its result, not the batch's.
+    /// Runs one batch of saves in one write transaction with every attempt of the batch locked (in one statement,
+    /// in attempt order, so that two nodes' batches never wait for each other in a circle). The first save of each
+    /// attempt, when prepared, is written in one statement for the whole batch if its attempt is still at the
+    /// revision it was prepared from; every other save is judged again on the attempt as stored, in arrival order.
+    /// A save's own refusal is its result, not the batch's.
     func commit(_ batch: [AnswerBatcher.Save]) async throws -> [Result<AnswerSaveOutcome, any Error>] {
         let (results, written) = try await database.write { connection in
-            for id in Set(batch.map(\.attemptID)).sorted() {
-                try await database.lock("campus.attempt.\(id)", in: connection)
+            try await database.lock(
+                Set(batch.map(\.attemptID)).sorted().map { "campus.attempt.\($0)" }, in: connection)
+            var seen = Set<String>()
+            let firstPrepared = batch.indices.filter {
+                seen.insert(batch[$0].attemptID).inserted && batch[$0].prepared != nil
             }
+            let stillCurrent = try await writePrepared(firstPrepared.map { batch[$0] }, in: connection)
+            let writtenAtOnce = Set(firstPrepared.filter { stillCurrent.contains(batch[$0].attemptID) })
             var results: [Result<AnswerSaveOutcome, any Error>] = []
-            var written: [(attempt: StoredAttempt, revision: Int64)] = []
-            for save in batch {
+            var written: [Written] = []
+            for (index, save) in batch.enumerated() {
                 do {
-                    // A prepared save is written if nothing changed the attempt since; otherwise it is judged again.
-                    if let prepared = save.prepared,
-                        try await !connection.raw(
-                            """
-                            UPDATE attempts SET stored = \(bind: prepared.json), sequence = \(bind: save.sequence),
-                                updated_at = \(bind: Clock.now()), revision = revision + 1
-                            WHERE id = \(bind: save.attemptID) AND revision = \(bind: prepared.revision)
-                            RETURNING id
-                            """
-                        ).all().isEmpty
-                    {
-                        written.append((prepared.attempt, prepared.revision + 1))
+                    if writtenAtOnce.contains(index), let prepared = save.prepared {
+                        written.append((prepared.attempt, save.sequence, prepared.revision + 1))
                         results.append(.success(prepared.outcome))
                         continue
                     }
-                    results.append(.success(try await apply(save, in: connection)))
+                    let (outcome, stored) = try await apply(save, in: connection)
+                    if let stored { written.append(stored) }
+                    results.append(.success(outcome))
                 } catch let error as StorageError where error.code != .corrupt {
                     results.append(.failure(error))
                 } catch let error as AssessmentError {
@@ -246,9 +251,36 @@ public struct AttemptRecords: AttemptStore {
             }
             return (results, written)
         }
-        // Only once committed: the revisions written are now the stored ones.
-        for entry in written { database.decodedAttempts.keep(entry.attempt, revision: entry.revision) }
+        // Only once committed: what was written is now the stored attempt (later entries of an attempt are newer).
+        for entry in written {
+            database.decodedAttempts.keep(entry.attempt, sequence: entry.sequence, revision: entry.revision)
+        }
         return results
+    }
+
+    /// Writes prepared saves (at most one per attempt) in one statement, each only if its attempt is still at the
+    /// revision it was prepared from; returns the ids of the attempts written.
+    private func writePrepared(_ saves: [AnswerBatcher.Save], in connection: any SQLDatabase) async throws -> Set<
+        String
+    > {
+        let rows: [SQLQueryString] = saves.compactMap { save in
+            guard let prepared = save.prepared else { return nil }
+            return """
+                (\(bind: save.attemptID), \(bind: prepared.json), CAST(\(bind: save.sequence) AS BIGINT),
+                CAST(\(bind: prepared.revision) AS BIGINT))
+                """
+        }
+        guard !rows.isEmpty else { return [] }
+        let updated = try await connection.raw(
+            """
+            WITH batch (attempt_id, new_stored, new_sequence, old_revision) AS (VALUES \(rows.joined(separator: ", ")))
+            UPDATE attempts SET stored = batch.new_stored, sequence = batch.new_sequence,
+                updated_at = \(bind: Clock.now()), revision = revision + 1
+            FROM batch WHERE id = batch.attempt_id AND revision = batch.old_revision
+            RETURNING id
+            """
+        ).all()
+        return Set(try updated.map { try $0.decode(column: "id", as: String.self) })
     }
 
     /// Changes attempt `id` by `change` in one transaction under the attempt's lock, so that no answer saved at the

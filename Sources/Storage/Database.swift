@@ -295,6 +295,21 @@ public final class CampusDatabase: Sendable {
         try await database.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
     }
 
+    /// Within a ``write(_:)``: ``lock(_:in:)`` for each of `keys`, in their order, in one statement (one round trip
+    /// for a batch of saves).
+    public func lock(_ keys: [String], in database: any SQLDatabase) async throws {
+        guard kind == .postgresql, !keys.isEmpty else { return }
+        let rows = keys.enumerated().map { "(\(literal: $0.offset), \(bind: $0.element))" as SQLQueryString }
+        // The ordered subquery (not flattened: OFFSET 0) makes the locks be taken in the keys' order.
+        try await database.raw(
+            """
+            SELECT pg_advisory_xact_lock(hashtextextended(lock_key, 0)) FROM (
+                SELECT lock_key FROM (VALUES \(rows.joined(separator: ", "))) AS lock_keys (position, lock_key)
+                ORDER BY position OFFSET 0) AS ordered
+            """
+        ).run()
+    }
+
     /// The column type for bytes: `BLOB` or `BYTEA`.
     var bytesType: String { kind == .sqlite ? "BLOB" : "BYTEA" }
 

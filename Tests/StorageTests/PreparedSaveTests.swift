@@ -90,4 +90,89 @@ struct PreparedSaveTests {
             #expect(try await records.load(id: attempt.id)?.answers["q1"] == .choice("b"))
         }
     }
+
+    @Test(
+        "two nodes saving to one attempt: a save prepared on a stale view is judged again on the stored attempt",
+        arguments: DatabaseKind.allCases)
+    func twoNodes(kind: DatabaseKind) async throws {
+        let location = try await TestDatabase.make(kind)
+        defer { TestDatabase.discard(location) }
+        try await CampusDatabase.withOpened(location, logger: TestDatabase.logger) { first in
+            try await first.migrate()
+            try await CampusDatabase.withOpened(location, logger: TestDatabase.logger) { second in
+                let (one, two) = (first.attempts, second.attempts)
+                let start = Date(timeIntervalSince1970: 1_800_000_000)
+                let attempt = try await AttemptRecordsTests.start(one, at: start)
+                let bank = AttemptRecordsTests.bank
+                // Each node has seen the attempt (node one after its own save).
+                _ = try await one.saveAnswer(
+                    .choice("a"), for: "q1", inAttempt: attempt.id, sequence: 1, bank: bank, at: start)
+                _ = try await two.saveAnswer(
+                    .choice("b"), for: "q2", inAttempt: attempt.id, sequence: 2, bank: bank, at: start)
+                // Node one's view is stale now: its save is judged again and keeps node two's answer.
+                _ = try await one.saveAnswer(
+                    .choice("b"), for: "q1", inAttempt: attempt.id, sequence: 3, bank: bank, at: start)
+                #expect(try await two.load(id: attempt.id)?.answers == ["q1": .choice("b"), "q2": .choice("b")])
+                // A stale view does not let an old sequence in, and a re-sent save is confirmed as stored.
+                await #expect(throws: StorageError.self) {
+                    _ = try await two.saveAnswer(
+                        .choice("a"), for: "q2", inAttempt: attempt.id, sequence: 3, bank: bank, at: start)
+                }
+                let again = try await two.saveAnswer(
+                    .choice("b"), for: "q1", inAttempt: attempt.id, sequence: 3, bank: bank, at: start)
+                #expect(again == .alreadySaved(sequence: 3))
+                // A proctor's pause on node two stops node one's next save, whatever node one saw before.
+                try await two.modify(id: attempt.id) { stored in
+                    var restored = try Attempt(restoring: stored, bank: bank)
+                    try restored.pause(at: start)
+                    stored = restored.stored
+                }
+                await #expect(throws: AssessmentError.self) {
+                    _ = try await one.saveAnswer(
+                        .choice("a"), for: "q1", inAttempt: attempt.id, sequence: 4, bank: bank, at: start)
+                }
+                #expect(try await one.sequence(of: attempt.id) == 3)
+            }
+        }
+    }
+
+    @Test(
+        "one batch writes the prepared saves of many attempts at once, each with its own outcome",
+        arguments: DatabaseKind.allCases)
+    func manyAttempts(kind: DatabaseKind) async throws {
+        try await TestDatabase.migrated(kind) { database in
+            let records = database.attempts
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            var ids: [String] = []
+            for learner in 0..<40 {
+                ids.append(try await AttemptRecordsTests.start(records, learner: "l\(learner)", at: start).id)
+            }
+            var batch: [AnswerBatcher.Save] = []
+            for (index, id) in ids.enumerated() {
+                batch.append(
+                    try await Self.prepared(
+                        records, Self.save(id, "q1", index % 2 == 0 ? "a" : "b", sequence: 1, at: start)))
+            }
+            // A second save to the first attempt in the same batch, and a stale one to the second.
+            batch.append(Self.save(ids[0], "q2", "b", sequence: 2, at: start))
+            batch.append(Self.save(ids[1], "q2", "b", sequence: 1, at: start))
+            let results = try await records.commit(batch)
+            #expect(results.count == 42)
+            for result in results.prefix(41) {
+                if case .failure(let error) = result { Issue.record("a save failed: \(error)") }
+            }
+            guard case .failure(let error) = results.last else {
+                Issue.record("a save with a used sequence number was taken")
+                return
+            }
+            #expect((error as? StorageError)?.code == .conflict)
+            for (index, id) in ids.enumerated() {
+                let stored = try #require(try await records.load(id: id))
+                let expected: [String: Response] =
+                    index == 0 ? ["q1": .choice("a"), "q2": .choice("b")] : ["q1": .choice(index % 2 == 0 ? "a" : "b")]
+                #expect(stored.answers == expected, "attempt \(index)")
+                #expect(try await records.sequence(of: id) == (index == 0 ? 2 : 1))
+            }
+        }
+    }
 }
