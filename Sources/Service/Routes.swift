@@ -226,8 +226,7 @@ extension Site {
             }
             context.identity = Identity(account: account, proof: .apiToken)
         } else if let sessionID = request.cookies[Site.sessionCookie]?.value,
-            let session = try await database.sessions.find(id: sessionID),
-            let account = try await database.accounts.find(id: session.accountID), account.active
+            let (session, account) = try await database.sessions.signedIn(id: sessionID), account.active
         {
             context.identity = Identity(
                 account: account, proof: .session(id: sessionID, csrfToken: session.csrfToken))

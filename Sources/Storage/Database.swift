@@ -254,6 +254,37 @@ public final class CampusDatabase: Sendable {
         }
     }
 
+    /// Runs `Statement` — a read made for nearly every request — with `values` for its `$1`, `$2`, … (each once, in
+    /// order). On PostgreSQL it is a named prepared statement, parsed and planned once per connection instead of for
+    /// every request; on SQLite an ordinary query.
+    func frequentRead<Statement: FrequentRead>(_ statement: Statement.Type, _ values: [String]) async throws
+        -> [any SQLRow]
+    {
+        switch backend {
+        case .sqlite:
+            var query = SQLQueryString("")
+            var rest = Substring(Statement.sql)
+            for (index, value) in values.enumerated() {
+                guard let marker = rest.range(of: "$\(index + 1)") else { break }
+                query.appendLiteral(String(rest[..<marker.lowerBound]))
+                query.appendInterpolation(bind: value)
+                rest = rest[marker.upperBound...]
+            }
+            query.appendLiteral(String(rest))
+            return try await read { connection in try await connection.raw(query).all() }
+        case .postgres(let client):
+            do {
+                var rows: [any SQLRow] = []
+                for try await row in try await client.execute(PostgresFrequentRead<Statement>(values: values)) {
+                    rows.append(row.sql())
+                }
+                return rows
+            } catch let error as PSQLError {
+                throw Self.describe(error)
+            }
+        }
+    }
+
     /// Runs `body` in one write transaction: all of it is stored, or (when it throws) none of it.
     ///
     /// On SQLite, this process's writers take turns before `BEGIN IMMEDIATE`, so none of them blocks a database
@@ -443,4 +474,25 @@ actor TurnGate {
             waiting.removeFirst().resume()
         }
     }
+}
+
+/// A read made for nearly every request, run with ``CampusDatabase/frequentRead(_:_:)``.
+protocol FrequentRead: Sendable {
+    /// The statement, with `$1`, `$2`, … for its values (text), each once and in order.
+    static var sql: String { get }
+}
+
+/// `Statement` as a PostgreSQL prepared statement (PostgresNIO prepares it once per connection, by name).
+private struct PostgresFrequentRead<Statement: FrequentRead>: PostgresPreparedStatement {
+    static var name: String { "campus.\(Statement.self)" }
+    static var sql: String { Statement.sql }
+    let values: [String]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }

@@ -55,6 +55,42 @@ public struct SessionStore: Sendable {
         }
     }
 
+    /// The live session with the secret `id` and its account with its role grants, in one query; `nil` when the
+    /// session is unknown or expired (the caller checks that the account is active).
+    public func signedIn(id: String) async throws -> (session: Session, account: Account)? {
+        guard id.utf8.count == 64 else { return nil }
+        let rows = try await database.frequentRead(
+            SessionAccount.self, [Passwords.storedDigest(of: id), String(Clock.now())])
+        guard let first = rows.first else { return nil }
+        let session = Session(
+            accountID: try first.decode(column: "account_id", as: String.self),
+            csrfToken: try first.decode(column: "csrf_token", as: String.self),
+            expiresAt: try first.decode(column: "expires_at", as: Int64.self))
+        return (session, try AccountStore.account(first, grants: try Self.grants(rows)))
+    }
+
+    /// A live session with its account and role grants (a row per grant).
+    enum SessionAccount: FrequentRead {
+        static let sql = """
+            SELECT sessions.account_id, sessions.csrf_token, sessions.expires_at, accounts.id, accounts.login,
+                accounts.display_name, accounts.must_change_password, accounts.active, accounts.language,
+                account_roles.role AS grant_role, account_roles.organisation_id AS grant_organisation
+            FROM sessions JOIN accounts ON accounts.id = sessions.account_id
+            LEFT JOIN account_roles ON account_roles.account_id = accounts.id
+            WHERE sessions.id_hash = $1 AND sessions.expires_at >= CAST($2 AS BIGINT)
+            ORDER BY account_roles.role, account_roles.organisation_id
+            """
+    }
+
+    /// The role grants of rows with `grant_role` and `grant_organisation` (NULL when the account has none).
+    static func grants(_ rows: [any SQLRow]) throws -> [RoleGrant] {
+        try rows.compactMap { row -> RoleGrant? in
+            guard let text = try row.decode(column: "grant_role", as: String?.self), let role = Role(rawValue: text)
+            else { return nil }
+            return RoleGrant(role, organisation: try row.decode(column: "grant_organisation", as: String.self))
+        }
+    }
+
     /// Ends the session with the secret `id`.
     public func delete(id: String) async throws {
         try await database.write { connection in
@@ -93,24 +129,22 @@ public struct SessionStore: Sendable {
     /// withdrawn (the caller checks that the account is active).
     public func account(forToken token: String) async throws -> Account? {
         guard token.hasPrefix("kc_"), token.utf8.count == 67 else { return nil }
-        let rows = try await database.read { connection in
-            try await connection.raw(
-                """
-                SELECT accounts.*, account_roles.role AS grant_role, account_roles.organisation_id AS grant_organisation
-                FROM api_tokens JOIN accounts ON accounts.id = api_tokens.account_id
-                LEFT JOIN account_roles ON account_roles.account_id = accounts.id
-                WHERE api_tokens.token_hash = \(bind: Passwords.storedDigest(of: token))
-                ORDER BY account_roles.role, account_roles.organisation_id
-                """
-            ).all()
-        }
+        let rows = try await database.frequentRead(TokenAccount.self, [Passwords.storedDigest(of: token)])
         guard let first = rows.first else { return nil }
-        let grants = try rows.compactMap { row -> RoleGrant? in
-            guard let text = try row.decode(column: "grant_role", as: String?.self), let role = Role(rawValue: text)
-            else { return nil }
-            return RoleGrant(role, organisation: try row.decode(column: "grant_organisation", as: String.self))
-        }
-        return try AccountStore.account(first, grants: grants)
+        return try AccountStore.account(first, grants: try Self.grants(rows))
+    }
+
+    /// The account of an API token with its role grants (a row per grant). The columns are named: a prepared
+    /// statement must not change its result when a migration adds a column.
+    enum TokenAccount: FrequentRead {
+        static let sql = """
+            SELECT accounts.id, accounts.login, accounts.display_name, accounts.must_change_password, accounts.active,
+                accounts.language, account_roles.role AS grant_role, account_roles.organisation_id AS grant_organisation
+            FROM api_tokens JOIN accounts ON accounts.id = api_tokens.account_id
+            LEFT JOIN account_roles ON account_roles.account_id = accounts.id
+            WHERE api_tokens.token_hash = $1
+            ORDER BY account_roles.role, account_roles.organisation_id
+            """
     }
 
     /// The names and creation times of the account's tokens.

@@ -53,6 +53,19 @@ struct AccountTests {
             let (id, session) = try await database.sessions.create(for: account.id)
             #expect(try await database.sessions.find(id: id) == session)
             #expect(try await database.sessions.find(id: String(repeating: "0", count: 64)) == nil)
+            // Session and account in one (prepared, on PostgreSQL) query: twice, so a prepared statement is reused.
+            for _ in 0..<2 {
+                let signedIn = try #require(try await database.sessions.signedIn(id: id))
+                #expect(signedIn.session == session)
+                #expect(signedIn.account == account)
+            }
+            #expect(try await database.sessions.signedIn(id: String(repeating: "0", count: 64)) == nil)
+            let token = try await database.sessions.createToken(for: account, name: "t")
+            #expect(try await database.sessions.account(forToken: token) == account)
+            try await database.read { connection in
+                try await connection.raw("UPDATE sessions SET expires_at = \(bind: Clock.now() - 1)").run()
+            }
+            #expect(try await database.sessions.signedIn(id: id) == nil, "an expired session still signs in")
             let stored = try await database.read { connection in
                 try await connection.raw("SELECT id_hash FROM sessions").all().map {
                     try $0.decode(column: "id_hash", as: String.self)
