@@ -1,4 +1,5 @@
 import Assessment
+import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -100,6 +101,34 @@ struct LearnerPages {
             headers[.contentDisposition] = "attachment; filename=\"\(id).pdf\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: .init(bytes: pdf)))
         }
+        // The certificate as an Open Badges 3.0 credential (a JWT signed by the issuer key) for wallets and HR
+        // systems: only while it stands (a revoked or superseded one would be refused by its status list anyway).
+        registry.add(.get, "/learn/certificates/:id/credential", learner, .page) { _, context in
+            let strings = site.strings(context)
+            let id = context.parameters.get("id") ?? ""
+            guard let login = context.identity?.account.login, id.count <= 100,
+                let certificate = try await site.database.registry.find(id: id), certificate.learner == login
+            else {
+                throw HTTPFailure(.notFound, "notFound", strings.text("learner_certificate_not_found"))
+            }
+            guard certificate.status == .issued else {
+                throw HTTPFailure(.conflict, "conflict", strings.text("learner_credential_not_standing"))
+            }
+            let jwt: String
+            do {
+                let record = try CertificateRecord.parse(canonical: Array(certificate.recordJSON.utf8))
+                jwt = try OpenBadgeCredential.make(
+                    for: record, identity: site.keys.identity, base: site.configuration.base)
+            } catch {
+                site.logger.error(
+                    "a credential could not be made", metadata: ["certificate": "\(id)", "error": "\(error)"])
+                throw HTTPFailure(.internalServerError, "internal", strings.text("learner_credential_failed"))
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/vc+jwt"
+            headers[.contentDisposition] = "attachment; filename=\"\(id).jwt\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: .init(string: jwt + "\n")))
+        }
     }
 
     // MARK: - Dashboard and course
@@ -149,6 +178,7 @@ struct LearnerPages {
                         "reason": certificate.status == .issued ? "" : certificate.reason,
                         "has_reason": certificate.status != .issued && !certificate.reason.isEmpty,
                         "pdf": "/learn/certificates/\(Site.queryEscaped(certificate.id))/pdf",
+                        "credential": "/learn/certificates/\(Site.queryEscaped(certificate.id))/credential",
                         "verify": "/v/\(Site.queryEscaped(certificate.id))",
                         "verify_url": "\(site.configuration.base)/v/\(Site.queryEscaped(certificate.id))",
                     ]

@@ -17,13 +17,16 @@ among them; screenshots of each step go to `.build/screenshots/story-end-*.png`.
 from __future__ import annotations
 
 import datetime
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import requests
 import yaml
 
-from api import ROOT, Api, expect, prepare_account
+from api import ROOT, Api, campus_binary, expect, prepare_account
 from browser import Site, start_chromium
 from test_browser_learner import (
     COURSE,
@@ -165,6 +168,37 @@ def download_certificate(site: Site, certificate_id: str, folder: Path) -> Path:
     path = folder / f"{certificate_id}.pdf"
     path.write_bytes(answer.content)
     return path
+
+
+def download_credential(site: Site, certificate_id: str, folder: Path) -> Path:
+    """The Open Badges 3.0 credential (JWT) behind the dashboard's link, fetched with the browser's session."""
+    link = site.find(f"#certificate-{certificate_id} a[href$='/credential']").get_attribute("href")
+    answer = http_of(site).get(link, timeout=60)
+    assert answer.status_code == 200, f"{link}: {answer.status_code} {answer.text[:300]}"
+    assert answer.headers["content-type"].startswith("application/vc+jwt"), answer.headers
+    assert f'filename="{certificate_id}.jwt"' in answer.headers["content-disposition"], answer.headers
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{certificate_id}.jwt"
+    path.write_bytes(answer.content)
+    return path
+
+
+def judge_credential(server, jwt: Path, certificate_id: str, holder: str) -> None:
+    """jwcrypto and the Open Badges 3.0 fields judge the credential (scripts/judge-open-badge) with the issuer's
+    certificate from the demo keys, and `campus verify --credential` accepts it with the demo issuer certificate and root (issuer.pem)."""
+    keys = server.data / "demo-keys"
+    judged = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/judge-open-badge"), str(jwt), str(keys / "issuer.pem")],
+        capture_output=True, text=True, timeout=60)
+    lines = judged.stdout.strip().splitlines()
+    assert judged.returncode == 0 and lines and lines[0] == "ok", judged.stdout + judged.stderr
+    credential = json.loads(lines[-1])["credential"]
+    assert credential["id"].endswith(f"/v/{certificate_id}"), credential["id"]
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == holder, credential
+    verified = subprocess.run(
+        [str(campus_binary()), "verify", "--credential", str(jwt), "--trust", str(keys / "issuer.pem")],
+        capture_output=True, text=True, timeout=60)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def verify_upload(site: Site, pdf: Path) -> tuple[str, str]:
@@ -328,6 +362,10 @@ def test_certificate_verifies_and_proctor_voids_another_learner(chromium, fresh_
         assert "belegt durch einen Zeitstempel von" in facts, facts
         assert set(first.find("#registry-status").get_attribute("class").split()) >= {"verdict", "valid"}
         first.check_page("story-end-verify-first")
+        # The same certificate as an Open Badges 3.0 credential, from the dashboard's second link.
+        first.open("/learn")
+        judge_credential(
+            fresh_server, download_credential(first, first_id, tmp_path / "first"), first_id, FIRST_NAME)
 
         # 3. The proctor voids the second learner's attempt, with a reason.
         proctor.open(session_path)
@@ -353,6 +391,10 @@ def test_certificate_verifies_and_proctor_voids_another_learner(chromium, fresh_
             line.split(" · ")[0] == ATTENDANCE and "gültig" in line for line in replacements.values()
         ), shown
         second.check_page("story-end-second-dashboard-voided")
+        # A superseded certificate has no credential link, and its credential is refused.
+        assert not second.find_all(f"#certificate-{second_id} a[href$='/credential']")
+        refused = http_of(second).get(f"{fresh_server.url}/learn/certificates/{second_id}/credential", timeout=30)
+        assert refused.status_code == 409, (refused.status_code, refused.text[:300])
         # The dashboard names the reason; the verification link of the superseded certificate gives the public one,
         # without the proctor's note.
         assert PUBLIC_VOID_REASON in certificates(second).get(second_id, ""), certificates(second)
