@@ -143,41 +143,48 @@ public struct AttemptRecords: AttemptStore {
     /// confirmed only against the attempt as read now, else in the transaction.
     func prepare(_ save: AnswerBatcher.Save) async throws -> Preparation {
         let cache = database.decodedAttempts
-        let row: (attempt: StoredAttempt, sequence: Int64, revision: Int64)
+        var known: KnownAttempt
         let readNow: Bool
-        if let known = cache.latest(save.attemptID) {
-            (row, readNow) = (known, false)
+        if let entry = cache.latest(save.attemptID) {
+            (known, readNow) = (entry, false)
         } else {
             guard
                 let found = try await database.read({ connection in try await load(id: save.attemptID, in: connection) }
                 )
             else { throw StorageError(.notFound, "no attempt \(save.attemptID)") }
-            cache.keep(found.attempt, sequence: found.sequence, revision: found.revision)
-            (row, readNow) = (found, true)
+            known = KnownAttempt(
+                attempt: try Attempt(restoring: found.attempt, bank: save.bank), sequence: found.sequence,
+                revision: found.revision)
+            cache.keep(known)
+            readNow = true
         }
-        if let outcome = try Self.resent(save, stored: row.attempt, sequence: row.sequence) {
+        if let outcome = try Self.resent(save, answers: known.attempt.answers, sequence: known.sequence) {
             return readNow ? .decided(outcome) : .inTransaction
         }
-        var attempt = try Attempt(restoring: row.attempt, bank: save.bank)
         let feedback: ItemFeedback?
         do {
-            feedback = try attempt.save(save.response, for: save.itemID, at: save.now)
+            feedback = try known.attempt.save(save.response, for: save.itemID, at: save.now)
         } catch {
             return .inTransaction
         }
+        let json: String
+        if let rest = known.rest {
+            json = try AttemptJSON.encode(answers: known.attempt.answers, rest: rest, id: save.attemptID)
+        } else {
+            (json, known.rest) = try AttemptJSON.encode(known.attempt.stored)
+        }
         return .write(
             AnswerBatcher.Prepared(
-                attempt: attempt.stored, json: try Self.encode(attempt.stored), revision: row.revision,
-                outcome: .saved(sequence: save.sequence, feedback: feedback)))
+                known: known, json: json, outcome: .saved(sequence: save.sequence, feedback: feedback)))
     }
 
     /// The outcome of `save` against an attempt stored with save number `sequence` when the sequence decides it:
     /// the same answer re-sent is `.alreadySaved`; an older or reused number is refused (`.conflict`); `nil` when
     /// the save is new.
-    static func resent(_ save: AnswerBatcher.Save, stored: StoredAttempt, sequence: Int64) throws(StorageError)
+    static func resent(_ save: AnswerBatcher.Save, answers: [String: Response], sequence: Int64) throws(StorageError)
         -> AnswerSaveOutcome?
     {
-        if save.sequence == sequence, stored.answers[save.itemID] == save.response {
+        if save.sequence == sequence, answers[save.itemID] == save.response {
             return .alreadySaved(sequence: save.sequence)
         }
         guard save.sequence > sequence else {
@@ -190,7 +197,7 @@ public struct AttemptRecords: AttemptStore {
     }
 
     /// What a save wrote: the attempt as stored now.
-    typealias Written = (attempt: StoredAttempt, sequence: Int64, revision: Int64)
+    typealias Written = KnownAttempt
 
     /// Applies one save inside the batch's transaction (the attempt's lock taken by the batch), on the attempt as
     /// stored; returns its outcome and what it wrote (`nil` for a re-sent answer).
@@ -203,7 +210,9 @@ public struct AttemptRecords: AttemptStore {
         guard let row = try await load(id: id, in: connection) else {
             throw StorageError(.notFound, "no attempt \(id)")
         }
-        if let outcome = try Self.resent(save, stored: row.attempt, sequence: row.sequence) { return (outcome, nil) }
+        if let outcome = try Self.resent(save, answers: row.attempt.answers, sequence: row.sequence) {
+            return (outcome, nil)
+        }
         var attempt = try Attempt(restoring: row.attempt, bank: bank)
         let feedback = try attempt.save(response, for: itemID, at: now)
         try await connection.raw(
@@ -213,53 +222,87 @@ public struct AttemptRecords: AttemptStore {
             WHERE id = \(bind: id)
             """
         ).run()
-        return (.saved(sequence: sequence, feedback: feedback), (attempt.stored, sequence, row.revision + 1))
+        return (
+            .saved(sequence: sequence, feedback: feedback),
+            KnownAttempt(attempt: attempt, sequence: sequence, revision: row.revision + 1)
+        )
     }
 
-    /// Runs one batch of saves in one write transaction with every attempt of the batch locked (in one statement,
-    /// in attempt order, so that two nodes' batches never wait for each other in a circle). The first save of each
-    /// attempt, when prepared, is written in one statement for the whole batch if its attempt is still at the
-    /// revision it was prepared from; every other save is judged again on the attempt as stored, in arrival order.
-    /// A save's own refusal is its result, not the batch's.
+    /// Commits one batch of saves; a save's own refusal is its result, not the batch's.
+    ///
+    /// The first save of each attempt, when prepared, is written if its attempt is still at the revision it was
+    /// prepared from, for the whole batch in one statement that first takes the attempts' locks (in attempt order,
+    /// so that two nodes' batches never wait for each other in a circle). On PostgreSQL that statement is its own
+    /// transaction (one round trip); the other saves follow in one transaction with their attempts locked, judged
+    /// again on the attempt as stored, in arrival order. On SQLite all of it is one transaction.
     func commit(_ batch: [AnswerBatcher.Save]) async throws -> [Result<AnswerSaveOutcome, any Error>] {
-        let (results, written) = try await database.write { connection in
-            try await database.lock(
-                Set(batch.map(\.attemptID)).sorted().map { "campus.attempt.\($0)" }, in: connection)
-            var seen = Set<String>()
-            let firstPrepared = batch.indices.filter {
-                seen.insert(batch[$0].attemptID).inserted && batch[$0].prepared != nil
+        var seen = Set<String>()
+        let firstPrepared = batch.indices.filter {
+            seen.insert(batch[$0].attemptID).inserted && batch[$0].prepared != nil
+        }
+        var results = [Result<AnswerSaveOutcome, any Error>?](repeating: nil, count: batch.count)
+        var written: [Written] = []
+        func take(_ stillCurrent: Set<String>) {
+            for index in firstPrepared where stillCurrent.contains(batch[index].attemptID) {
+                guard let prepared = batch[index].prepared else { continue }
+                written.append(Self.written(prepared, sequence: batch[index].sequence))
+                results[index] = .success(prepared.outcome)
             }
-            let stillCurrent = try await writePrepared(firstPrepared.map { batch[$0] }, in: connection)
-            let writtenAtOnce = Set(firstPrepared.filter { stillCurrent.contains(batch[$0].attemptID) })
-            var results: [Result<AnswerSaveOutcome, any Error>] = []
-            var written: [Written] = []
-            for (index, save) in batch.enumerated() {
-                do {
-                    if writtenAtOnce.contains(index), let prepared = save.prepared {
-                        written.append((prepared.attempt, save.sequence, prepared.revision + 1))
-                        results.append(.success(prepared.outcome))
-                        continue
+        }
+        let separately = database.kind == .postgresql
+        if separately, !firstPrepared.isEmpty {
+            let saves = firstPrepared.map { batch[$0] }
+            take(try await database.read { connection in try await writePrepared(saves, in: connection) })
+        }
+        let rest = batch.indices.filter { results[$0] == nil }
+        if !rest.isEmpty {
+            let (outcomes, stored) = try await database.write { connection in
+                var outcomes: [(Int, Result<AnswerSaveOutcome, any Error>)] = []
+                var stored: [Written] = []
+                if !separately {
+                    let saves = firstPrepared.map { batch[$0] }
+                    let stillCurrent = try await writePrepared(saves, in: connection)
+                    for index in firstPrepared where stillCurrent.contains(batch[index].attemptID) {
+                        guard let prepared = batch[index].prepared else { continue }
+                        stored.append(Self.written(prepared, sequence: batch[index].sequence))
+                        outcomes.append((index, .success(prepared.outcome)))
                     }
-                    let (outcome, stored) = try await apply(save, in: connection)
-                    if let stored { written.append(stored) }
-                    results.append(.success(outcome))
-                } catch let error as StorageError where error.code != .corrupt {
-                    results.append(.failure(error))
-                } catch let error as AssessmentError {
-                    results.append(.failure(error))
                 }
+                let decided = Set(outcomes.map(\.0))
+                let pending = rest.filter { !decided.contains($0) }
+                try await database.lock(
+                    Set(pending.map { batch[$0].attemptID }).sorted().map { "campus.attempt.\($0)" }, in: connection)
+                for index in pending {
+                    do {
+                        let (outcome, after) = try await apply(batch[index], in: connection)
+                        if let after { stored.append(after) }
+                        outcomes.append((index, .success(outcome)))
+                    } catch let error as StorageError where error.code != .corrupt {
+                        outcomes.append((index, .failure(error)))
+                    } catch let error as AssessmentError {
+                        outcomes.append((index, .failure(error)))
+                    }
+                }
+                return (outcomes, stored)
             }
-            return (results, written)
+            for (index, outcome) in outcomes { results[index] = outcome }
+            written += stored
         }
         // Only once committed: what was written is now the stored attempt (later entries of an attempt are newer).
-        for entry in written {
-            database.decodedAttempts.keep(entry.attempt, sequence: entry.sequence, revision: entry.revision)
-        }
-        return results
+        for entry in written { database.decodedAttempts.keep(entry) }
+        return results.map { $0 ?? .failure(StorageError(.corrupt, "a save of the batch was not judged")) }
     }
 
-    /// Writes prepared saves (at most one per attempt) in one statement, each only if its attempt is still at the
-    /// revision it was prepared from; returns the ids of the attempts written.
+    /// The attempt as stored once `prepared`, save number `sequence`, is written.
+    static func written(_ prepared: AnswerBatcher.Prepared, sequence: Int64) -> KnownAttempt {
+        var known = prepared.known
+        known.sequence = sequence
+        known.revision += 1
+        return known
+    }
+
+    /// Writes prepared saves (at most one per attempt) in one statement that first takes the attempts' locks, each
+    /// only if its attempt is still at the revision it was prepared from; returns the ids of the attempts written.
     private func writePrepared(_ saves: [AnswerBatcher.Save], in connection: any SQLDatabase) async throws -> Set<
         String
     > {
@@ -271,12 +314,14 @@ public struct AttemptRecords: AttemptStore {
                 """
         }
         guard !rows.isEmpty else { return [] }
+        let locks = database.lockPrelude(Set(saves.map(\.attemptID)).sorted().map { "campus.attempt.\($0)" })
         let updated = try await connection.raw(
             """
-            WITH batch (attempt_id, new_stored, new_sequence, old_revision) AS (VALUES \(rows.joined(separator: ", ")))
+            WITH \(locks.with)batch (attempt_id, new_stored, new_sequence, old_revision) AS (
+                VALUES \(rows.joined(separator: ", ")))
             UPDATE attempts SET stored = batch.new_stored, sequence = batch.new_sequence,
                 updated_at = \(bind: Clock.now()), revision = revision + 1
-            FROM batch WHERE id = batch.attempt_id AND revision = batch.old_revision
+            FROM batch WHERE id = batch.attempt_id AND revision = batch.old_revision\(locks.condition)
             RETURNING id
             """
         ).all()

@@ -155,7 +155,7 @@ public final class CampusDatabase: Sendable {
         self.location = location
         self.backend = backend
         self.logger = logger
-        answerBatcher = AnswerBatcher(parallel: kind == .sqlite ? 1 : 8)
+        answerBatcher = AnswerBatcher(parallel: 1)
     }
 
     /// Opens the database at `location` (an SQLite file and its folder are created when missing). Nothing is
@@ -216,9 +216,16 @@ public final class CampusDatabase: Sendable {
         switch backend {
         case .postgres(let client):
             await client.run()
-        case .sqlite:
+        case .sqlite(let pool):
+            // The write-ahead log is copied into the database here, twice a second, beside the writers (a passive
+            // checkpoint waits for no one), instead of by the commit that happens to fill it (which then takes as
+            // long as copying and flushing the pages: a save's worst latency). Commits still do it when this is not
+            // running and the log has grown past its limit.
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(3600))
+                try? await Task.sleep(for: .milliseconds(500))
+                guard !Task.isCancelled else { break }
+                // Not cancelled half-way (a connection must be given back and closed, not dropped).
+                await Task { await pool.checkpoint() }.value
             }
         }
     }
@@ -341,6 +348,25 @@ public final class CampusDatabase: Sendable {
         ).run()
     }
 
+    /// For one statement that must hold ``lock(_:in:)`` for each of `keys` before it changes a row: common table
+    /// expressions to put first after `WITH` and a condition to add to its `WHERE` (nothing on SQLite). PostgreSQL
+    /// takes the locks, in the keys' order, in a one-time filter before the statement reads a row; a row changed by
+    /// a transaction that held a lock meanwhile is judged again on its committed version (READ COMMITTED).
+    func lockPrelude(_ keys: [String]) -> (with: SQLQueryString, condition: SQLQueryString) {
+        guard kind == .postgresql, !keys.isEmpty else { return ("", "") }
+        let rows = keys.enumerated().map { "(\(literal: $0.offset), \(bind: $0.element))" as SQLQueryString }
+        return (
+            """
+            lock_order (position, lock_key) AS (VALUES \(rows.joined(separator: ", "))),
+            locks_taken AS (
+                SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))::text) AS taken
+                FROM (SELECT lock_key FROM lock_order ORDER BY position OFFSET 0) AS ordered),
+
+            """,
+            " AND (SELECT taken FROM locks_taken) >= 0"
+        )
+    }
+
     /// The column type for bytes: `BLOB` or `BYTEA`.
     var bytesType: String { kind == .sqlite ? "BLOB" : "BYTEA" }
 
@@ -365,6 +391,8 @@ actor SQLitePool {
     let writers = TurnGate()
     private var idle: [SQLiteConnection] = []
     private var openCount = 0
+    /// Set by ``closeAll()``: connections given back afterwards are closed.
+    private var closed = false
     private var waiters: [CheckedContinuation<SQLiteConnection, any Error>] = []
 
     init(path: String, logger: Logger) {
@@ -388,7 +416,14 @@ actor SQLitePool {
         return try await withCheckedThrowingContinuation { waiters.append($0) }
     }
 
-    func release(_ connection: SQLiteConnection) {
+    func release(_ connection: SQLiteConnection) async {
+        if closed {
+            // Given back after ``closeAll()`` (the background checkpoint held it): closed now.
+            try? await connection.close()
+            openCount -= 1
+            if openCount == 0 { try? await threads.shutdownGracefully() }
+            return
+        }
         if !waiters.isEmpty {
             waiters.removeFirst().resume(returning: connection)
         } else {
@@ -396,7 +431,15 @@ actor SQLitePool {
         }
     }
 
+    /// Copies the write-ahead log into the database without waiting for readers or writers (nothing once closed).
+    func checkpoint() async {
+        guard !closed, let connection = try? await acquire() else { return }
+        _ = try? await connection.sql().raw("PRAGMA wal_checkpoint(PASSIVE)").all()
+        await release(connection)
+    }
+
     func closeAll() async {
+        closed = true
         let connections = idle
         idle.removeAll()
         openCount -= connections.count
@@ -435,6 +478,9 @@ actor SQLitePool {
             }
             try await database.raw("PRAGMA foreign_keys = ON").run()
             try await database.raw("PRAGMA synchronous = FULL").run()
+            // 40 MB of log before a commit copies it into the database itself (``CampusDatabase/run()`` does it
+            // sooner, in the background).
+            try await database.raw("PRAGMA wal_autocheckpoint = 10000").run()
         } catch {
             try? await connection.close()
             throw StorageError(.unreachable, "\(path): the SQLite database cannot be set up (\(error))")

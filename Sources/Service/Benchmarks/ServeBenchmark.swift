@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Storage
 
@@ -180,7 +181,7 @@ public struct ServeBenchmark: Sendable {
                             )
                         }
                         return OpenAttempt(
-                            token: token, path: "\(base)/api/v1/attempts/\(id)/answers/",
+                            token: token, path: "/api/v1/attempts/\(id)/answers/",
                             answers: Self.answerable(items))
                     }
                 }
@@ -216,74 +217,20 @@ public struct ServeBenchmark: Sendable {
         return []
     }
 
-    /// Every learner saves, one save at a time, until the time is up; only saves finished in the measured window
-    /// count.
+    /// Every learner saves, one save at a time, until the time is up (``SaveLoad``); only saves finished in the
+    /// measured window count.
     private func load(_ client: HTTPClient, base: String, attempts: [OpenAttempt], warmUp: Double) async throws
         -> Result
     {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let measureFrom = start.advanced(by: .milliseconds(Int64(warmUp * 1000)))
-        let end = measureFrom.advanced(by: .milliseconds(Int64(seconds * 1000)))
-        struct Partial: Sendable {
-            var latencies: [Double] = []
-            var errors = 0
-            var samples: [String] = []
-        }
-        let partials = try await withThrowingTaskGroup(of: Partial.self) { group in
-            let savers = attempts.filter { !$0.answers.isEmpty }
-            // At a given rate each learner saves every `interval`, the learners' turns spread evenly over it.
-            let interval = rate.map { Duration.seconds(Double(savers.count) / $0) }
-            for (index, attempt) in savers.enumerated() {
-                group.addTask {
-                    var partial = Partial()
-                    var sequence: Int64 = 0
-                    var due = start.advanced(by: (interval ?? .zero) * (Double(index) / Double(max(1, savers.count))))
-                    while clock.now < end {
-                        if interval != nil {
-                            if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
-                            guard due < end else { break }
-                        }
-                        sequence += 1
-                        let line = attempt.answers[Int(sequence % Int64(attempt.answers.count))]
-                        let parts = line.split(separator: "\t", maxSplits: 1)
-                        var request = HTTPClientRequest(url: attempt.path + parts[0])
-                        request.method = .PUT
-                        request.headers.add(name: "Authorization", value: "Bearer \(attempt.token)")
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.body = .bytes(ByteBuffer(string: #"{"sequence":\#(sequence),"answer":\#(parts[1])}"#))
-                        // Open loop: latency counts from when the save was due.
-                        let sent = interval == nil ? clock.now : due
-                        if let interval { due = due.advanced(by: interval) }
-                        var failure: String?
-                        do {
-                            let response = try await client.execute(request, timeout: .seconds(60))
-                            let body = try await response.body.collect(upTo: 1 << 20)
-                            if !(200..<300).contains(response.status.code) {
-                                failure = "HTTP \(response.status.code): \(String(buffer: body).prefix(200))"
-                            }
-                        } catch {
-                            failure = "\(error)"
-                        }
-                        let finished = clock.now
-                        guard sent >= measureFrom, finished <= end else { continue }
-                        if let failure {
-                            partial.errors += 1
-                            if partial.samples.count < 3 { partial.samples.append(failure) }
-                        } else {
-                            let elapsed = finished - sent
-                            partial.latencies.append(
-                                Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds)
-                                    / 1e15)
-                        }
-                    }
-                    return partial
-                }
-            }
-            var all: [Partial] = []
-            for try await partial in group { all.append(partial) }
-            return all
-        }
+        let savers = attempts.filter { !$0.answers.isEmpty }
+        // At a given rate each learner saves every `interval`.
+        let interval = rate.map { TimeAmount.nanoseconds(Int64(Double(savers.count) / $0 * 1e9)) }
+        let load = SaveLoad(
+            host: "127.0.0.1", port: port, warmUp: .milliseconds(Int64(warmUp * 1000)),
+            measured: .milliseconds(Int64(seconds * 1000)), interval: interval)
+        let partials = try await load.run(
+            savers.map { SaveLoad.Learner(path: $0.path, token: $0.token, answers: $0.answers) },
+            group: MultiThreadedEventLoopGroup.singleton)
         var latencies = partials.flatMap(\.latencies)
         latencies.sort()
         func percentile(_ share: Double) -> Double {
