@@ -242,17 +242,14 @@ public struct AttemptRecords: AttemptStore {
         }
         var results = [Result<AnswerSaveOutcome, any Error>?](repeating: nil, count: batch.count)
         var written: [Written] = []
-        func take(_ stillCurrent: Set<String>) {
-            for index in firstPrepared where stillCurrent.contains(batch[index].attemptID) {
-                guard let prepared = batch[index].prepared else { continue }
-                written.append(Self.written(prepared, sequence: batch[index].sequence))
-                results[index] = .success(prepared.outcome)
-            }
-        }
         let separately = database.kind == .postgresql
         if separately, !firstPrepared.isEmpty {
             let saves = firstPrepared.map { batch[$0] }
-            take(try await database.read { connection in try await writePrepared(saves, in: connection) })
+            let stillCurrent = try await database.read { connection in try await writePrepared(saves, in: connection) }
+            for entry in Self.writtenAtOnce(batch, firstPrepared, stillCurrent) {
+                written.append(entry.stored)
+                results[entry.index] = .success(entry.outcome)
+            }
         }
         let rest = batch.indices.filter { results[$0] == nil }
         if !rest.isEmpty {
@@ -262,10 +259,9 @@ public struct AttemptRecords: AttemptStore {
                 if !separately {
                     let saves = firstPrepared.map { batch[$0] }
                     let stillCurrent = try await writePrepared(saves, in: connection)
-                    for index in firstPrepared where stillCurrent.contains(batch[index].attemptID) {
-                        guard let prepared = batch[index].prepared else { continue }
-                        stored.append(Self.written(prepared, sequence: batch[index].sequence))
-                        outcomes.append((index, .success(prepared.outcome)))
+                    for entry in Self.writtenAtOnce(batch, firstPrepared, stillCurrent) {
+                        stored.append(entry.stored)
+                        outcomes.append((entry.index, .success(entry.outcome)))
                     }
                 }
                 let decided = Set(outcomes.map(\.0))
@@ -291,6 +287,19 @@ public struct AttemptRecords: AttemptStore {
         // Only once committed: what was written is now the stored attempt (later entries of an attempt are newer).
         for entry in written { database.decodedAttempts.keep(entry) }
         return results.map { $0 ?? .failure(StorageError(.corrupt, "a save of the batch was not judged")) }
+    }
+
+    /// The saves among `firstPrepared` (indices into `batch`) that the one statement wrote, as their attempts
+    /// now stand, with their outcomes.
+    static func writtenAtOnce(_ batch: [AnswerBatcher.Save], _ firstPrepared: [Int], _ stillCurrent: Set<String>)
+        -> [(index: Int, stored: KnownAttempt, outcome: AnswerSaveOutcome)]
+    {
+        firstPrepared.compactMap { index in
+            guard stillCurrent.contains(batch[index].attemptID), let prepared = batch[index].prepared else {
+                return nil
+            }
+            return (index, written(prepared, sequence: batch[index].sequence), prepared.outcome)
+        }
     }
 
     /// The attempt as stored once `prepared`, save number `sequence`, is written.
