@@ -442,9 +442,11 @@ actor SQLitePool {
         closed = true
         let connections = idle
         idle.removeAll()
-        openCount -= connections.count
+        // Each is counted off once closed, so that the threads stop only after the last close (a connection given
+        // back meanwhile is closed by ``release(_:)``, which may be the last).
         for connection in connections {
             try? await connection.close()
+            openCount -= 1
         }
         if openCount == 0 {
             try? await threads.shutdownGracefully()
