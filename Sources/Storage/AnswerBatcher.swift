@@ -108,12 +108,12 @@ enum AttemptJSON {
 
     /// The JSON of `stored` (as ``AttemptRecords`` writes it) and the part after its answers, when it splits.
     static func encode(_ stored: StoredAttempt) throws -> (json: String, rest: String?) {
-        let json = try AttemptRecords.encode(stored)
         var bare = stored
         bare.answers = [:]
         let bareJSON = try AttemptRecords.encode(bare)
-        guard bareJSON.hasPrefix(emptyAnswersHead) else { return (json, nil) }
-        return (json, String(bareJSON.dropFirst(emptyAnswersHead.count)))
+        guard bareJSON.hasPrefix(emptyAnswersHead) else { return (try AttemptRecords.encode(stored), nil) }
+        let rest = String(bareJSON.dropFirst(emptyAnswersHead.count))
+        return (try encode(answers: stored.answers, rest: rest, id: stored.id), rest)
     }
 
     /// The JSON of an attempt with `answers` whose part after the answers is `rest`.

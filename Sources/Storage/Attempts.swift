@@ -196,13 +196,10 @@ public struct AttemptRecords: AttemptStore {
         return nil
     }
 
-    /// What a save wrote: the attempt as stored now.
-    typealias Written = KnownAttempt
-
     /// Applies one save inside the batch's transaction (the attempt's lock taken by the batch), on the attempt as
     /// stored; returns its outcome and what it wrote (`nil` for a re-sent answer).
     func apply(_ save: AnswerBatcher.Save, in connection: any SQLDatabase) async throws -> (
-        AnswerSaveOutcome, Written?
+        AnswerSaveOutcome, KnownAttempt?
     ) {
         let (response, itemID, id, sequence, bank, now) = (
             save.response, save.itemID, save.attemptID, save.sequence, save.bank, save.now
@@ -241,7 +238,7 @@ public struct AttemptRecords: AttemptStore {
             seen.insert(batch[$0].attemptID).inserted && batch[$0].prepared != nil
         }
         var results = [Result<AnswerSaveOutcome, any Error>?](repeating: nil, count: batch.count)
-        var written: [Written] = []
+        var written: [KnownAttempt] = []
         let separately = database.kind == .postgresql
         if separately, !firstPrepared.isEmpty {
             let saves = firstPrepared.map { batch[$0] }
@@ -255,7 +252,7 @@ public struct AttemptRecords: AttemptStore {
         if !rest.isEmpty {
             let (outcomes, stored) = try await database.write { connection in
                 var outcomes: [(Int, Result<AnswerSaveOutcome, any Error>)] = []
-                var stored: [Written] = []
+                var stored: [KnownAttempt] = []
                 if !separately {
                     let saves = firstPrepared.map { batch[$0] }
                     let stillCurrent = try await writePrepared(saves, in: connection)
@@ -323,14 +320,15 @@ public struct AttemptRecords: AttemptStore {
                 """
         }
         guard !rows.isEmpty else { return [] }
-        let locks = database.lockPrelude(Set(saves.map(\.attemptID)).sorted().map { "campus.attempt.\($0)" })
+        let locks = database.lockingTables(Set(saves.map(\.attemptID)).sorted().map { "campus.attempt.\($0)" })
         let updated = try await connection.raw(
             """
-            WITH \(locks.with)batch (attempt_id, new_stored, new_sequence, old_revision) AS (
-                VALUES \(rows.joined(separator: ", ")))
+            WITH \(locks.map { "\($0)," as SQLQueryString } ?? "")
+            batch (attempt_id, new_stored, new_sequence, old_revision) AS (VALUES \(rows.joined(separator: ", ")))
             UPDATE attempts SET stored = batch.new_stored, sequence = batch.new_sequence,
                 updated_at = \(bind: Clock.now()), revision = revision + 1
-            FROM batch WHERE id = batch.attempt_id AND revision = batch.old_revision\(locks.condition)
+            FROM batch WHERE id = batch.attempt_id AND revision = batch.old_revision
+            \(locks == nil ? "" : "AND (SELECT taken FROM locks_taken) >= 0")
             RETURNING id
             """
         ).all()

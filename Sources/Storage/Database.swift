@@ -336,35 +336,25 @@ public final class CampusDatabase: Sendable {
     /// Within a ``write(_:)``: ``lock(_:in:)`` for each of `keys`, in their order, in one statement (one round trip
     /// for a batch of saves).
     public func lock(_ keys: [String], in database: any SQLDatabase) async throws {
-        guard kind == .postgresql, !keys.isEmpty else { return }
-        let rows = keys.enumerated().map { "(\(literal: $0.offset), \(bind: $0.element))" as SQLQueryString }
-        // The ordered subquery (not flattened: OFFSET 0) makes the locks be taken in the keys' order.
-        try await database.raw(
-            """
-            SELECT pg_advisory_xact_lock(hashtextextended(lock_key, 0)) FROM (
-                SELECT lock_key FROM (VALUES \(rows.joined(separator: ", "))) AS lock_keys (position, lock_key)
-                ORDER BY position OFFSET 0) AS ordered
-            """
-        ).run()
+        guard let locks = lockingTables(keys) else { return }
+        try await database.raw("WITH \(locks) SELECT taken FROM locks_taken").run()
     }
 
-    /// For one statement that must hold ``lock(_:in:)`` for each of `keys` before it changes a row: common table
-    /// expressions to put first after `WITH` and a condition to add to its `WHERE` (nothing on SQLite). PostgreSQL
-    /// takes the locks, in the keys' order, in a one-time filter before the statement reads a row; a row changed by
-    /// a transaction that held a lock meanwhile is judged again on its committed version (READ COMMITTED).
-    func lockPrelude(_ keys: [String]) -> (with: SQLQueryString, condition: SQLQueryString) {
-        guard kind == .postgresql, !keys.isEmpty else { return ("", "") }
+    /// For a statement that must hold ``lock(_:in:)`` for each of `keys` before it reads a row: its first common
+    /// table expressions (after `WITH`), ending with `locks_taken`, whose one-time condition
+    /// `(SELECT taken FROM locks_taken) >= 0` takes the locks in the keys' order; `nil` on SQLite or without keys.
+    /// A row changed meanwhile by a transaction that held a lock is judged again on its committed version (READ
+    /// COMMITTED).
+    func lockingTables(_ keys: [String]) -> SQLQueryString? {
+        guard kind == .postgresql, !keys.isEmpty else { return nil }
         let rows = keys.enumerated().map { "(\(literal: $0.offset), \(bind: $0.element))" as SQLQueryString }
-        return (
-            """
+        // The ordered subquery (not flattened: OFFSET 0) feeds the aggregate in the keys' order.
+        return """
             lock_order (position, lock_key) AS (VALUES \(rows.joined(separator: ", "))),
             locks_taken AS (
                 SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))::text) AS taken
-                FROM (SELECT lock_key FROM lock_order ORDER BY position OFFSET 0) AS ordered),
-
-            """,
-            " AND (SELECT taken FROM locks_taken) >= 0"
-        )
+                FROM (SELECT lock_key FROM lock_order ORDER BY position OFFSET 0) AS ordered)
+            """
     }
 
     /// The column type for bytes: `BLOB` or `BYTEA`.

@@ -36,25 +36,6 @@ public struct SessionStore: Sendable {
         return (id, session)
     }
 
-    /// The live session with the secret `id`, or `nil` (unknown or expired).
-    public func find(id: String) async throws -> Session? {
-        guard id.utf8.count == 64 else { return nil }
-        return try await database.read { connection in
-            guard
-                let row = try await connection.raw(
-                    """
-                    SELECT account_id, csrf_token, expires_at FROM sessions
-                    WHERE id_hash = \(bind: Passwords.storedDigest(of: id)) AND expires_at >= \(bind: Clock.now())
-                    """
-                ).first()
-            else { return nil }
-            return Session(
-                accountID: try row.decode(column: "account_id", as: String.self),
-                csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                expiresAt: try row.decode(column: "expires_at", as: Int64.self))
-        }
-    }
-
     /// The live session with the secret `id` and its account with its role grants, in one query; `nil` when the
     /// session is unknown or expired (the caller checks that the account is active).
     public func signedIn(id: String) async throws -> (session: Session, account: Account)? {

@@ -23,8 +23,6 @@ struct SaveLoad: Sendable {
 
     /// When the load runs and what it counts.
     struct Schedule: Sendable {
-        /// When the first save is due.
-        let start: NIODeadline
         /// Saves sent from here on and answered before `end` count.
         let measureFrom: NIODeadline
         let end: NIODeadline
@@ -71,7 +69,7 @@ struct SaveLoad: Sendable {
         }
         let start = NIODeadline.now() + .milliseconds(100)
         let measureFrom = start + warmUp
-        let schedule = Schedule(start: start, measureFrom: measureFrom, end: measureFrom + measured, interval: interval)
+        let schedule = Schedule(measureFrom: measureFrom, end: measureFrom + measured, interval: interval)
         for (index, channel) in channels.enumerated() {
             // The learners' turns spread evenly over one interval.
             let offset = TimeAmount.nanoseconds((interval?.nanoseconds ?? 0) * Int64(index) / Int64(channels.count))
@@ -89,8 +87,10 @@ private final class SaverHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     private let learner: SaveLoad.Learner
+    /// The learner's answers as request paths and JSON answers, made once.
+    private let answers: [(path: String, answer: Substring)]
     private let host: String
-    private var schedule = SaveLoad.Schedule(start: .now(), measureFrom: .now(), end: .now(), interval: nil)
+    private var schedule = SaveLoad.Schedule(measureFrom: .now(), end: .now(), interval: nil)
     private let done: EventLoopPromise<SaveLoad.Partial>
     private var partial = SaveLoad.Partial()
     private var due = NIODeadline.now()
@@ -103,6 +103,10 @@ private final class SaverHandler: ChannelInboundHandler {
 
     init(learner: SaveLoad.Learner, host: String, done: EventLoopPromise<SaveLoad.Partial>) {
         self.learner = learner
+        answers = learner.answers.map { line in
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            return (learner.path + parts[0], parts.count > 1 ? parts[1] : "null")
+        }
         self.host = host
         self.done = done
     }
@@ -112,17 +116,14 @@ private final class SaverHandler: ChannelInboundHandler {
         schedule = begin.schedule
         due = begin.firstDue
         begun = true
-        if schedule.interval == nil {
-            context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { self.send(context: context) }
-        } else {
-            next(context: context)
-        }
+        next(context: context)
     }
 
-    /// Sends the next save now or when it is due; ends when the schedule does.
+    /// Sends the next save now or when it is due (as fast as answered, only the first waits for the start); ends
+    /// when the schedule does.
     private func next(context: ChannelHandlerContext) {
         let now = NIODeadline.now()
-        if schedule.interval != nil, due > now {
+        if due > now {
             guard due < schedule.end else { return finish(context: context) }
             context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { self.send(context: context) }
             return
@@ -134,10 +135,9 @@ private final class SaverHandler: ChannelInboundHandler {
         let now = NIODeadline.now()
         guard now < schedule.end, !finished else { return finish(context: context) }
         sequence += 1
-        let line = learner.answers[Int(sequence % Int64(learner.answers.count))]
-        let parts = line.split(separator: "\t", maxSplits: 1)
-        let body = context.channel.allocator.buffer(string: #"{"sequence":\#(sequence),"answer":\#(parts[1])}"#)
-        var head = HTTPRequestHead(version: .http1_1, method: .PUT, uri: learner.path + parts[0])
+        let (path, answer) = answers[Int(sequence % Int64(answers.count))]
+        let body = context.channel.allocator.buffer(string: #"{"sequence":\#(sequence),"answer":\#(answer)}"#)
+        var head = HTTPRequestHead(version: .http1_1, method: .PUT, uri: path)
         head.headers.add(name: "Host", value: host)
         head.headers.add(name: "Authorization", value: "Bearer \(learner.token)")
         head.headers.add(name: "Content-Type", value: "application/json")

@@ -96,7 +96,7 @@ public struct ServeBenchmark: Sendable {
                 progress(
                     "\(learners) learners save answers for \(Int(warmUp)) s of warm-up, then \(Int(seconds)) s measured …"
                 )
-                let result = try await load(client, base: base, attempts: attempts, warmUp: warmUp)
+                let result = try await load(attempts, warmUp: warmUp)
                 await group.triggerGracefulShutdown()
                 return result
             }
@@ -106,13 +106,6 @@ public struct ServeBenchmark: Sendable {
             try? await client.shutdown()
             throw error
         }
-    }
-
-    /// One learner's open attempt and the item it keeps answering.
-    struct OpenAttempt: Sendable {
-        let token: String
-        let path: String
-        let answers: [String]
     }
 
     private func makeLearners(site: Site) async throws -> [String] {
@@ -159,11 +152,11 @@ public struct ServeBenchmark: Sendable {
 
     /// Starts every learner's final exam through the API, 50 at a time, and picks an item each keeps answering.
     private func startAttempts(_ client: HTTPClient, base: String, tokens: [String], site: Site) async throws
-        -> [OpenAttempt]
+        -> [SaveLoad.Learner]
     {
-        var attempts: [OpenAttempt] = []
+        var attempts: [SaveLoad.Learner] = []
         for batch in stride(from: 0, to: tokens.count, by: 50) {
-            try await withThrowingTaskGroup(of: OpenAttempt.self) { group in
+            try await withThrowingTaskGroup(of: SaveLoad.Learner.self) { group in
                 for token in tokens[batch..<min(batch + 50, tokens.count)] {
                     group.addTask {
                         var request = HTTPClientRequest(
@@ -180,8 +173,8 @@ public struct ServeBenchmark: Sendable {
                                 .configuration, "starting an attempt failed: \(response.status) \(String(buffer: body))"
                             )
                         }
-                        return OpenAttempt(
-                            token: token, path: "/api/v1/attempts/\(id)/answers/",
+                        return SaveLoad.Learner(
+                            path: "/api/v1/attempts/\(id)/answers/", token: token,
                             answers: Self.answerable(items))
                     }
                 }
@@ -219,18 +212,14 @@ public struct ServeBenchmark: Sendable {
 
     /// Every learner saves, one save at a time, until the time is up (``SaveLoad``); only saves finished in the
     /// measured window count.
-    private func load(_ client: HTTPClient, base: String, attempts: [OpenAttempt], warmUp: Double) async throws
-        -> Result
-    {
+    private func load(_ attempts: [SaveLoad.Learner], warmUp: Double) async throws -> Result {
         let savers = attempts.filter { !$0.answers.isEmpty }
         // At a given rate each learner saves every `interval`.
         let interval = rate.map { TimeAmount.nanoseconds(Int64(Double(savers.count) / $0 * 1e9)) }
         let load = SaveLoad(
             host: "127.0.0.1", port: port, warmUp: .milliseconds(Int64(warmUp * 1000)),
             measured: .milliseconds(Int64(seconds * 1000)), interval: interval)
-        let partials = try await load.run(
-            savers.map { SaveLoad.Learner(path: $0.path, token: $0.token, answers: $0.answers) },
-            group: MultiThreadedEventLoopGroup.singleton)
+        let partials = try await load.run(savers, group: MultiThreadedEventLoopGroup.singleton)
         var latencies = partials.flatMap(\.latencies)
         latencies.sort()
         func percentile(_ share: Double) -> Double {
