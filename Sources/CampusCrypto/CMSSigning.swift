@@ -20,8 +20,28 @@ package enum CMSSigning {
         chain: [OpenSSLCertificate],
         timeStamps: (any TimeStampSource)? = nil
     ) throws(CryptoError) -> [UInt8] {
-        // CMS_PARTIAL: the signer is signed in CMS_final. CMS_CADES with an explicit SHA-256 digest: the
-        // signing-certificate-v2 attribute (with SHA-1 OpenSSL would add version 1).
+        try signDetached(
+            sha256: SHA256.hash(content), signer: signer, key: key, chain: chain, timeStamps: timeStamps)
+    }
+
+    /// The same signature as ``signDetached(content:signer:key:chain:timeStamps:)`` from the content's SHA-256
+    /// `digest`, for a caller that hashed the content itself (a PDF's byte ranges, partly hashed once for many).
+    ///
+    /// - Throws: ``CryptoError`` (`.openSSL`) when `digest` is not 32 bytes or OpenSSL fails; what the time-stamp
+    ///   authority throws.
+    package static func signDetached(
+        sha256 digest: [UInt8],
+        signer: OpenSSLCertificate,
+        key: OpenSSLKey,
+        chain: [OpenSSLCertificate],
+        timeStamps: (any TimeStampSource)? = nil
+    ) throws(CryptoError) -> [UInt8] {
+        guard digest.count == 32 else {
+            throw .openSSL("a SHA-256 digest has 32 bytes, not \(digest.count)")
+        }
+        // CMS_PARTIAL: OpenSSL neither hashes nor signs; CMS_final would add signing-time, which OpenSSL 3.0 always
+        // adds and EN 319 142-1 forbids. CMS_CADES with an explicit SHA-256 digest: the signing-certificate-v2
+        // attribute (with SHA-1 OpenSSL would add version 1).
         let flags = UInt32(CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP | CMS_CADES)
         guard let message = CMS_sign(nil, nil, nil, nil, flags) else {
             throw .openSSL("OpenSSL could not start a CMS signature")
@@ -36,29 +56,21 @@ package enum CMSSigning {
                 throw .openSSL("OpenSSL could not add a chain certificate to the CMS signature")
             }
         }
-        try withReadOnlyBIO(over: content) { (bio) throws(CryptoError) in
-            guard CMS_final(cms.pointer, bio, nil, flags) == 1 else {
-                throw .openSSL("OpenSSL could not sign \(content.count) bytes as CMS")
-            }
-        }
-
-        // OpenSSL 3.0 always adds signing-time while signing and has no flag against it: delete the attribute,
-        // then sign the DER SET OF the remaining signed attributes again, exactly as a verifier will hash it.
-        let signingTime = CMS_signed_get_attr_by_NID(signerInfo, NID_pkcs9_signingTime, -1)
-        if signingTime >= 0 {
-            X509_ATTRIBUTE_free(CMS_signed_delete_attr(signerInfo, signingTime))
-            let signature = try key.signSHA256(try signedAttributesDER(of: signerInfo))
-            guard let field = CMS_SignerInfo_get0_signature(signerInfo),
-                ASN1_STRING_set(field, signature, Int32(signature.count)) == 1
-            else { throw .openSSL("OpenSSL could not store the CMS signature value") }
-        }
+        // The two attributes CMS_final would add besides signing-time, then the signature over the DER SET OF
+        // the signed attributes, exactly as a verifier hashes it.
+        guard let data = OBJ_nid2obj(NID_pkcs7_data),
+            CMS_signed_add1_attr_by_NID(
+                signerInfo, NID_pkcs9_contentType, V_ASN1_OBJECT, UnsafeRawPointer(data), -1) == 1,
+            CMS_signed_add1_attr_by_NID(signerInfo, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest, 32) == 1
+        else { throw .openSSL("OpenSSL could not add the signed attributes to the CMS signature") }
+        let signature = try key.signSHA256(try signedAttributesDER(of: signerInfo))
+        guard let field = CMS_SignerInfo_get0_signature(signerInfo),
+            ASN1_STRING_set(field, signature, Int32(signature.count)) == 1
+        else { throw .openSSL("OpenSSL could not store the CMS signature value") }
 
         if let timeStamps {
             // The imprint covers the signature value's content octets, as RFC 3161 (appendix A) and EN 319 122 say.
-            guard let field = CMS_SignerInfo_get0_signature(signerInfo), let value = ASN1_STRING_get0_data(field)
-            else { throw .openSSL("OpenSSL could not read the CMS signature value") }
-            let token = try timeStamps.token(
-                imprint: SHA256.hash(UnsafeRawBufferPointer(start: value, count: Int(ASN1_STRING_length(field)))))
+            let token = try timeStamps.token(imprint: SHA256.hash(signature))
             guard
                 CMS_unsigned_add1_attr_by_NID(
                     signerInfo, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token, Int32(token.count)) == 1

@@ -25,18 +25,7 @@ package enum ES256 {
     }
 
     /// n/2 of P-256, 32 bytes big-endian, computed by OpenSSL once.
-    package static let p256HalfOrder: [UInt8]? = {
-        defer { OpenSSLErrorQueue.clear() }
-        guard let created = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1) else { return nil }
-        let group = OpenSSLObject(created, release: EC_GROUP_free)
-        guard let order = EC_GROUP_get0_order(group.pointer), let copy = BN_dup(order) else { return nil }
-        let half = OpenSSLObject(copy, release: BN_free)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        guard BN_rshift1(half.pointer, half.pointer) == 1, BN_bn2binpad(half.pointer, &bytes, 32) == 32 else {
-            return nil
-        }
-        return bytes
-    }()
+    package static let p256HalfOrder: [UInt8]? = CurveOrders.shared.order(ofCurve: NID_X9_62_prime256v1)?.half
 
     /// The DER ECDSA-Sig-Value for a raw 64-byte r‖s, encoded by OpenSSL.
     package static func derSignature(raw: [UInt8]) -> [UInt8]? {

@@ -157,6 +157,35 @@ func decodeDERPrefix<Object>(
     return (object, end - start)
 }
 
+/// The order n of each elliptic curve keys were used on, and n/2, as big-endian bytes of n's length: OpenSSL
+/// builds a curve's group (a few tens of microseconds) once per curve here, not once per signature.
+final class CurveOrders: @unchecked Sendable {
+    // Sendable: `orders` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var orders: [Int32: (order: [UInt8], half: [UInt8])] = [:]
+
+    /// The process-wide cache.
+    static let shared = CurveOrders()
+
+    /// n and n/2 of the curve with OpenSSL's `nid`; `nil` when OpenSSL does not know it.
+    func order(ofCurve nid: Int32) -> (order: [UInt8], half: [UInt8])? {
+        if let known = lock.withLock({ orders[nid] }) { return known }
+        defer { OpenSSLErrorQueue.clear() }
+        guard let created = EC_GROUP_new_by_curve_name(nid) else { return nil }
+        let group = OpenSSLObject(created, release: EC_GROUP_free)
+        guard let order = EC_GROUP_get0_order(group.pointer), let copy = BN_dup(order) else { return nil }
+        let half = OpenSSLObject(copy, release: BN_free)
+        let length = (BN_num_bits(order) + 7) / 8
+        var orderBytes = [UInt8](repeating: 0, count: Int(length))
+        var halfBytes = orderBytes
+        guard BN_bn2binpad(order, &orderBytes, length) == length, BN_rshift1(half.pointer, half.pointer) == 1,
+            BN_bn2binpad(half.pointer, &halfBytes, length) == length
+        else { return nil }
+        lock.withLock { orders[nid] = (orderBytes, halfBytes) }
+        return (orderBytes, halfBytes)
+    }
+}
+
 // MARK: - Keys
 
 /// A private (or public) key as an OpenSSL `EVP_PKEY`.
@@ -272,23 +301,26 @@ package final class OpenSSLKey: @unchecked Sendable {
     /// `der`, an ECDSA-Sig-Value made with this key, with s replaced by n − s when s > n/2 (n the curve order).
     private func lowS(_ der: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard let curve = curveName, case let nid = OBJ_txt2nid(curve), nid != NID_undef,
-            let created = EC_GROUP_new_by_curve_name(nid)
+            let (order, half) = CurveOrders.shared.order(ofCurve: nid)
         else { throw .openSSL("OpenSSL does not know the curve of the \(kindDescription)") }
-        let group = OpenSSLObject(created, release: EC_GROUP_free)
-        guard let signature = decodeDER(der, { d2i_ECDSA_SIG(nil, $0, $1) }, release: ECDSA_SIG_free),
-            let order = EC_GROUP_get0_order(group.pointer), let halfCreated = BN_dup(order)
-        else { throw .openSSL("OpenSSL returned an ECDSA signature it cannot read back") }
+        guard let signature = decodeDER(der, { d2i_ECDSA_SIG(nil, $0, $1) }, release: ECDSA_SIG_free) else {
+            throw .openSSL("OpenSSL returned an ECDSA signature it cannot read back")
+        }
         let owner = OpenSSLObject(signature, release: ECDSA_SIG_free)
-        let half = OpenSSLObject(halfCreated, release: BN_free)
-        guard BN_rshift1(half.pointer, half.pointer) == 1 else { throw .openSSL("OpenSSL could not halve the order") }
         var r: OpaquePointer? = nil
         var s: OpaquePointer? = nil
         ECDSA_SIG_get0(owner.pointer, &r, &s)
         guard let r, let s else { throw .openSSL("OpenSSL returned an ECDSA signature without r or s") }
-        guard BN_cmp(s, half.pointer) > 0 else { return der }
+        var sBytes = [UInt8](repeating: 0, count: half.count)
+        guard BN_bn2binpad(s, &sBytes, Int32(sBytes.count)) == Int32(sBytes.count) else {
+            throw .openSSL("OpenSSL returned an ECDSA signature out of range")
+        }
+        guard half.lexicographicallyPrecedes(sBytes) else { return der }
         // ECDSA_SIG_set0 takes ownership of both new numbers only when it succeeds.
-        guard let newR = BN_dup(r), let newS = BN_new() else { throw .openSSL("OpenSSL could not copy a number") }
-        guard BN_sub(newS, order, s) == 1, ECDSA_SIG_set0(owner.pointer, newR, newS) == 1 else {
+        guard let newR = BN_dup(r), let newS = BN_bin2bn(order, Int32(order.count), nil) else {
+            throw .openSSL("OpenSSL could not copy a number")
+        }
+        guard BN_sub(newS, newS, s) == 1, ECDSA_SIG_set0(owner.pointer, newR, newS) == 1 else {
             BN_free(newR)
             BN_free(newS)
             throw .openSSL("OpenSSL could not put an ECDSA signature into low-S form")

@@ -1,6 +1,7 @@
 import Assessment
 import Foundation
 import Synchronization
+internal import CampusCrypto
 
 /// A signed certificate: the PDF bytes and what its QR code holds.
 public struct IssuedCertificate: Sendable {
@@ -53,6 +54,35 @@ public final class CertificateIssuer: Sendable {
     private let identity: SigningIdentity
     private let verificationBase: String
     private let layout: CertificateLayout
+    /// The start of the file of every certificate whose text both fonts' base subsets cover.
+    private let basePrefix: FilePrefix
+    /// File starts for other pairs of programs, by their subset tags (at most ``otherPrefixLimit``).
+    private let otherPrefixes = Mutex<[String: FilePrefix]>([:])
+    private static let otherPrefixLimit = 32
+
+    /// The start of a certificate's file that depends on its font programs alone — the header, then the programs'
+    /// stream objects — with the SHA-256 state after it: made once for the base subsets, so that the largest part
+    /// of most files is neither written out nor hashed again for the signature.
+    private struct FilePrefix: Sendable {
+        let bytes: [UInt8]
+        let offsets: [Int: Int]
+        /// Has hashed `bytes`; only ever copied, never updated (``SHA256Hasher/copy()``).
+        let hasher: SHA256Hasher
+
+        init(programs: [EmbeddedFont.FontProgram]) {
+            var file = PDFBuffer(capacity: programs.reduce(1024) { $0 + $1.compressed.count + 128 })
+            file.append("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n")
+            for (index, program) in programs.enumerated() {
+                file.stream(
+                    Object.firstFont + index * 5 + 3, dictionary: "/Filter /FlateDecode /Length1 \(program.length)",
+                    data: program.compressed)
+            }
+            bytes = file.bytes
+            offsets = file.offsets
+            hasher = SHA256Hasher()
+            hasher.update(bytes[...])
+        }
+    }
 
     /// Prepares fonts and templates for signing with `identity`.
     ///
@@ -67,15 +97,19 @@ public final class CertificateIssuer: Sendable {
             0x20...0x7E, 0xA0...0x17F, 0x370...0x3FF, 0x400...0x45F, 0x2010...0x2027, 0x20AC...0x20AC,
         ]
         let texts = CertificateLayout.staticTexts()
+        // The Latin ligatures the shaper forms (in "öffentliche", "Pflicht", "Qualifizierung"), so that most German
+        // names and titles need no subset of their own.
+        let baseTexts = texts + ["ff fi fl ffi ffl"]
         let serif = try EmbeddedFont(
             font: Font(bytes: fonts.serif, name: fonts.serifName), resourceName: "F1", baseName: "DejaVuSerif",
-            repertoire: repertoire, texts: texts)
+            repertoire: repertoire, texts: baseTexts)
         let sans = try EmbeddedFont(
             font: Font(bytes: fonts.sans, name: fonts.sansName), resourceName: "F2", baseName: "DejaVuSans",
-            repertoire: repertoire, texts: texts)
+            repertoire: repertoire, texts: baseTexts)
         self.identity = identity
         self.verificationBase = verificationBase
         self.layout = CertificateLayout(serif: serif, sans: sans)
+        basePrefix = FilePrefix(programs: [try serif.program(covering: []), try sans.program(covering: [])])
         for text in texts {
             _ = serif.shape(text, cache: true)
             _ = sans.shape(text, cache: true)
@@ -166,7 +200,7 @@ public final class CertificateIssuer: Sendable {
 
     // MARK: - PDF assembly
 
-    private enum Object {
+    fileprivate enum Object {
         static let catalog = 1, pages = 2, page = 3, content = 4, info = 5, metadata = 6, embeddedFile = 7,
             fileSpec = 8, signatureField = 9, signature = 10, firstFont = 11
     }
@@ -176,8 +210,12 @@ public final class CertificateIssuer: Sendable {
     ) throws(CertificateError) -> [UInt8] {
         let words = Wording(language: record.language)
         let fonts = [layout.serif, layout.sans]
-        var file = PDFBuffer(capacity: 160 * 1024)
-        file.append("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n")
+        let usages = fonts.map { canvas.usage[$0.resourceName] ?? GlyphUsage() }
+        var programs: [EmbeddedFont.FontProgram] = []
+        for (font, usage) in zip(fonts, usages) { programs.append(try font.program(covering: usage.glyphs)) }
+        // The font programs first: most certificates share them, and the hash of the file's start with them.
+        let prefix = programs.allSatisfy(\.isBase) ? basePrefix : otherPrefix(programs)
+        var file = PDFBuffer(prefix: prefix.bytes, offsets: prefix.offsets, capacity: prefix.bytes.count + 48 * 1024)
 
         let title = "\(words.title(record.tier)) – \(record.holder.name)"
         let pdfDate = PDFSyntax.date(date)
@@ -237,9 +275,8 @@ public final class CertificateIssuer: Sendable {
         file.append(" /M (\(pdfDate)) /Name \(PDFSyntax.textString(record.issuer)) >>\nendobj\n")
 
         for (index, font) in fonts.enumerated() {
-            try writeFont(
-                font, usage: canvas.usage[font.resourceName] ?? GlyphUsage(), first: Object.firstFont + index * 5,
-                into: &file)
+            writeFont(
+                font, program: programs[index], usage: usages[index], first: Object.firstFont + index * 5, into: &file)
         }
         let objectCount = Object.firstFont + fonts.count * 5 - 1
         file.finish(
@@ -252,11 +289,10 @@ public final class CertificateIssuer: Sendable {
         var byteRange = "[0 " + ranges.dropFirst().map { String($0) }.joined(separator: " ") + "]"
         byteRange += String(repeating: " ", count: byteRangePlaceholder.count - byteRange.count)
         file.patch(at: byteRangeOffset, with: Array(byteRange.utf8))
-        var signed = [UInt8]()
-        signed.reserveCapacity(length - (contentsEnd - contentsStart))
-        signed += file.bytes[0..<contentsStart]
-        signed += file.bytes[contentsEnd..<length]
-        let signature = try identity.signDetachedCMS(content: signed)
+        let hasher = prefix.hasher.copy()
+        hasher.update(file.bytes[prefix.bytes.count..<contentsStart])
+        hasher.update(file.bytes[contentsEnd..<length])
+        let signature = try identity.signDetachedCMS(sha256: hasher.finish())
         guard signature.count <= Self.signatureCapacity else {
             throw CertificateError(
                 .pdf,
@@ -266,11 +302,24 @@ public final class CertificateIssuer: Sendable {
         return file.bytes
     }
 
-    /// Type0 font, CIDFontType2 descendant, descriptor, subset program and ToUnicode map.
-    private func writeFont(_ font: EmbeddedFont, usage: GlyphUsage, first: Int, into file: inout PDFBuffer)
-        throws(CertificateError)
-    {
-        let program = try font.program(covering: usage.glyphs)
+    /// The file start for `programs` (not all base subsets), made once for each pair while few are kept.
+    private func otherPrefix(_ programs: [EmbeddedFont.FontProgram]) -> FilePrefix {
+        let key = programs.map(\.tag).joined(separator: "+")
+        if let cached = otherPrefixes.withLock({ $0[key] }) { return cached }
+        let made = FilePrefix(programs: programs)
+        otherPrefixes.withLock { cache in
+            if cache.count >= Self.otherPrefixLimit { cache.removeAll() }
+            cache[key] = made
+        }
+        return made
+    }
+
+    /// Type0 font, CIDFontType2 descendant, descriptor and ToUnicode map (the subset `program` is in the file's
+    /// prefix).
+    private func writeFont(
+        _ font: EmbeddedFont, program: EmbeddedFont.FontProgram, usage: GlyphUsage, first: Int,
+        into file: inout PDFBuffer
+    ) {
         let name = "\(program.tag)+\(font.baseName)"
         let (type0, cidFont, descriptor, fontFile, toUnicode) = (first, first + 1, first + 2, first + 3, first + 4)
         file.object(
@@ -296,8 +345,6 @@ public final class CertificateIssuer: Sendable {
                 + " /Descent \(PDFSyntax.number(Double(m.descender) * scale))"
                 + " /CapHeight \(PDFSyntax.number(Double(m.capHeight) * scale)) /StemV 80 /FontFile2 \(fontFile) 0 R >>"
         )
-        file.stream(
-            fontFile, dictionary: "/Filter /FlateDecode /Length1 \(program.length)", data: program.compressed)
         file.stream(toUnicode, dictionary: "", data: usage.toUnicodeCMap())
     }
 

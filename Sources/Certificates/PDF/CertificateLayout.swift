@@ -366,12 +366,14 @@ struct CertificateLayout {
         y -= 14
         // For people: the address without the token, scheme and host in lower case (the QR code has them upper
         // case for its alphanumeric mode), as they would type it.
-        var shownURL = String(url.prefix { $0 != "#" })
-        if let schemeEnd = shownURL.range(of: "://") {
-            let hostEnd = shownURL[schemeEnd.upperBound...].firstIndex(of: "/") ?? shownURL.endIndex
-            shownURL =
-                shownURL[..<hostEnd].lowercased() + shownURL[hostEnd...].replacingOccurrences(of: "/V/", with: "/v/")
+        var address = url.prefix { $0 != "#" }
+        let path = "/V/" + record.id
+        var shownPath = ""
+        if address.hasSuffix(path) {
+            address.removeLast(path.count)
+            shownPath = "/v/" + record.id
         }
+        let shownURL = ASCIIEdits.schemeAndHost(of: address, upper: false) + shownPath
         let (link, linkSize) = fit(shownURL, font: sans, size: 8, minimum: 5, width: columnWidth)
         canvas.text(link, font: sans, size: linkSize, x: left, y: y, color: Color(gray: 0.3))
         y -= 20

@@ -17,6 +17,37 @@ enum Deflate {
         return output
     }
 
+    /// Compresses a short message (a token of a few hundred bytes) at `level`, with a window just large enough
+    /// for it and a small hash table: the same matches as with zlib's defaults, without setting up (and clearing)
+    /// their quarter megabyte of state for every token.
+    static func compressShort(_ bytes: [UInt8], level: Int32) -> [UInt8] {
+        // A match may reach back the window size less zlib's look-ahead of 262 bytes.
+        var windowBits: Int32 = 9
+        while windowBits < 15 && (1 << windowBits) - 262 < bytes.count { windowBits += 1 }
+        var stream = z_stream()
+        guard
+            deflateInit2_(
+                &stream, level, Z_DEFLATED, windowBits, 4, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else { preconditionFailure("zlib could not start compressing (out of memory)") }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))))
+        var input = bytes
+        let status = input.withUnsafeMutableBufferPointer { inputBuffer in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = inputBuffer.baseAddress
+                stream.avail_in = uInt(inputBuffer.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        // deflateBound guarantees room for the whole stream in one call.
+        precondition(status == Z_STREAM_END, "zlib could not compress a token (status \(status))")
+        output.removeLast(Int(stream.avail_out))
+        return output
+    }
+
     /// Decompresses a zlib stream, refusing output beyond `limit` bytes.
     static func decompress(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
         var stream = z_stream()

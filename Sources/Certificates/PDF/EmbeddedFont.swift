@@ -25,6 +25,8 @@ final class EmbeddedFont: Sendable {
         let tag: String
         /// Glyphs the program holds.
         let glyphs: Set<UInt32>
+        /// Whether this is the font's base subset, which most certificates use.
+        let isBase: Bool
     }
 
     /// Makes the base subset of `font` for the characters of `repertoire` and `texts`.
@@ -43,14 +45,17 @@ final class EmbeddedFont: Sendable {
         self.baseName = baseName
         self.metrics = font.metrics
         self.baseGlyphs = glyphs
-        self.baseProgram = try Self.program(font: font, glyphs: glyphs)
+        self.baseProgram = try Self.program(font: font, glyphs: glyphs, isBase: true)
     }
 
-    private static func program(font: Font, glyphs: Set<UInt32>) throws(CertificateError) -> FontProgram {
+    private static func program(font: Font, glyphs: Set<UInt32>, isBase: Bool) throws(CertificateError)
+        -> FontProgram
+    {
         let bytes = try font.subset(keepingGlyphs: glyphs)
         let digest = Digest.sha256(glyphs.sorted().flatMap { [UInt8($0 >> 8 & 0xFF), UInt8($0 & 0xFF)] })
         let tag = String(decoding: digest.prefix(6).map { UInt8(ascii: "A") + $0 % 26 }, as: UTF8.self)
-        return FontProgram(compressed: Deflate.compress(bytes), length: bytes.count, tag: tag, glyphs: glyphs)
+        return FontProgram(
+            compressed: Deflate.compress(bytes), length: bytes.count, tag: tag, glyphs: glyphs, isBase: isBase)
     }
 
     /// A program holding every glyph in `used`: the cached base subset when it suffices, otherwise a
@@ -60,7 +65,7 @@ final class EmbeddedFont: Sendable {
         if extra.isEmpty { return baseProgram }
         let key = extra.sorted()
         if let cached = extraPrograms.withLock({ $0[key] }) { return cached }
-        let made = try Self.program(font: font, glyphs: baseGlyphs.union(extra))
+        let made = try Self.program(font: font, glyphs: baseGlyphs.union(extra), isBase: false)
         extraPrograms.withLock { cache in
             if cache.count >= 256 { cache.removeAll() }
             cache[key] = made

@@ -9,6 +9,13 @@ struct PDFBuffer {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A file that starts with `prefix` (whole objects, at `offsets`), with room for `capacity` bytes in all.
+    init(prefix: [UInt8], offsets: [Int: Int], capacity: Int) {
+        bytes.reserveCapacity(max(capacity, prefix.count))
+        bytes.append(contentsOf: prefix)
+        self.offsets = offsets
+    }
+
     var count: Int { bytes.count }
 
     mutating func append(_ text: String) {
@@ -88,16 +95,34 @@ enum PDFSyntax {
 
     /// A PDF date, `D:YYYYMMDDHHmmSSZ`, in UTC.
     static func date(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        return
-            "D:\(String(format: "%04d", c.year ?? 0))\(two(c.month))\(two(c.day))\(two(c.hour))\(two(c.minute))\(two(c.second))Z"
+        let (year, month, day, hour, minute, second) = utcFields(date)
+        return "D:" + digits(year, 4) + digits(month, 2) + digits(day, 2) + digits(hour, 2) + digits(minute, 2)
+            + digits(second, 2) + "Z"
     }
 
-    /// ISO 8601 date-time in UTC, for XMP.
+    /// ISO 8601 date-time in UTC, for XMP: `YYYY-MM-DDTHH:mm:SSZ`.
     static func isoDate(_ date: Date) -> String {
-        date.formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+        let (year, month, day, hour, minute, second) = utcFields(date)
+        return digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2) + "T" + digits(hour, 2) + ":"
+            + digits(minute, 2) + ":" + digits(second, 2) + "Z"
+    }
+
+    /// The UTC calendar fields of `date` (whole seconds, rounded down), by arithmetic rather than `Calendar` (hot
+    /// path); dates outside the years 1–9999 are taken as the nearest one inside.
+    private static func utcFields(_ date: Date) -> (Int64, Int64, Int64, Int64, Int64, Int64) {
+        let interval = date.timeIntervalSince1970
+        let bounded = interval.isNaN ? 0 : min(max(interval, -62_135_596_800), 253_402_300_799)
+        let seconds = Int64(bounded.rounded(.down))
+        let days = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = EpochDay.civil(fromDays: days)
+        return (year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+    }
+
+    /// `value` (not negative) in decimal, zero-padded to `width` digits.
+    private static func digits(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     /// A number with at most 3 decimals, no exponent (hot path: no Foundation formatting).
@@ -138,13 +163,30 @@ enum PDFSyntax {
 
     /// Appends a non-negative integer as ASCII digits.
     static func appendInteger(_ value: Int, to output: inout [UInt8]) {
-        if value >= 10 { appendInteger(value / 10, to: &output) }
-        output.append(UInt8(ascii: "0") + UInt8(value % 10))
+        if value < 10 {
+            output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var divisor = 10
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// Escapes `text` for XML (XMP).
     static func xml(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        ASCIIEdits.replacing(in: text) { byte in
+            switch byte {
+            case UInt8(ascii: "&"): "&amp;"
+            case UInt8(ascii: "<"): "&lt;"
+            case UInt8(ascii: ">"): "&gt;"
+            case UInt8(ascii: "\""): "&quot;"
+            default: nil
+            }
+        }
     }
 }

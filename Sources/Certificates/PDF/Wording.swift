@@ -102,12 +102,12 @@ struct Wording: Sendable {
 
     /// `text` with its spaces made no-break spaces (U+00A0), so that line breaking keeps it whole.
     static func keptTogether(_ text: String) -> String {
-        text.replacingOccurrences(of: " ", with: "\u{00A0}")
+        ASCIIEdits.replacing(in: text) { $0 == UInt8(ascii: " ") ? "\u{00A0}" : nil }
     }
 
     /// A rational in the language's spelling: German uses a decimal comma.
     func number(_ value: Rational) -> String {
         let text = value.formatted(places: 2)
-        return language == .german ? text.replacingOccurrences(of: ".", with: ",") : text
+        return language == .german ? ASCIIEdits.replacing(in: text) { $0 == UInt8(ascii: ".") ? "," : nil } : text
     }
 }

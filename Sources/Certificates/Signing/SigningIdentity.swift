@@ -183,6 +183,15 @@ public final class SigningIdentity: @unchecked Sendable {
         }
     }
 
+    /// The same signature as ``signDetachedCMS(content:)`` from the content's SHA-256 `digest` (32 bytes), for a
+    /// caller that hashed the content itself.
+    func signDetachedCMS(sha256 digest: [UInt8]) throws(CertificateError) -> [UInt8] {
+        try mappingCryptoErrors { () throws(CryptoError) in
+            try CMSSigning.signDetached(
+                sha256: digest, signer: signer, key: key, chain: chain, timeStamps: timeStamps)
+        }
+    }
+
     /// ES256 signature for a JWS: ECDSA P-256 with SHA-256, returned as the 64-byte raw r‖s (RFC 7518 §3.4), always
     /// in low-S form (s ≤ n/2).
     ///

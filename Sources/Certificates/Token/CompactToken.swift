@@ -51,7 +51,7 @@ public enum CompactToken {
         let structure = CBOR.tagged(
             18, .array([.bytes(protected), .map([]), .bytes(payload), .bytes(signature)])
         ).encoded
-        let compressed = Deflate.compress(structure, level: 9)
+        let compressed = Deflate.compressShort(structure, level: 9)
         return escape(Base45.encode(compressed.count < structure.count ? compressed : structure))
     }
 
@@ -255,7 +255,13 @@ public enum CompactToken {
 
     /// Base45 `text` as a URL fragment: `%` as `%25`, space as `%20` (every other Base45 character is allowed).
     public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: " ", with: "%20")
+        ASCIIEdits.replacing(in: text) { byte in
+            switch byte {
+            case UInt8(ascii: "%"): "%25"
+            case UInt8(ascii: " "): "%20"
+            default: nil
+            }
+        }
     }
 
     /// The Base45 text of a fragment: `%20` and `%25` undone; `nil` for any other `%`.
@@ -286,13 +292,9 @@ public enum CompactToken {
     /// the scheme and host of `base` in upper case, so that everything but the `#` fits the QR code's alphanumeric mode when the base
     /// has no lower-case path.
     public static func verificationURL(base: String, id: String, token: String) -> String {
-        var trimmed = base
+        var trimmed = Substring(base)
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        if let schemeEnd = trimmed.range(of: "://") {
-            let hostEnd = trimmed[schemeEnd.upperBound...].firstIndex(of: "/") ?? trimmed.endIndex
-            trimmed = trimmed[..<hostEnd].uppercased() + trimmed[hostEnd...]
-        }
-        return "\(trimmed)/V/\(id)#\(token)"
+        return "\(ASCIIEdits.schemeAndHost(of: trimmed, upper: true))/V/\(id)#\(token)"
     }
 }
 
@@ -316,16 +318,22 @@ enum EpochDay {
     /// `YYYY-MM-DD` of `seconds` since 1970 when that is 00:00 UTC of a day in 1970–2999; `nil` otherwise.
     static func date(ofSeconds seconds: UInt64) -> String? {
         guard seconds % UInt64(secondsPerDay) == 0, seconds <= 32_503_680_000 else { return nil }
-        let days = Int64(seconds / UInt64(secondsPerDay)) + 719_468
-        let era = days / 146_097
-        let dayOfEra = days - era * 146_097
+        let (year, month, day) = civil(fromDays: Int64(seconds / UInt64(secondsPerDay)))
+        let text = String(format: "%04d-%02d-%02d", year, month, day)
+        return CalendarDate.isValid(text) ? text : nil
+    }
+
+    /// Year, month and day (proleptic Gregorian) of the day `days` after 1970-01-01, before it when negative
+    /// (H. Hinnant's civil-from-days algorithm).
+    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
         let monthIndex = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let text = String(format: "%04d-%02d-%02d", year, month, day)
-        return CalendarDate.isValid(text) ? text : nil
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
