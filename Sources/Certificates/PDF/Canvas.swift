@@ -17,10 +17,6 @@ struct Color: Sendable {
     init(gray: Double) {
         self.init(red: gray, green: gray, blue: gray)
     }
-
-    var components: String {
-        "\(PDFSyntax.number(red)) \(PDFSyntax.number(green)) \(PDFSyntax.number(blue))"
-    }
 }
 
 /// Horizontal alignment of a line of text.
@@ -41,8 +37,6 @@ struct Canvas {
         content.append(contentsOf: text.utf8)
     }
 
-    private func n(_ value: Double) -> String { PDFSyntax.number(value) }
-
     /// Appends a number (at most 3 decimals) followed by a space, without building strings.
     private mutating func number(_ value: Double) {
         PDFSyntax.appendNumber(value, to: &content)
@@ -53,38 +47,80 @@ struct Canvas {
         text.withUTF8Buffer { content.append(contentsOf: $0) }
     }
 
-    mutating func fillColor(_ color: Color) { emit("\(color.components) rg\n") }
-    mutating func strokeColor(_ color: Color) { emit("\(color.components) RG\n") }
-    mutating func lineWidth(_ width: Double) { emit("\(n(width)) w\n") }
+    mutating func fillColor(_ color: Color) {
+        components(color)
+        bytes("rg\n")
+    }
+
+    mutating func strokeColor(_ color: Color) {
+        components(color)
+        bytes("RG\n")
+    }
+
+    mutating func lineWidth(_ width: Double) {
+        number(width)
+        bytes("w\n")
+    }
+
+    private mutating func components(_ color: Color) {
+        number(color.red)
+        number(color.green)
+        number(color.blue)
+    }
+
+    /// Appends `x y ` for a point.
+    private mutating func point(_ x: Double, _ y: Double) {
+        number(x)
+        number(y)
+    }
 
     mutating func fillRectangle(x: Double, y: Double, width: Double, height: Double) {
-        emit("\(n(x)) \(n(y)) \(n(width)) \(n(height)) re f\n")
+        point(x, y)
+        point(width, height)
+        bytes("re f\n")
     }
 
     mutating func strokeRectangle(x: Double, y: Double, width: Double, height: Double) {
-        emit("\(n(x)) \(n(y)) \(n(width)) \(n(height)) re S\n")
+        point(x, y)
+        point(width, height)
+        bytes("re S\n")
     }
 
     mutating func line(from start: (Double, Double), to end: (Double, Double)) {
-        emit("\(n(start.0)) \(n(start.1)) m \(n(end.0)) \(n(end.1)) l S\n")
+        point(start.0, start.1)
+        bytes("m ")
+        point(end.0, end.1)
+        bytes("l S\n")
     }
 
     /// A filled polygon through `points`.
     mutating func fillPolygon(_ points: [(Double, Double)]) {
         guard let first = points.first else { return }
-        var path = "\(n(first.0)) \(n(first.1)) m"
-        for point in points.dropFirst() { path += " \(n(point.0)) \(n(point.1)) l" }
-        emit(path + " h f\n")
+        point(first.0, first.1)
+        bytes("m")
+        for next in points.dropFirst() {
+            content.append(0x20)
+            point(next.0, next.1)
+            bytes("l")
+        }
+        bytes(" h f\n")
     }
 
     /// A circle approximated by four Bézier curves.
     mutating func circle(centerX x: Double, centerY y: Double, radius r: Double, fill: Bool) {
         let k = 0.5523 * r
-        emit(
-            "\(n(x + r)) \(n(y)) m \(n(x + r)) \(n(y + k)) \(n(x + k)) \(n(y + r)) \(n(x)) \(n(y + r)) c "
-                + "\(n(x - k)) \(n(y + r)) \(n(x - r)) \(n(y + k)) \(n(x - r)) \(n(y)) c "
-                + "\(n(x - r)) \(n(y - k)) \(n(x - k)) \(n(y - r)) \(n(x)) \(n(y - r)) c "
-                + "\(n(x + k)) \(n(y - r)) \(n(x + r)) \(n(y - k)) \(n(x + r)) \(n(y)) c \(fill ? "f" : "S")\n")
+        point(x + r, y)
+        bytes("m ")
+        for (control1, control2, end) in [
+            ((x + r, y + k), (x + k, y + r), (x, y + r)), ((x - k, y + r), (x - r, y + k), (x - r, y)),
+            ((x - r, y - k), (x - k, y - r), (x, y - r)), ((x + k, y - r), (x + r, y - k), (x + r, y)),
+        ] {
+            point(control1.0, control1.1)
+            point(control2.0, control2.1)
+            point(end.0, end.1)
+            bytes("c ")
+        }
+        bytes(fill ? "f\n" : "S\n")
     }
 
     /// Draws shaped text with its baseline at `y`, aligned around `x`.
@@ -167,21 +203,25 @@ struct Canvas {
         number(x + Double(quietZone) * module)
         number(y + Double(quietZone) * module)
         bytes("cm\n")
-        for row in 0..<code.size {
-            var column = 0
-            while column < code.size {
-                guard code.isDark(row: row, column: column) else {
-                    column += 1
-                    continue
+        let size = code.size
+        code.modules.withUnsafeBufferPointer { modules in
+            for row in 0..<size {
+                let rowStart = row * size
+                var column = 0
+                while column < size {
+                    guard modules[rowStart + column] else {
+                        column += 1
+                        continue
+                    }
+                    let start = column
+                    while column < size && modules[rowStart + column] { column += 1 }
+                    PDFSyntax.appendInteger(start, to: &content)
+                    content.append(0x20)
+                    PDFSyntax.appendInteger(size - 1 - row, to: &content)
+                    content.append(0x20)
+                    PDFSyntax.appendInteger(column - start, to: &content)
+                    bytes(" 1 re\n")
                 }
-                let start = column
-                while column < code.size && code.isDark(row: row, column: column) { column += 1 }
-                PDFSyntax.appendInteger(start, to: &content)
-                content.append(0x20)
-                PDFSyntax.appendInteger(code.size - 1 - row, to: &content)
-                content.append(0x20)
-                PDFSyntax.appendInteger(column - start, to: &content)
-                bytes(" 1 re\n")
             }
         }
         bytes("f\nQ\n")

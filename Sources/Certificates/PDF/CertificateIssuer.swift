@@ -326,10 +326,15 @@ public final class CertificateIssuer: Sendable {
             type0,
             "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
                 + " /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>")
-        var widths = ""
-        for glyph in usage.glyphs.sorted() {
-            widths += "\(glyph) [\(PDFSyntax.number(font.pdfWidth(of: glyph)))] "
+        var widthBytes: [UInt8] = []
+        widthBytes.reserveCapacity(usage.text.count * 12)
+        for glyph in usage.text.keys.sorted() {
+            PDFSyntax.appendInteger(Int(glyph), to: &widthBytes)
+            widthBytes.append(contentsOf: " [".utf8)
+            PDFSyntax.appendNumber(font.pdfWidth(of: glyph), to: &widthBytes)
+            widthBytes.append(contentsOf: "] ".utf8)
         }
+        let widths = String(decoding: widthBytes, as: UTF8.self)
         file.object(
             cidFont,
             "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(name)"

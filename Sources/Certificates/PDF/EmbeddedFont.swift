@@ -14,6 +14,10 @@ final class EmbeddedFont: Sendable {
     private let baseProgram: FontProgram
     private let extraPrograms = Mutex<[[UInt32]: FontProgram]>([:])
     private let shapedCache = Mutex<[String: ShapedText]>([:])
+    /// Texts shaped lately (course titles, providers, their words): certificates of one course share most of them.
+    private let recentlyShaped = Mutex<[String: ShapedText]>([:])
+    /// Texts ``recentlyShaped`` holds at most; it starts afresh when full.
+    private static let recentLimit = 2048
 
     /// A subset font program ready to be written as `/FontFile2`.
     struct FontProgram: Sendable {
@@ -73,11 +77,21 @@ final class EmbeddedFont: Sendable {
         return made
     }
 
-    /// Shapes `text`; static texts should pass `cache: true` so they are shaped once per process.
+    /// Shapes `text`; static texts should pass `cache: true` so they are shaped once per process. Other texts are
+    /// kept for a while: a shaped text is a value, so certificates may share it.
     func shape(_ text: String, cache: Bool = false) -> ShapedText {
-        if cache, let shaped = shapedCache.withLock({ $0[text] }) { return shaped }
+        if cache {
+            if let shaped = shapedCache.withLock({ $0[text] }) { return shaped }
+            let shaped = font.shape(text)
+            shapedCache.withLock { $0[text] = shaped }
+            return shaped
+        }
+        if let shaped = recentlyShaped.withLock({ $0[text] }) { return shaped }
         let shaped = font.shape(text)
-        if cache { shapedCache.withLock { $0[text] = shaped } }
+        recentlyShaped.withLock { recent in
+            if recent.count >= Self.recentLimit { recent.removeAll(keepingCapacity: true) }
+            recent[text] = shaped
+        }
         return shaped
     }
 
@@ -93,30 +107,16 @@ struct GlyphUsage {
 
     var glyphs: Set<UInt32> { Set(text.keys) }
 
-    /// Records the glyphs of `shaped`, mapping each glyph to the characters of its cluster.
+    /// Records the glyphs of `shaped`, mapping each glyph to the characters of its cluster (the first text a glyph
+    /// stood for is kept).
     mutating func record(_ shaped: ShapedText) {
-        let utf8 = Array(shaped.text.utf8)
-        // Cluster starts in text order (right-to-left runs list glyphs in descending clusters).
-        let starts = shaped.glyphs.map(\.cluster).sorted()
-        for glyph in shaped.glyphs where text[glyph.glyphID] == nil {
-            let start = glyph.cluster
-            // The cluster ends where the next larger cluster starts (binary search).
-            var low = 0
-            var high = starts.count
-            while low < high {
-                let middle = (low + high) / 2
-                if starts[middle] <= start { low = middle + 1 } else { high = middle }
-            }
-            let end = low < starts.count ? starts[low] : utf8.count
-            guard start < end, end <= utf8.count else { continue }
-            // Glyphs sharing a cluster (a base and its marks): the first carries the text.
-            text[glyph.glyphID] = String(decoding: utf8[start..<end], as: UTF8.self)
-        }
+        for (glyph, characters) in shaped.glyphTexts where text[glyph] == nil { text[glyph] = characters }
     }
 
     /// The `/ToUnicode` CMap.
     func toUnicodeCMap() -> [UInt8] {
-        var cmap = """
+        var cmap = Array(
+            """
             /CIDInit /ProcSet findresource begin
             12 dict begin
             begincmap
@@ -127,22 +127,24 @@ struct GlyphUsage {
             <0000> <FFFF>
             endcodespacerange
 
-            """
+            """.utf8)
         let entries = text.sorted { $0.key < $1.key }
         var index = 0
         while index < entries.count {
             let chunk = entries[index..<min(index + 100, entries.count)]
-            cmap += "\(chunk.count) beginbfchar\n"
+            PDFSyntax.appendInteger(chunk.count, to: &cmap)
+            cmap.append(contentsOf: " beginbfchar\n".utf8)
             for (glyph, characters) in chunk {
-                var units: [UInt8] = []
-                for unit in characters.utf16 { units += [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
-                cmap +=
-                    "<\(PDFSyntax.hex([UInt8(glyph >> 8 & 0xFF), UInt8(glyph & 0xFF)]))> <\(PDFSyntax.hex(units))>\n"
+                cmap.append(UInt8(ascii: "<"))
+                PDFSyntax.appendHex(UInt16(truncatingIfNeeded: glyph), to: &cmap)
+                cmap.append(contentsOf: "> <".utf8)
+                for unit in characters.utf16 { PDFSyntax.appendHex(unit, to: &cmap) }
+                cmap.append(contentsOf: ">\n".utf8)
             }
-            cmap += "endbfchar\n"
+            cmap.append(contentsOf: "endbfchar\n".utf8)
             index += 100
         }
-        cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
-        return Array(cmap.utf8)
+        cmap.append(contentsOf: "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n".utf8)
+        return cmap
     }
 }

@@ -83,6 +83,14 @@ enum PDFSyntax {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the four upper-case hex digits of `value`.
+    static func appendHex(_ value: UInt16, to output: inout [UInt8]) {
+        output.append(hexDigits[Int(value >> 12)])
+        output.append(hexDigits[Int(value >> 8 & 15)])
+        output.append(hexDigits[Int(value >> 4 & 15)])
+        output.append(hexDigits[Int(value & 15)])
+    }
+
     /// A text string (document metadata): UTF-16BE with byte order mark, as a hex string.
     static func textString(_ text: String) -> String {
         var bytes: [UInt8] = [0xFE, 0xFF]
@@ -163,17 +171,26 @@ enum PDFSyntax {
 
     /// Appends a non-negative integer as ASCII digits.
     static func appendInteger(_ value: Int, to output: inout [UInt8]) {
+        let zero = UInt8(ascii: "0")
+        // The content stream's coordinates are mostly below 1000: one branch each, no loop.
         if value < 10 {
-            output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value))
-            return
-        }
-        var divisor = 10
-        while divisor <= value / 10 { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
+            output.append(zero &+ UInt8(truncatingIfNeeded: value))
+        } else if value < 100 {
+            output.append(zero &+ UInt8(truncatingIfNeeded: value / 10))
+            output.append(zero &+ UInt8(truncatingIfNeeded: value % 10))
+        } else if value < 1000 {
+            output.append(zero &+ UInt8(truncatingIfNeeded: value / 100))
+            output.append(zero &+ UInt8(truncatingIfNeeded: value / 10 % 10))
+            output.append(zero &+ UInt8(truncatingIfNeeded: value % 10))
+        } else {
+            var divisor = 1000
+            while divisor <= value / 10 { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                output.append(zero &+ UInt8(truncatingIfNeeded: rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
     }
 

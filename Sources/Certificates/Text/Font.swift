@@ -188,6 +188,35 @@ public struct ShapedText: Sendable {
     public let glyphs: [ShapedGlyph]
     /// Units per em of the font the glyphs belong to.
     public let unitsPerEm: Int
+    /// Each glyph that carries text, with the characters of its cluster (for a PDF's `/ToUnicode` map), worked out
+    /// once when the text is shaped; glyphs sharing a cluster (a base and its marks) leave it to the first.
+    let glyphTexts: [(glyph: UInt32, text: String)]
+
+    init(text: String, glyphs: [ShapedGlyph], unitsPerEm: Int) {
+        self.text = text
+        self.glyphs = glyphs
+        self.unitsPerEm = unitsPerEm
+        let utf8 = Array(text.utf8)
+        // Cluster starts in text order (right-to-left runs list glyphs in descending clusters).
+        let starts = glyphs.map(\.cluster).sorted()
+        var seen = Set<UInt32>()
+        var glyphTexts: [(glyph: UInt32, text: String)] = []
+        for glyph in glyphs where !seen.contains(glyph.glyphID) {
+            let start = glyph.cluster
+            // The cluster ends where the next larger cluster starts (binary search).
+            var low = 0
+            var high = starts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if starts[middle] <= start { low = middle + 1 } else { high = middle }
+            }
+            let end = low < starts.count ? starts[low] : utf8.count
+            guard start < end, end <= utf8.count else { continue }
+            seen.insert(glyph.glyphID)
+            glyphTexts.append((glyph.glyphID, String(decoding: utf8[start..<end], as: UTF8.self)))
+        }
+        self.glyphTexts = glyphTexts
+    }
 
     /// Total advance width at `fontSize` points.
     public func width(atSize fontSize: Double) -> Double {
