@@ -38,15 +38,19 @@ public final class CertificateIssuer: Sendable {
     static func fitsLargestQRVersion(_ url: String) -> Bool? {
         let bytes = Array(url.utf8)
         guard let hash = bytes.firstIndex(of: UInt8(ascii: "#")),
-            bytes.indices.allSatisfy({ $0 == hash || alphanumeric.contains(bytes[$0]) })
+            bytes.indices.allSatisfy({ $0 == hash || (bytes[$0] < 128 && alphanumeric[Int(bytes[$0])]) })
         else { return nil }
         func alphanumericBits(_ count: Int) -> Int { 4 + 11 + 11 * (count / 2) + 6 * (count % 2) }
         let bits = alphanumericBits(hash) + (4 + 16 + 8) + alphanumericBits(bytes.count - hash - 1)
         return bits <= 290 * 8
     }
 
-    /// The QR code's alphanumeric characters.
-    static let alphanumeric = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8)
+    /// The QR code's alphanumeric characters: `alphanumeric[byte]` for ASCII bytes.
+    static let alphanumeric: [Bool] = {
+        var table = [Bool](repeating: false, count: 128)
+        for byte in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8 { table[Int(byte)] = true }
+        return table
+    }()
 
     /// Bytes reserved for the CMS signature (hex doubles it in the file).
     static let signatureCapacity = 8192
