@@ -328,7 +328,7 @@ public struct AttemptRecords: AttemptStore {
             UPDATE attempts SET stored = batch.new_stored, sequence = batch.new_sequence,
                 updated_at = \(bind: Clock.now()), revision = revision + 1
             FROM batch WHERE id = batch.attempt_id AND revision = batch.old_revision
-            \(locks == nil ? "" : "AND (SELECT taken FROM locks_taken) >= 0")
+            \(unsafeRaw: locks == nil ? "" : "AND (SELECT taken FROM locks_taken) >= 0")
             RETURNING id
             """
         ).all()
