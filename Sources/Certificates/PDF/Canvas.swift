@@ -203,27 +203,52 @@ struct Canvas {
         number(x + Double(quietZone) * module)
         number(y + Double(quietZone) * module)
         bytes("cm\n")
-        let size = code.size
-        code.modules.withUnsafeBufferPointer { modules in
-            for row in 0..<size {
-                let rowStart = row * size
-                var column = 0
-                while column < size {
-                    guard modules[rowStart + column] else {
-                        column += 1
-                        continue
+        let symbolSize = code.size
+        // One `x y w 1 re` per run of dark modules, written straight into room reserved for the most runs a row
+        // can have (numbers up to 176, at most 17 bytes a run); the room left over is given back.
+        let worst = (symbolSize + 1) / 2 * symbolSize * 17
+        let start = content.count
+        content.append(contentsOf: repeatElement(0, count: worst))
+        let end = content.withUnsafeMutableBufferPointer { output in
+            code.modules.withUnsafeBufferPointer { modules in
+                var cursor = start
+                /// Writes `value` (0–999) and a space.
+                func put(_ value: Int) {
+                    if value >= 100 {
+                        output[cursor] = 0x30 &+ UInt8(truncatingIfNeeded: value / 100)
+                        cursor += 1
                     }
-                    let start = column
-                    while column < size && modules[rowStart + column] { column += 1 }
-                    PDFSyntax.appendInteger(start, to: &content)
-                    content.append(0x20)
-                    PDFSyntax.appendInteger(size - 1 - row, to: &content)
-                    content.append(0x20)
-                    PDFSyntax.appendInteger(column - start, to: &content)
-                    bytes(" 1 re\n")
+                    if value >= 10 {
+                        output[cursor] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10 % 10)
+                        cursor += 1
+                    }
+                    output[cursor] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
+                    output[cursor + 1] = 0x20
+                    cursor += 2
                 }
+                for row in 0..<symbolSize {
+                    let rowStart = row * symbolSize
+                    var column = 0
+                    while column < symbolSize {
+                        guard modules[rowStart + column] else {
+                            column += 1
+                            continue
+                        }
+                        let runStart = column
+                        while column < symbolSize && modules[rowStart + column] { column += 1 }
+                        put(runStart)
+                        put(symbolSize - 1 - row)
+                        put(column - runStart)
+                        for byte in "1 re\n".utf8 {
+                            output[cursor] = byte
+                            cursor += 1
+                        }
+                    }
+                }
+                return cursor
             }
         }
+        content.removeLast(content.count - end)
         bytes("f\nQ\n")
     }
 }

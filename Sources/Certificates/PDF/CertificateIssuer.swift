@@ -216,7 +216,7 @@ public final class CertificateIssuer: Sendable {
         let fonts = [layout.serif, layout.sans]
         let usages = fonts.map { canvas.usage[$0.resourceName] ?? GlyphUsage() }
         var programs: [EmbeddedFont.FontProgram] = []
-        for (font, usage) in zip(fonts, usages) { programs.append(try font.program(covering: usage.glyphs)) }
+        for (font, usage) in zip(fonts, usages) { programs.append(try font.program(covering: usage.text.keys)) }
         // The font programs first: most certificates share them, and the hash of the file's start with them.
         let prefix = programs.allSatisfy(\.isBase) ? basePrefix : otherPrefix(programs)
         var file = PDFBuffer(prefix: prefix.bytes, offsets: prefix.offsets, capacity: prefix.bytes.count + 48 * 1024)

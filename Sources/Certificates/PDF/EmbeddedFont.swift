@@ -11,6 +11,9 @@ final class EmbeddedFont: Sendable {
     let font: Font
     let metrics: FontMetrics
     private let baseGlyphs: Set<UInt32>
+    /// `baseGlyphs` as bits (glyph `g` is bit `g % 64` of word `g / 64`), for checking a certificate's glyphs
+    /// without hashing them.
+    private let baseGlyphBits: [UInt64]
     private let baseProgram: FontProgram
     private let extraPrograms = Mutex<[[UInt32]: FontProgram]>([:])
     private let shapedCache = Mutex<[String: ShapedText]>([:])
@@ -49,6 +52,9 @@ final class EmbeddedFont: Sendable {
         self.baseName = baseName
         self.metrics = font.metrics
         self.baseGlyphs = glyphs
+        var bits = [UInt64](repeating: 0, count: Int(glyphs.max() ?? 0) / 64 + 1)
+        for glyph in glyphs { bits[Int(glyph / 64)] |= 1 << UInt64(glyph % 64) }
+        self.baseGlyphBits = bits
         self.baseProgram = try Self.program(font: font, glyphs: glyphs, isBase: true)
     }
 
@@ -64,8 +70,9 @@ final class EmbeddedFont: Sendable {
 
     /// A program holding every glyph in `used`: the cached base subset when it suffices, otherwise a
     /// subset of the base glyphs plus the extra ones (cached by the extra glyphs).
-    func program(covering used: Set<UInt32>) throws(CertificateError) -> FontProgram {
-        let extra = used.subtracting(baseGlyphs)
+    func program(covering used: some Sequence<UInt32>) throws(CertificateError) -> FontProgram {
+        var extra = Set<UInt32>()
+        for glyph in used where !isBase(glyph) { extra.insert(glyph) }
         if extra.isEmpty { return baseProgram }
         let key = extra.sorted()
         if let cached = extraPrograms.withLock({ $0[key] }) { return cached }
@@ -75,6 +82,12 @@ final class EmbeddedFont: Sendable {
             cache[key] = made
         }
         return made
+    }
+
+    /// Whether the base subset holds `glyph`.
+    private func isBase(_ glyph: UInt32) -> Bool {
+        let word = Int(glyph / 64)
+        return word < baseGlyphBits.count && baseGlyphBits[word] & (1 << UInt64(glyph % 64)) != 0
     }
 
     /// Shapes `text`; static texts should pass `cache: true` so they are shaped once per process. Other texts are
@@ -104,8 +117,6 @@ final class EmbeddedFont: Sendable {
 /// Glyphs a document used from one font, with the text each glyph stands for (for `/ToUnicode`).
 struct GlyphUsage {
     private(set) var text: [UInt32: String] = [:]
-
-    var glyphs: Set<UInt32> { Set(text.keys) }
 
     /// Records the glyphs of `shaped`, mapping each glyph to the characters of its cluster (the first text a glyph
     /// stood for is kept).
