@@ -17,17 +17,20 @@ enum Deflate {
         return output
     }
 
-    /// Compresses a short message (a token of a few hundred bytes) at `level`, with a window just large enough
-    /// for it and a small hash table: the same matches as with zlib's defaults, without setting up (and clearing)
-    /// their quarter megabyte of state for every token.
+    /// Compresses a short message (a token of a few hundred bytes, at most 2 KiB for the same output) at `level`,
+    /// with a window just large enough for it and a smaller hash table: the same stream as with zlib's defaults
+    /// but for the header's window size, without setting up (and clearing) their quarter megabyte of state for
+    /// every token.
     static func compressShort(_ bytes: [UInt8], level: Int32) -> [UInt8] {
-        // A match may reach back the window size less zlib's look-ahead of 262 bytes.
+        // A match may reach back the window size less zlib's look-ahead of 262 bytes. Memory level 6 keeps room
+        // for 4,095 symbols in one block, so that up to 2 KiB is never split into blocks where the defaults would
+        // not split it.
         var windowBits: Int32 = 9
         while windowBits < 15 && (1 << windowBits) - 262 < bytes.count { windowBits += 1 }
         var stream = z_stream()
         guard
             deflateInit2_(
-                &stream, level, Z_DEFLATED, windowBits, 4, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                &stream, level, Z_DEFLATED, windowBits, 6, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
                 Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { preconditionFailure("zlib could not start compressing (out of memory)") }
         defer { deflateEnd(&stream) }
