@@ -29,8 +29,16 @@ struct Canvas {
     private(set) var content: [UInt8] = []
     private(set) var usage: [String: GlyphUsage] = [:]
 
-    init() {
-        content.reserveCapacity(16 * 1024)
+    /// An empty page with room for `capacity` bytes of content.
+    init(capacity: Int = 16 * 1024) {
+        content.reserveCapacity(capacity)
+    }
+
+    /// Appends what `other` drew after what this canvas drew, as if it had been drawn here (a glyph keeps the text
+    /// it first stood for).
+    mutating func append(_ other: Canvas) {
+        content.append(contentsOf: other.content)
+        for (font, glyphs) in other.usage { usage[font, default: GlyphUsage()].add(glyphs) }
     }
 
     private mutating func emit(_ text: String) {

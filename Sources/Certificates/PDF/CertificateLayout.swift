@@ -143,13 +143,21 @@ struct CertificateLayout {
     /// Draws the certificate page for `record`, with the QR code for `url`. Long content first
     /// tightens the gaps between blocks so that the body never runs into the footer.
     func draw(_ record: CertificateRecord, qr: QRCode, url: String) -> Canvas {
-        let (canvas, bottom, gaps) = drawPage(record, qr: qr, url: url, spacing: 1)
+        // The footer (QR code, issue date, issuer, id, address) stands at fixed places: drawn once, whatever the
+        // body's spacing.
+        var footer = Canvas(capacity: 0)
+        drawFooter(
+            &footer, record: record, words: Wording(language: record.language), palette: Self.palette(record.tier),
+            qr: qr, url: url)
+        let (canvas, bottom, gaps) = drawPage(record, footer: footer, spacing: 1)
         guard bottom < Self.bodyFloor, gaps > 0 else { return canvas }
         let spacing = max(0.45, 1 - (Self.bodyFloor - bottom) / gaps)
-        return drawPage(record, qr: qr, url: url, spacing: spacing).canvas
+        return drawPage(record, footer: footer, spacing: spacing).canvas
     }
 
-    private func drawPage(_ record: CertificateRecord, qr: QRCode, url: String, spacing: Double)
+    /// The page with the body's vertical gaps scaled by `spacing`, then `footer`; where the body ends and the sum of
+    /// its unscaled gaps.
+    private func drawPage(_ record: CertificateRecord, footer: Canvas, spacing: Double)
         -> (canvas: Canvas, bottom: Double, gaps: Double)
     {
         var gaps = 0.0
@@ -160,7 +168,7 @@ struct CertificateLayout {
         }
         let words = Wording(language: record.language)
         let palette = Self.palette(record.tier)
-        var canvas = Canvas()
+        var canvas = Canvas(capacity: 4 * 1024 + footer.content.count)
         let cx = Self.centerX
 
         drawFrame(&canvas, tier: record.tier, palette: palette)
@@ -297,7 +305,7 @@ struct CertificateLayout {
             }
         }
 
-        drawFooter(&canvas, record: record, words: words, palette: palette, qr: qr, url: url)
+        canvas.append(footer)
         return (canvas, y, gaps)
     }
 

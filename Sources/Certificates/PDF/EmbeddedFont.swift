@@ -124,6 +124,11 @@ struct GlyphUsage {
         for (glyph, characters) in shaped.glyphTexts where text[glyph] == nil { text[glyph] = characters }
     }
 
+    /// Records what `other` recorded, after what this usage recorded.
+    mutating func add(_ other: GlyphUsage) {
+        for (glyph, characters) in other.text where text[glyph] == nil { text[glyph] = characters }
+    }
+
     /// The `/ToUnicode` CMap.
     func toUnicodeCMap() -> [UInt8] {
         var cmap = Array(
