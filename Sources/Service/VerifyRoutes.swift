@@ -125,17 +125,17 @@ struct VerifyRoutes {
         return VerificationAnswer(verdict: verdict, registry: try await registryStanding(id: id, hash: presented))
     }
 
-    /// The verdict on a QR link (`…/v/ID#TOKEN`) or a bare token, with the registry's word.
+    /// The verdict on a QR link (`…/v/ID#TOKEN`) or a bare token (a JWS; a compact token needs its link), with the
+    /// registry's word.
     func verify(token text: String) async throws -> VerificationAnswer {
-        var token = text
-        if let fragment = text.lastIndex(of: "#") {
-            token = String(text[text.index(after: fragment)...])
-        }
-        let verdict = try await verifier().verify(token: token)
+        // The whole link goes to the verifier: a compact token is signed with the id the link names.
+        let (linkID, token) = CertificateVerifier.splitToken(text)
+        let verdict = try await verifier().verify(token: text)
         let id =
             verdict.claims?.id
             ?? (CompactToken.isCompact(token)
-                ? try? CompactToken.decode(token).get().claims.id : try? CertificateToken.decode(token).get().claims.id)
+                ? try? CompactToken.decode(token, id: linkID).get().claims.id
+                : try? CertificateToken.decode(token).get().claims.id)
         let presented = verdict.claims.flatMap { Base64URL.decode($0.hash) }.map(Digest.hex)
         return VerificationAnswer(verdict: verdict, registry: try await registryStanding(id: id, hash: presented))
     }

@@ -156,7 +156,8 @@ public final class CertificateVerifier: Sendable {
     /// Accepted `/SubFilter` values.
     public static let acceptedSubFilters: Set<String> = ["ETSI.CAdES.detached", "adbe.pkcs7.detached"]
 
-    /// Verifies a certificate PDF, and the QR token (URL or bare token) when one is given.
+    /// Verifies a certificate PDF, and the QR token (its URL, or the bare token: checked with the document's id) when
+    /// one is given.
     public func verify(pdf bytes: [UInt8], token: String? = nil, at time: Date = Date()) -> CertificateVerdict {
         var checks: [VerificationCheck] = []
         func done(
@@ -292,16 +293,16 @@ public final class CertificateVerifier: Sendable {
         return verdict
     }
 
-    /// Verifies a QR token (URL or bare token) on its own: signed by an issuer certificate on the
-    /// trust list that chains to a trusted root.
+    /// Verifies a QR token on its own (the QR code's URL; a compact token is signed with the URL's id, so only an
+    /// old JWS token may come bare): signed by an issuer certificate on the trust list that chains to a trusted root.
     public func verify(token text: String, at time: Date = Date()) -> CertificateVerdict {
         var checks: [VerificationCheck] = []
-        let token = Self.splitToken(text).token
+        let (linkID, token) = Self.splitToken(text)
         let certificate: [UInt8]
         let thumbprint: [UInt8]
         if CompactToken.isCompact(token) {
             let decoded: CompactToken.Decoded
-            switch CompactToken.decode(token) {
+            switch CompactToken.decode(token, id: linkID) {
             case .success(let value): decoded = value
             case .failure(let problem):
                 checks.append(VerificationCheck(.token, false, Self.describe(problem)))
@@ -410,8 +411,8 @@ public final class CertificateVerifier: Sendable {
         }
     }
 
-    /// `BASE/v/ID#TOKEN` → (ID, TOKEN); a bare token → (nil, token).
-    static func splitToken(_ text: String) -> (id: String?, token: String) {
+    /// `BASE/v/ID#TOKEN` → (ID, TOKEN); a bare token → (nil, token). Neither is checked.
+    public static func splitToken(_ text: String) -> (id: String?, token: String) {
         var bytes = Array(text.utf8)
         while let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { bytes.removeLast() }
         let leading = bytes.prefix { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.count
@@ -455,7 +456,12 @@ public final class CertificateVerifier: Sendable {
             return (VerificationCheck(.token, false, "the issuer key cannot check ES256 tokens (not P-256)"), nil)
         }
         let compact = CompactToken.isCompact(token)
-        switch compact ? CompactToken.verify(token, issuerKey: key) : CertificateToken.verify(token, issuerKey: key) {
+        // A compact token is signed with its certificate's id, which the link names (or, for a bare token given
+        // with a PDF, the document's record).
+        switch compact
+            ? CompactToken.verify(token, id: urlID ?? record?.id, issuerKey: key)
+            : CertificateToken.verify(token, issuerKey: key)
+        {
         case .success(let verified): claims = verified
         case .failure(let problem):
             // Nothing the token claims is known to be true: the reason quotes none of it.

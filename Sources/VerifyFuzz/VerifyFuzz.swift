@@ -19,13 +19,14 @@ enum FuzzTarget {
         _ = verifier.verify(pdf: bytes)
         let text = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
         _ = CertificateToken.decode(text)
-        _ = CompactToken.decode(text)
+        _ = CompactToken.decode(text, id: nil)
+        _ = CompactToken.decode(text, id: "KC-0123456789AB")
         _ = verifier.verify(token: text)
         // Raw bytes as CBOR, and as the structure inside a compact token (so the fuzzer need not find Base45).
         if let item = try? CBOR.decode(bytes), item.encoded != bytes {
             fatalError("CBOR read a non-deterministic encoding: \(bytes)")
         }
-        _ = CompactToken.decode(CompactToken.escape(Base45.encode(Array(bytes.prefix(2048)))))
+        _ = CompactToken.decode(CompactToken.escape(Base45.encode(Array(bytes.prefix(2048)))), id: "KC-0123456789AB")
     }
 }
 

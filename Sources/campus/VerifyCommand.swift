@@ -13,7 +13,8 @@ struct VerifyCommand: ParsableCommand {
 
             ROOTS is a PEM file or a folder of *.pem files with the trusted root certificates; to check \
             a QR token on its own, the list must also hold the issuer certificates (the issuer.pem written \
-            by `campus keys init` holds issuer and root). TEXT is the QR code's URL or the bare token. \
+            by `campus keys init` holds issuer and root). TEXT is the QR code's whole URL (BASE/V/ID#TOKEN): \
+            the token is signed with the id in it, so a compact token alone is checked only with its PDF. \
             FILE is a status list written by `campus status`.
             Exit status: 0 valid, 1 invalid, 2 usage error or unreadable input, 3 genuine but expired (its \
             last valid day has passed).
@@ -33,7 +34,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "With a signed trust list as --trust: the root (PEM) you already trust that must have signed it.")
     var root: String?
 
-    @Option(help: "The QR code's content (URL or bare token).")
+    @Option(help: "The QR code's content: the whole URL (a bare token only with its PDF, or an old JWS token).")
     var token: String?
 
     @Option(help: "An Open Badges 3.0 credential (JWT from `campus credential export`) to verify instead of a PDF.")

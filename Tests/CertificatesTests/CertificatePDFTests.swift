@@ -138,8 +138,10 @@ struct CertificatePDFTests {
         #expect(decoded.hasPrefix("HTTPS://CAMPUS.EXAMPLE.DE/V/\(record.id)#"))
         #expect(certificate.qrVersion <= CertificateIssuer.largestQRVersion)
         let token = String(decoded.split(separator: "#", maxSplits: 1).last ?? "")
+        // The id the QR code's link names, which the token's signature covers.
+        let linkID = decoded.split(separator: "#").first?.split(separator: "/").last.map(String.init)
         let key = try #require(ES256PublicKey(certificateDER: fixture.identity.certificateDER))
-        let claims = try CompactToken.verify(token, issuerKey: key).get()
+        let claims = try CompactToken.verify(token, id: linkID, issuerKey: key).get()
         #expect(claims.id == record.id)
         #expect(CompactToken.stands(for: sample.name, shown: claims.name), "\(claims.name)")
         #expect(claims.hash == Base64URL.encode(Array(Digest.sha256(record.canonicalJSON).prefix(16))))

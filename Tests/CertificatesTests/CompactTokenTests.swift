@@ -34,7 +34,7 @@ struct CompactTokenTests {
         let identity = try Self.identity()
         let record = Self.longestRecord()
         let token = try CompactToken.make(for: record, identity: identity)
-        let decoded = try CompactToken.decode(token).get()
+        let decoded = try CompactToken.decode(token, id: record.id).get()
         #expect(
             decoded.claims
                 == CompactToken.expectedClaims(
@@ -43,9 +43,41 @@ struct CompactTokenTests {
         #expect(decoded.claims.issued == "2026-12-01")
         #expect(decoded.keyID == Array(identity.keyThumbprint.prefix(8)))
         let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
-        #expect(try CompactToken.verify(token, issuerKey: key).get() == decoded.claims)
+        #expect(try CompactToken.verify(token, id: record.id, issuerKey: key).get() == decoded.claims)
         // The token is escaped for the URL fragment: no space, every % starts %20 or %25.
         #expect(!token.contains(" "))
+    }
+
+    @Test("the id is in the link, not the token: the signature binds it, and the first format still verifies")
+    func idInLink() throws {
+        let identity = try Self.identity()
+        let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
+        let record = Self.longestRecord()
+        let token = try CompactToken.make(for: record, identity: identity)
+        let structure = try #require(CompactToken.unescape(token).flatMap(Base45.decode))
+        let inflated = structure.first == 0x78 ? try #require(Deflate.decompress(structure, limit: 2048)) : structure
+        guard case .tagged(18, .array(let parts)) = try CBOR.decode(inflated), case .bytes(let payload) = parts[2],
+            case .map(let claims) = try CBOR.decode(payload)
+        else { Issue.record("not a COSE_Sign1 with a claims map"); return }
+        #expect(!claims.contains { $0.key == .unsigned(7) }, "no cti")
+        #expect(payload.firstRange(of: Array(record.id.utf8)) == nil)
+
+        // Alone it names no certificate; with another id its signature fails.
+        #expect(throws: CertificateToken.Problem.self) { try CompactToken.decode(token, id: nil).get() }
+        #expect(throws: CertificateToken.Problem.self) { try CompactToken.decode(token, id: "KC-0").get() }
+        #expect(throws: CertificateToken.Problem.badSignature) {
+            try CompactToken.verify(token, id: "KC-4E7R2T9W6YPR", issuerKey: key).get()
+        }
+
+        // A token of the first format (cti in the claims, no external data) verifies with or without its link.
+        let first = try CompactToken.make(
+            for: record, identity: identity, recordHash: record.canonicalHash, format: .idInClaims)
+        for link in [nil, record.id, "KC-4E7R2T9W6YPR"] {
+            let claims = try CompactToken.verify(first, id: link, issuerKey: key).get()
+            #expect(claims.id == record.id)
+            #expect(claims == (try CompactToken.verify(token, id: record.id, issuerKey: key).get()))
+        }
+        #expect(first.utf8.count > token.utf8.count + 10, "the id costs \(first.utf8.count - token.utf8.count)")
     }
 
     @Test("the longest plausible record's QR code is version 12 or lower at level M, name and title shortened")
@@ -70,7 +102,7 @@ struct CompactTokenTests {
         let alphanumeric = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$%*+-./:#")
         #expect(issued.verificationURL.allSatisfy { alphanumeric.contains($0) }, "\(issued.verificationURL)")
 
-        let claims = try CompactToken.decode(issued.token).get().claims
+        let claims = try CompactToken.decode(issued.token, id: record.id).get().claims
         #expect(claims.name.hasSuffix("…") || claims.course.hasSuffix("…"), "\(claims)")
         #expect(CompactToken.stands(for: record.holder.name, shown: claims.name))
         #expect(CompactToken.stands(for: record.course.title, shown: claims.course))
@@ -80,7 +112,7 @@ struct CompactTokenTests {
         var short = record
         short.holder.name = "Anna Schmidt"
         short.course.title = "Vergaberecht"
-        let plain = try CompactToken.decode(try issuer.issue(short).token).get().claims
+        let plain = try CompactToken.decode(try issuer.issue(short).token, id: record.id).get().claims
         #expect(plain.name == "Anna Schmidt" && plain.course == "Vergaberecht")
     }
 
@@ -110,7 +142,7 @@ struct CompactTokenTests {
         // The COSE structure without compression verifies too; with one claim byte changed it does not.
         #expect(structure.first == 0xD2)
         let compressed = Base45.encode(Deflate.compress(structure, level: 9))
-        #expect((try? CompactToken.verify(CompactToken.escape(compressed), issuerKey: key).get()) != nil)
+        #expect((try? CompactToken.verify(CompactToken.escape(compressed), id: record.id, issuerKey: key).get()) != nil)
         guard case .tagged(18, .array(var parts)) = try CBOR.decode(structure),
             case .bytes(var payload) = parts[2]
         else { Issue.record("not a COSE_Sign1"); return }
@@ -119,7 +151,7 @@ struct CompactTokenTests {
         parts[2] = .bytes(payload)
         let changed = CompactToken.escape(Base45.encode(CBOR.tagged(18, .array(parts)).encoded))
         #expect(throws: CertificateToken.Problem.badSignature) {
-            try CompactToken.verify(changed, issuerKey: key).get()
+            try CompactToken.verify(changed, id: record.id, issuerKey: key).get()
         }
 
         // A non-deterministic encoding of the same structure (a length in a longer head) is refused.
@@ -127,11 +159,13 @@ struct CompactTokenTests {
         let index = try #require(longHead.firstIndex(of: 0x84))  // array(4)
         longHead.replaceSubrange(index...index, with: [0x98, 0x04])
         #expect(throws: CertificateToken.Problem.self) {
-            try CompactToken.decode(CompactToken.escape(Base45.encode(longHead))).get()
+            try CompactToken.decode(CompactToken.escape(Base45.encode(longHead)), id: record.id).get()
         }
 
         for bad in ["", "%", "%2", "%41AB", "eyJ", "ABCD", "::::", String(repeating: "A", count: 3000)] {
-            #expect(throws: CertificateToken.Problem.self, "\(bad)") { try CompactToken.decode(bad).get() }
+            #expect(throws: CertificateToken.Problem.self, "\(bad)") {
+                try CompactToken.decode(bad, id: record.id).get()
+            }
         }
     }
 
@@ -141,7 +175,7 @@ struct CompactTokenTests {
         let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
         let record = Self.longestRecord()
         let token = Array(try CompactToken.make(for: record, identity: identity).utf8)
-        let original = try CompactToken.decode(String(decoding: token, as: UTF8.self)).get().claims
+        let original = try CompactToken.decode(String(decoding: token, as: UTF8.self), id: record.id).get().claims
         var generator = SplitMix(seed: 20_261_203)
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8)
         for _ in 0..<3000 {
@@ -154,7 +188,8 @@ struct CompactTokenTests {
                 default: mutated.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
                 }
             }
-            if case .success(let claims) = CompactToken.verify(String(decoding: mutated, as: UTF8.self), issuerKey: key)
+            if case .success(let claims) = CompactToken.verify(
+                String(decoding: mutated, as: UTF8.self), id: record.id, issuerKey: key)
             {
                 #expect(claims == original)
             }

@@ -3,7 +3,9 @@ import Certificates
 /// Compact QR tokens with claims changed after signing, for tests of what verifiers refuse.
 public enum TokenForgery {
     /// `token` (as in a URL fragment, or a whole URL whose fragment it is) with the given claims replaced and the
-    /// original signature kept, so that it no longer verifies; `nil` when `token` is not a compact token.
+    /// original signature kept, so that it no longer verifies; `nil` when `token` is not a compact token. An `id`
+    /// goes into the claims as cti (a token that names its certificate in the link gets one added: what a forger
+    /// would try).
     public static func compact(
         _ token: String, name: String? = nil, course: String? = nil, tier: UInt64? = nil, id: String? = nil
     ) -> String? {
@@ -21,6 +23,9 @@ public enum TokenForgery {
         guard case .tagged(18, .array(var parts))? = try? CBOR.decode(structure), parts.count == 4,
             case .bytes(let payload) = parts[2], case .map(var claims)? = try? CBOR.decode(payload)
         else { return nil }
+        if let id, !claims.contains(where: { $0.key == .unsigned(7) }) {
+            claims.append(.init(.unsigned(7), .bytes(Array(id.utf8))))
+        }
         for (index, pair) in claims.enumerated() {
             if pair.key == .unsigned(7), let id {
                 claims[index] = .init(pair.key, .bytes(Array(id.utf8)))

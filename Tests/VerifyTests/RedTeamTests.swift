@@ -287,13 +287,20 @@ struct RedTeamTests {
     @Test("a QR token with one claim changed")
     func tokenClaimChanged() throws {
         let certificate = try fixture.genuine()
-        let forged = try #require(TokenForgery.compact(certificate.token, tier: 3))
+        let forged = try #require(TokenForgery.compact(certificate.verificationURL, tier: 3))
         let reasons = rejection(certificate.pdf, token: forged)
         #expect(reasons.contains { $0.contains("QR token was changed") }, "\(reasons)")
         let alone = fixture.verifier().verify(token: forged)
         #expect(!alone.isValid)
         #expect(alone.failures.contains { $0.detail.contains("QR token was changed") })
         #expect(fixture.verifier().verify(token: certificate.verificationURL).isValid)
+        // The token without its link: signed with the id the link names, it cannot be checked alone.
+        let bare = fixture.verifier().verify(token: certificate.token)
+        #expect(!bare.isValid && bare.claims == nil)
+        #expect(
+            bare.failures.map(\.detail).contains { $0.contains("does not name its certificate") }, "\(bare.failures)")
+        // With its PDF, the document's id is the one it is checked with.
+        #expect(fixture.verifier().verify(pdf: certificate.pdf, token: certificate.token).isValid)
     }
 
     @Test("the token of certificate A presented with PDF B")

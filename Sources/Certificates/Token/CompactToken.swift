@@ -6,11 +6,13 @@ import Foundation
 /// (RFC 9285) so that the QR code can use its alphanumeric mode.
 ///
 /// Protected header `{1: -7, 4: kid}` (alg ES256; kid the first 8 bytes of the SHA-256 of the issuer certificate
-/// DER), unprotected header `{}`, no external data. Claims: `6` iat (the issue date, 00:00 UTC), `4` exp (only when
-/// the certificate expires: 00:00 UTC of the day after its last valid day), `7` cti (the certificate id's bytes),
-/// and under the private-use key −70001 a map `{1: holder name, 2: course title, 3: tier (1 attendance, 2 scored,
-/// 3 qualified), 4: "points/max"?, 5: ECTS?, 6: the first 16 bytes of the SHA-256 of the record's canonical JSON}`.
-/// Everything is written in CBOR's deterministic encoding and read back only in it.
+/// DER), unprotected header `{}`. Claims: `6` iat (the issue date, 00:00 UTC), `4` exp (only when the certificate
+/// expires: 00:00 UTC of the day after its last valid day), and under the private-use key −70001 a map `{1: holder
+/// name, 2: course title, 3: tier (1 attendance, 2 scored, 3 qualified), 4: "points/max"?, 5: ECTS?, 6: the first
+/// 16 bytes of the SHA-256 of the record's canonical JSON}`. The certificate id is in the link (`BASE/V/ID#TOKEN`),
+/// not in the token: the signature covers it as COSE external data (its UTF-8 bytes), so a token verifies only with
+/// the id it was issued for. Tokens issued before carry the id as `7` cti and no external data (``Format``); both
+/// verify. Everything is written in CBOR's deterministic encoding and read back only in it.
 public enum CompactToken {
     /// The private-use claim key (below −65536, RFC 8392 §9.1) of the certificate's own claims.
     static let certificateClaim: Int64 = -70_001
@@ -22,6 +24,14 @@ public enum CompactToken {
     public static let maximumLength = 2048
     /// Largest COSE structure read (after decompression).
     static let maximumStructureSize = 2048
+
+    /// Where a token names its certificate.
+    enum Format {
+        /// In the link, bound as COSE external data (tokens issued since December 2026).
+        case idInLink
+        /// In the claims, as `7` cti, with no external data (the first compact tokens).
+        case idInClaims
+    }
 
     /// The token for `record`, signed by `identity` (an ECDSA P-256 key): Base45 text escaped for a URL fragment
     /// (``escape(_:)``), as the QR code holds it.
@@ -37,7 +47,8 @@ public enum CompactToken {
 
     /// The token for `record` whose canonical JSON has the SHA-256 `recordHash`.
     static func make(
-        for record: CertificateRecord, identity: SigningIdentity, recordHash: [UInt8], textBudget: Int? = nil
+        for record: CertificateRecord, identity: SigningIdentity, recordHash: [UInt8], textBudget: Int? = nil,
+        format: Format = .idInLink
     ) throws(CertificateError) -> String {
         let keyID = Array(identity.keyThumbprint.prefix(keyIDLength))
         let protected = CBOR.map([.init(.unsigned(1), .integer(-7)), .init(.unsigned(4), .bytes(keyID))]).encoded
@@ -46,8 +57,9 @@ public enum CompactToken {
             (shown.holder.name, shown.course.title) = shortened(
                 name: record.holder.name, title: record.course.title, budget: textBudget)
         }
-        let payload = claims(of: shown, recordHash: recordHash).encoded
-        let signature = try identity.signES256(signedBytes(protected: protected, payload: payload))
+        let payload = claims(of: shown, recordHash: recordHash, format: format).encoded
+        let external = format == .idInLink ? Array(record.id.utf8) : []
+        let signature = try identity.signES256(signedBytes(protected: protected, external: external, payload: payload))
         let structure = CBOR.tagged(
             18, .array([.bytes(protected), .map([]), .bytes(payload), .bytes(signature)])
         ).encoded
@@ -55,8 +67,8 @@ public enum CompactToken {
         return escape(Base45.encode(compressed.count < structure.count ? compressed : structure))
     }
 
-    /// The CWT claims of `record`.
-    static func claims(of record: CertificateRecord, recordHash: [UInt8]) -> CBOR {
+    /// The CWT claims of `record` (with its id only in the first format).
+    static func claims(of record: CertificateRecord, recordHash: [UInt8], format: Format = .idInLink) -> CBOR {
         var own: [CBOR.Pair] = [
             .init(.unsigned(1), .text(record.holder.name)), .init(.unsigned(2), .text(record.course.title)),
             .init(.unsigned(3), .unsigned(UInt64(tierNumbers[record.tier] ?? 0))),
@@ -67,9 +79,9 @@ public enum CompactToken {
         if let ects = standard.ects { own.append(.init(.unsigned(5), .text(ects))) }
         var pairs: [CBOR.Pair] = [
             .init(.unsigned(6), .integer(EpochDay.seconds(of: record.issued) ?? 0)),
-            .init(.unsigned(7), .bytes(Array(record.id.utf8))),
             .init(.integer(certificateClaim), .map(own)),
         ]
+        if format == .idInClaims { pairs.append(.init(.unsigned(7), .bytes(Array(record.id.utf8)))) }
         if let validUntil = record.validUntil, let seconds = EpochDay.seconds(of: validUntil) {
             pairs.append(.init(.unsigned(4), .integer(seconds + EpochDay.secondsPerDay)))
         }
@@ -115,9 +127,10 @@ public enum CompactToken {
         return !prefix.isEmpty && full.count > prefix.count && full.hasPrefix(prefix)
     }
 
-    /// The COSE Sig_structure the signature covers.
-    static func signedBytes(protected: [UInt8], payload: [UInt8]) -> [UInt8] {
-        CBOR.array([.text("Signature1"), .bytes(protected), .bytes([]), .bytes(payload)]).encoded
+    /// The COSE Sig_structure the signature covers, with `external` data (the certificate id's bytes, or none in
+    /// the first format).
+    static func signedBytes(protected: [UInt8], external: [UInt8], payload: [UInt8]) -> [UInt8] {
+        CBOR.array([.text("Signature1"), .bytes(protected), .bytes(external), .bytes(payload)]).encoded
     }
 
     /// Whether `token` is a compact token rather than a JWS (whose header always starts `eyJ`).
@@ -137,8 +150,12 @@ public enum CompactToken {
         public let signature: [UInt8]
     }
 
-    /// Reads `text` (Base45, percent-escaped as in a URL fragment: `%20` for a space, `%25` for `%`), strictly.
-    public static func decode(_ text: some StringProtocol) -> Result<Decoded, CertificateToken.Problem> {
+    /// Reads `text` (Base45, percent-escaped as in a URL fragment: `%20` for a space, `%25` for `%`), strictly, for
+    /// the certificate `id` its link names (`BASE/V/ID#TOKEN`): a token without `cti` is signed with that id and
+    /// cannot be read without it.
+    public static func decode(_ text: some StringProtocol, id: String?) -> Result<
+        Decoded, CertificateToken.Problem
+    > {
         func malformed(_ detail: String) -> Result<Decoded, CertificateToken.Problem> { .failure(.malformed(detail)) }
         guard text.utf8.count <= maximumLength else {
             return malformed("the token is longer than \(maximumLength) characters")
@@ -169,21 +186,24 @@ public enum CompactToken {
             case .bytes(let keyID) = header[.unsigned(4)], keyID.count == keyIDLength
         else { return malformed("the token's protected header is not {alg: ES256, kid: 8 bytes}") }
         let claims: CertificateToken.Claims
-        switch readClaims(payload, keyID: keyID) {
-        case .success(let read): claims = read
+        let format: Format
+        switch readClaims(payload, keyID: keyID, linkID: id) {
+        case .success(let read): (claims, format) = read
         case .failure(let problem): return .failure(problem)
         }
+        let external = format == .idInLink ? Array(claims.id.utf8) : []
         return .success(
             Decoded(
-                claims: claims, keyID: keyID, signedBytes: signedBytes(protected: protected, payload: payload),
+                claims: claims, keyID: keyID,
+                signedBytes: signedBytes(protected: protected, external: external, payload: payload),
                 signature: signature))
     }
 
-    /// The claims of a payload, in the JWS claims' shape.
-    private static func readClaims(_ payload: [UInt8], keyID: [UInt8]) -> Result<
-        CertificateToken.Claims, CertificateToken.Problem
+    /// The claims of a payload, in the JWS claims' shape, with the id from `cti` or else from the link.
+    private static func readClaims(_ payload: [UInt8], keyID: [UInt8], linkID: String?) -> Result<
+        (CertificateToken.Claims, Format), CertificateToken.Problem
     > {
-        func malformed(_ detail: String) -> Result<CertificateToken.Claims, CertificateToken.Problem> {
+        func malformed(_ detail: String) -> Result<(CertificateToken.Claims, Format), CertificateToken.Problem> {
             .failure(.malformed("the token's claims: \(detail)"))
         }
         let item: CBOR
@@ -206,9 +226,25 @@ public enum CompactToken {
             else { return malformed("exp is not 00:00 UTC of a day") }
             validUntil = day
         }
-        guard case .bytes(let idBytes) = item[.unsigned(7)], let id = String(validating: idBytes, as: UTF8.self),
-            CertificateID.isValid(id)
-        else { return malformed("cti is not a certificate id") }
+        let id: String
+        let format: Format
+        if let cti = item[.unsigned(7)] {
+            guard case .bytes(let idBytes) = cti, let named = String(validating: idBytes, as: UTF8.self),
+                CertificateID.isValid(named)
+            else { return malformed("cti is not a certificate id") }
+            (id, format) = (named, .idInClaims)
+        } else {
+            guard let linkID else {
+                return .failure(
+                    .malformed(
+                        "the token alone does not name its certificate: give the whole link (…/v/ID#TOKEN) or the "
+                            + "certificate's PDF with it"))
+            }
+            guard CertificateID.isValid(linkID) else {
+                return .failure(.malformed("the link's certificate id is not KC- and 12 characters"))
+            }
+            (id, format) = (linkID, .idInLink)
+        }
         guard let own = item[.integer(certificateClaim)], case .map(let ownPairs) = own,
             ownPairs.allSatisfy({ (1...6).contains($0.key.integerValue ?? 0) })
         else { return malformed("the certificate claims are missing or have unknown members") }
@@ -227,17 +263,17 @@ public enum CompactToken {
             guard case .text(let text) = value else { return malformed("the ECTS credits are not text") }
             ects = text
         }
-        return .success(
-            CertificateToken.Claims(
-                id: id, name: name, course: course, tier: tier.rawValue, score: score, ects: ects, issued: issued,
-                validUntil: validUntil, kid: Base64URL.encode(keyID), hash: Base64URL.encode(hash)))
+        let claims = CertificateToken.Claims(
+            id: id, name: name, course: course, tier: tier.rawValue, score: score, ects: ects, issued: issued,
+            validUntil: validUntil, kid: Base64URL.encode(keyID), hash: Base64URL.encode(hash))
+        return .success((claims, format))
     }
 
-    /// Verifies `text` with the issuer key and returns its claims.
-    public static func verify(_ text: some StringProtocol, issuerKey: ES256PublicKey) -> Result<
+    /// Verifies `text`, for the certificate `id` its link names, with the issuer key and returns its claims.
+    public static func verify(_ text: some StringProtocol, id: String?, issuerKey: ES256PublicKey) -> Result<
         CertificateToken.Claims, CertificateToken.Problem
     > {
-        decode(text).flatMap { decoded in
+        decode(text, id: id).flatMap { decoded in
             issuerKey.verify(signature: decoded.signature, message: decoded.signedBytes)
                 ? .success(decoded.claims) : .failure(.badSignature)
         }

@@ -1,6 +1,7 @@
-// The QR code's link is /v/ID#TOKEN (or /V/ID#TOKEN). The token is sent as the fragment holds it: a compact
-// token is Base45 with space and % escaped (%20, %25), and the verifier undoes exactly that. Browsers never send the part after "#" to a server, so this script reads it
-// and asks the public API whether the token is genuine and is the one the registry holds for this id.
+// The QR code's link is /v/ID#TOKEN (or /V/ID#TOKEN). Browsers never send the part after "#" to a server, so this
+// script sends the whole link, as the address bar holds it, to the public API and asks whether the token is genuine
+// and is the one the registry holds for this id. A compact token is Base45 with space and % escaped (%20, %25), and
+// the verifier undoes exactly that; it is signed with the id in the link, so the link goes with it.
 (function () {
   "use strict";
   var section = document.getElementById("token-check");
@@ -22,7 +23,7 @@
       method: "POST",
       headers: headers,
       credentials: "same-origin",
-      body: JSON.stringify({ token: token })
+      body: JSON.stringify({ token: window.location.href })
     }).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
