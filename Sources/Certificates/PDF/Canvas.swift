@@ -213,29 +213,22 @@ struct Canvas {
         bytes("cm\n")
         let symbolSize = code.size
         // One `x y w 1 re` per run of dark modules, written straight into room reserved for the most runs a row
-        // can have (numbers up to 176, at most 17 bytes a run); the room left over is given back.
-        let worst = (symbolSize + 1) / 2 * symbolSize * 17
+        // can have (numbers up to 176, at most 17 bytes a run, and 4 bytes of slack for the word-wide writes); the
+        // room left over is given back.
+        let worst = (symbolSize + 1) / 2 * symbolSize * 17 + 4
         let start = content.count
         content.append(contentsOf: repeatElement(0, count: worst))
-        let end = content.withUnsafeMutableBufferPointer { output in
+        let end = content.withUnsafeMutableBytes { output in
             code.modules.withUnsafeBufferPointer { modules in
                 var cursor = start
-                /// Writes `value` (0–999) and a space.
+                /// Writes `value` (0–255) and a space: four bytes at once from the table, of which the text's count.
                 func put(_ value: Int) {
-                    if value >= 100 {
-                        output[cursor] = 0x30 &+ UInt8(truncatingIfNeeded: value / 100)
-                        cursor += 1
-                    }
-                    if value >= 10 {
-                        output[cursor] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10 % 10)
-                        cursor += 1
-                    }
-                    output[cursor] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
-                    output[cursor + 1] = 0x20
-                    cursor += 2
+                    output.storeBytes(of: Self.decimalWords[value], toByteOffset: cursor, as: UInt32.self)
+                    cursor += Int(Self.decimalLengths[value])
                 }
                 for row in 0..<symbolSize {
                     let rowStart = row * symbolSize
+                    let y = symbolSize - 1 - row
                     var column = 0
                     while column < symbolSize {
                         guard modules[rowStart + column] else {
@@ -245,12 +238,11 @@ struct Canvas {
                         let runStart = column
                         while column < symbolSize && modules[rowStart + column] { column += 1 }
                         put(runStart)
-                        put(symbolSize - 1 - row)
+                        put(y)
                         put(column - runStart)
-                        for byte in "1 re\n".utf8 {
-                            output[cursor] = byte
-                            cursor += 1
-                        }
+                        output.storeBytes(of: Self.runEnd, toByteOffset: cursor, as: UInt32.self)
+                        output[cursor + 4] = 0x0A
+                        cursor += 5
                     }
                 }
                 return cursor
@@ -258,5 +250,20 @@ struct Canvas {
         }
         content.removeLast(content.count - end)
         bytes("f\nQ\n")
+    }
+
+    /// `"N "` for N in 0…255 as four bytes in memory order (zeros after the space), for
+    /// ``qrCode(_:x:y:size:quietZone:)``.
+    private static let decimalWords: [UInt32] = (0..<256).map { value in
+        word(Array("\(value) ".utf8) + [0, 0])
+    }
+    /// The number of bytes of each ``decimalWords`` entry that count.
+    private static let decimalLengths: [UInt8] = (0..<256).map { value in UInt8("\(value) ".utf8.count) }
+    /// `"1 re"` as four bytes in memory order (a newline follows).
+    private static let runEnd = word(Array("1 re".utf8))
+
+    /// The first four of `bytes` as a word that, stored, puts them in memory in this order.
+    private static func word(_ bytes: [UInt8]) -> UInt32 {
+        UInt32(littleEndian: bytes.prefix(4).reversed().reduce(0) { $0 << 8 | UInt32($1) })
     }
 }

@@ -9,6 +9,38 @@ struct CertificateLayout {
 
     let serif: EmbeddedFont
     let sans: EmbeddedFont
+    /// The wrapped lines of the static texts that are wrapped (the signature note, the proctoring sentence), in
+    /// both languages: laid out once, read by every certificate.
+    private let staticLines: [StaticWrap: [ShapedText]]
+
+    /// A static text wrapped in one font, size and width.
+    private struct StaticWrap: Hashable {
+        let text: String
+        let font: String
+        let size: Double
+        let width: Double
+    }
+
+    /// Width of the footer's text column, left of the QR code.
+    static let footerColumnWidth = pageWidth - 38 - 220 - 64 - 20
+
+    init(serif: EmbeddedFont, sans: EmbeddedFont) {
+        self.serif = serif
+        self.sans = sans
+        var lines: [StaticWrap: [ShapedText]] = [:]
+        for language in CertificateRecord.Language.allCases {
+            let words = Wording(language: language)
+            for (text, size, width) in [
+                (words.signatureNote, 7.5, Self.footerColumnWidth), (words.proctoring, 9.5, Self.textWidth - 40),
+            ] {
+                lines[StaticWrap(text: text, font: sans.resourceName, size: size, width: width)] =
+                    MeasuredWords(text, font: sans, cache: true).lines(size: size, width: width).map {
+                        sans.shape($0, cache: true)
+                    }
+            }
+        }
+        staticLines = lines
+    }
 
     /// Colours of a tier's design.
     struct Palette {
@@ -93,11 +125,14 @@ struct CertificateLayout {
         var totalWidth: Double { widths.reduce(0, +) + space * Double(max(0, words.count - 1)) }
     }
 
-    /// Greedy word wrap into lines no wider than `width`.
+    /// Greedy word wrap into lines no wider than `width` (a static text's lines as laid out once).
     private func wrap(_ text: String, font: EmbeddedFont, size: Double, width: Double, cache: Bool = false)
         -> [ShapedText]
     {
-        MeasuredWords(text, font: font, cache: cache).lines(size: size, width: width).map {
+        if cache, let lines = staticLines[StaticWrap(text: text, font: font.resourceName, size: size, width: width)] {
+            return lines
+        }
+        return MeasuredWords(text, font: font, cache: cache).lines(size: size, width: width).map {
             font.shape($0, cache: cache)
         }
     }
@@ -355,7 +390,7 @@ struct CertificateLayout {
             alignment: .center, color: Color(gray: 0.3))
 
         let left = 64.0
-        let columnWidth = qrX - left - 20
+        let columnWidth = Self.footerColumnWidth
         var y = 196.0
         let (issuedLine, issuedSize) = fit(
             words.issuedOn(record.issued, validUntil: record.validUntil), font: sans, size: 10.5, minimum: 7,

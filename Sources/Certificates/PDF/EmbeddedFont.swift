@@ -10,6 +10,8 @@ final class EmbeddedFont: Sendable {
     let baseName: String
     let font: Font
     let metrics: FontMetrics
+    /// Every glyph's advance width in PDF glyph space (1000 units per em), read from the font once.
+    private let pdfWidths: [Double]
     private let baseGlyphs: Set<UInt32>
     /// `baseGlyphs` as bits (glyph `g` is bit `g % 64` of word `g / 64`), for checking a certificate's glyphs
     /// without hashing them.
@@ -51,6 +53,9 @@ final class EmbeddedFont: Sendable {
         self.resourceName = resourceName
         self.baseName = baseName
         self.metrics = font.metrics
+        self.pdfWidths = (0..<font.glyphCount).map {
+            Double(font.advance(of: UInt32($0))) * 1000 / Double(font.unitsPerEm)
+        }
         self.baseGlyphs = glyphs
         var bits = [UInt64](repeating: 0, count: Int(glyphs.max() ?? 0) / 64 + 1)
         for glyph in glyphs { bits[Int(glyph / 64)] |= 1 << UInt64(glyph % 64) }
@@ -110,7 +115,8 @@ final class EmbeddedFont: Sendable {
 
     /// Advance width of `glyph` in PDF glyph space (1000 units per em).
     func pdfWidth(of glyph: UInt32) -> Double {
-        Double(font.advance(of: glyph)) * 1000 / Double(font.unitsPerEm)
+        Int(glyph) < pdfWidths.count
+            ? pdfWidths[Int(glyph)] : Double(font.advance(of: glyph)) * 1000 / Double(font.unitsPerEm)
     }
 }
 
