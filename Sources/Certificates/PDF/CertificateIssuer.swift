@@ -65,14 +65,18 @@ public final class CertificateIssuer: Sendable {
     private static let otherPrefixLimit = 32
 
     /// The start of a certificate's file that depends on its font programs alone — the header, then the programs'
-    /// stream objects — with the SHA-256 state after it: made once for the base subsets, so that the largest part
-    /// of most files is neither written out nor hashed again for the signature.
+    /// stream objects, and for the base subsets the fonts' other objects too — with the SHA-256 state after it: made
+    /// once, so that the largest part of most files is neither written out nor hashed again for the signature.
     private struct FilePrefix: Sendable {
         let bytes: [UInt8]
         let offsets: [Int: Int]
         /// Has hashed `bytes`; only ever copied, never updated (``SHA256Hasher/copy()``).
         let hasher: SHA256Hasher
+        /// Whether the fonts' dictionaries, widths and `/ToUnicode` maps are in it (for every glyph of the base
+        /// subsets), so that a certificate writes none of them.
+        let holdsFontObjects: Bool
 
+        /// The programs only (a certificate writes the rest for the glyphs it uses).
         init(programs: [EmbeddedFont.FontProgram]) {
             var file = PDFBuffer(capacity: programs.reduce(1024) { $0 + $1.compressed.count + 128 })
             file.append("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n")
@@ -81,10 +85,32 @@ public final class CertificateIssuer: Sendable {
                     Object.firstFont + index * 5 + 3, dictionary: "/Filter /FlateDecode /Length1 \(program.length)",
                     data: program.compressed)
             }
+            self.init(file, holdsFontObjects: false)
+        }
+
+        /// Every object of `fonts` set in their base subsets: the programs, and the dictionaries, widths and
+        /// `/ToUnicode` maps of all their glyphs.
+        init(baseSubsetsOf fonts: [EmbeddedFont]) throws(CertificateError) {
+            var file = PDFBuffer(capacity: 160 * 1024)
+            file.append("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n")
+            for (index, font) in fonts.enumerated() {
+                let program = try font.program(covering: [])
+                let first = Object.firstFont + index * 5
+                file.stream(
+                    first + 3, dictionary: "/Filter /FlateDecode /Length1 \(program.length)", data: program.compressed)
+                CertificateIssuer.writeFont(
+                    font, program: program, glyphs: program.glyphs.sorted(), usage: font.baseUsage, first: first,
+                    compressed: true, into: &file)
+            }
+            self.init(file, holdsFontObjects: true)
+        }
+
+        private init(_ file: PDFBuffer, holdsFontObjects: Bool) {
             bytes = file.bytes
             offsets = file.offsets
             hasher = SHA256Hasher()
             hasher.update(bytes[...])
+            self.holdsFontObjects = holdsFontObjects
         }
     }
 
@@ -113,7 +139,7 @@ public final class CertificateIssuer: Sendable {
         self.identity = identity
         self.verificationBase = verificationBase
         self.layout = CertificateLayout(serif: serif, sans: sans)
-        basePrefix = FilePrefix(programs: [try serif.program(covering: []), try sans.program(covering: [])])
+        basePrefix = try FilePrefix(baseSubsetsOf: [serif, sans])
         for text in texts {
             _ = serif.shape(text, cache: true)
             _ = sans.shape(text, cache: true)
@@ -278,9 +304,12 @@ public final class CertificateIssuer: Sendable {
         let contentsEnd = file.count
         file.append(" /M (\(pdfDate)) /Name \(PDFSyntax.textString(record.issuer)) >>\nendobj\n")
 
-        for (index, font) in fonts.enumerated() {
-            writeFont(
-                font, program: programs[index], usage: usages[index], first: Object.firstFont + index * 5, into: &file)
+        if !prefix.holdsFontObjects {
+            for (index, font) in fonts.enumerated() {
+                Self.writeFont(
+                    font, program: programs[index], glyphs: usages[index].text.keys.sorted(), usage: usages[index],
+                    first: Object.firstFont + index * 5, compressed: false, into: &file)
+            }
         }
         let objectCount = Object.firstFont + fonts.count * 5 - 1
         file.finish(
@@ -318,11 +347,11 @@ public final class CertificateIssuer: Sendable {
         return made
     }
 
-    /// Type0 font, CIDFontType2 descendant, descriptor and ToUnicode map (the subset `program` is in the file's
-    /// prefix).
-    private func writeFont(
-        _ font: EmbeddedFont, program: EmbeddedFont.FontProgram, usage: GlyphUsage, first: Int,
-        into file: inout PDFBuffer
+    /// Type0 font, CIDFontType2 descendant with the widths of `glyphs` (ascending), descriptor and the ToUnicode map
+    /// of `usage` (zlib-compressed when `compressed`); the subset `program` is in the file's prefix.
+    private static func writeFont(
+        _ font: EmbeddedFont, program: EmbeddedFont.FontProgram, glyphs: [UInt32], usage: GlyphUsage, first: Int,
+        compressed: Bool, into file: inout PDFBuffer
     ) {
         let name = "\(program.tag)+\(font.baseName)"
         let (type0, cidFont, descriptor, fontFile, toUnicode) = (first, first + 1, first + 2, first + 3, first + 4)
@@ -330,13 +359,21 @@ public final class CertificateIssuer: Sendable {
             type0,
             "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
                 + " /DescendantFonts [\(cidFont) 0 R] /ToUnicode \(toUnicode) 0 R >>")
+        // `first [w w …]` for each run of consecutive glyph ids.
         var widthBytes: [UInt8] = []
-        widthBytes.reserveCapacity(usage.text.count * 12)
-        for glyph in usage.text.keys.sorted() {
-            PDFSyntax.appendInteger(Int(glyph), to: &widthBytes)
+        widthBytes.reserveCapacity(glyphs.count * 10)
+        var index = 0
+        while index < glyphs.count {
+            var end = index + 1
+            while end < glyphs.count && glyphs[end] == glyphs[end - 1] + 1 { end += 1 }
+            PDFSyntax.appendInteger(Int(glyphs[index]), to: &widthBytes)
             widthBytes.append(contentsOf: " [".utf8)
-            PDFSyntax.appendNumber(font.pdfWidth(of: glyph), to: &widthBytes)
+            for position in index..<end {
+                if position > index { widthBytes.append(0x20) }
+                PDFSyntax.appendNumber(font.pdfWidth(of: glyphs[position]), to: &widthBytes)
+            }
             widthBytes.append(contentsOf: "] ".utf8)
+            index = end
         }
         let widths = String(decoding: widthBytes, as: UTF8.self)
         file.object(
@@ -354,7 +391,11 @@ public final class CertificateIssuer: Sendable {
                 + " /Descent \(PDFSyntax.number(Double(m.descender) * scale))"
                 + " /CapHeight \(PDFSyntax.number(Double(m.capHeight) * scale)) /StemV 80 /FontFile2 \(fontFile) 0 R >>"
         )
-        file.stream(toUnicode, dictionary: "", data: usage.toUnicodeCMap())
+        if compressed {
+            file.stream(toUnicode, dictionary: "/Filter /FlateDecode", data: Deflate.compress(usage.toUnicodeCMap()))
+        } else {
+            file.stream(toUnicode, dictionary: "", data: usage.toUnicodeCMap())
+        }
     }
 
     private func xmp(title: String, author: String, subject: String, date: Date) -> [UInt8] {

@@ -13,6 +13,10 @@ final class EmbeddedFont: Sendable {
     /// Every glyph's advance width in PDF glyph space (1000 units per em), read from the font once.
     private let pdfWidths: [Double]
     private let baseGlyphs: Set<UInt32>
+    /// The text each glyph of the base subset stands for: its character (the first of the repertoire that maps to
+    /// it), or for a ligature the characters it joins. A certificate set in the base subset uses it as its
+    /// `/ToUnicode` map, written once with the file start.
+    let baseUsage: GlyphUsage
     /// `baseGlyphs` as bits (glyph `g` is bit `g % 64` of word `g / 64`), for checking a certificate's glyphs
     /// without hashing them.
     private let baseGlyphBits: [UInt64]
@@ -43,12 +47,21 @@ final class EmbeddedFont: Sendable {
         throws(CertificateError)
     {
         var glyphs = Set<UInt32>()
+        var usage = GlyphUsage()
         for range in repertoire {
             for value in range {
-                if let scalar = Unicode.Scalar(value), let glyph = font.glyph(for: scalar) { glyphs.insert(glyph) }
+                if let scalar = Unicode.Scalar(value), let glyph = font.glyph(for: scalar) {
+                    glyphs.insert(glyph)
+                    usage.record(glyph: glyph, text: String(scalar))
+                }
             }
         }
-        for text in texts { glyphs.formUnion(font.shape(text).glyphs.map(\.glyphID)) }
+        for text in texts {
+            let shaped = font.shape(text)
+            glyphs.formUnion(shaped.glyphs.map(\.glyphID))
+            usage.record(shaped)
+        }
+        self.baseUsage = usage
         self.font = font
         self.resourceName = resourceName
         self.baseName = baseName
@@ -128,6 +141,11 @@ struct GlyphUsage {
     /// stood for is kept).
     mutating func record(_ shaped: ShapedText) {
         for (glyph, characters) in shaped.glyphTexts where text[glyph] == nil { text[glyph] = characters }
+    }
+
+    /// Records that `glyph` stands for `characters`, unless it already stands for other ones.
+    mutating func record(glyph: UInt32, text characters: String) {
+        if text[glyph] == nil { text[glyph] = characters }
     }
 
     /// Records what `other` recorded, after what this usage recorded.
