@@ -63,6 +63,36 @@ struct CompactQRJudgeTests {
         #expect(refused.output.contains("\"verified\": false"), "\(refused.output)")
     }
 
+    @Test("a compressed token (a long title with repeats) verifies with pycose and with our verifier")
+    func compressedToken() throws {
+        let folder = try Campus.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = folder.appendingPathComponent("keys").path
+        #expect(try Campus.run(["keys", "init", "--dir", keys]).status == 0)
+        let title =
+            "Digitale Verwaltung I: Digitale Verwaltung im Alltag, Digitale Verwaltung im Amt, im Alltag und im Amt"
+        let record: [String: Any] = [
+            "id": "KC-9RJ4T6V1W2YC", "holder": ["name": "Anna Schmidt"],
+            "course": ["title": title, "provider": "Kommunale Akademie", "start": "2026-09-01", "end": "2026-11-30"],
+            "tier": "attendance", "issued": "2026-12-01", "language": "de",
+        ]
+        let recordFile = folder.appendingPathComponent("record.json")
+        try JSONSerialization.data(withJSONObject: record).write(to: recordFile)
+        let issued = try Campus.run([
+            "issue", "--record", recordFile.path, "--keys", keys, "--out", folder.appendingPathComponent("z.pdf").path,
+        ])
+        try #require(issued.status == 0, "\(issued.stderr)")
+        let url = String(try #require(issued.lines.first { $0.hasPrefix("verify: ") }).dropFirst("verify: ".count))
+        let judged = try Self.python(["scripts/judge-compact-token", url, keys + "/issuer.pem"])
+        #expect(judged.status == 0, "\(judged.output)")
+        let claims = try #require(
+            try JSONSerialization.jsonObject(with: Data(judged.output.utf8)) as? [String: Any], "\(judged.output)")
+        #expect(claims["compressed"] as? Bool == true)
+        #expect(claims["course"] as? String == title)
+        let ours = try Campus.run(["verify", "--token", url, "--trust", keys + "/issuer.pem"])
+        #expect(ours.status == 0, "\(ours.stdout)")
+    }
+
     @Test("zbarimg reads every sample certificate's QR code at 50 dpi and from a half-size print")
     func lowResolution() throws {
         let folder = try Campus.temporaryFolder()

@@ -55,7 +55,8 @@ struct CompactTokenTests {
         let record = Self.longestRecord()
         let token = try CompactToken.make(for: record, identity: identity)
         let structure = try #require(CompactToken.unescape(token).flatMap(Base45.decode))
-        let inflated = structure.first == 0x78 ? try #require(Deflate.decompress(structure, limit: 2048)) : structure
+        let inflated =
+            CompactToken.isZlib(structure) ? try #require(Deflate.decompress(structure, limit: 2048)) : structure
         guard case .tagged(18, .array(let parts)) = try CBOR.decode(inflated), case .bytes(let payload) = parts[2],
             case .map(let claims) = try CBOR.decode(payload)
         else { Issue.record("not a COSE_Sign1 with a claims map"); return }
@@ -114,6 +115,26 @@ struct CompactTokenTests {
         short.course.title = "Vergaberecht"
         let plain = try CompactToken.decode(try issuer.issue(short).token, id: record.id).get().claims
         #expect(plain.name == "Anna Schmidt" && plain.course == "Vergaberecht")
+    }
+
+    @Test("zlib is tried only for long texts, and then used when it is shorter")
+    func compression() throws {
+        let identity = try Self.identity()
+        let key = try #require(ES256PublicKey(certificateDER: identity.certificateDER))
+        var record = Self.longestRecord()
+        /// Whether `record`'s token is compressed, after checking that it verifies.
+        func compressed() throws -> Bool {
+            let token = try CompactToken.make(for: record, identity: identity)
+            _ = try CompactToken.verify(token, id: record.id, issuerKey: key).get()
+            return CompactToken.isZlib(try #require(CompactToken.unescape(token).flatMap(Base45.decode)))
+        }
+        record.holder.name = "Anna Schmidt"
+        record.course.title = String(repeating: "Verwaltung ", count: 7)  // 12 + 77 bytes: not tried
+        #expect(try !compressed())
+        record.course.title = String(repeating: "Verwaltung ", count: 9)  // 12 + 99 bytes: tried, and shorter
+        #expect(try compressed())
+        record = Self.longestRecord()  // 54 + 84 bytes: tried, but longer
+        #expect(try !compressed())
     }
 
     @Test("shortening keeps whole characters, gives each text half the budget, and lends what one leaves")

@@ -2,7 +2,8 @@ import Assessment
 import Foundation
 
 /// The compact QR token, modelled on the EU Digital COVID Certificate: a CBOR Web Token (RFC 8392) in a
-/// COSE_Sign1 (RFC 9052, tag 18) signed ES256 by the issuer key, zlib-compressed when that is shorter, in Base45
+/// COSE_Sign1 (RFC 9052, tag 18) signed ES256 by the issuer key, zlib-compressed when that is shorter (tried when
+/// name and title take more than ``compressionThreshold`` bytes together), in Base45
 /// (RFC 9285) so that the QR code can use its alphanumeric mode.
 ///
 /// Protected header `{1: -7, 4: kid}` (alg ES256; kid the first 8 bytes of the SHA-256 of the issuer certificate
@@ -24,6 +25,9 @@ public enum CompactToken {
     public static let maximumLength = 2048
     /// Largest COSE structure read (after decompression).
     static let maximumStructureSize = 2048
+
+    /// The UTF-8 bytes of holder name and course title together above which a token is also tried compressed.
+    static let compressionThreshold = 96
 
     /// Where a token names its certificate.
     enum Format {
@@ -63,6 +67,11 @@ public enum CompactToken {
         let structure = CBOR.tagged(
             18, .array([.bytes(protected), .map([]), .bytes(payload), .bytes(signature)])
         ).encoded
+        // zlib pays only for long texts: its header and checksum (6 bytes) and the longer codes of the 88 bytes
+        // that look random (key id, record hash, signature) outweigh what it finds in a shorter name and title.
+        guard shown.holder.name.utf8.count + shown.course.title.utf8.count > Self.compressionThreshold else {
+            return escape(Base45.encode(structure))
+        }
         let compressed = Deflate.compressShort(structure, level: 9)
         return escape(Base45.encode(compressed.count < structure.count ? compressed : structure))
     }
@@ -164,7 +173,7 @@ public enum CompactToken {
             return malformed("a % in the token is not %20 or %25")
         }
         guard var structure = Base45.decode(unescaped) else { return malformed("the token is not Base45") }
-        if structure.first == 0x78 {
+        if isZlib(structure) {
             guard let inflated = Deflate.decompress(structure, limit: maximumStructureSize) else {
                 return malformed("the token's zlib data is damaged or larger than \(maximumStructureSize) bytes")
             }
@@ -197,6 +206,15 @@ public enum CompactToken {
                 claims: claims, keyID: keyID,
                 signedBytes: signedBytes(protected: protected, external: external, payload: payload),
                 signature: signature))
+    }
+
+    /// Whether `bytes` start with a zlib header (RFC 1950: deflate, a window of at most 32 KiB, check bits), for
+    /// any window size: a token's zlib stream has a window its own size. A COSE_Sign1 starts with its tag, `0xD2`,
+    /// which is no zlib header.
+    public static func isZlib(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        let (method, flags) = (bytes[0], bytes[1])
+        return method & 0x0F == 8 && method >> 4 <= 7 && (UInt16(method) << 8 | UInt16(flags)) % 31 == 0
     }
 
     /// The claims of a payload, in the JWS claims' shape, with the id from `cti` or else from the link.
