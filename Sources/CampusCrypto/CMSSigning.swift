@@ -34,15 +34,17 @@ package enum CMSSigning {
         signer: OpenSSLCertificate,
         key: OpenSSLKey,
         chain: [OpenSSLCertificate],
-        timeStamps: (any TimeStampSource)? = nil
+        timeStamps: (any TimeStampSource)? = nil,
+        signingCertificate: [UInt8]? = nil
     ) throws(CryptoError) -> [UInt8] {
         guard digest.count == 32 else {
             throw .openSSL("a SHA-256 digest has 32 bytes, not \(digest.count)")
         }
         // CMS_PARTIAL: OpenSSL neither hashes nor signs; CMS_final would add signing-time, which OpenSSL 3.0 always
         // adds and EN 319 142-1 forbids. CMS_CADES with an explicit SHA-256 digest: the signing-certificate-v2
-        // attribute (with SHA-1 OpenSSL would add version 1).
-        let flags = UInt32(CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP | CMS_CADES)
+        // attribute (with SHA-1 OpenSSL would add version 1) — or the same attribute as made once for `signer`.
+        let flags = UInt32(
+            CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP | (signingCertificate == nil ? CMS_CADES : 0))
         guard let message = CMS_sign(nil, nil, nil, nil, flags) else {
             throw .openSSL("OpenSSL could not start a CMS signature")
         }
@@ -51,6 +53,13 @@ package enum CMSSigning {
             let signerInfo = CMS_add1_signer(
                 cms.pointer, signer.pointer, key.pointer, SHA256Algorithm.shared.pointer, flags)
         else { throw .openSSL("OpenSSL could not add the signer to the CMS signature") }
+        if let signingCertificate {
+            guard
+                CMS_signed_add1_attr_by_NID(
+                    signerInfo, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, signingCertificate,
+                    Int32(signingCertificate.count)) == 1
+            else { throw .openSSL("OpenSSL could not add the signing-certificate attribute to the CMS signature") }
+        }
         for certificate in chain {
             guard CMS_add1_cert(cms.pointer, certificate.pointer) == 1 else {
                 throw .openSSL("OpenSSL could not add a chain certificate to the CMS signature")
@@ -79,6 +88,18 @@ package enum CMSSigning {
 
         guard let der = encodeDER({ i2d_CMS_ContentInfo(cms.pointer, $0) }) else {
             throw .openSSL("OpenSSL could not encode the CMS signature as DER")
+        }
+        return der
+    }
+
+    /// The DER value of the signing-certificate-v2 attribute (RFC 5035, ESS) for `signer` with a SHA-256 hash and its
+    /// issuer and serial number, as OpenSSL makes it for CAdES: made once, for ``signDetached(sha256:signer:key:chain:timeStamps:signingCertificate:)``.
+    package static func signingCertificateV2(of signer: OpenSSLCertificate) throws(CryptoError) -> [UInt8] {
+        guard let made = OSSL_ESS_signing_cert_v2_new_init(SHA256Algorithm.shared.pointer, signer.pointer, nil, 1)
+        else { throw .openSSL("OpenSSL could not make the signing-certificate attribute") }
+        defer { ESS_SIGNING_CERT_V2_free(made) }
+        guard let der = encodeDER({ i2d_ESS_SIGNING_CERT_V2(made, $0) }) else {
+            throw .openSSL("OpenSSL could not encode the signing-certificate attribute")
         }
         return der
     }

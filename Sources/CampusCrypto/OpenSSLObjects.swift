@@ -190,13 +190,17 @@ final class CurveOrders: @unchecked Sendable {
 
 /// A private (or public) key as an OpenSSL `EVP_PKEY`.
 package final class OpenSSLKey: @unchecked Sendable {
-    // Sendable: only `pointer`, a `let`, is stored, and after init OpenSSL only reads the key (see CampusCrypto).
+    // Sendable: only `let`s are stored, and after init OpenSSL only reads the key (see CampusCrypto).
     /// The owned `EVP_PKEY`.
     let pointer: OpaquePointer
+    /// The OpenSSL id of an EC key's curve (`NID_undef` for other keys), read once: every signature's low-S form
+    /// needs it.
+    private let curveID: Int32
 
     /// Takes ownership of `pointer`.
     init(taking pointer: OpaquePointer) {
         self.pointer = pointer
+        curveID = Self.curveName(of: pointer).map { OBJ_txt2nid($0) } ?? NID_undef
     }
 
     deinit {
@@ -287,7 +291,10 @@ package final class OpenSSLKey: @unchecked Sendable {
     }
 
     /// The name of the curve of an EC key, such as "prime256v1"; `nil` for other keys.
-    var curveName: String? {
+    var curveName: String? { Self.curveName(of: pointer) }
+
+    /// The name of the curve of the EC key `pointer`; `nil` for other keys.
+    private static func curveName(of pointer: OpaquePointer) -> String? {
         guard EVP_PKEY_is_a(pointer, "EC") == 1 else { return nil }
         var name = [CChar](repeating: 0, count: 64)
         var length = 0
@@ -300,8 +307,7 @@ package final class OpenSSLKey: @unchecked Sendable {
 
     /// `der`, an ECDSA-Sig-Value made with this key, with s replaced by n − s when s > n/2 (n the curve order).
     private func lowS(_ der: [UInt8]) throws(CryptoError) -> [UInt8] {
-        guard let curve = curveName, case let nid = OBJ_txt2nid(curve), nid != NID_undef,
-            let (order, half) = CurveOrders.shared.order(ofCurve: nid)
+        guard curveID != NID_undef, let (order, half) = CurveOrders.shared.order(ofCurve: curveID)
         else { throw .openSSL("OpenSSL does not know the curve of the \(kindDescription)") }
         guard let signature = decodeDER(der, { d2i_ECDSA_SIG(nil, $0, $1) }, release: ECDSA_SIG_free) else {
             throw .openSSL("OpenSSL returned an ECDSA signature it cannot read back")

@@ -331,7 +331,7 @@ public final class CertificateIssuer: Sendable {
                 .pdf,
                 "the signature (\(signature.count) bytes) does not fit the reserved \(Self.signatureCapacity) bytes")
         }
-        file.patch(at: contentsStart + 1, with: Array(PDFSyntax.hex(signature).utf8))
+        file.patchHex(at: contentsStart + 1, with: signature)
         return file.bytes
     }
 

@@ -52,10 +52,19 @@ struct PDFBuffer {
     mutating func finish(objectCount: Int, root: Int, info: Int, documentID: [UInt8]) {
         let xrefOffset = bytes.count
         append("xref\n0 \(objectCount + 1)\n0000000000 65535 f \n")
-        for number in 1...objectCount {
-            let offset = offsets[number] ?? 0
-            let digits = String(offset)
-            append(String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n \n")
+        // Each entry is 20 bytes: the offset in 10 digits with leading zeros, ` 00000 n `, a newline.
+        let entries = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: objectCount * 20))
+        bytes.withUnsafeMutableBufferPointer { output in
+            for number in 1...objectCount {
+                let start = entries + (number - 1) * 20
+                var offset = offsets[number] ?? 0
+                for position in stride(from: start + 9, through: start, by: -1) {
+                    output[position] = 0x30 &+ UInt8(truncatingIfNeeded: offset % 10)
+                    offset /= 10
+                }
+                for (index, byte) in " 00000 n \n".utf8.enumerated() { output[start + 10 + index] = byte }
+            }
         }
         let id = PDFSyntax.hex(documentID)
         append("trailer\n<< /Size \(objectCount + 1) /Root \(root) 0 R /Info \(info) 0 R /ID [<\(id)> <\(id)>] >>\n")
@@ -66,11 +75,27 @@ struct PDFBuffer {
     mutating func patch(at offset: Int, with data: [UInt8]) {
         bytes.replaceSubrange(offset..<(offset + data.count), with: data)
     }
+
+    /// Overwrites the `2 × data.count` bytes at `offset` with the upper-case hex digits of `data`.
+    mutating func patchHex(at offset: Int, with data: [UInt8]) {
+        precondition(offset >= 0 && offset + 2 * data.count <= bytes.count, "a hex patch beyond the file")
+        bytes.withUnsafeMutableBufferPointer { output in
+            for (index, byte) in data.enumerated() {
+                output[offset + 2 * index] = PDFSyntax.hexDigit(byte >> 4)
+                output[offset + 2 * index + 1] = PDFSyntax.hexDigit(byte & 15)
+            }
+        }
+    }
 }
 
 /// Spelling of PDF values.
 enum PDFSyntax {
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// The upper-case hex digit of `value` (0–15).
+    static func hexDigit(_ value: UInt8) -> UInt8 {
+        hexDigits[Int(value & 15)]
+    }
 
     /// Upper-case hex digits of `bytes`.
     static func hex(_ bytes: [UInt8]) -> String {

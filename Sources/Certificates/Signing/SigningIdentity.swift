@@ -16,6 +16,8 @@ public final class SigningIdentity: @unchecked Sendable {
     private let isP256: Bool
     /// The time-stamp authority whose tokens the PDF signatures carry (PAdES B-T), if any.
     private let timeStamps: (any TimeStampSource)?
+    /// The signing-certificate-v2 attribute every PDF signature carries (CAdES), made once.
+    private let signingCertificate: [UInt8]
 
     /// DER of the signer certificate.
     public let certificateDER: [UInt8]
@@ -58,6 +60,9 @@ public final class SigningIdentity: @unchecked Sendable {
         self.signer = signer
         self.chain = chain
         self.timeStamps = timeStamps
+        signingCertificate = try mappingCryptoErrors { () throws(CryptoError) in
+            try CMSSigning.signingCertificateV2(of: signer)
+        }
         isP256 = key.isP256
         (certificateDER, chainDER) = try mappingCryptoErrors { () throws(CryptoError) in
             (
@@ -179,7 +184,8 @@ public final class SigningIdentity: @unchecked Sendable {
     public func signDetachedCMS(content: [UInt8]) throws(CertificateError) -> [UInt8] {
         try mappingCryptoErrors { () throws(CryptoError) in
             try CMSSigning.signDetached(
-                content: content, signer: signer, key: key, chain: chain, timeStamps: timeStamps)
+                sha256: SHA256.hash(content), signer: signer, key: key, chain: chain, timeStamps: timeStamps,
+                signingCertificate: signingCertificate)
         }
     }
 
@@ -188,7 +194,8 @@ public final class SigningIdentity: @unchecked Sendable {
     func signDetachedCMS(sha256 digest: [UInt8]) throws(CertificateError) -> [UInt8] {
         try mappingCryptoErrors { () throws(CryptoError) in
             try CMSSigning.signDetached(
-                sha256: digest, signer: signer, key: key, chain: chain, timeStamps: timeStamps)
+                sha256: digest, signer: signer, key: key, chain: chain, timeStamps: timeStamps,
+                signingCertificate: signingCertificate)
         }
     }
 
