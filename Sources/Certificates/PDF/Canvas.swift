@@ -218,13 +218,15 @@ struct Canvas {
         let worst = (symbolSize + 1) / 2 * symbolSize * 17 + 4
         let start = content.count
         content.append(contentsOf: repeatElement(0, count: worst))
+        // The tables as locals: read in the loop without the check that a global is set up.
+        let (words, lengths, runEnd) = (Self.decimalWords, Self.decimalLengths, Self.runEnd)
         let end = content.withUnsafeMutableBytes { output in
             code.modules.withUnsafeBufferPointer { modules in
                 var cursor = start
                 /// Writes `value` (0–255) and a space: four bytes at once from the table, of which the text's count.
                 func put(_ value: Int) {
-                    output.storeBytes(of: Self.decimalWords[value], toByteOffset: cursor, as: UInt32.self)
-                    cursor += Int(Self.decimalLengths[value])
+                    output.storeBytes(of: words[value], toByteOffset: cursor, as: UInt32.self)
+                    cursor += Int(lengths[value])
                 }
                 for row in 0..<symbolSize {
                     let rowStart = row * symbolSize
@@ -240,7 +242,7 @@ struct Canvas {
                         put(runStart)
                         put(y)
                         put(column - runStart)
-                        output.storeBytes(of: Self.runEnd, toByteOffset: cursor, as: UInt32.self)
+                        output.storeBytes(of: runEnd, toByteOffset: cursor, as: UInt32.self)
                         output[cursor + 4] = 0x0A
                         cursor += 5
                     }

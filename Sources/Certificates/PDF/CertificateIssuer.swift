@@ -242,7 +242,7 @@ public final class CertificateIssuer: Sendable {
         let fonts = [layout.serif, layout.sans]
         let usages = fonts.map { canvas.usage[$0.resourceName] ?? GlyphUsage() }
         var programs: [EmbeddedFont.FontProgram] = []
-        for (font, usage) in zip(fonts, usages) { programs.append(try font.program(covering: usage.text.keys)) }
+        for (font, usage) in zip(fonts, usages) { programs.append(try font.program(covering: usage.allGlyphs)) }
         // The font programs first: most certificates share them, and the hash of the file's start with them.
         let prefix = programs.allSatisfy(\.isBase) ? basePrefix : otherPrefix(programs)
         var file = PDFBuffer(prefix: prefix.bytes, offsets: prefix.offsets, capacity: prefix.bytes.count + 48 * 1024)
@@ -307,7 +307,7 @@ public final class CertificateIssuer: Sendable {
         if !prefix.holdsFontObjects {
             for (index, font) in fonts.enumerated() {
                 Self.writeFont(
-                    font, program: programs[index], glyphs: usages[index].text.keys.sorted(), usage: usages[index],
+                    font, program: programs[index], glyphs: Set(usages[index].allGlyphs).sorted(), usage: usages[index],
                     first: Object.firstFont + index * 5, compressed: false, into: &file)
             }
         }

@@ -134,23 +134,56 @@ final class EmbeddedFont: Sendable {
 }
 
 /// Glyphs a document used from one font, with the text each glyph stands for (for `/ToUnicode`).
+///
+/// Drawing only records what was drawn; which glyphs and texts that makes is worked out when a file needs it (most
+/// certificates need only to know that the base subset covers their glyphs).
 struct GlyphUsage {
-    private(set) var text: [UInt32: String] = [:]
+    /// What was recorded, in order: single glyphs with their characters, and shaped texts.
+    private enum Entry {
+        case glyph(UInt32, String)
+        case shaped(ShapedText)
+    }
+    private var entries: [Entry] = []
 
-    /// Records the glyphs of `shaped`, mapping each glyph to the characters of its cluster (the first text a glyph
-    /// stood for is kept).
+    /// Records the glyphs of `shaped`, each standing for the characters of its cluster.
     mutating func record(_ shaped: ShapedText) {
-        for (glyph, characters) in shaped.glyphTexts where text[glyph] == nil { text[glyph] = characters }
+        entries.append(.shaped(shaped))
     }
 
-    /// Records that `glyph` stands for `characters`, unless it already stands for other ones.
+    /// Records that `glyph` stands for `characters`.
     mutating func record(glyph: UInt32, text characters: String) {
-        if text[glyph] == nil { text[glyph] = characters }
+        entries.append(.glyph(glyph, characters))
     }
 
     /// Records what `other` recorded, after what this usage recorded.
     mutating func add(_ other: GlyphUsage) {
-        for (glyph, characters) in other.text where text[glyph] == nil { text[glyph] = characters }
+        entries += other.entries
+    }
+
+    /// Every glyph recorded, in drawing order and with repeats (marks that share a cluster included).
+    var allGlyphs: [UInt32] {
+        var glyphs: [UInt32] = []
+        for entry in entries {
+            switch entry {
+            case .glyph(let glyph, _): glyphs.append(glyph)
+            case .shaped(let shaped): glyphs.append(contentsOf: shaped.glyphs.lazy.map(\.glyphID))
+            }
+        }
+        return glyphs
+    }
+
+    /// The glyphs that stand for text, each with the first characters it stood for.
+    var text: [UInt32: String] {
+        var text: [UInt32: String] = [:]
+        for entry in entries {
+            switch entry {
+            case .glyph(let glyph, let characters):
+                if text[glyph] == nil { text[glyph] = characters }
+            case .shaped(let shaped):
+                for (glyph, characters) in shaped.glyphTexts where text[glyph] == nil { text[glyph] = characters }
+            }
+        }
+        return text
     }
 
     /// The `/ToUnicode` CMap.
