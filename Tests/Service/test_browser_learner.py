@@ -33,6 +33,23 @@ def answer_choice_items(site: Site, limit: int | None = None) -> list[str]:
     return answered
 
 
+def answer_one_item(site: Site) -> str:
+    """Answers one item of a random draw: a choice item when the draw holds one, else a text item (the self-test's
+    blueprint draws 3 of 7 `grundsaetze` items, at most two of which are neither choice nor text, so one of the two
+    is always there); returns its id."""
+    chosen = answer_choice_items(site, limit=1)
+    if chosen:
+        return chosen[0]
+    for fieldset in site.find_all("fieldset.item"):
+        if fieldset.get_attribute("data-kind") == "text":
+            field = fieldset.find_element("css selector", "input[type=text]")
+            site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
+            field.send_keys("Aktenplan\n")  # Enter saves the field (and never submits the paper)
+            return fieldset.get_attribute("data-item")
+    kinds = [f.get_attribute("data-kind") for f in site.find_all("fieldset.item")]
+    raise AssertionError(f"the draw holds neither a choice nor a text item: {kinds}")
+
+
 def answer_correctly(site: Site, bank: str) -> int:
     """Gives the key's answer (from the bank file in question-banks/) to every choice and true/false item shown, by
     clicking as a learner would; returns how many were answered."""
@@ -156,7 +173,7 @@ def test_learner_story(chromium, fresh_server):
 
     # A self-test: feedback right after an answer.
     start_set(site, "selbsttest-e-akte")
-    first = answer_choice_items(site, limit=1)[0]
+    first = answer_one_item(site)
     site.wait_for(lambda: site.find(f"fieldset[data-item='{first}'] .item-feedback .feedback"), 20,
                   "no feedback after the self-test answer")
     wait_saved(site)
