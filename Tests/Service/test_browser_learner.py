@@ -33,6 +33,15 @@ def answer_choice_items(site: Site, limit: int | None = None) -> list[str]:
     return answered
 
 
+def type_answer(site: Site, fieldset, typed: str) -> None:
+    """Types `typed` into the item's text field in place of what it held; Enter saves the field (and never submits
+    the paper)."""
+    field = fieldset.find_element("css selector", "input[type=text]")
+    site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
+    field.clear()
+    field.send_keys(typed + "\n")
+
+
 def answer_one_item(site: Site) -> str:
     """Answers one item of a random draw: a choice item when the draw holds one, else a text item (the self-test's
     blueprint draws 3 of 7 `grundsaetze` items, at most two of which are neither choice nor text, so one of the two
@@ -42,9 +51,7 @@ def answer_one_item(site: Site) -> str:
         return chosen[0]
     for fieldset in site.find_all("fieldset.item"):
         if fieldset.get_attribute("data-kind") == "text":
-            field = fieldset.find_element("css selector", "input[type=text]")
-            site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
-            field.send_keys("Aktenplan\n")  # Enter saves the field (and never submits the paper)
+            type_answer(site, fieldset, "Aktenplan")
             return fieldset.get_attribute("data-item")
     kinds = [f.get_attribute("data-kind") for f in site.find_all("fieldset.item")]
     raise AssertionError(f"the draw holds neither a choice nor a text item: {kinds}")
@@ -66,11 +73,8 @@ def answer_correctly(site: Site, bank: str) -> int:
         elif item["type"] == "multiple-response":
             wanted = [str(choice) for choice in answer]
         elif item["type"] in ("short-text", "numeric"):
-            field = fieldset.find_element("css selector", "input[type=text]")
-            site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
             typed = item["accepted"][0] if item["type"] == "short-text" else str(answer).replace(".", ",")
-            field.clear()
-            field.send_keys(typed + "\n")  # Enter saves the field (and never submits the paper)
+            type_answer(site, fieldset, typed)
             answered += 1
             continue
         elif item["type"] == "matching":

@@ -188,14 +188,15 @@ public struct ShapedText: Sendable {
     public let glyphs: [ShapedGlyph]
     /// Units per em of the font the glyphs belong to.
     public let unitsPerEm: Int
-    /// Each glyph that carries text, with the characters of its cluster (for a PDF's `/ToUnicode` map), worked out
-    /// once when the text is shaped; glyphs sharing a cluster (a base and its marks) leave it to the first.
-    let glyphTexts: [(glyph: UInt32, text: String)]
-
     init(text: String, glyphs: [ShapedGlyph], unitsPerEm: Int) {
         self.text = text
         self.glyphs = glyphs
         self.unitsPerEm = unitsPerEm
+    }
+
+    /// Each glyph, at its first appearance, with the characters of its cluster (for a PDF's `/ToUnicode` map).
+    /// Worked out only when asked: a certificate whose glyphs lie in the base subsets never needs it.
+    var glyphTexts: [(glyph: UInt32, text: String)] {
         let utf8 = Array(text.utf8)
         // Cluster starts in text order (right-to-left runs list glyphs in descending clusters).
         let starts = glyphs.map(\.cluster).sorted()
@@ -215,7 +216,7 @@ public struct ShapedText: Sendable {
             seen.insert(glyph.glyphID)
             glyphTexts.append((glyph.glyphID, String(decoding: utf8[start..<end], as: UTF8.self)))
         }
-        self.glyphTexts = glyphTexts
+        return glyphTexts
     }
 
     /// Total advance width at `fontSize` points.
